@@ -1,0 +1,176 @@
+// One client connection: its socket, request parser, reply buffer and session state.
+
+import type { Socket } from 'node:net';
+import { RequestParser, ProtocolError } from './resp/request-parser';
+import { ReplyBuffer } from './resp/reply';
+import type { Server } from './server';
+import type { Db } from './keyspace/db';
+import { dispatch } from './dispatch';
+
+export interface QueuedCommand {
+  args: string[];
+}
+
+export class Client {
+  readonly id: number;
+  readonly reply = new ReplyBuffer();
+  readonly parser: RequestParser;
+  readonly createdAt: number;
+  lastInteraction: number;
+  name = '';
+  libName = '';
+  libVersion = '';
+  dbIndex = 0;
+  authenticated: boolean;
+  user = 'default';
+
+  /** MULTI state: queued commands, and whether a queued command was rejected (EXECABORT). */
+  multi: QueuedCommand[] | null = null;
+  multiError = false;
+  /** Set when a watched key changed: EXEC then fails with a null reply. */
+  watchDirty = false;
+  readonly watched = new Set<string>(); // "db\0key"
+
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+
+  /** The connection from our master: its commands bypass READONLY and replies are discarded. */
+  isMasterLink = false;
+  /** A replica attached to us (after SYNC/PSYNC); managed by the replication module. */
+  isReplica = false;
+  /** CLIENT NO-EVICT etc. are not modelled; flags shown by CLIENT LIST. */
+  closeAfterReply = false;
+  closed = false;
+  lastCommand = 'NULL';
+  /** A command held back by CLIENT PAUSE, run when the pause ends. */
+  private pausedCommand: string[] | null = null;
+  /** Commands parsed but not yet run while the client is paused. */
+  private processing = false;
+
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+
+  constructor(
+    readonly server: Server,
+    readonly socket: Socket | null,
+    id: number,
+  ) {
+    this.id = id;
+    this.createdAt = server.clock.now();
+    this.lastInteraction = this.createdAt;
+    this.authenticated = !server.authRequired();
+    this.parser = new RequestParser({
+      maxBulkLength: server.config.getInt('proto-max-bulk-len'),
+      authRequired: () => !this.authenticated && !this.isMasterLink,
+    });
+    this.remoteAddress = normalizeAddress(socket?.remoteAddress ?? '');
+    this.remotePort = socket?.remotePort ?? 0;
+    this.localAddress = normalizeAddress(socket?.localAddress ?? '');
+    this.localPort = socket?.localPort ?? 0;
+  }
+
+  get db(): Db {
+    return this.server.dbs[this.dbIndex];
+  }
+
+  get inPubSub(): boolean {
+    return this.channels.size + this.patterns.size > 0;
+  }
+
+  get address(): string {
+    return `${this.remoteAddress}:${this.remotePort}`;
+  }
+
+  /** Feeds bytes from the socket and runs every complete command. */
+  onData(chunk: Buffer): void {
+    this.lastInteraction = this.server.clock.now();
+    this.server.stats.netInputBytes += chunk.length;
+    this.parser.write(chunk);
+    this.processInput();
+  }
+
+  /** Runs parsed commands until input runs out, the client closes, or a pause holds it. */
+  processInput(): void {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      if (this.pausedCommand) {
+        const held = this.pausedCommand;
+        if (this.server.pause.shouldHold(this, held)) return;
+        this.pausedCommand = null;
+        dispatch(this, held);
+      }
+      while (!this.closeAfterReply && !this.closed) {
+        const parsed = this.parser.next();
+        if (parsed === null) break;
+        if (parsed instanceof ProtocolError) {
+          this.reply.error('ERR ' + parsed.message);
+          this.server.logger.verbose(`Protocol error (${parsed.message}) from client: ${this.describe()}`);
+          this.closeAfterReply = true;
+          break;
+        }
+        if (parsed.length === 0) continue;
+        if (this.server.pause.shouldHold(this, parsed)) {
+          this.pausedCommand = parsed;
+          this.server.pause.hold(this);
+          break;
+        }
+        dispatch(this, parsed);
+      }
+    } finally {
+      this.processing = false;
+      this.flush();
+    }
+  }
+
+  /** Sends everything buffered; closes the connection when a reply asked for it. */
+  flush(): void {
+    const out = this.reply.take();
+    if (out.length > 0 && this.socket && !this.closed) {
+      this.server.stats.netOutputBytes += out.length;
+      this.socket.write(out, 'latin1');
+    }
+    if (this.closeAfterReply && !this.closed) this.close();
+  }
+
+  /** Writes to the socket now, outside of a command (pub/sub messages, replication stream). */
+  sendNow(encoded: string): void {
+    if (this.closed || !this.socket) return;
+    this.server.stats.netOutputBytes += encoded.length;
+    this.socket.write(encoded, 'latin1');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket?.destroy();
+    this.server.onClientClosed(this);
+  }
+
+  /** One line of CLIENT LIST for this client. */
+  describe(): string {
+    const now = this.server.clock.now();
+    const flags = (this.isReplica ? 'S' : '') + (this.isMasterLink ? 'M' : '') + (this.multi ? 'x' : '') + (this.inPubSub ? 'P' : '') || 'N';
+    const age = Math.floor((now - this.createdAt) / 1000);
+    const idle = Math.floor((now - this.lastInteraction) / 1000);
+    return (
+      `id=${this.id} addr=${this.address} laddr=${this.localAddress}:${this.localPort} fd=${this.fdNumber()} name=${this.name} ` +
+      `age=${age} idle=${idle} flags=${flags} db=${this.dbIndex} sub=${this.channels.size} psub=${this.patterns.size} ssub=0 ` +
+      `multi=${this.multi ? this.multi.length : -1} qbuf=${this.parser.pendingBytes} qbuf-free=0 argv-mem=0 multi-mem=0 ` +
+      `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${this.lastCommand} user=${this.user} ` +
+      `redir=-1 resp=${this.reply.resp}`
+    );
+  }
+
+  private fdNumber(): number {
+    const handle = (this.socket as unknown as { _handle?: { fd?: number } } | null)?._handle;
+    return handle?.fd ?? -1;
+  }
+}
+
+/** "::ffff:127.0.0.1" -> "127.0.0.1", as Redis shows IPv4 peers. */
+export function normalizeAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}

@@ -1,0 +1,5 @@
+// Commands of the hashes group.
+
+import type { CommandSpec } from './table';
+
+export const hashesCommands: CommandSpec[] = [];

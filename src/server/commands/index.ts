@@ -1,0 +1,28 @@
+// Registers every command group in the table. One module per group.
+
+import type { CommandTable } from './table';
+import { connectionCommands } from './connection';
+import { transactionCommands } from './transactions';
+import { keysCommands } from './keys';
+import { stringsCommands } from './strings';
+import { hashesCommands } from './hashes';
+import { listsCommands } from './lists';
+import { setsCommands } from './sets';
+import { zsetsCommands } from './zsets';
+import { pubsubCommands } from './pubsub';
+import { clientCommands } from './client';
+import { serverCommands } from './server';
+
+export function registerAllCommands(table: CommandTable): void {
+  table.register(connectionCommands);
+  table.register(transactionCommands);
+  table.register(keysCommands);
+  table.register(stringsCommands);
+  table.register(hashesCommands);
+  table.register(listsCommands);
+  table.register(setsCommands);
+  table.register(zsetsCommands);
+  table.register(pubsubCommands);
+  table.register(clientCommands);
+  table.register(serverCommands);
+}

@@ -1,0 +1,5 @@
+// Commands of the keys group.
+
+import type { CommandSpec } from './table';
+
+export const keysCommands: CommandSpec[] = [];

@@ -1,0 +1,5 @@
+// Commands of the pubsub group.
+
+import type { CommandSpec } from './table';
+
+export const pubsubCommands: CommandSpec[] = [];

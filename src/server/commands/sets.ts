@@ -1,0 +1,5 @@
+// Commands of the sets group.
+
+import type { CommandSpec } from './table';
+
+export const setsCommands: CommandSpec[] = [];

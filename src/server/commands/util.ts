@@ -1,0 +1,67 @@
+// Helpers every command group uses: typed key lookup with WRONGTYPE replies and argument parsing
+// with Redis's error replies. They reply on failure so handlers can simply return.
+
+import type { Client } from '../client';
+import type { Value } from '../keyspace/values';
+import { ERR_NOT_INTEGER, ERR_NOT_FLOAT, ERR_WRONGTYPE, ERR_SYNTAX } from '../errors';
+import { parseInt64, parseDouble } from '../resp/numbers';
+
+/** Returned by the lookups after they replied WRONGTYPE. */
+export const WRONGTYPE = Symbol('wrongtype');
+
+/** Reads a key for a read command, counting keyspace hits and misses. */
+export function lookupRead(client: Client, key: string): Value | undefined {
+  const value = client.db.get(key);
+  if (value === undefined) client.server.stats.keyspaceMisses++;
+  else client.server.stats.keyspaceHits++;
+  return value;
+}
+
+/** Reads a key expected to hold one type; replies WRONGTYPE and returns WRONGTYPE otherwise. */
+export function lookupTyped<T extends Value>(
+  client: Client,
+  key: string,
+  is: (value: Value) => value is T,
+  forWrite = false,
+): T | undefined | typeof WRONGTYPE {
+  const value = forWrite ? client.db.get(key) : lookupRead(client, key);
+  if (value === undefined) return undefined;
+  if (!is(value)) {
+    client.reply.error(ERR_WRONGTYPE);
+    return WRONGTYPE;
+  }
+  return value;
+}
+
+export function isString(value: Value): value is string {
+  return typeof value === 'string';
+}
+
+/** A 64-bit signed integer argument that must fit a JS number; replies ERR not an integer otherwise. */
+export function intArg(client: Client, text: string, error = ERR_NOT_INTEGER): number | null {
+  const value = parseInt64(text);
+  if (value === null || typeof value === 'bigint') {
+    client.reply.error(error);
+    return null;
+  }
+  return value;
+}
+
+/** A float argument (scores, INCRBYFLOAT); replies ERR not a valid float otherwise. */
+export function floatArg(client: Client, text: string, error = ERR_NOT_FLOAT): number | null {
+  const value = parseDouble(text);
+  if (value === null) {
+    client.reply.error(error);
+    return null;
+  }
+  return value;
+}
+
+export function syntaxError(client: Client): void {
+  client.reply.error(ERR_SYNTAX);
+}
+
+/** Counts a change for save points and propagation (Redis's server.dirty++). */
+export function markDirty(client: Client, changes = 1): void {
+  client.server.dirty += changes;
+}

@@ -1,0 +1,5 @@
+// Commands of the zsets group.
+
+import type { CommandSpec } from './table';
+
+export const zsetsCommands: CommandSpec[] = [];

@@ -1,0 +1,143 @@
+// Runs one command for a client, checking it in the order Redis 7.0's processCommand does:
+// lookup and arity, authentication, memory, persistence errors, read-only replica, pub/sub
+// context, stale data, loading, then MULTI queueing, then the call itself with propagation.
+
+import type { Client } from './client';
+import type { CompiledCommand } from './commands/table';
+import {
+  ERR_NOAUTH,
+  ERR_READONLY,
+  ERR_PUBSUB_CONTEXT,
+  ERR_LOADING,
+  ERR_EXEC_ABORT,
+  errUnknownCommand,
+  errUnknownSubcommand,
+  errWrongArity,
+} from './errors';
+
+/** Commands that run immediately even inside MULTI. */
+const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+const ERR_MISCONF =
+  'MISCONF Redis is configured to save RDB snapshots, but it\'s currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.';
+const ERR_MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+
+/** Resolves a command and, for containers like CONFIG, its subcommand. Replies with the error when not found. */
+function resolve(client: Client, args: string[]): CompiledCommand | null {
+  const name = args[0].toLowerCase();
+  const cmd = client.server.commands.get(name);
+  if (!cmd) {
+    client.reply.error(errUnknownCommand(args[0], args.slice(1)));
+    return null;
+  }
+  if (cmd.subcommands && args.length >= 2) {
+    const sub = cmd.subcommands[args[1].toLowerCase()] as CompiledCommand | undefined;
+    if (!sub) {
+      client.reply.error(errUnknownSubcommand(args[1], name));
+      return null;
+    }
+    if ((sub.arity > 0 && args.length !== sub.arity) || args.length < -sub.arity) {
+      client.reply.error(errWrongArity(`${name}|${args[1].toLowerCase()}`));
+      return null;
+    }
+    return sub;
+  }
+  if ((cmd.arity > 0 && args.length !== cmd.arity) || args.length < -cmd.arity) {
+    client.reply.error(errWrongArity(name));
+    return null;
+  }
+  return cmd;
+}
+
+/** Rejects a command: inside MULTI the transaction is then aborted at EXEC (EXECABORT). */
+function reject(client: Client, cmd: CompiledCommand | null, error: string): void {
+  if (client.multi) client.multiError = true;
+  if (cmd) cmd.rejectedCalls++;
+  client.server.stats.rejectedCalls++;
+  client.reply.error(error);
+}
+
+export function dispatch(client: Client, args: string[]): void {
+  const server = client.server;
+  const lowerName = args[0].toLowerCase();
+  client.lastCommand = lowerName;
+
+  if (lowerName === 'quit') {
+    // QUIT is answered before anything else, authenticated or not.
+    client.reply.ok();
+    client.closeAfterReply = true;
+    return;
+  }
+
+  const before = client.reply.errors;
+  const cmd = resolve(client, args);
+  if (!cmd) {
+    if (client.multi) client.multiError = true;
+    server.stats.rejectedCalls++;
+    return;
+  }
+  void before;
+
+  if (!client.authenticated && !cmd.allowNoAuth) return reject(client, cmd, ERR_NOAUTH);
+
+  const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
+  const replication = server.replication;
+
+  if (isWrite && !client.isMasterLink && server.persistenceBlocksWrites()) return reject(client, cmd, ERR_MISCONF);
+
+  if (isWrite && !client.isMasterLink && !replication.isReplica() && !replication.enoughGoodReplicas()) {
+    return reject(client, cmd, ERR_NOREPLICAS);
+  }
+
+  if (isWrite && !client.isMasterLink && replication.isReplica() && server.config.getBool('replica-read-only')) {
+    return reject(client, cmd, ERR_READONLY);
+  }
+
+  if (client.inPubSub && client.reply.resp === 2 && !cmd.allowInPubSub) {
+    return reject(client, cmd, ERR_PUBSUB_CONTEXT(lowerName));
+  }
+
+  if (replication.isReplica() && !replication.linkUp() && !server.config.getBool('replica-serve-stale-data') && !cmd.allowStale) {
+    return reject(client, cmd, ERR_MASTERDOWN);
+  }
+
+  if (server.loading && !cmd.allowLoading) return reject(client, cmd, ERR_LOADING);
+
+  if (client.multi && !MULTI_CONTROL.has(lowerName)) {
+    client.multi.push({ args });
+    client.reply.simple('QUEUED');
+    return;
+  }
+
+  call(client, cmd, args);
+}
+
+function queuedHasWrite(client: Client): boolean {
+  for (const queued of client.multi ?? []) {
+    const cmd = client.server.commands.get(queued.args[0].toLowerCase());
+    if (cmd?.isWrite) return true;
+  }
+  return false;
+}
+
+/**
+ * Executes an already validated command: runs the handler, then propagates it to replicas
+ * and the AOF when it changed the dataset (server.dirty moved), as Redis's call() does.
+ */
+export function call(client: Client, cmd: CompiledCommand, args: string[]): void {
+  const server = client.server;
+  const dirtyBefore = server.dirty;
+  const errorsBefore = client.reply.errors;
+  const dbBefore = client.dbIndex;
+  server.propagation.begin();
+  cmd.handler(client, args);
+  cmd.calls++;
+  server.stats.commandsProcessed++;
+  if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
+  if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
+  server.propagation.end();
+}
+
+export { ERR_EXEC_ABORT };

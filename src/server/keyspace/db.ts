@@ -1,0 +1,148 @@
+// One numbered database: the key -> value map and the key -> expiry map.
+//
+// Expiry is lazy (checked on every lookup) plus an active sweep (see expiry.ts), like Redis.
+// On a replica, expired keys are hidden from reads but only removed when the master's DEL arrives,
+// so the replica never diverges from the master's stream.
+
+import type { Value } from './values';
+
+export interface KeyspaceHooks {
+  now(): number;
+  /** False on a replica: expired keys are then hidden but kept until the master deletes them. */
+  mayDeleteExpired(): boolean;
+  /** Called when a key is removed because it expired (propagated as DEL by the master). */
+  onExpired(db: Db, key: string): void;
+  /** Called for every key a write touches (WATCH invalidation). */
+  onKeyModified(db: Db, key: string): void;
+  /** Called before FLUSHDB/FLUSHALL empties the db (WATCH invalidation of every watched key). */
+  onDbCleared(db: Db): void;
+}
+
+export class Db {
+  readonly data = new Map<string, Value>();
+  /** Absolute expiry in unix milliseconds, only for keys that have one. */
+  readonly expires = new Map<string, number>();
+
+  constructor(
+    public index: number,
+    private readonly hooks: KeyspaceHooks,
+  ) {}
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** True when the key has logically expired; deletes it where this node is allowed to. */
+  private expireIfNeeded(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.hooks.now()) return false;
+    if (this.hooks.mayDeleteExpired()) {
+      this.data.delete(key);
+      this.expires.delete(key);
+      this.hooks.onExpired(this, key);
+    }
+    return true;
+  }
+
+  /** The live value of a key, or undefined when it is missing or expired. */
+  get(key: string): Value | undefined {
+    if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
+    return this.data.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Stores a value. The key's TTL is dropped unless keepTtl, as SET does. */
+  set(key: string, value: Value, keepTtl = false): void {
+    if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    this.data.set(key, value);
+    this.hooks.onKeyModified(this, key);
+  }
+
+  /** Stores a value in place of an existing one, keeping its TTL (APPEND, SETRANGE, INCR). */
+  replace(key: string, value: Value): void {
+    this.data.set(key, value);
+    this.hooks.onKeyModified(this, key);
+  }
+
+  delete(key: string): boolean {
+    if (this.expires.size > 0) {
+      if (this.expireIfNeeded(key)) return false;
+      this.expires.delete(key);
+    }
+    const existed = this.data.delete(key);
+    if (existed) this.hooks.onKeyModified(this, key);
+    return existed;
+  }
+
+  /** Signals an in-place change to a collection value (HSET on an existing hash...). */
+  touched(key: string): void {
+    this.hooks.onKeyModified(this, key);
+  }
+
+  setExpire(key: string, whenMs: number): void {
+    this.expires.set(key, whenMs);
+    this.hooks.onKeyModified(this, key);
+  }
+
+  /** Milliseconds of the key's absolute expiry, or undefined when it has none. */
+  getExpire(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  persist(key: string): boolean {
+    const had = this.expires.delete(key);
+    if (had) this.hooks.onKeyModified(this, key);
+    return had;
+  }
+
+  clear(): void {
+    this.hooks.onDbCleared(this);
+    this.data.clear();
+    this.expires.clear();
+    this.sweepCursor = null;
+  }
+
+  /** Keys that are not logically expired, without deleting anything (KEYS, SCAN, snapshots). */
+  *liveKeys(): IterableIterator<string> {
+    const now = this.hooks.now();
+    for (const key of this.data.keys()) {
+      const when = this.expires.size > 0 ? this.expires.get(key) : undefined;
+      if (when !== undefined && when <= now) continue;
+      yield key;
+    }
+  }
+
+  isExpired(key: string): boolean {
+    const when = this.expires.get(key);
+    return when !== undefined && when <= this.hooks.now();
+  }
+
+  /** Active expiry: samples keys with a TTL and deletes the expired ones; returns how many. */
+  sweepExpired(budget: number): number {
+    if (this.expires.size === 0 || !this.hooks.mayDeleteExpired()) return 0;
+    const now = this.hooks.now();
+    let removed = 0;
+    // A live Map iterator resumes where the last sweep stopped and tolerates deletions.
+    this.sweepCursor ??= this.expires.entries();
+    for (let checked = 0; checked < budget; checked++) {
+      const step = this.sweepCursor.next();
+      if (step.done) {
+        this.sweepCursor = null;
+        break;
+      }
+      const [key, when] = step.value;
+      if (when <= now && this.expires.get(key) === when) {
+        this.data.delete(key);
+        this.expires.delete(key);
+        this.hooks.onExpired(this, key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private sweepCursor: IterableIterator<[string, number]> | null = null;
+}

@@ -1,0 +1,44 @@
+// The value types a key can hold. Strings are latin1 JS strings (one char per byte):
+// binary safe, and V8 stores them in one byte per char, which keeps small keys compact.
+// Hashes and sets are plain Map/Set; lists and sorted sets have their own structures.
+
+import { Deque } from './deque';
+import { SortedSet } from './sorted-set';
+
+export type HashValue = Map<string, string>;
+export type SetValue = Set<string>;
+export type ListValue = Deque<string>;
+export type ZSetValue = SortedSet;
+export type Value = string | HashValue | SetValue | ListValue | ZSetValue;
+
+export type TypeName = 'string' | 'hash' | 'set' | 'list' | 'zset';
+
+export function typeOf(value: Value): TypeName {
+  if (typeof value === 'string') return 'string';
+  if (value instanceof Map) return 'hash';
+  if (value instanceof Set) return 'set';
+  if (value instanceof Deque) return 'list';
+  return 'zset';
+}
+
+export function isHash(value: Value): value is HashValue {
+  return value instanceof Map;
+}
+export function isSet(value: Value): value is SetValue {
+  return value instanceof Set;
+}
+export function isList(value: Value): value is ListValue {
+  return value instanceof Deque;
+}
+export function isZSet(value: Value): value is ZSetValue {
+  return value instanceof SortedSet;
+}
+
+/** A deep copy, for COPY. */
+export function cloneValue(value: Value): Value {
+  if (typeof value === 'string') return value;
+  if (value instanceof Map) return new Map(value);
+  if (value instanceof Set) return new Set(value);
+  if (value instanceof Deque) return Deque.from(value.toArray());
+  return value.clone();
+}

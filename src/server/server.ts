@@ -1,0 +1,361 @@
+// The bundled node: listeners, clients, databases, the command table and the periodic
+// housekeeping (active expiry, idle timeouts). Replication and persistence plug in through
+// the propagation sinks and the ReplicationRole.
+
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { Client } from './client';
+import { CommandTable } from './commands/table';
+import { registerAllCommands } from './commands';
+import { ConfigStore } from './config';
+import { Db, type KeyspaceHooks } from './keyspace/db';
+import { Logger, type LogSink, type LogLevel } from './log';
+import { PauseState } from './pause';
+import { Propagation } from './propagation';
+import { PubSub } from './pubsub';
+import { StandaloneReplication, type ReplicationRole } from './replication';
+import { systemClock, type Clock } from './clock';
+import { ERR_MAX_CLIENTS } from './errors';
+
+export const REDIS_COMPAT_VERSION = '7.0.15';
+export const RCTL_NODE_VERSION = '0.1.0';
+
+const DENIED_PROTECTED_MODE =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+export interface ServerStats {
+  startedAt: number;
+  connectionsReceived: number;
+  commandsProcessed: number;
+  rejectedConnections: number;
+  rejectedCalls: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
+  /** Error replies by error code prefix (ERR, WRONGTYPE...), for INFO errorstats. */
+  errorsByCode: Map<string, number>;
+}
+
+function newStats(now: number): ServerStats {
+  return {
+    startedAt: now,
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    rejectedConnections: 0,
+    rejectedCalls: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
+    errorsByCode: new Map(),
+  };
+}
+
+export interface ServerInit {
+  config: ConfigStore;
+  configFile?: string;
+  clock?: Clock;
+  logSink?: LogSink | null;
+  /** Keep every log line in memory as well (tests read replication events). */
+  keepLog?: boolean;
+}
+
+export class Server extends EventEmitter {
+  readonly config: ConfigStore;
+  readonly configFile?: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly commands = new CommandTable();
+  dbs: Db[];
+  readonly clients = new Map<number, Client>();
+  readonly pubsub = new PubSub();
+  readonly propagation = new Propagation();
+  readonly pause: PauseState;
+  stats: ServerStats;
+  replication: ReplicationRole;
+  /** Count of changes since the last save, as Redis's server.dirty. */
+  dirty = 0;
+  loading = false;
+  lastSaveTime: number;
+  /** Set by the persistence module when the last background save failed. */
+  lastBgsaveFailed = false;
+  readonly runId: string;
+  /** Listening addresses after start. */
+  readonly netServers: NetServer[] = [];
+  private nextClientId = 1;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  /** "db\0key" -> clients watching it. */
+  private readonly watchers = new Map<string, Set<Client>>();
+  /** Hooks run at shutdown before clients close (persistence saves here). */
+  readonly shutdownHooks: Array<(options: { save: boolean | null }) => Promise<void> | void> = [];
+
+  constructor(init: ServerInit) {
+    super();
+    this.config = init.config;
+    this.configFile = init.configFile;
+    this.clock = init.clock ?? systemClock;
+    this.logger = new Logger(init.logSink ?? null, () => this.clock.now());
+    if (init.keepLog) this.logger.memory = [];
+    this.logger.level = this.config.get('loglevel') as LogLevel;
+    this.config.onChange('loglevel', (value) => (this.logger.level = value as LogLevel));
+    this.stats = newStats(this.clock.now());
+    this.lastSaveTime = Math.floor(this.clock.now() / 1000);
+    this.runId = randomHex(40);
+    const hooks: KeyspaceHooks = {
+      now: () => this.clock.now(),
+      mayDeleteExpired: () => !this.replication.isReplica(),
+      onExpired: (db, key) => {
+        this.stats.expiredKeys++;
+        this.signalKeyModified(db, key);
+        this.propagation.also(db.index, ['DEL', key]);
+      },
+      onKeyModified: (db, key) => this.signalKeyModified(db, key),
+      onDbCleared: (db) => this.signalDbCleared(db),
+    };
+    this.dbs = Array.from({ length: this.config.getInt('databases') }, (_, i) => new Db(i, hooks));
+    this.pause = new PauseState(
+      () => this.clock.now(),
+      (name) => this.commands.get(name)?.isWrite ?? false,
+    );
+    this.replication = new StandaloneReplication(() => this.config.getInt('repl-backlog-size'));
+    registerAllCommands(this.commands);
+  }
+
+  authRequired(): boolean {
+    return this.config.get('requirepass') !== '';
+  }
+
+  /** True when writes must be refused because the last background save failed (MISCONF). */
+  persistenceBlocksWrites(): boolean {
+    return this.lastBgsaveFailed && this.config.getBool('stop-writes-on-bgsave-error') && this.config.get('save') !== '';
+  }
+
+  /** Binds every configured address; rejects with a one-line reason when a port is taken. */
+  async listen(): Promise<void> {
+    const port = this.config.getInt('port');
+    const binds = this.config.get('bind').split(' ').filter(Boolean);
+    let boundPort = port;
+    for (const entry of binds.length > 0 ? binds : ['127.0.0.1']) {
+      const optional = entry.startsWith('-');
+      let host = optional ? entry.slice(1) : entry;
+      if (host === '*') host = '0.0.0.0';
+      if (host === '::*') host = '::';
+      try {
+        const listener = await this.listenOn(host, boundPort);
+        this.netServers.push(listener);
+        const address = listener.address();
+        if (address && typeof address === 'object') boundPort = address.port;
+      } catch (error) {
+        if (optional) continue;
+        await this.closeListeners();
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = code === 'EADDRINUSE' ? 'Address already in use' : code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : (error as Error).message;
+        throw new ListenError(`Could not create server TCP listening socket ${host}:${port}: bind: ${reason}`);
+      }
+    }
+    if (port === 0) this.config.setValidated('port', String(boundPort));
+    this.startCron();
+  }
+
+  private listenOn(host: string, port: number): Promise<NetServer> {
+    return new Promise((resolvePromise, rejectPromise) => {
+      const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      listener.once('error', rejectPromise);
+      listener.listen({ host, port, backlog: 511, exclusive: true }, () => {
+        listener.off('error', rejectPromise);
+        listener.on('error', (error) => this.logger.warning(`Accept error: ${error.message}`));
+        resolvePromise(listener);
+      });
+    });
+  }
+
+  get port(): number {
+    return this.config.getInt('port');
+  }
+
+  private accept(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    const keepalive = this.config.getInt('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    socket.on('error', () => {});
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.getInt('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-' + ERR_MAX_CLIENTS + '\r\n');
+      return;
+    }
+    if (this.config.getBool('protected-mode') && !this.authRequired() && !isLoopback(socket.remoteAddress ?? '')) {
+      this.stats.rejectedConnections++;
+      socket.end(DENIED_PROTECTED_MODE);
+      return;
+    }
+    const client = this.attachSocket(socket);
+    this.logger.verbose(`Accepted ${client.address}`);
+  }
+
+  /** Wraps a connected socket as a client (also used for the link to our master). */
+  attachSocket(socket: Socket): Client {
+    const client = new Client(this, socket, this.nextClientId++);
+    this.clients.set(client.id, client);
+    socket.on('data', (chunk: Buffer) => client.onData(chunk));
+    socket.on('close', () => client.close());
+    return client;
+  }
+
+  onClientClosed(client: Client): void {
+    this.clients.delete(client.id);
+    this.pubsub.removeClient(client);
+    this.unwatchAll(client);
+    this.pause.release(client);
+    this.emit('clientClosed', client);
+  }
+
+  // --- WATCH ----------------------------------------------------------------
+
+  watch(client: Client, key: string): void {
+    const id = client.dbIndex + '\0' + key;
+    if (client.watched.has(id)) return;
+    client.watched.add(id);
+    let set = this.watchers.get(id);
+    if (!set) this.watchers.set(id, (set = new Set()));
+    set.add(client);
+  }
+
+  unwatchAll(client: Client): void {
+    for (const id of client.watched) {
+      const set = this.watchers.get(id);
+      set?.delete(client);
+      if (set && set.size === 0) this.watchers.delete(id);
+    }
+    client.watched.clear();
+    client.watchDirty = false;
+  }
+
+  signalKeyModified(db: Db, key: string): void {
+    if (this.watchers.size === 0) return;
+    const set = this.watchers.get(db.index + '\0' + key);
+    if (set) for (const client of set) client.watchDirty = true;
+  }
+
+  private signalDbCleared(db: Db): void {
+    if (this.watchers.size === 0) return;
+    const prefix = db.index + '\0';
+    for (const [id, set] of this.watchers) {
+      if (!id.startsWith(prefix)) continue;
+      // A watched key that did not exist is not invalidated by a flush, as in Redis.
+      if (!db.data.has(id.slice(prefix.length))) continue;
+      for (const client of set) client.watchDirty = true;
+    }
+  }
+
+  /** SWAPDB: exchanges two databases in place; watchers of both see the change. */
+  swapDbs(a: number, b: number): void {
+    const first = this.dbs[a];
+    const second = this.dbs[b];
+    this.dbs[a] = second;
+    this.dbs[b] = first;
+    second.index = a;
+    first.index = b;
+    for (const [id, set] of this.watchers) {
+      const index = Number(id.slice(0, id.indexOf('\0')));
+      if (index === a || index === b) for (const client of set) client.watchDirty = true;
+    }
+  }
+
+  // --- housekeeping -----------------------------------------------------------
+
+  private startCron(): void {
+    const hz = Math.max(1, Math.min(500, this.config.getInt('hz')));
+    this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.cronTimer.unref();
+  }
+
+  /** Active expiry and idle-client timeouts, run hz times per second. */
+  cron(): void {
+    if (this.pause.mode === null) {
+      const effort = this.config.getInt('active-expire-effort');
+      for (const db of this.dbs) {
+        // Like Redis's activeExpireCycle: repeat while a sample is mostly expired.
+        for (let round = 0; round < 16; round++) {
+          const removed = db.sweepExpired(20 * effort);
+          if (removed < 5) break;
+        }
+      }
+    }
+    const timeout = this.config.getInt('timeout');
+    if (timeout > 0) {
+      const now = this.clock.now();
+      for (const client of this.clients.values()) {
+        if (client.isMasterLink || client.isReplica || client.inPubSub) continue;
+        if (now - client.lastInteraction > timeout * 1000) {
+          this.logger.verbose('Closing idle client');
+          client.close();
+        }
+      }
+    }
+  }
+
+  // --- shutdown ---------------------------------------------------------------
+
+  /** Stops accepting, runs shutdown hooks (saving when asked), closes clients. */
+  async shutdown(options: { save: boolean | null } = { save: null }): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.logger.warning('User requested shutdown...');
+    for (const hook of this.shutdownHooks) await hook(options);
+    await this.stop();
+    this.logger.warning('Redis is now ready to exit, bye bye...');
+    this.emit('shutdown');
+  }
+
+  /** Releases every resource without saving (tests, and the end of shutdown). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    this.pause.stop();
+    this.replication.stop();
+    for (const client of [...this.clients.values()]) {
+      client.flush();
+      client.close();
+    }
+    await this.closeListeners();
+  }
+
+  private async closeListeners(): Promise<void> {
+    await Promise.all(this.netServers.map((listener) => new Promise<void>((done) => listener.close(() => done()))));
+    this.netServers.length = 0;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+}
+
+export class ListenError extends Error {}
+
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}
+
+function randomHex(length: number): string {
+  let out = '';
+  while (out.length < length) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  return out.slice(0, length);
+}

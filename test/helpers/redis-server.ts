@@ -1,0 +1,115 @@
+// Starts real redis-server processes for differential and end-to-end tests.
+// Without redis-server on PATH, tests that need it skip with a visible reason,
+// unless RCTL_REQUIRE_REDIS=1 (CI), where they fail instead.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { describe } from 'vitest';
+import { freePort } from './ports';
+
+export const redisServerPath: string | null = (() => {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : null;
+})();
+
+export const redisRequired = process.env.RCTL_REQUIRE_REDIS === '1';
+
+/**
+ * describe() for suites that need a real redis-server: skipped with a reason when it is missing,
+ * failing when RCTL_REQUIRE_REDIS=1.
+ */
+export function describeWithRedis(name: string, body: () => void): void {
+  if (redisServerPath) {
+    describe(name, body);
+  } else if (redisRequired) {
+    describe(name, () => {
+      throw new Error('redis-server is not on PATH but RCTL_REQUIRE_REDIS=1');
+    });
+  } else {
+    process.stderr.write(`[skip] ${name}: redis-server is not on PATH (install redis-server, or set RCTL_REQUIRE_REDIS=1 to fail)\n`);
+    describe.skip(`${name} (skipped: redis-server not on PATH)`, body);
+  }
+}
+
+export interface RedisProcess {
+  host: string;
+  port: number;
+  dir: string;
+  process: ChildProcess;
+  /** Everything the server logged. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function waitForPort(host: string, port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const running = new Set<RedisProcess>();
+process.on('exit', () => {
+  for (const server of running) server.process.kill('SIGKILL');
+});
+
+/** Starts redis-server on a free loopback port with a temporary dir and no save points. */
+export async function startRedisServer(options: { directives?: Record<string, string>; host?: string; port?: number } = {}): Promise<RedisProcess> {
+  if (!redisServerPath) throw new Error('redis-server is not on PATH');
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? (await freePort(host));
+  const dir = mkdtempSync(join(tmpdir(), 'rctl-redis-'));
+  const directives: Record<string, string> = {
+    port: String(port),
+    bind: host,
+    dir,
+    save: '""',
+    appendonly: 'no',
+    'protected-mode': 'no',
+    logfile: '""',
+    ...options.directives,
+  };
+  const confPath = join(dir, 'redis.conf');
+  writeFileSync(confPath, Object.entries(directives).map(([k, v]) => `${k} ${v}`).join('\n') + '\n');
+  const child = spawn(redisServerPath, [confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const handle: RedisProcess = {
+    host,
+    port,
+    dir,
+    process: child,
+    log: () => output,
+    stop: async () => {
+      running.delete(handle);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  running.add(handle);
+  try {
+    await waitForPort(host, port);
+  } catch (error) {
+    await handle.stop();
+    throw new Error(`redis-server did not start: ${(error as Error).message}\n${output}`);
+  }
+  return handle;
+}
