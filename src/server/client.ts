@@ -46,6 +46,8 @@ export class Client {
   private pausedCommand: string[] | null = null;
   /** Commands parsed but not yet run while the client is paused. */
   private processing = false;
+  /** Set by blocking commands (WAIT): no further command runs until unblock(). */
+  blocked = false;
 
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -62,7 +64,8 @@ export class Client {
     this.lastInteraction = this.createdAt;
     this.authenticated = !server.authRequired();
     this.parser = new RequestParser({
-      maxBulkLength: server.config.getInt('proto-max-bulk-len'),
+      // Read live (only for bulks over 1 MB) so CONFIG SET proto-max-bulk-len applies to open connections.
+      maxBulkLength: () => (this.isMasterLink ? Infinity : server.config.getInt('proto-max-bulk-len')),
       authRequired: () => !this.authenticated && !this.isMasterLink,
     });
     this.remoteAddress = normalizeAddress(socket?.remoteAddress ?? '');
@@ -102,7 +105,7 @@ export class Client {
         this.pausedCommand = null;
         dispatch(this, held);
       }
-      while (!this.closeAfterReply && !this.closed) {
+      while (!this.closeAfterReply && !this.closed && !this.blocked) {
         const parsed = this.parser.next();
         if (parsed === null) break;
         if (parsed instanceof ProtocolError) {
@@ -125,6 +128,13 @@ export class Client {
     }
   }
 
+  /** Ends a blocking command: its reply has been written; queued input runs again. */
+  unblock(): void {
+    this.blocked = false;
+    this.flush();
+    if (!this.closed) setImmediate(() => this.processInput());
+  }
+
   /** Sends everything buffered; closes the connection when a reply asked for it. */
   flush(): void {
     const out = this.reply.take();
@@ -132,7 +142,7 @@ export class Client {
       this.server.stats.netOutputBytes += out.length;
       this.socket.write(out, 'latin1');
     }
-    if (this.closeAfterReply && !this.closed) this.close();
+    if (this.closeAfterReply && !this.closed) this.close({ afterPendingWrites: true });
   }
 
   /** Writes to the socket now, outside of a command (pub/sub messages, replication stream). */
@@ -142,10 +152,23 @@ export class Client {
     this.socket.write(encoded, 'latin1');
   }
 
-  close(): void {
+  /**
+   * Closes the connection. With afterPendingWrites the socket is torn down only once queued replies
+   * reached the kernel (the last reply before QUIT or a protocol error must not be lost when the
+   * client reads slowly); the client leaves the server's tables at once either way.
+   */
+  close(options: { afterPendingWrites?: boolean } = {}): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket?.destroy();
+    const socket = this.socket;
+    if (socket) {
+      if (options.afterPendingWrites && socket.writableLength > 0) {
+        socket.pause();
+        socket.end(() => socket.destroy());
+      } else {
+        socket.destroy();
+      }
+    }
     this.server.onClientClosed(this);
   }
 

@@ -132,6 +132,11 @@ export function call(client: Client, cmd: CompiledCommand, args: string[]): void
   const errorsBefore = client.reply.errors;
   const dbBefore = client.dbIndex;
   server.propagation.begin();
+  if (cmd.isWrite) {
+    const db = client.db;
+    // Copy-on-write for open snapshots: any argument may be a key the handler changes in place.
+    if (db.hasSnapshots) for (let i = 1; i < args.length; i++) db.beforeWrite(args[i]);
+  }
   cmd.handler(client, args);
   cmd.calls++;
   server.stats.commandsProcessed++;

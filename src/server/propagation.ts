@@ -9,7 +9,8 @@ export interface PropagatedCommand {
   args: string[];
 }
 
-export type PropagationSink = (commands: readonly PropagatedCommand[]) => void;
+/** fromMasterStream: the commands came from our master; replication relays the raw stream instead. */
+export type PropagationSink = (commands: readonly PropagatedCommand[], fromMasterStream: boolean) => void;
 
 export class Propagation {
   private depth = 0;
@@ -17,8 +18,10 @@ export class Propagation {
   /** Per nested call: the rewritten form set by the handler, or null for "as received". */
   private readonly rewrites: Array<PropagatedCommand[] | null> = [];
   private readonly sinks: PropagationSink[] = [];
-  /** Set while replaying the master's stream or an AOF: nothing is re-propagated from here. */
+  /** Set while replaying an AOF at start: nothing is re-propagated. */
   suppressed = false;
+  /** Set while applying our master's stream: only the AOF takes these. */
+  fromMasterStream = false;
 
   addSink(sink: PropagationSink): void {
     this.sinks.push(sink);
@@ -74,6 +77,6 @@ export class Propagation {
       const db = commands[0].db;
       out = [{ db, args: ['MULTI'] }, ...commands, { db: commands[commands.length - 1].db, args: ['EXEC'] }];
     }
-    for (const sink of this.sinks) sink(out);
+    for (const sink of this.sinks) sink(out, this.fromMasterStream);
   }
 }

@@ -13,7 +13,7 @@ import { Logger, type LogSink, type LogLevel } from './log';
 import { PauseState } from './pause';
 import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
-import { StandaloneReplication, type ReplicationRole } from './replication';
+import { Replication } from './replication/replication';
 import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
 
@@ -83,7 +83,7 @@ export class Server extends EventEmitter {
   readonly propagation = new Propagation();
   readonly pause: PauseState;
   stats: ServerStats;
-  replication: ReplicationRole;
+  replication: Replication;
   /** Count of changes since the last save, as Redis's server.dirty. */
   dirty = 0;
   loading = false;
@@ -94,6 +94,7 @@ export class Server extends EventEmitter {
   /** Listening addresses after start. */
   readonly netServers: NetServer[] = [];
   private nextClientId = 1;
+  private keyspaceHooks!: KeyspaceHooks;
   private cronTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   /** "db\0key" -> clients watching it. */
@@ -124,12 +125,13 @@ export class Server extends EventEmitter {
       onKeyModified: (db, key) => this.signalKeyModified(db, key),
       onDbCleared: (db) => this.signalDbCleared(db),
     };
-    this.dbs = Array.from({ length: this.config.getInt('databases') }, (_, i) => new Db(i, hooks));
+    this.keyspaceHooks = hooks;
+    this.dbs = this.createDbs();
     this.pause = new PauseState(
       () => this.clock.now(),
       (name) => this.commands.get(name)?.isWrite ?? false,
     );
-    this.replication = new StandaloneReplication(() => this.config.getInt('repl-backlog-size'));
+    this.replication = new Replication(this);
     registerAllCommands(this.commands);
   }
 
@@ -167,6 +169,15 @@ export class Server extends EventEmitter {
     }
     if (port === 0) this.config.setValidated('port', String(boundPort));
     this.startCron();
+    this.startReplicationFromConfig();
+  }
+
+  /** The replicaof directive: follow that master from the start, as redis-server does. */
+  private startReplicationFromConfig(): void {
+    const replicaof = this.config.get('replicaof');
+    if (replicaof === '') return;
+    const [host, port] = replicaof.split(' ');
+    this.replication.replicaOf(host, Number(port), null);
   }
 
   private listenOn(host: string, port: number): Promise<NetServer> {
@@ -218,8 +229,24 @@ export class Server extends EventEmitter {
     return client;
   }
 
+  /** A fresh, empty set of databases sharing this server's hooks (loading a full sync into the side). */
+  createDbs(): Db[] {
+    return Array.from({ length: this.config.getInt('databases') }, (_, i) => new Db(i, this.keyspaceHooks));
+  }
+
+  /** Replaces every database at once; watchers of any key see a change. */
+  installDbs(dbs: Db[]): void {
+    for (const db of this.dbs) this.signalDbCleared(db);
+    this.dbs = dbs;
+  }
+
+  allocateClientId(): number {
+    return this.nextClientId++;
+  }
+
   onClientClosed(client: Client): void {
     this.clients.delete(client.id);
+    if (client.isReplica) this.replication.masterSide.detach(client);
     this.pubsub.removeClient(client);
     this.unwatchAll(client);
     this.pause.release(client);

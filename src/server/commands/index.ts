@@ -12,6 +12,7 @@ import { zsetsCommands } from './zsets';
 import { pubsubCommands } from './pubsub';
 import { clientCommands } from './client';
 import { serverCommands } from './server';
+import { replicationCommands } from './replication';
 
 export function registerAllCommands(table: CommandTable): void {
   table.register(connectionCommands);
@@ -25,4 +26,5 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(pubsubCommands);
   table.register(clientCommands);
   table.register(serverCommands);
+  table.register(replicationCommands);
 }

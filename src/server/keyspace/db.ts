@@ -5,6 +5,7 @@
 // so the replica never diverges from the master's stream.
 
 import type { Value } from './values';
+import type { DbSnapshot } from './snapshot';
 
 export interface KeyspaceHooks {
   now(): number;
@@ -19,9 +20,11 @@ export interface KeyspaceHooks {
 }
 
 export class Db {
-  readonly data = new Map<string, Value>();
+  data = new Map<string, Value>();
   /** Absolute expiry in unix milliseconds, only for keys that have one. */
-  readonly expires = new Map<string, number>();
+  expires = new Map<string, number>();
+  /** Point-in-time views being written (BGSAVE, full sync) that need old values before changes. */
+  private snapshots: DbSnapshot[] = [];
 
   constructor(
     public index: number,
@@ -37,6 +40,7 @@ export class Db {
     const when = this.expires.get(key);
     if (when === undefined || when > this.hooks.now()) return false;
     if (this.hooks.mayDeleteExpired()) {
+      if (this.snapshots.length > 0) this.beforeWrite(key);
       this.data.delete(key);
       this.expires.delete(key);
       this.hooks.onExpired(this, key);
@@ -56,6 +60,7 @@ export class Db {
 
   /** Stores a value. The key's TTL is dropped unless keepTtl, as SET does. */
   set(key: string, value: Value, keepTtl = false): void {
+    if (this.snapshots.length > 0) this.beforeWrite(key);
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
     this.data.set(key, value);
     this.hooks.onKeyModified(this, key);
@@ -63,11 +68,13 @@ export class Db {
 
   /** Stores a value in place of an existing one, keeping its TTL (APPEND, SETRANGE, INCR). */
   replace(key: string, value: Value): void {
+    if (this.snapshots.length > 0) this.beforeWrite(key);
     this.data.set(key, value);
     this.hooks.onKeyModified(this, key);
   }
 
   delete(key: string): boolean {
+    if (this.snapshots.length > 0) this.beforeWrite(key);
     if (this.expires.size > 0) {
       if (this.expireIfNeeded(key)) return false;
       this.expires.delete(key);
@@ -83,6 +90,7 @@ export class Db {
   }
 
   setExpire(key: string, whenMs: number): void {
+    if (this.snapshots.length > 0) this.beforeWrite(key);
     this.expires.set(key, whenMs);
     this.hooks.onKeyModified(this, key);
   }
@@ -93,6 +101,7 @@ export class Db {
   }
 
   persist(key: string): boolean {
+    if (this.snapshots.length > 0) this.beforeWrite(key);
     const had = this.expires.delete(key);
     if (had) this.hooks.onKeyModified(this, key);
     return had;
@@ -100,9 +109,38 @@ export class Db {
 
   clear(): void {
     this.hooks.onDbCleared(this);
-    this.data.clear();
-    this.expires.clear();
+    if (this.snapshots.length > 0) {
+      // A snapshot still reads the old maps: leave them intact and start new ones.
+      this.data = new Map();
+      this.expires = new Map();
+      this.snapshots = [];
+    } else {
+      this.data.clear();
+      this.expires.clear();
+    }
     this.sweepCursor = null;
+  }
+
+  /**
+   * Must run before any change to `key` while a snapshot is open (Db's own mutators do it; the
+   * dispatcher does it for every argument of a write command, which covers in-place collection changes).
+   */
+  beforeWrite(key: string): void {
+    for (const view of this.snapshots) {
+      if (view.data === this.data) view.preserve(key);
+    }
+  }
+
+  get hasSnapshots(): boolean {
+    return this.snapshots.length > 0;
+  }
+
+  attachSnapshot(view: DbSnapshot): void {
+    if (view.data === this.data) this.snapshots.push(view);
+  }
+
+  detachSnapshot(view: DbSnapshot): void {
+    this.snapshots = this.snapshots.filter((v) => v !== view);
   }
 
   /** Keys that are not logically expired, without deleting anything (KEYS, SCAN, snapshots). */
@@ -135,6 +173,7 @@ export class Db {
       }
       const [key, when] = step.value;
       if (when <= now && this.expires.get(key) === when) {
+        if (this.snapshots.length > 0) this.beforeWrite(key);
         this.data.delete(key);
         this.expires.delete(key);
         this.hooks.onExpired(this, key);

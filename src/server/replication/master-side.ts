@@ -1,0 +1,406 @@
+// The master's side of replication: replicas attached through SYNC/PSYNC, full synchronizations
+// (a point-in-time snapshot streamed as RDB while new writes are buffered), the live stream,
+// keepalive PINGs, ACK tracking for WAIT, and dropping replicas that time out or fall too far behind.
+
+import { randomBytes } from 'node:crypto';
+import type { Client } from '../client';
+import type { Replication } from './replication';
+import { decidePsync } from './psync-decision';
+import { encodeCommand } from './stream';
+import { KeyspaceSnapshot } from '../keyspace/snapshot';
+import { socketsSink, writeRdbSnapshot } from './rdb-transfer';
+import { parseMemory } from '../config';
+
+/** Where an attached replica is in its synchronization, named as INFO shows it. */
+export enum ReplicaSyncState {
+  /** Full sync requested; waiting for the next snapshot to start (diskless delay). */
+  WaitBgsave = 'wait_bgsave',
+  /** The RDB is being streamed to it. */
+  SendBulk = 'send_bulk',
+  /** Receiving the live stream. */
+  Online = 'online',
+}
+
+/** What a connection said with REPLCONF before it asked to sync. */
+export interface ReplicaAnnouncement {
+  listeningPort: number;
+  announcedIp: string | null;
+  capaEof: boolean;
+  capaPsync2: boolean;
+}
+
+export class AttachedReplica {
+  state: ReplicaSyncState = ReplicaSyncState.WaitBgsave;
+  ackOffset = 0;
+  ackTime: number;
+  /** Stream bytes produced after its snapshot point, held until the RDB has been sent. */
+  private pending: Array<string | Buffer> = [];
+  pendingBytes = 0;
+  /** Set once the snapshot this replica gets has been taken: later writes must be buffered. */
+  snapshotTaken = false;
+  /** RDB sent with an EOF mark: the stream waits for its first ACK, proof it finished loading. */
+  awaitingOnlineAck = false;
+  /** PSYNC (not plain SYNC): a +FULLRESYNC line precedes the RDB. */
+  usesPsync = false;
+  /** When the output buffer first went over the soft limit (client-output-buffer-limit). */
+  private softLimitSince = 0;
+
+  constructor(
+    readonly client: Client,
+    readonly announcement: ReplicaAnnouncement,
+    now: number,
+  ) {
+    this.ackTime = now;
+  }
+
+  get ip(): string {
+    return this.announcement.announcedIp ?? this.client.remoteAddress;
+  }
+
+  get listeningPort(): number {
+    return this.announcement.listeningPort || this.client.remotePort;
+  }
+
+  /** "ip:port" as Redis names replicas in its logs. */
+  get name(): string {
+    return `${this.ip}:${this.listeningPort}`;
+  }
+
+  isOnline(): boolean {
+    return this.state === ReplicaSyncState.Online && !this.awaitingOnlineAck;
+  }
+
+  send(data: string | Buffer): void {
+    if (this.isOnline()) {
+      this.write(data);
+    } else if (this.snapshotTaken) {
+      this.pending.push(data);
+      this.pendingBytes += data.length;
+    }
+  }
+
+  write(data: string | Buffer): void {
+    const socket = this.client.socket;
+    if (!socket || this.client.closed) return;
+    if (typeof data === 'string') socket.write(data, 'latin1');
+    else socket.write(data);
+  }
+
+  /** Sends what was buffered during the RDB transfer and joins the live stream. */
+  goOnline(): void {
+    this.state = ReplicaSyncState.Online;
+    this.awaitingOnlineAck = false;
+    const pending = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (const chunk of pending) this.write(chunk);
+  }
+
+  /** Bytes queued for this replica: in our buffer plus what the socket has not flushed. */
+  outputBytes(): number {
+    return this.pendingBytes + (this.client.socket?.writableLength ?? 0);
+  }
+
+  /** client-output-buffer-limit replica <hard> <soft> <seconds>: true when it must be dropped. */
+  overLimit(hard: number, soft: number, softSeconds: number, now: number): boolean {
+    const used = this.outputBytes();
+    if (hard > 0 && used >= hard) return true;
+    if (soft > 0 && used >= soft) {
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      return now - this.softLimitSince >= softSeconds * 1000;
+    }
+    this.softLimitSince = 0;
+    return false;
+  }
+}
+
+export class MasterSide {
+  readonly replicas = new Set<AttachedReplica>();
+  private readonly byClient = new Map<Client, AttachedReplica>();
+  private readonly announcements = new WeakMap<Client, ReplicaAnnouncement>();
+  private fullSyncTimer: NodeJS.Timeout | null = null;
+  private fullSyncRunning = false;
+
+  constructor(private readonly replication: Replication) {}
+
+  private get server() {
+    return this.replication.server;
+  }
+
+  announcementOf(client: Client): ReplicaAnnouncement {
+    let found = this.announcements.get(client);
+    if (!found) {
+      found = { listeningPort: 0, announcedIp: null, capaEof: false, capaPsync2: false };
+      this.announcements.set(client, found);
+    }
+    return found;
+  }
+
+  replicaOf(client: Client): AttachedReplica | undefined {
+    return this.byClient.get(client);
+  }
+
+  /** Handles SYNC (replid null) and PSYNC from a connection. */
+  handleSyncRequest(client: Client, request: { replid: string; offset: number; failover?: boolean } | null): void {
+    const server = this.server;
+    const replication = this.replication;
+    if (this.byClient.has(client)) return;
+    if (request?.failover) {
+      // Our master hands us its role (FAILOVER): promote first, then answer it as its new master.
+      if (request.replid !== replication.replid) {
+        client.reply.error('ERR PSYNC FAILOVER replid must match my replid.');
+        return;
+      }
+      replication.promote(client.describe(), 'failover request');
+    }
+    if (replication.isReplica() && !replication.linkUp()) {
+      client.reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
+      return;
+    }
+    // Replies so far have been buffered; from here on the socket carries raw replication data.
+    client.flush();
+    const announcement = this.announcementOf(client);
+    const replica = new AttachedReplica(client, announcement, server.clock.now());
+    client.isReplica = true;
+    client.reply.muted = true;
+    server.logger.notice(`Replica ${replica.name} asks for synchronization`);
+
+    if (request) {
+      const decision = decidePsync(
+        { replid: request.replid, offset: request.offset },
+        {
+          replid: replication.replid,
+          replid2: replication.replid2,
+          secondReplOffset: replication.secondReplOffset,
+          masterReplOffset: replication.offset,
+          backlog: replication.backlog,
+        },
+      );
+      if (decision.kind === 'continue') {
+        this.attach(replica);
+        replica.state = ReplicaSyncState.Online;
+        replica.write(announcement.capaPsync2 ? `+CONTINUE ${replication.replid}\r\n` : '+CONTINUE\r\n');
+        const backlogBytes = replication.backlog ? replication.backlog.readFrom(decision.fromOffset) : Buffer.alloc(0);
+        if (backlogBytes.length > 0) replica.write(backlogBytes);
+        replica.ackOffset = decision.fromOffset - 1;
+        server.stats.syncPartialOk++;
+        server.logger.notice(
+          `Partial resynchronization request from ${replica.name} accepted. Sending ${backlogBytes.length} bytes of backlog starting from offset ${decision.fromOffset}.`,
+        );
+        return;
+      }
+      if (decision.partialAttempted) {
+        server.stats.syncPartialErr++;
+        if (decision.reason.startsWith('lack of backlog')) {
+          server.logger.notice(`Unable to partial resync with replica ${replica.name} for ${decision.reason}.`);
+          if (request.offset > replication.offset) {
+            server.logger.warning(`Warning: replica ${replica.name} tried to PSYNC with an offset that is greater than the master replication offset.`);
+          }
+        } else {
+          server.logger.notice(`Partial resynchronization not accepted: ${decision.reason}`);
+        }
+      } else {
+        server.logger.notice(`${decision.reason} ${replica.name}`);
+      }
+    } else {
+      // Plain SYNC: old replicas get the RDB without a +FULLRESYNC line.
+      announcement.capaEof = false;
+    }
+
+    server.stats.syncFull++;
+    if (!replication.backlog && this.replicas.size === 0) {
+      // A backlog created from scratch starts a new history, as Redis does.
+      replication.resetHistory();
+      replication.ensureBacklog();
+      server.logger.notice(
+        `Replication backlog created, my new replication IDs are '${replication.replid}' and '${replication.replid2}'`,
+      );
+    }
+    this.attach(replica);
+    replica.usesPsync = request !== null;
+    this.scheduleFullSync();
+  }
+
+  private attach(replica: AttachedReplica): void {
+    this.replicas.add(replica);
+    this.byClient.set(replica.client, replica);
+    replica.client.socket?.setNoDelay(!this.server.config.getBool('repl-disable-tcp-nodelay'));
+  }
+
+  detach(client: Client): void {
+    const replica = this.byClient.get(client);
+    if (!replica) return;
+    this.byClient.delete(client);
+    this.replicas.delete(replica);
+    this.server.logger.notice(`Connection with replica ${replica.name} lost.`);
+  }
+
+  private scheduleFullSync(): void {
+    if (this.fullSyncTimer || this.fullSyncRunning) return;
+    const diskless = this.server.config.getBool('repl-diskless-sync');
+    const delay = diskless ? this.server.config.getInt('repl-diskless-sync-delay') * 1000 : 0;
+    if (delay > 0) this.server.logger.notice('Delay next BGSAVE for diskless SYNC');
+    this.fullSyncTimer = setTimeout(() => {
+      this.fullSyncTimer = null;
+      void this.runFullSync();
+    }, delay);
+  }
+
+  /** Takes one snapshot for every replica waiting, and streams it to all of them. */
+  private async runFullSync(): Promise<void> {
+    const server = this.server;
+    const replication = this.replication;
+    const targets = [...this.replicas].filter((r) => r.state === ReplicaSyncState.WaitBgsave && !r.client.closed);
+    if (targets.length === 0) return;
+    this.fullSyncRunning = true;
+    const useEofMark = server.config.getBool('repl-diskless-sync') && targets.every((r) => r.announcement.capaEof);
+    server.logger.notice(`Starting BGSAVE for SYNC with target: ${useEofMark ? 'replicas sockets' : 'disk'}`);
+    // The snapshot point: everything up to this offset is in the RDB, everything after is buffered.
+    const snapshot = new KeyspaceSnapshot(server.dbs);
+    const offset = replication.offset;
+    replication.lastSelectedDb = -1;
+    for (const replica of targets) {
+      replica.snapshotTaken = true;
+      replica.state = ReplicaSyncState.SendBulk;
+      if (replica.usesPsync) {
+        replica.write(`+FULLRESYNC ${replication.replid} ${offset}\r\n`);
+      }
+    }
+    const mark = randomBytes(20).toString('hex');
+    const aux = { replid: replication.replid, offset, streamDb: -1 };
+    try {
+      if (useEofMark) {
+        for (const replica of targets) replica.write(`$EOF:${mark}\r\n`);
+        await writeRdbSnapshot(
+          snapshot,
+          aux,
+          server,
+          socketsSink(() => targets.filter((r) => !r.client.closed && r.client.socket).map((r) => r.client.socket!)),
+        );
+        for (const replica of targets) {
+          replica.write(mark);
+          // It goes online on its first ACK, when it is reading commands again.
+          replica.awaitingOnlineAck = true;
+          replica.state = ReplicaSyncState.Online;
+          server.logger.notice(`Streamed RDB transfer with replica ${replica.name} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming`);
+        }
+      } else {
+        const chunks: Buffer[] = [];
+        let total = 0;
+        await writeRdbSnapshot(snapshot, aux, server, (chunk) => {
+          chunks.push(chunk);
+          total += chunk.length;
+        });
+        for (const replica of targets) {
+          replica.write(`$${total}\r\n`);
+          for (const chunk of chunks) replica.write(chunk);
+          replica.goOnline();
+          server.logger.notice(`Synchronization with replica ${replica.name} succeeded`);
+        }
+      }
+    } catch (error) {
+      server.logger.warning(`Failed to produce the RDB for SYNC: ${(error as Error).message}`);
+      for (const replica of targets) replica.client.close();
+    } finally {
+      snapshot.release();
+      this.fullSyncRunning = false;
+    }
+    // Replicas that arrived while this one ran get the next snapshot.
+    if ([...this.replicas].some((r) => r.state === ReplicaSyncState.WaitBgsave)) this.scheduleFullSync();
+  }
+
+  /** REPLCONF ACK <offset> from a replica. */
+  onAck(client: Client, offset: number): void {
+    const replica = this.byClient.get(client);
+    if (!replica) return;
+    if (offset > replica.ackOffset) replica.ackOffset = offset;
+    replica.ackTime = this.server.clock.now();
+    if (replica.awaitingOnlineAck) {
+      replica.goOnline();
+      this.server.logger.notice(`Synchronization with replica ${replica.name} succeeded`);
+    }
+    this.server.emit('replicaAck');
+  }
+
+  broadcast(data: string | Buffer): void {
+    for (const replica of this.replicas) replica.send(data);
+  }
+
+  /** Replicas whose ACK is recent enough for min-replicas-max-lag. */
+  goodReplicaCount(): number {
+    const maxLag = this.server.config.getInt('min-replicas-max-lag') * 1000;
+    const now = this.server.clock.now();
+    let good = 0;
+    for (const replica of this.replicas) if (replica.isOnline() && now - replica.ackTime <= maxLag) good++;
+    return good;
+  }
+
+  /** Number of replicas that acknowledged at least `offset` (WAIT). */
+  countAcked(offset: number): number {
+    let count = 0;
+    for (const replica of this.replicas) if (replica.isOnline() && replica.ackOffset >= offset) count++;
+    return count;
+  }
+
+  /** Asks replicas for an ACK through the stream (counts in the offset, as in Redis). */
+  requestAcks(): void {
+    if (this.replicas.size === 0 || this.server.pause.active) return;
+    this.replication.feedStream(encodeCommand(['REPLCONF', 'GETACK', '*']));
+  }
+
+  disconnectAll(): void {
+    for (const replica of [...this.replicas]) replica.client.close();
+    this.replicas.clear();
+    this.byClient.clear();
+  }
+
+  cronEverySecond(seconds: number): void {
+    const server = this.server;
+    const config = server.config;
+    const now = server.clock.now();
+    // No PING while writes are paused: offsets must stay still so a failover can see replicas catch up.
+    if (this.replicas.size > 0 && !this.replication.isReplica() && !server.pause.active && seconds % config.getInt('repl-ping-replica-period') === 0) {
+      // The PING goes through the stream (offset included) without changing the selected db.
+      this.replication.feedStream(encodeCommand(['PING']));
+    }
+    const limits = replicaOutputLimits(config.get('client-output-buffer-limit'));
+    const timeoutMs = config.getInt('repl-timeout') * 1000;
+    for (const replica of [...this.replicas]) {
+      if (replica.state === ReplicaSyncState.WaitBgsave) {
+        // Keeps the replica's read timeout from firing while it waits for the snapshot.
+        replica.write('\n');
+      }
+      if (replica.isOnline() && now - replica.ackTime > timeoutMs) {
+        server.logger.warning(`Disconnecting timedout replica (streaming sync): ${replica.name}`);
+        replica.client.close();
+        continue;
+      }
+      if (replica.overLimit(limits.hard, limits.soft, limits.softSeconds, now)) {
+        server.logger.warning(`Client ${replica.client.describe()} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+        replica.client.close();
+      }
+    }
+  }
+
+  infoLines(): string[] {
+    const lines: string[] = [];
+    const now = this.server.clock.now();
+    let index = 0;
+    for (const replica of this.replicas) {
+      const lag = Math.floor((now - replica.ackTime) / 1000);
+      lines.push(`slave${index++}:ip=${replica.ip},port=${replica.listeningPort},state=${replica.state},offset=${replica.ackOffset},lag=${lag}`);
+    }
+    return lines;
+  }
+}
+
+function replicaOutputLimits(setting: string): { hard: number; soft: number; softSeconds: number } {
+  const parts = setting.split(/\s+/);
+  for (let i = 0; i + 3 < parts.length; i += 4) {
+    const cls = parts[i].toLowerCase();
+    if (cls === 'replica' || cls === 'slave') {
+      return { hard: parseMemory(parts[i + 1]) ?? 0, soft: parseMemory(parts[i + 2]) ?? 0, softSeconds: Number(parts[i + 3]) };
+    }
+  }
+  return { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 };
+}
