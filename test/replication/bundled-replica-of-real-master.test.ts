@@ -53,7 +53,9 @@ for (const diskless of [true, false]) {
         `Connecting to MASTER ${master.host}:${master.port}`,
         'MASTER <-> REPLICA sync started',
         'Master replied to PING, replication can continue...',
-        'Partial resynchronization not possible (no cached master)',
+        // Like Redis, a master turned replica offers its own history first, then gets a full resync.
+        'Before turning into a replica, using my own master parameters to synthesize a cached master',
+        'Trying a partial resynchronization (request ',
         'Full resync from master: ',
         'MASTER <-> REPLICA sync: Flushing old data',
         'MASTER <-> REPLICA sync: Loading DB in memory',
