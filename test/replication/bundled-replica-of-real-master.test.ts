@@ -89,11 +89,18 @@ for (const diskless of [true, false]) {
       expect(await replicaClient.call('REPLICAOF', master.host, String(master.port))).toBe('OK Already connected to specified master');
     });
 
-    it('continues with a partial resync after the master cuts the link', async () => {
+    it('continues with a partial resync after the master cuts the link, in the db the stream had selected', async () => {
+      // The stream stays in db 5 across the cut: no SELECT is sent again after the partial resync.
+      await masterClient.select(5);
+      await masterClient.set('before-cut', 'yes');
+      await waitInSync();
       await masterClient.call('CLIENT', 'KILL', 'TYPE', 'replica');
       await masterClient.set('after-cut', 'yes');
       await waitInSync();
+      await replicaClient.select(5);
       expect(await replicaClient.get('after-cut')).toBe('yes');
+      await replicaClient.select(0);
+      expect(await replicaClient.exists('after-cut')).toBe(0);
       expect(replica.server.logger.memory?.join('\n')).toContain('Successful partial resynchronization with master.');
       expect((await info(masterClient, 'stats')).sync_partial_ok).toBe('1');
     });

@@ -267,7 +267,9 @@ export class MasterSide {
       }
     }
     const mark = randomBytes(20).toString('hex');
-    const aux = { replid: replication.replid, offset, streamDb: -1 };
+    // A replica relays its master's stream as is, so its sub-replicas must start in that stream's db.
+    const streamDb = replication.isReplica() ? (replication.link?.streamDb ?? 0) : -1;
+    const aux = { replid: replication.replid, offset, streamDb };
     try {
       if (useEofMark) {
         for (const replica of targets) replica.write(`$EOF:${mark}\r\n`);
@@ -282,7 +284,7 @@ export class MasterSide {
           // It goes online on its first ACK, when it is reading commands again.
           replica.awaitingOnlineAck = true;
           replica.state = ReplicaSyncState.Online;
-          server.logger.notice(`Streamed RDB transfer with replica ${replica.name} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming`);
+          server.logger.notice(`Streamed RDB transfer with replica ${replica.name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`);
         }
       } else {
         const chunks: Buffer[] = [];

@@ -11,6 +11,8 @@ export class StreamingRdbLoad {
   private keysLoaded = 0;
   private ctime = 0;
   private usedMem = 0;
+  /** The db the master's stream has selected (repl-stream-db): commands after the RDB run there. */
+  streamDb = 0;
 
   constructor(
     private readonly dbs: Db[],
@@ -39,6 +41,7 @@ export class StreamingRdbLoad {
   private onAux(name: string, value: string): void {
     const logger = this.server.logger;
     if (name === 'redis-ver') logger.notice(`Loading RDB produced by version ${value}`);
+    else if (name === 'repl-stream-db') this.streamDb = Math.max(0, Number(value) || 0);
     else if (name === 'ctime') {
       this.ctime = Number(value);
       const age = Math.max(0, Math.floor(this.server.clock.now() / 1000) - this.ctime);

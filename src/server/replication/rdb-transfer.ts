@@ -126,6 +126,10 @@ export class RdbTransferLoader {
     return { done: false, leftover: Buffer.alloc(0) };
   }
 
+  get streamDb(): number {
+    return this.loader.streamDb;
+  }
+
   /** Replaces the node's data with what was loaded. */
   install(): void {
     this.server.installDbs(this.dbs);

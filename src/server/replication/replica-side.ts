@@ -353,7 +353,7 @@ export class MasterLink {
     replication.offset = cached.offset;
     replication.cachedMaster = null;
     this.logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
-    this.becomeConnected();
+    this.becomeConnected(cached.db);
   }
 
   private beginTransfer(): void {
@@ -435,13 +435,18 @@ export class MasterLink {
     replication.ensureBacklog();
     replication.masterSide.disconnectAll();
     this.logger.notice('MASTER <-> REPLICA sync: Finished with success');
-    this.becomeConnected();
+    this.becomeConnected(transfer.streamDb);
     // The first ACK tells a diskless master we are reading the stream again.
     this.sendAck();
     if (leftover.length > 0) this.applyStream(leftover);
   }
 
-  private becomeConnected(): void {
+  /** The db the master link's commands run in (what our own sub-replicas' RDBs must announce). */
+  get streamDb(): number {
+    return this.client?.dbIndex ?? 0;
+  }
+
+  private becomeConnected(streamDb = 0): void {
     const server = this.server;
     const socket = this.socket as Socket;
     this.state = HandshakeState.Connected;
@@ -454,6 +459,7 @@ export class MasterLink {
     client.isMasterLink = true;
     client.authenticated = true;
     client.reply.muted = true;
+    client.dbIndex = streamDb;
     server.clients.set(client.id, client);
     this.client = client;
     const rest = this.input;
@@ -522,6 +528,7 @@ export class MasterLink {
   /** Closes the socket; keeps the master's state as cached master when we were streaming. */
   private dropConnection(): void {
     const wasConnected = this.state === HandshakeState.Connected;
+    const streamDb = this.streamDb;
     const socket = this.socket;
     this.socket = null;
     socket?.destroy();
@@ -536,7 +543,7 @@ export class MasterLink {
     this.transfer = null;
     if (wasConnected) {
       this.logger.notice('Caching the disconnected master state.');
-      this.replication.cachedMaster = { replid: this.replication.replid, offset: this.replication.offset };
+      this.replication.cachedMaster = { replid: this.replication.replid, offset: this.replication.offset, db: streamDb };
     }
     if (this.state === HandshakeState.Closed) return;
     if (wasConnected || this.downSince === 0) this.downSince = this.server.clock.now();
@@ -550,7 +557,7 @@ export class MasterLink {
     void reason;
     const wasConnected = this.state === HandshakeState.Connected;
     if (wasConnected) {
-      this.replication.cachedMaster = { replid: this.replication.replid, offset: this.replication.offset };
+      this.replication.cachedMaster = { replid: this.replication.replid, offset: this.replication.offset, db: this.streamDb };
     }
     this.state = HandshakeState.Closed;
     const socket = this.socket;

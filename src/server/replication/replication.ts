@@ -18,6 +18,8 @@ export interface CachedMaster {
   replid: string;
   /** Offset of the last byte processed from that master. */
   offset: number;
+  /** The db its stream had selected: a partial resync continues there without a SELECT. */
+  db: number;
 }
 
 export class Replication implements ReplicationRole {
@@ -156,7 +158,7 @@ export class Replication implements ReplicationRole {
     this.server.logger.notice(
       'Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.',
     );
-    this.cachedMaster = { replid: this.replid, offset: this.offset };
+    this.cachedMaster = { replid: this.replid, offset: this.offset, db: 0 };
   }
 
   /** REPLICAOF NO ONE: keep the data, become a master with a new ID, old ID as replid2. */
