@@ -117,6 +117,7 @@ export class Server extends EventEmitter {
     const hooks: KeyspaceHooks = {
       now: () => this.clock.now(),
       mayDeleteExpired: () => !this.replication.isReplica(),
+      expiredKeysVisible: () => this.propagation.fromMasterStream,
       onExpired: (db, key) => {
         this.stats.expiredKeys++;
         this.signalKeyModified(db, key);

@@ -11,6 +11,8 @@ export interface KeyspaceHooks {
   now(): number;
   /** False on a replica: expired keys are then hidden but kept until the master deletes them. */
   mayDeleteExpired(): boolean;
+  /** True while applying our master's stream: its commands see keys it has not expired yet. */
+  expiredKeysVisible(): boolean;
   /** Called when a key is removed because it expired (propagated as DEL by the master). */
   onExpired(db: Db, key: string): void;
   /** Called for every key a write touches (WATCH invalidation). */
@@ -44,8 +46,10 @@ export class Db {
       this.data.delete(key);
       this.expires.delete(key);
       this.hooks.onExpired(this, key);
+      return true;
     }
-    return true;
+    // A replica's clock may run ahead of its master's: the master decides, and sends DEL.
+    return !this.hooks.expiredKeysVisible();
   }
 
   /** The live value of a key, or undefined when it is missing or expired. */
