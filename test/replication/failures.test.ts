@@ -33,10 +33,12 @@ async function info(client: Redis, section = 'replication'): Promise<Record<stri
 }
 
 /** A fake master that completes the handshake, then sends `payload` as the full-sync RDB. */
-async function fakeMaster(payload: (socket: Socket, attempt: number) => void): Promise<{ port: number; attempts: () => number }> {
+async function fakeMaster(payload: (socket: Socket, attempt: number) => void, options: { rejectPsync?: boolean } = {}): Promise<{ port: number; attempts: () => number }> {
   let attempts = 0;
+  const sockets = new Set<Socket>();
   const server: NetServer = createServer((socket) => {
     const attempt = ++attempts;
+    sockets.add(socket);
     let buffered = '';
     socket.on('error', () => {});
     socket.on('data', (chunk) => {
@@ -59,7 +61,13 @@ async function fakeMaster(payload: (socket: Socket, attempt: number) => void): P
         else if (name === 'REPLCONF') {
           if (parts[1].toUpperCase() !== 'ACK') socket.write('+OK\r\n');
         } else if (name === 'PSYNC') {
-          socket.write(`+FULLRESYNC ${'f'.repeat(40)} 0\r\n`);
+          if (options.rejectPsync) {
+            socket.write("-ERR unknown command 'PSYNC'\r\n");
+          } else {
+            socket.write(`+FULLRESYNC ${'f'.repeat(40)} 0\r\n`);
+            payload(socket, attempt);
+          }
+        } else if (name === 'SYNC') {
           payload(socket, attempt);
         }
       }
@@ -67,7 +75,13 @@ async function fakeMaster(payload: (socket: Socket, attempt: number) => void): P
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return { port, attempts: () => attempts };
 }
 
@@ -96,6 +110,24 @@ describeWithRedis('replication failures', () => {
     expect((await info(client)).master_link_status).toBe('down');
   });
 
+  it('falls back to SYNC when the master does not know PSYNC', async () => {
+    const { client, log } = await node();
+    const { writeRdbToBuffer, databaseFromMaps } = await import('../../src/server/rdb/writer');
+    const rdb = writeRdbToBuffer({ databases: [databaseFromMaps(0, new Map([['old', 'master']]), new Map())] });
+    const master = await fakeMaster(
+      (socket) => {
+        socket.write(`$${rdb.length}\r\n`);
+        socket.write(rdb);
+        socket.write('*3\r\n$3\r\nSET\r\n$6\r\nstream\r\n$2\r\nok\r\n');
+      },
+      { rejectPsync: true },
+    );
+    await client.replicaof('127.0.0.1', master.port);
+    await eventually(async () => (await client.get('stream')) === 'ok', { what: 'stream applied after SYNC' });
+    expect(await client.get('old')).toBe('master');
+    expect(log()).toContain("Master does not support PSYNC or is in error state (reply: -ERR unknown command 'PSYNC')");
+  });
+
   it('a truncated transfer is retried and never installs half a dataset', async () => {
     const { client, log } = await node();
     await client.set('precious', 'data');
@@ -110,7 +142,7 @@ describeWithRedis('replication failures', () => {
   });
 
   it('a wrong masterauth keeps the link down with the auth error in the log', async () => {
-    const master = await startRedisServer({ directives: { requirepass: 'right' } });
+    const master = await startRedisServer({ directives: { requirepass: 'right', 'repl-diskless-sync-delay': '0' } });
     cleanups.push(() => master.stop());
     const { client, log } = await node({ masterauth: 'wrong' });
     await client.replicaof(master.host, master.port);
