@@ -137,6 +137,9 @@ export class Client {
 
   /** Sends everything buffered; closes the connection when a reply asked for it. */
   flush(): void {
+    // Writes reach the AOF before the replies that acknowledge them.
+    const aof = this.server.persistence.aof;
+    if (aof.pendingLength > 0) aof.writePending();
     const out = this.reply.take();
     if (out.length > 0 && this.socket && !this.closed) {
       this.server.stats.netOutputBytes += out.length;

@@ -1,5 +1,8 @@
 // Library entry point of the bundled node: start one in-process, get its address and a close().
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Server, ListenError } from './server';
 import { configFromObject, loadConfigFromArgv } from './config-loader';
 import type { Clock } from './clock';
@@ -30,10 +33,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     config = loaded.store;
     configFile = loaded.configFile;
   } else {
-    config = configFromObject({ bind: '127.0.0.1', port: 0, save: '', ...options.config });
+    // An in-process node never reads or writes the caller's working directory unless told to.
+    config = configFromObject({ bind: '127.0.0.1', port: 0, save: '', dir: options.config?.dir ?? mkdtempSync(join(tmpdir(), 'rctl-node-')), ...options.config });
   }
   const server = new Server({ config, configFile, clock: options.clock, logSink: options.logSink, keepLog: options.keepLog });
   await server.listen();
+  await server.start();
   const host = config.get('bind').split(' ')[0].replace(/^-/, '') || '127.0.0.1';
   return {
     host: host === '*' ? '127.0.0.1' : host,

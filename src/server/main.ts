@@ -4,10 +4,15 @@
 import { Server, ListenError, REDIS_COMPAT_VERSION, RCTL_NODE_VERSION } from './server';
 import { loadConfigFromArgv, ConfigArgumentError } from './config-loader';
 import { ConfigFileError } from './config';
-import { fileSink, stdoutSink } from './log';
-import { writeFileSync, unlinkSync } from 'node:fs';
+import { fileSink, stdoutSink, type LogSink } from './log';
+import { StartupLoadError } from './persistence/persistence';
+import { AofLoadError } from './persistence/aof';
+import { appendFileSync, writeFileSync, unlinkSync } from 'node:fs';
 
 export { startServer } from './index';
+
+/** After a shutdown the process exits by itself once idle; this bounds the wait if some handle lingers. */
+const EXIT_GRACE_MS = 2000;
 
 /** Runs until SHUTDOWN or a signal. Sets process.exitCode; never calls process.exit while work is pending. */
 export async function runFromArgv(argv: string[]): Promise<void> {
@@ -31,25 +36,37 @@ export async function runFromArgv(argv: string[]): Promise<void> {
     try {
       process.chdir(dir);
     } catch (error) {
-      process.stderr.write(`Can't chdir to '${dir}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (error as Error).message}\n`);
+      process.stderr.write(`Can't chdir to '${dir}': ${strerror(error as NodeJS.ErrnoException)}\n`);
       process.exitCode = 1;
       return;
     }
   }
   const logfile = store.get('logfile');
+  if (logfile !== '') {
+    // Redis test-opens the log file after reading the config and refuses to start without it.
+    try {
+      appendFileSync(logfile, '');
+    } catch (error) {
+      process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_COMPAT_VERSION}) ***\nCan't open the log file: ${strerror(error as NodeJS.ErrnoException)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
   const sink = logfile === '' ? stdoutSink : fileSink(logfile);
   const server = new Server({ config: store, configFile, logSink: sink });
   const log = server.logger;
   log.role = 'C';
   log.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
   log.warning(`Redis version=${REDIS_COMPAT_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (rctl node ${RCTL_NODE_VERSION})`);
-  log.warning(configFile ? 'Configuration loaded' : 'Warning: no config file specified, using the default config. In order to specify a config file use rctl server /path/to/redis.conf');
+  // Like redis-server: the warning only when started with no arguments at all.
+  log.warning(argv.length > 0 ? 'Configuration loaded' : 'Warning: no config file specified, using the default config. In order to specify a config file use rctl server /path/to/redis.conf');
   log.role = 'M';
   try {
     await server.listen();
   } catch (error) {
     if (error instanceof ListenError) {
-      log.warning(error.message);
+      log.warning(`Warning: ${error.message}`);
+      log.warning(`Failed listening on port ${store.getInt('port')} (TCP), aborting.`);
       process.stderr.write(`rctl server: ${error.message}\n`);
       process.exitCode = 1;
       return;
@@ -58,24 +75,81 @@ export async function runFromArgv(argv: string[]): Promise<void> {
   }
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.warning('Server initialized');
+  try {
+    await server.start();
+  } catch (error) {
+    if (error instanceof StartupLoadError || error instanceof AofLoadError) {
+      log.warning(error.message);
+      process.stderr.write(`rctl server: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
   const pidfile = store.get('pidfile');
-  if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
+  if (pidfile !== '') {
+    try {
+      writeFileSync(pidfile, `${process.pid}\n`);
+    } catch (error) {
+      // Redis carries on without a pid file, only logging why.
+      log.warning(`Failed to write PID file: ${strerror(error as NodeJS.ErrnoException)}`);
+    }
+  }
   log.notice('Ready to accept connections');
 
-  const onSignal = (signal: string) => {
-    log.warning(`Received ${signal} scheduling shutdown...`);
+  if (pidfile !== '') {
+    // Registered last so it runs after any final save, as in Redis's shutdown sequence.
+    server.shutdownHooks.push(() => {
+      log.notice('Removing the pid file.');
+      try {
+        unlinkSync(pidfile);
+      } catch {
+        // already gone
+      }
+    });
+  }
+
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
+    // A second Ctrl+C means "now": Redis exits at once with status 1.
+    if (signal === 'SIGINT' && server.isStopping) {
+      logFromSignalHandler(sink, 'You insist... exiting now.');
+      process.exit(1);
+    }
+    logFromSignalHandler(sink, `Received ${signal} scheduling shutdown...`);
     void server.shutdown({ save: null });
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   await new Promise<void>((resolve) => server.once('shutdown', resolve));
-  if (pidfile !== '') {
-    try {
-      unlinkSync(pidfile);
-    } catch {
-      // already gone
-    }
-  }
   process.exitCode = 0;
-  // Timers of a stopped server are unref'd; nothing else keeps the loop alive.
+  // Timers of a stopped server are unref'd, so the loop normally drains and the process exits now;
+  // this unref'd timer only fires if something still holds the loop open.
+  setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
+}
+
+/**
+ * Redis logs signals from the handler with a reduced format, "pid:signal-handler (unixtime) message"
+ * (serverLogFromHandler); log parsers expect that line as it is.
+ */
+function logFromSignalHandler(sink: LogSink, message: string): void {
+  // Always written: these are warnings, the highest level.
+  sink.write(`${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) ${message}\n`);
+}
+
+/** The C library's wording for common errno codes, as Redis prints them. */
+function strerror(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'EISDIR':
+      return 'Is a directory';
+    case 'ENOTDIR':
+      return 'Not a directory';
+    case 'EROFS':
+      return 'Read-only file system';
+    default:
+      return error.message;
+  }
 }

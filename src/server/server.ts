@@ -14,6 +14,7 @@ import { PauseState } from './pause';
 import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
 import { Replication } from './replication/replication';
+import { Persistence } from './persistence/persistence';
 import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
 
@@ -84,6 +85,7 @@ export class Server extends EventEmitter {
   readonly pause: PauseState;
   stats: ServerStats;
   replication: Replication;
+  readonly persistence: Persistence;
   /** Count of changes since the last save, as Redis's server.dirty. */
   dirty = 0;
   loading = false;
@@ -133,6 +135,7 @@ export class Server extends EventEmitter {
       (name) => this.commands.get(name)?.isWrite ?? false,
     );
     this.replication = new Replication(this);
+    this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
   }
 
@@ -169,6 +172,19 @@ export class Server extends EventEmitter {
       }
     }
     if (port === 0) this.config.setValidated('port', String(boundPort));
+  }
+
+  /**
+   * Loads the dataset, then starts housekeeping and replication. Like redis-server, the port is
+   * already open while the dataset loads, and clients get -LOADING meanwhile.
+   */
+  async start(): Promise<void> {
+    try {
+      await this.persistence.loadAtStartup();
+    } catch (error) {
+      await this.closeListeners();
+      throw error;
+    }
     this.startCron();
     this.startReplicationFromConfig();
   }
@@ -316,6 +332,7 @@ export class Server extends EventEmitter {
 
   /** Active expiry and idle-client timeouts, run hz times per second. */
   cron(): void {
+    this.persistence.cron();
     if (this.pause.mode === null) {
       const effort = this.config.getInt('active-expire-effort');
       for (const db of this.dbs) {

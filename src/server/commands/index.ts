@@ -13,6 +13,7 @@ import { pubsubCommands } from './pubsub';
 import { clientCommands } from './client';
 import { serverCommands } from './server';
 import { replicationCommands } from './replication';
+import { persistenceCommands } from './persistence';
 
 export function registerAllCommands(table: CommandTable): void {
   table.register(connectionCommands);
@@ -27,4 +28,5 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(clientCommands);
   table.register(serverCommands);
   table.register(replicationCommands);
+  table.register(persistenceCommands);
 }

@@ -1,0 +1,50 @@
+// Persistence commands: SAVE, BGSAVE, BGREWRITEAOF.
+
+import type { Client } from '../client';
+import { command, type CommandSpec } from './table';
+import { ERR_SYNTAX } from '../errors';
+
+const ERR_BGSAVE_IN_PROGRESS = 'ERR Background save already in progress';
+const ERR_AOF_REWRITE_IN_PROGRESS = 'ERR Background append only file rewriting already in progress';
+/** Redis replies a bare "-ERR" when SAVE fails; the reason goes to the log. */
+const ERR_SAVE_FAILED = 'ERR';
+
+function save(client: Client): void {
+  const persistence = client.server.persistence;
+  if (persistence.bgsaveInProgress) return client.reply.error(ERR_BGSAVE_IN_PROGRESS);
+  try {
+    persistence.saveNow();
+  } catch {
+    return client.reply.error(ERR_SAVE_FAILED);
+  }
+  client.reply.ok();
+}
+
+function bgsave(client: Client, args: string[]): void {
+  const persistence = client.server.persistence;
+  const schedule = args.length === 2 && args[1].toLowerCase() === 'schedule';
+  if (args.length > 2 || (args.length === 2 && !schedule)) return client.reply.error(ERR_SYNTAX);
+  if (persistence.bgsaveInProgress) {
+    if (schedule) return client.reply.simple('Background saving scheduled');
+    return client.reply.error(ERR_BGSAVE_IN_PROGRESS);
+  }
+  persistence.startBgsave();
+  client.reply.simple('Background saving started');
+}
+
+function bgrewriteaof(client: Client): void {
+  const aof = client.server.persistence.aof;
+  if (aof.rewriteInProgress) return client.reply.error(ERR_AOF_REWRITE_IN_PROGRESS);
+  if (!client.server.config.getBool('appendonly')) {
+    // With AOF off Redis still writes a fresh AOF; the node keeps it simple and says so.
+    return client.reply.error('ERR Background append only file rewriting needs appendonly yes on this node');
+  }
+  aof.startRewrite();
+  client.reply.simple('Background append only file rewriting started');
+}
+
+export const persistenceCommands: CommandSpec[] = [
+  command('save', 1, ['admin', 'noscript'], save),
+  command('bgsave', -1, ['admin', 'noscript'], bgsave),
+  command('bgrewriteaof', 1, ['admin', 'noscript'], bgrewriteaof),
+];
