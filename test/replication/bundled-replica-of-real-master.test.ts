@@ -8,12 +8,9 @@ import { startNode } from '../helpers/bundled-node';
 import { dumpKeyspace } from '../helpers/keyspace-dump';
 import { fillEveryType } from '../helpers/fill-data';
 import { eventually } from '../helpers/wait';
+import { infoFields as info } from '../helpers/info';
 import type { RunningServer } from '../../src/server/index';
 
-async function info(client: Redis, section = 'replication'): Promise<Record<string, string>> {
-  const text = await client.info(section);
-  return Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
-}
 
 for (const diskless of [true, false]) {
   describeWithRedis(`replication: bundled replica of a real redis-server master (${diskless ? 'diskless' : 'disk'} transfer)`, () => {

@@ -9,6 +9,7 @@ import Redis from 'ioredis';
 import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
 import { startNode } from '../helpers/bundled-node';
 import { eventually } from '../helpers/wait';
+import { infoFields as info } from '../helpers/info';
 import type { RunningServer } from '../../src/server/index';
 import { freePort } from '../helpers/ports';
 
@@ -27,10 +28,6 @@ async function node(config: Record<string, string | number> = {}): Promise<{ nod
   return { node: started, client, log: () => started.server.logger.memory?.join('\n') ?? '' };
 }
 
-async function info(client: Redis, section = 'replication'): Promise<Record<string, string>> {
-  const text = await client.info(section);
-  return Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
-}
 
 /** A fake master that completes the handshake, then sends `payload` as the full-sync RDB. */
 async function fakeMaster(payload: (socket: Socket, attempt: number) => void, options: { rejectPsync?: boolean } = {}): Promise<{ port: number; attempts: () => number }> {

@@ -9,6 +9,7 @@ import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { startNode } from '../helpers/bundled-node';
 import { dumpKeyspace } from '../helpers/keyspace-dump';
 import { eventually } from '../helpers/wait';
+import { infoFields as info } from '../helpers/info';
 import { freePort } from '../helpers/ports';
 
 type Kind = 'bundled' | 'redis';
@@ -34,10 +35,6 @@ async function startSeedNode(kind: Kind, host: string): Promise<SeedNode> {
   return { kind, host, port, client: new Redis({ host, port, password: PASSWORD }), log: () => node.server.logger.memory?.join('\n') ?? '', kill: () => node.close() };
 }
 
-async function info(client: Redis, section = 'replication'): Promise<Record<string, string>> {
-  const text = await client.info(section);
-  return Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
-}
 
 const compositions: Array<[Kind, Kind, Kind]> = [
   ['bundled', 'redis', 'bundled'],

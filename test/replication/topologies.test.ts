@@ -7,6 +7,7 @@ import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { startNode } from '../helpers/bundled-node';
 import { dumpKeyspace } from '../helpers/keyspace-dump';
 import { eventually } from '../helpers/wait';
+import { infoFields as info } from '../helpers/info';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -42,10 +43,6 @@ async function real(directives: Record<string, string> = {}): Promise<Handle> {
   return { host: proc.host, port: proc.port, client, log: () => proc.log() };
 }
 
-async function info(client: Redis, section = 'replication'): Promise<Record<string, string>> {
-  const text = await client.info(section);
-  return Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
-}
 
 async function inSync(master: Handle, ...replicas: Handle[]): Promise<void> {
   await eventually(async () => {
