@@ -181,7 +181,7 @@ export const DIRECTIVES: Directive[] = [
   int('slowlog-max-len', 128, 0, LLONG_MAX),
   int('latency-monitor-threshold', 0, 0, LLONG_MAX),
   str('notify-keyspace-events', ''),
-  int('hash-max-listpack-entries', 128, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-entries'] }),
+  int('hash-max-listpack-entries', 512, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-entries'] }),
   int('hash-max-listpack-value', 64, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-value'] }),
   int('list-max-listpack-size', -2, -5, INT_MAX, { aliases: ['list-max-ziplist-size'] }),
   int('list-compress-depth', 0, 0, INT_MAX),

@@ -3,6 +3,8 @@
 // the propagation sinks and the ReplicationRole.
 
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { tlsServerOptions } from './tls';
 import { EventEmitter } from 'node:events';
 import { Client } from './client';
 import { CommandTable } from './commands/table';
@@ -172,6 +174,42 @@ export class Server extends EventEmitter {
       }
     }
     if (port === 0) this.config.setValidated('port', String(boundPort));
+    const tlsPort = this.config.getInt('tls-port');
+    if (tlsPort > 0) await this.listenTls(binds.length > 0 ? binds : ['127.0.0.1'], tlsPort);
+  }
+
+  /** tls-port: the same node behind TLS, on every bind address. */
+  private async listenTls(binds: string[], tlsPort: number): Promise<void> {
+    let options;
+    try {
+      options = tlsServerOptions(this.config);
+    } catch (error) {
+      await this.closeListeners();
+      throw new ListenError(`Failed to configure TLS: ${(error as Error).message}`);
+    }
+    for (const entry of binds) {
+      const optional = entry.startsWith('-');
+      let host = optional ? entry.slice(1) : entry;
+      if (host === '*') host = '0.0.0.0';
+      if (host === '::*') host = '::';
+      try {
+        const listener = await new Promise<NetServer>((resolvePromise, rejectPromise) => {
+          const server = createTlsServer(options, (socket) => this.accept(socket));
+          server.on('tlsClientError', (error) => this.logger.verbose(`Error accepting a client connection: ${error.message}`));
+          server.once('error', rejectPromise);
+          server.listen({ host, port: tlsPort, backlog: 511, exclusive: true }, () => {
+            server.off('error', rejectPromise);
+            resolvePromise(server);
+          });
+        });
+        this.netServers.push(listener);
+      } catch (error) {
+        if (optional) continue;
+        await this.closeListeners();
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new ListenError(`Could not create server TLS listening socket ${host}:${tlsPort}: bind: ${code === 'EADDRINUSE' ? 'Address already in use' : (error as Error).message}`);
+      }
+    }
   }
 
   /**

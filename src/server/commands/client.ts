@@ -1,5 +1,321 @@
-// Commands of the client group.
+// CLIENT subcommands: ID, SETNAME, GETNAME, INFO, LIST, KILL, PAUSE, UNPAUSE, REPLY, NO-EVICT,
+// GETREDIR, TRACKINGINFO and HELP, with Redis 7.0's replies and error texts.
+// Client-side caching (TRACKING, CACHING) and UNBLOCK are not modelled.
 
-import type { CommandSpec } from './table';
+import type { Client } from '../client';
+import { command, type CommandSpec } from './table';
+import { ERR_SYNTAX } from '../errors';
+import { parseInt64 } from '../resp/numbers';
+import { replyHelp, replySubcommandSyntaxError } from '../command-docs';
 
-export const clientCommands: CommandSpec[] = [];
+export const ERR_CLIENT_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
+const ERR_NO_SUCH_CLIENT = 'ERR No such client';
+const ERR_INVALID_CLIENT_ID = 'ERR Invalid client ID';
+const ERR_CLIENT_ID_POSITIVE = 'ERR client-id should be greater than 0';
+const ERR_PAUSE_MODE = 'ERR CLIENT PAUSE mode must be WRITE or ALL';
+const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
+const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+const errUnknownClientType = (name: string) => `ERR Unknown client type '${name}'`;
+const errNoSuchUser = (name: string) => `ERR No such user '${name}'`;
+
+const CLIENT_HELP = [
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+];
+
+export type ClientType = 'normal' | 'slave' | 'pubsub' | 'master';
+
+/** Redis's getClientType: the master link, then replicas, then subscribers. */
+export function clientType(client: Client): ClientType {
+  if (client.isMasterLink) return 'master';
+  if (client.isReplica) return 'slave';
+  if (client.inPubSub) return 'pubsub';
+  return 'normal';
+}
+
+/** Redis's getClientTypeByName ('replica' is an alias of 'slave'); null for unknown names. */
+export function clientTypeByName(name: string): ClientType | null {
+  const lower = name.toLowerCase();
+  if (lower === 'normal' || lower === 'slave' || lower === 'pubsub' || lower === 'master') return lower;
+  if (lower === 'replica') return 'slave';
+  return null;
+}
+
+/** Names are printable ASCII without spaces so CLIENT LIST lines can be split on spaces. */
+export function isValidClientName(name: string): boolean {
+  return !/[^\x21-\x7e]/.test(name);
+}
+
+function setName(client: Client, args: string[]): void {
+  if (!isValidClientName(args[2])) return client.reply.error(ERR_CLIENT_NAME);
+  client.name = args[2];
+  client.reply.ok();
+}
+
+function getName(client: Client): void {
+  if (client.name === '') client.reply.nullBulk();
+  else client.reply.bulk(client.name);
+}
+
+function info(client: Client): void {
+  client.reply.verbatim(client.describe() + '\n');
+}
+
+function list(client: Client, args: string[]): void {
+  const clients = client.server.clients;
+  let selected: Client[];
+  if (args.length === 4 && args[2].toLowerCase() === 'type') {
+    const type = clientTypeByName(args[3]);
+    if (type === null) return client.reply.error(errUnknownClientType(args[3]));
+    selected = [...clients.values()].filter((c) => clientType(c) === type);
+  } else if (args.length > 3 && args[2].toLowerCase() === 'id') {
+    selected = [];
+    for (let i = 3; i < args.length; i++) {
+      const id = parseInt64(args[i]);
+      if (id === null) return client.reply.error(ERR_INVALID_CLIENT_ID);
+      const found = typeof id === 'number' ? clients.get(id) : undefined;
+      if (found) selected.push(found);
+    }
+  } else if (args.length !== 2) {
+    return client.reply.error(ERR_SYNTAX);
+  } else {
+    selected = [...clients.values()];
+  }
+  client.reply.verbatim(selected.map((c) => c.describe() + '\n').join(''));
+}
+
+interface KillFilter {
+  addr: string | null;
+  laddr: string | null;
+  type: ClientType | null;
+  id: number | null;
+  user: string | null;
+  skipMe: boolean;
+}
+
+/** Parses the new-style option pairs; replies with the error and returns null when invalid. */
+function parseKillFilter(client: Client, args: string[]): KillFilter | null {
+  const filter: KillFilter = { addr: null, laddr: null, type: null, id: null, user: null, skipMe: true };
+  for (let i = 2; i < args.length; i += 2) {
+    const option = args[i].toLowerCase();
+    const value = args[i + 1];
+    if (value === undefined) {
+      client.reply.error(ERR_SYNTAX);
+      return null;
+    }
+    if (option === 'id') {
+      const id = parseInt64(value);
+      if (id === null || id < 1) {
+        client.reply.error(ERR_CLIENT_ID_POSITIVE);
+        return null;
+      }
+      filter.id = Number(id);
+    } else if (option === 'type') {
+      filter.type = clientTypeByName(value);
+      if (filter.type === null) {
+        client.reply.error(errUnknownClientType(value));
+        return null;
+      }
+    } else if (option === 'addr') {
+      filter.addr = value;
+    } else if (option === 'laddr') {
+      filter.laddr = value;
+    } else if (option === 'user') {
+      // The default user is the only user the node knows (no ACL users).
+      if (value !== 'default') {
+        client.reply.error(errNoSuchUser(value));
+        return null;
+      }
+      filter.user = value;
+    } else if (option === 'skipme') {
+      const answer = value.toLowerCase();
+      if (answer !== 'yes' && answer !== 'no') {
+        client.reply.error(ERR_SYNTAX);
+        return null;
+      }
+      filter.skipMe = answer === 'yes';
+    } else {
+      client.reply.error(ERR_SYNTAX);
+      return null;
+    }
+  }
+  return filter;
+}
+
+function kill(client: Client, args: string[]): void {
+  const oldForm = args.length === 3;
+  let filter: KillFilter | null;
+  if (oldForm) {
+    // CLIENT KILL addr: the old form may kill the caller itself.
+    filter = { addr: args[2], laddr: null, type: null, id: null, user: null, skipMe: false };
+  } else {
+    filter = parseKillFilter(client, args);
+    if (!filter) return;
+  }
+  let killed = 0;
+  let killSelf = false;
+  for (const other of [...client.server.clients.values()]) {
+    if (filter.addr !== null && other.address !== filter.addr) continue;
+    if (filter.laddr !== null && `${other.localAddress}:${other.localPort}` !== filter.laddr) continue;
+    if (filter.type !== null && clientType(other) !== filter.type) continue;
+    if (filter.id !== null && other.id !== filter.id) continue;
+    if (filter.user !== null && other.user !== filter.user) continue;
+    if (other === client && filter.skipMe) continue;
+    if (other === client) killSelf = true;
+    else other.close();
+    killed++;
+  }
+  if (oldForm) {
+    if (killed === 0) client.reply.error(ERR_NO_SUCH_CLIENT);
+    else client.reply.ok();
+  } else {
+    client.reply.integer(killed);
+  }
+  // The caller goes only after its reply is queued, as Redis's CLIENT_CLOSE_AFTER_REPLY.
+  if (killSelf) client.closeAfterReply = true;
+}
+
+function pause(client: Client, args: string[]): void {
+  if (args.length > 4) return replySubcommandSyntaxError(client, args);
+  let mode: 'all' | 'write' = 'all';
+  if (args.length === 4) {
+    const given = args[3].toLowerCase();
+    if (given !== 'write' && given !== 'all') return client.reply.error(ERR_PAUSE_MODE);
+    mode = given;
+  }
+  const timeout = parseInt64(args[2]);
+  if (timeout === null) return client.reply.error(ERR_TIMEOUT_NOT_INTEGER);
+  if (timeout < 0) return client.reply.error(ERR_TIMEOUT_NEGATIVE);
+  client.server.pause.pause(mode, Number(timeout));
+  client.reply.ok();
+}
+
+function unpause(client: Client): void {
+  client.server.pause.unpause();
+  client.reply.ok();
+}
+
+/** Clients whose replies are switched off by CLIENT REPLY OFF (SKIP must not turn them back on). */
+const repliesOff = new WeakSet<Client>();
+
+function reply(client: Client, args: string[]): void {
+  const mode = args[2].toLowerCase();
+  if (mode === 'on') {
+    repliesOff.delete(client);
+    client.reply.muted = false;
+    client.reply.ok();
+  } else if (mode === 'off') {
+    repliesOff.add(client);
+    client.reply.muted = true;
+  } else if (mode === 'skip') {
+    if (!repliesOff.has(client)) skipNextReply(client);
+  } else {
+    client.reply.error(ERR_SYNTAX);
+  }
+}
+
+/**
+ * Mutes the replies of the command after this one. The dispatcher records each command's name in
+ * client.lastCommand before running it and offers no other per-command hook, so the second such
+ * assignment (the start of the command after the skipped one) is where replies come back on.
+ */
+function skipNextReply(client: Client): void {
+  client.reply.muted = true;
+  let current = client.lastCommand;
+  let commandsStarted = 0;
+  Object.defineProperty(client, 'lastCommand', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (name: string) => {
+      current = name;
+      if (++commandsStarted < 2) return;
+      Object.defineProperty(client, 'lastCommand', { configurable: true, enumerable: true, writable: true, value: name });
+      if (!repliesOff.has(client)) client.reply.muted = false;
+    },
+  });
+}
+
+function noEvict(client: Client, args: string[]): void {
+  const mode = args[2].toLowerCase();
+  if (mode !== 'on' && mode !== 'off') return client.reply.error(ERR_SYNTAX);
+  client.reply.ok();
+}
+
+function trackingInfo(client: Client): void {
+  const reply = client.reply;
+  reply.mapHeader(3);
+  reply.bulk('flags');
+  reply.setHeader(1);
+  reply.bulk('off');
+  reply.bulk('redirect');
+  reply.integer(-1);
+  reply.bulk('prefixes');
+  reply.arrayHeader(0);
+}
+
+const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
+const PLAIN = ['noscript', 'loading', 'stale'] as const;
+
+export const clientCommands: CommandSpec[] = [
+  command('client', -2, [], () => {}, undefined, {
+    subcommands: {
+      id: command('client|id', 2, PLAIN, (client) => client.reply.integer(client.id)),
+      setname: command('client|setname', 3, PLAIN, setName),
+      getname: command('client|getname', 2, PLAIN, getName),
+      info: command('client|info', 2, PLAIN, info),
+      list: command('client|list', -2, ADMIN, list),
+      kill: command('client|kill', -3, ADMIN, kill),
+      pause: command('client|pause', -3, ADMIN, pause),
+      unpause: command('client|unpause', 2, ADMIN, unpause),
+      reply: command('client|reply', 3, PLAIN, reply),
+      'no-evict': command('client|no-evict', 3, ADMIN, noEvict),
+      getredir: command('client|getredir', 2, PLAIN, (client) => client.reply.integer(-1)),
+      trackinginfo: command('client|trackinginfo', 2, PLAIN, trackingInfo),
+      help: command('client|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, CLIENT_HELP)),
+    },
+  }),
+];

@@ -111,9 +111,12 @@ function hello(client: Client, args: string[]): void {
   reply.arrayHeader(0);
 }
 
+const ERR_SELECT_INT_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';
+
 function select(client: Client, args: string[]): void {
   const index = parseInt64(args[1]);
-  if (index === null || typeof index === 'bigint') return client.reply.error(ERR_NOT_INTEGER);
+  if (index === null) return client.reply.error(ERR_NOT_INTEGER);
+  if (typeof index === 'bigint' || index > 2147483647 || index < -2147483648) return client.reply.error(ERR_SELECT_INT_RANGE);
   if (index < 0 || index >= client.server.dbs.length) return client.reply.error(ERR_DB_INDEX);
   client.dbIndex = index;
   client.reply.ok();

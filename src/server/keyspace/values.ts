@@ -4,6 +4,7 @@
 
 import { Deque } from './deque';
 import { SortedSet } from './sorted-set';
+import { preserveEncoding } from './encodings';
 
 export type HashValue = Map<string, string>;
 export type SetValue = Set<string>;
@@ -37,8 +38,17 @@ export function isZSet(value: Value): value is ZSetValue {
 /** A deep copy, for COPY. */
 export function cloneValue(value: Value): Value {
   if (typeof value === 'string') return value;
-  if (value instanceof Map) return new Map(value);
-  if (value instanceof Set) return new Set(value);
+  // A copy keeps the encoding of its source: Redis never converts a hash table back to a listpack.
+  if (value instanceof Map) {
+    const copy = new Map(value);
+    preserveEncoding(value, copy);
+    return copy;
+  }
+  if (value instanceof Set) {
+    const copy = new Set(value);
+    preserveEncoding(value, copy);
+    return copy;
+  }
   if (value instanceof Deque) return Deque.from(value.toArray());
   return value.clone();
 }

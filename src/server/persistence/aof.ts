@@ -10,16 +10,14 @@
 import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, ftruncateSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from '../server';
-import { Client } from '../client';
-import { dispatch } from '../dispatch';
-import { RequestParser, ProtocolError } from '../resp/request-parser';
 import { KeyspaceSnapshot } from '../keyspace/snapshot';
 import { saveRdbInBackground } from './rdb-file';
 import { loadRdbFile } from './rdb-file';
 import type { PropagatedCommand } from '../propagation';
 import { encodeCommand } from '../replication/stream';
+import { replayAofFile, AofLoadError } from './aof-replay';
 
-export class AofLoadError extends Error {}
+export { AofLoadError };
 
 interface ManifestEntry {
   file: string;
@@ -201,14 +199,21 @@ export class AppendOnlyFile {
       return false;
     }
     this.manifest = this.readManifest();
+    // History files are leftovers of a finished rewrite waiting for deletion, never data to load.
+    const toLoad = [...this.manifest.filter((e) => e.type === 'b'), ...this.manifest.filter((e) => e.type === 'i')];
+    for (const entry of toLoad) {
+      const path = join(this.dirPath, entry.file);
+      if (!existsSync(path)) throw new AofLoadError(`Fatal error: the AOF file ${path} listed in the manifest ${this.manifestPath} is missing`);
+    }
     this.loading = true;
     try {
-      for (const entry of this.manifest) {
+      for (const [index, entry] of toLoad.entries()) {
         const path = join(this.dirPath, entry.file);
-        if (!existsSync(path)) throw new AofLoadError(`Fatal error: the AOF file ${path} listed in the manifest is missing`);
-        if (entry.type !== 'i') this.baseSize = statSync(path).size;
-        await this.loadFile(path, entry.type === 'i' && entry === this.manifest[this.manifest.length - 1]);
-        this.server.logger.notice(`DB loaded from ${entry.type === 'i' ? 'incr' : 'base'} file ${entry.file}`);
+        const started = process.hrtime.bigint();
+        if (entry.type === 'b') this.baseSize = statSync(path).size;
+        await this.loadFile(path, entry.file, index === toLoad.length - 1);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.server.logger.notice(`DB loaded from ${entry.type === 'i' ? 'incr' : 'base'} file ${entry.file}: ${seconds.toFixed(3)} seconds`);
       }
     } finally {
       this.loading = false;
@@ -217,19 +222,22 @@ export class AppendOnlyFile {
     const incrSeq = last ? last.seq : this.nextSeq('i');
     const name = this.openIncr(incrSeq);
     if (!last) this.writeManifest([...this.manifest, { file: name, seq: incrSeq, type: 'i' }]);
-    this.currentSize = this.manifest.reduce((sum, e) => sum + safeSize(join(this.dirPath, e.file)), 0);
+    this.server.logger.notice(`Opening AOF incr file ${name} on server start`);
+    this.currentSize = toLoad.reduce((sum, e) => sum + safeSize(join(this.dirPath, e.file)), 0);
     return true;
   }
 
-  private async loadFile(path: string, isLast: boolean): Promise<void> {
+  private async loadFile(path: string, name: string, isLast: boolean): Promise<void> {
     const head = Buffer.alloc(5);
     const fd = openSync(path, 'r');
     const read = readSync(fd, head, 0, 5, 0);
     closeSync(fd);
     if (read === 5 && head.latin1Slice(0, 5) === 'REDIS') {
       const server = this.server;
+      server.logger.notice('Reading RDB base file on AOF loading...');
+      let loaded;
       try {
-        await loadRdbFile(path, server.dbs, {
+        loaded = await loadRdbFile(path, server.dbs, {
           now: server.clock.now(),
           keepExpired: false,
           zsetLimits: {
@@ -238,52 +246,12 @@ export class AppendOnlyFile {
           },
         });
       } catch (error) {
-        throw new AofLoadError(`Bad file format reading the append only file ${path}: ${(error as Error).message}`);
+        throw new AofLoadError(`Error reading the RDB base file ${name}, AOF loading aborted: ${path}: ${(error as Error).message}`);
       }
+      server.logger.notice(`Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expiredSkipped}.`);
       return;
     }
-    this.replayCommands(path, isLast);
-  }
-
-  /** Replays RESP commands; a truncated tail of the last file is cut off when aof-load-truncated yes. */
-  private replayCommands(path: string, isLast: boolean): void {
-    const server = this.server;
-    const data = readFileSync(path);
-    const client = new Client(server, null, server.allocateClientId());
-    client.authenticated = true;
-    client.isMasterLink = true;
-    client.reply.muted = true;
-    const parser = new RequestParser({ maxBulkLength: () => Infinity, authRequired: () => false });
-    parser.write(data);
-    let valid = 0;
-    server.propagation.suppressed = true;
-    try {
-      for (;;) {
-        const args = parser.next();
-        if (args === null) break;
-        if (args instanceof ProtocolError) throw new AofLoadError(`Bad file format reading the append only file ${path}: ${args.message} (at byte offset ${valid})`);
-        valid += parser.lastCommandBytes;
-        if (args.length > 0) dispatch(client, args);
-      }
-    } finally {
-      server.propagation.suppressed = false;
-    }
-    if (client.multi) {
-      // A MULTI without its EXEC: the transaction never completed, so nothing of it applies.
-      server.logger.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${path}`);
-    }
-    if (valid < data.length) {
-      if (!isLast || !server.config.getBool('aof-load-truncated')) {
-        throw new AofLoadError(`Unexpected end of file reading the append only file ${path} (at byte offset ${valid}). You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`);
-      }
-      server.logger.warning(`!!! Warning: short read while loading the AOF file ${path}!!!`);
-      server.logger.warning(`!!! Truncating the AOF ${path} at offset ${valid} !!!`);
-      const fd = openSync(path, 'r+');
-      ftruncateSync(fd, valid);
-      fsyncSync(fd);
-      closeSync(fd);
-      server.logger.warning(`AOF ${path} loaded anyway because aof-load-truncated is enabled`);
-    }
+    await replayAofFile(this.server, path, name, isLast);
   }
 
   // --- rewrite ----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ export class Persistence {
   readonly aof: AppendOnlyFile;
   /** Waiters for the running BGSAVE (SHUTDOWN, tests). */
   private bgsaveDone: Promise<void> | null = null;
+  private bgsaveAbort = { aborted: false };
 
   constructor(private readonly server: Server) {
     this.aof = new AppendOnlyFile(server);
@@ -99,7 +100,8 @@ export class Persistence {
     const snapshot = new KeyspaceSnapshot(server.dbs);
     const replication = this.replicationInfo();
     server.logger.notice('Background saving started (in-process copy-on-write snapshot)');
-    this.bgsaveDone = saveRdbInBackground(snapshot, this.rdbPath, { compression: server.config.getBool('rdbcompression'), replication })
+    const abort = (this.bgsaveAbort = { aborted: false });
+    this.bgsaveDone = saveRdbInBackground(snapshot, this.rdbPath, { compression: server.config.getBool('rdbcompression'), replication, abort })
       .then(() => {
         server.logger.notice('DB saved on disk');
         server.logger.notice('Background saving terminated with success');
@@ -118,6 +120,20 @@ export class Persistence {
         this.bgsaveDone = null;
       });
     return true;
+  }
+
+  /** FLUSHALL: a running BGSAVE would write the old data back, so it is abandoned; then save at once. */
+  afterFlushAll(): void {
+    if (this.bgsaveInProgress) {
+      this.bgsaveAbort.aborted = true;
+      this.server.logger.notice('Background saving aborted: the dataset was flushed');
+    }
+    if (this.server.config.get('save') === '') return;
+    try {
+      this.saveNow();
+    } catch {
+      // Logged by saveNow; FLUSHALL still succeeds, as in Redis.
+    }
   }
 
   /** Resolves when no BGSAVE is running. */

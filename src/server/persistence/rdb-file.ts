@@ -14,6 +14,8 @@ import type { ZSetLimits } from '../keyspace/sorted-set';
 export interface RdbFileOptions {
   compression: boolean;
   replication?: RdbReplicationInfo;
+  /** Set aborted to stop a background save; the temp file is removed and the target left alone. */
+  abort?: { aborted: boolean };
 }
 
 export class RdbSaveError extends Error {}
@@ -74,12 +76,14 @@ export async function saveRdbInBackground(snapshot: KeyspaceSnapshot, target: st
   let bytes = 0;
   try {
     for await (const chunk of writeRdb({ databases: snapshot.dbs, aux: { replication: options.replication } }, { compression: options.compression })) {
+      if (options.abort?.aborted) throw new RdbSaveError('Background saving aborted');
       await handle.write(chunk);
       bytes += chunk.length;
     }
     await handle.sync();
     await handle.close();
     handle = null;
+    if (options.abort?.aborted) throw new RdbSaveError('Background saving aborted');
     const { rename } = await import('node:fs/promises');
     await rename(temp, target);
     return bytes;
@@ -87,6 +91,7 @@ export async function saveRdbInBackground(snapshot: KeyspaceSnapshot, target: st
     await handle?.close().catch(() => {});
     const { unlink } = await import('node:fs/promises');
     await unlink(temp).catch(() => {});
+    if (error instanceof RdbSaveError) throw error;
     throw new RdbSaveError(`Write error saving DB on disk: ${describeFsError(error)}`);
   }
 }

@@ -3,6 +3,8 @@
 // and relayed byte for byte to our own replicas.
 
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { tlsClientOptions } from '../tls';
 import { Client } from '../client';
 import { dispatch } from '../dispatch';
 import { ProtocolError } from '../resp/request-parser';
@@ -134,11 +136,19 @@ export class MasterLink {
     this.state = HandshakeState.Connecting;
     this.handshakeStartedAt = Date.now();
     this.input = Buffer.alloc(0);
-    const socket = connect({ host: this.host, port: this.port });
+    let socket: Socket;
+    const useTls = this.server.config.getBool('tls-replication');
+    try {
+      socket = useTls ? tlsConnect({ host: this.host, port: this.port, ...tlsClientOptions(this.server.config) }) : connect({ host: this.host, port: this.port });
+    } catch (error) {
+      this.logger.notice('MASTER <-> REPLICA sync started');
+      this.fail(`Error condition on socket for SYNC: ${(error as Error).message}`);
+      return;
+    }
     this.socket = socket;
     socket.setNoDelay(true);
     this.logger.notice('MASTER <-> REPLICA sync started');
-    socket.once('connect', () => {
+    socket.once(useTls ? 'secureConnect' : 'connect', () => {
       if (this.socket !== socket) return;
       this.logger.notice('Non blocking connect for SYNC fired the event.');
       this.state = HandshakeState.ReceivePingReply;
