@@ -46,6 +46,8 @@ export class Client {
   private pausedCommand: string[] | null = null;
   /** Commands parsed but not yet run while the client is paused. */
   private processing = false;
+  /** CLIENT REPLY: 'skip' mutes the reply of the next command only. */
+  replyMode: 'on' | 'off' | 'skip' = 'on';
   /** Set by blocking commands (WAIT): no further command runs until unblock(). */
   blocked = false;
 
@@ -63,6 +65,7 @@ export class Client {
     this.createdAt = server.clock.now();
     this.lastInteraction = this.createdAt;
     this.authenticated = !server.authRequired();
+    this.reply.onError = (text) => server.countErrorReply(text);
     this.parser = new RequestParser({
       // Read live (only for bulks over 1 MB) so CONFIG SET proto-max-bulk-len applies to open connections.
       maxBulkLength: () => (this.isMasterLink ? Infinity : server.config.getInt('proto-max-bulk-len')),

@@ -169,14 +169,14 @@ export const DIRECTIVES: Directive[] = [
   bool('appendonly', false),
   str('appendfilename', 'appendonly.aof', { mutable: false }),
   str('appenddirname', 'appendonlydir', { mutable: false }),
-  enumOf('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  enumOf('appendfsync', 'everysec', ['everysec', 'always', 'no']),
   bool('no-appendfsync-on-rewrite', false),
   int('auto-aof-rewrite-percentage', 100, 0, INT_MAX),
   memory('auto-aof-rewrite-min-size', 64 * 1024 * 1024),
   bool('aof-load-truncated', true),
   bool('aof-use-rdb-preamble', true),
   bool('aof-timestamp-enabled', false),
-  int('lua-time-limit', 5000, 0, LLONG_MAX, { aliases: ['busy-reply-threshold'] }),
+  int('busy-reply-threshold', 5000, 0, LLONG_MAX, { aliases: ['lua-time-limit'] }),
   int('slowlog-log-slower-than', 10000, -1, LLONG_MAX),
   int('slowlog-max-len', 128, 0, LLONG_MAX),
   int('latency-monitor-threshold', 0, 0, LLONG_MAX),
@@ -206,12 +206,11 @@ export const DIRECTIVES: Directive[] = [
   enumOf('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], { mutable: false }),
   bool('crash-log-enabled', true),
   bool('crash-memcheck-enabled', true),
-  bool('lazyfree-lazy-user-flush', false),
   int('tls-port', 0, 0, 65535),
   str('tls-cert-file', ''),
   str('tls-key-file', ''),
   str('tls-ca-cert-file', ''),
-  enumOf('tls-auth-clients', 'yes', ['yes', 'no', 'optional']),
+  enumOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional']),
   bool('tls-replication', false),
   bool('rdb-del-sync-files', false),
   bool('cluster-enabled', false, { mutable: false }),
@@ -220,7 +219,6 @@ export const DIRECTIVES: Directive[] = [
   enumOf('enable-module-command', 'no', ['yes', 'no', 'local']),
   str('aclfile', '', { mutable: false }),
   int('active-expire-effort', 1, 1, 10),
-  bool('close-on-replica-write', true, { aliases: ['close-on-slave-write'] }),
   bool('io-threads-do-reads', false, { mutable: false }),
   int('io-threads', 1, 1, 128, { mutable: false }),
   bool('disable-thp', true, { mutable: false }),
@@ -378,7 +376,8 @@ export function argvToConfigText(argv: string[]): string {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg.startsWith('--') && arg.length > 2) {
-      text += '\n' + arg.slice(2) + ' ';
+      // Like redis-server: options are separated by newlines, with none before the first.
+      text += (text.length > 0 ? '\n' : '') + arg.slice(2) + ' ';
     } else {
       text += quoteConfigArg(arg) + ' ';
     }

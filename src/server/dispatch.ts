@@ -23,6 +23,7 @@ const ERR_MISCONF =
 const ERR_MASTERDOWN =
   "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+const ERR_NOT_IN_MULTI = 'ERR Command not allowed inside a transaction';
 
 /** Resolves a command and, for containers like CONFIG, its subcommand. Replies with the error when not found. */
 function resolve(client: Client, args: string[]): CompiledCommand | null {
@@ -60,6 +61,18 @@ function reject(client: Client, cmd: CompiledCommand | null, error: string): voi
 }
 
 export function dispatch(client: Client, args: string[]): void {
+  if (client.replyMode !== 'skip') return dispatchCommand(client, args);
+  // CLIENT REPLY SKIP: this command runs with its reply muted, then replies come back on.
+  client.reply.muted = true;
+  client.replyMode = 'on';
+  try {
+    dispatchCommand(client, args);
+  } finally {
+    if (client.replyMode === 'on') client.reply.muted = false;
+  }
+}
+
+function dispatchCommand(client: Client, args: string[]): void {
   const server = client.server;
   const lowerName = args[0].toLowerCase();
   client.lastCommand = lowerName;
@@ -95,8 +108,11 @@ export function dispatch(client: Client, args: string[]): void {
     return reject(client, cmd, ERR_READONLY);
   }
 
+  const fullName = cmd.name.includes('|') || !cmd.subcommands ? cmd.name : lowerName;
+  client.lastCommand = fullName;
+
   if (client.inPubSub && client.reply.resp === 2 && !cmd.allowInPubSub) {
-    return reject(client, cmd, ERR_PUBSUB_CONTEXT(lowerName));
+    return reject(client, cmd, ERR_PUBSUB_CONTEXT(fullName));
   }
 
   if (replication.isReplica() && !replication.linkUp() && !server.config.getBool('replica-serve-stale-data') && !cmd.allowStale) {
@@ -104,6 +120,8 @@ export function dispatch(client: Client, args: string[]): void {
   }
 
   if (server.loading && !cmd.allowLoading) return reject(client, cmd, ERR_LOADING);
+
+  if (client.multi && cmd.flags.includes('nomulti')) return reject(client, cmd, ERR_NOT_IN_MULTI);
 
   if (client.multi && !MULTI_CONTROL.has(lowerName)) {
     client.multi.push({ args });
@@ -131,6 +149,7 @@ export function call(client: Client, cmd: CompiledCommand, args: string[]): void
   const dirtyBefore = server.dirty;
   const errorsBefore = client.reply.errors;
   const dbBefore = client.dbIndex;
+  const started = process.hrtime.bigint();
   server.propagation.begin();
   if (cmd.isWrite) {
     const db = client.db;
@@ -139,6 +158,7 @@ export function call(client: Client, cmd: CompiledCommand, args: string[]): void
   }
   cmd.handler(client, args);
   cmd.calls++;
+  cmd.usec += Math.round(Number(process.hrtime.bigint() - started) / 1000);
   server.stats.commandsProcessed++;
   if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
   if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);

@@ -116,7 +116,10 @@ export async function runFromArgv(argv: string[]): Promise<void> {
       process.exit(1);
     }
     logFromSignalHandler(sink, `Received ${signal} scheduling shutdown...`);
-    void server.shutdown({ save: null });
+    server.shutdown({ save: null }).catch(() => {
+      // Logged by the server; like Redis it keeps running when the final save failed.
+      log.warning('SIGTERM received but errors trying to shut down the server, check the logs for more information');
+    });
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));

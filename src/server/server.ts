@@ -295,6 +295,13 @@ export class Server extends EventEmitter {
     this.dbs = dbs;
   }
 
+  /** INFO errorstats: error replies by their code, the first word of the text (ERR, WRONGTYPE...). */
+  countErrorReply(text: string): void {
+    const space = text.indexOf(' ');
+    const code = space === -1 ? text : text.slice(0, space);
+    this.stats.errorsByCode.set(code, (this.stats.errorsByCode.get(code) ?? 0) + 1);
+  }
+
   allocateClientId(): number {
     return this.nextClientId++;
   }
@@ -363,6 +370,10 @@ export class Server extends EventEmitter {
   // --- housekeeping -----------------------------------------------------------
 
   private startCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.config.onChange('hz', () => {
+      if (this.cronTimer) this.startCron();
+    });
     const hz = Math.max(1, Math.min(500, this.config.getInt('hz')));
     this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
     this.cronTimer.unref();
@@ -401,7 +412,16 @@ export class Server extends EventEmitter {
     if (this.stopping) return;
     this.stopping = true;
     this.logger.warning('User requested shutdown...');
-    for (const hook of this.shutdownHooks) await hook(options);
+    for (const hook of this.shutdownHooks) {
+      try {
+        await hook(options);
+      } catch (error) {
+        // Redis refuses to exit when the final save fails, and keeps serving.
+        this.logger.warning(`Errors trying to shut down the server. Check the logs for more information. (${(error as Error).message})`);
+        this.stopping = false;
+        throw error;
+      }
+    }
     await this.stop();
     this.logger.warning('Redis is now ready to exit, bye bye...');
     this.emit('shutdown');

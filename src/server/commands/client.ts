@@ -238,45 +238,23 @@ function unpause(client: Client): void {
   client.reply.ok();
 }
 
-/** Clients whose replies are switched off by CLIENT REPLY OFF (SKIP must not turn them back on). */
-const repliesOff = new WeakSet<Client>();
-
+/** CLIENT REPLY ON|OFF|SKIP: the client's reply mode, applied by the dispatcher around each command. */
 function reply(client: Client, args: string[]): void {
   const mode = args[2].toLowerCase();
   if (mode === 'on') {
-    repliesOff.delete(client);
+    client.replyMode = 'on';
     client.reply.muted = false;
     client.reply.ok();
   } else if (mode === 'off') {
-    repliesOff.add(client);
+    client.replyMode = 'off';
     client.reply.muted = true;
   } else if (mode === 'skip') {
-    if (!repliesOff.has(client)) skipNextReply(client);
+    // SKIP's own reply is not sent; the next command's reply is skipped too.
+    client.reply.muted = true;
+    if (client.replyMode !== 'off') client.replyMode = 'skip';
   } else {
     client.reply.error(ERR_SYNTAX);
   }
-}
-
-/**
- * Mutes the replies of the command after this one. The dispatcher records each command's name in
- * client.lastCommand before running it and offers no other per-command hook, so the second such
- * assignment (the start of the command after the skipped one) is where replies come back on.
- */
-function skipNextReply(client: Client): void {
-  client.reply.muted = true;
-  let current = client.lastCommand;
-  let commandsStarted = 0;
-  Object.defineProperty(client, 'lastCommand', {
-    configurable: true,
-    enumerable: true,
-    get: () => current,
-    set: (name: string) => {
-      current = name;
-      if (++commandsStarted < 2) return;
-      Object.defineProperty(client, 'lastCommand', { configurable: true, enumerable: true, writable: true, value: name });
-      if (!repliesOff.has(client)) client.reply.muted = false;
-    },
-  });
 }
 
 function noEvict(client: Client, args: string[]): void {

@@ -22,9 +22,20 @@ export class ReplyBuffer {
     if (!this.muted) this.out += '+' + text + '\r\n';
   }
 
+  /**
+   * An error reply. Redis builds errors that quote user input with addReplyErrorFormat, which trims
+   * trailing CR/LF and turns the rest into spaces; doing it here for every error means no handler
+   * can break the protocol by quoting an argument that contains a newline.
+   */
+  /** Called with each error reply's text (INFO errorstats counts them by code). */
+  onError: ((text: string) => void) | null = null;
+
   error(text: string): void {
     this.errors++;
-    if (!this.muted) this.out += '-' + text + '\r\n';
+    this.onError?.(text);
+    if (this.muted) return;
+    if (text.includes('\r') || text.includes('\n')) text = sanitizeErrorText(text);
+    this.out += '-' + text + '\r\n';
   }
 
   integer(value: number | bigint): void {
@@ -115,4 +126,9 @@ export class ReplyBuffer {
     this.out = '';
     return out;
   }
+}
+
+/** Redis's addReplyErrorFormat clean-up: trailing CR/LF removed, inner ones become spaces. */
+export function sanitizeErrorText(text: string): string {
+  return text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
 }

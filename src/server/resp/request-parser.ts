@@ -8,36 +8,71 @@
 // Arguments are returned as latin1 strings: one char per byte, so they are binary safe,
 // compact in V8 (one-byte strings) and usable directly as Map keys.
 
+import { constants } from 'node:buffer';
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
+
 /** Longest inline request or length header Redis accepts before calling it a protocol error. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 /** Unauthenticated clients may send at most this many arguments / bytes per argument (Redis 7.0). */
 const UNAUTHENTICATED_MAX_ARGS = 10;
 const UNAUTHENTICATED_MAX_BULK = 16384;
 const INT_MAX = 2147483647;
+/** proto-max-bulk-len cannot be set below this, so shorter bulks never need the (slower) live lookup. */
+const MIN_PROTO_MAX_BULK_LEN = 1024 * 1024;
+/**
+ * Arguments are JS strings, which V8 caps just below 512 MB: a longer bulk (possible with a raised
+ * proto-max-bulk-len, or from a master) is refused as an invalid length instead of crashing.
+ */
+const MAX_ARGUMENT_LENGTH = MAX_STRING_LENGTH;
+/** Bulks at least this long get their whole size reserved at once (Redis's PROTO_MBULK_BIG_ARG). */
+const BIG_BULK = 32 * 1024;
+
+// Protocol error texts, worded as Redis 7.0 replies them (after "ERR ").
+export const PROTO_ERR_TOO_BIG_INLINE = 'Protocol error: too big inline request';
+export const PROTO_ERR_UNBALANCED_QUOTES = 'Protocol error: unbalanced quotes in request';
+export const PROTO_ERR_TOO_BIG_MBULK_COUNT = 'Protocol error: too big mbulk count string';
+export const PROTO_ERR_INVALID_MBULK_LENGTH = 'Protocol error: invalid multibulk length';
+export const PROTO_ERR_UNAUTH_MBULK_LENGTH = 'Protocol error: unauthenticated multibulk length';
+export const PROTO_ERR_TOO_BIG_BULK_COUNT = 'Protocol error: too big bulk count string';
+export const PROTO_ERR_INVALID_BULK_LENGTH = 'Protocol error: invalid bulk length';
+export const PROTO_ERR_UNAUTH_BULK_LENGTH = 'Protocol error: unauthenticated bulk length';
+/** Redis formats the offending byte with %c and then turns CR and LF into spaces. */
+export const protoErrExpectedDollar = (byte: number) =>
+  `Protocol error: expected '$', got '${byte === CR || byte === LF ? ' ' : String.fromCharCode(byte)}'`;
 
 const CR = 13;
 const LF = 10;
+const NUL = 0;
 
 export class ProtocolError {
+  /** message is the full error text without the "ERR " prefix, e.g. "Protocol error: invalid bulk length". */
   constructor(readonly message: string) {}
 }
 
 export interface ParserLimits {
-  /** proto-max-bulk-len; masters are exempt, as in Redis. */
-  maxBulkLength: number;
+  /** proto-max-bulk-len, read live so CONFIG SET applies at once; masters are exempt (Infinity), as in Redis. */
+  maxBulkLength: () => number;
   /** True while the connection still needs AUTH: tighter limits stop memory abuse. */
   authRequired: () => boolean;
 }
 
 export type ParseResult = string[] | ProtocolError | null;
 
+/** Smallest buffer allocated when bytes must be kept between chunks. */
+const MIN_STORAGE = 16 * 1024;
+const EMPTY = Buffer.alloc(0);
+
 export class RequestParser {
-  private buf: Buffer = Buffer.alloc(0);
+  /**
+   * Unparsed input is buf[pos, buf.length). buf is either the socket's chunk itself (the common
+   * case: a chunk holds whole commands and is parsed in place, no copy) or a view of `storage`, a
+   * buffer we own with spare room so that a request arriving in many small pieces is appended in
+   * amortized linear time, as Redis's sds query buffer is.
+   */
+  private buf: Buffer = EMPTY;
   private pos = 0;
-  /** Chunks held back while a large bulk string is still arriving, so we concat once. */
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private needBytes = 0;
+  private storage: Buffer | null = null;
 
   // Multibulk state, kept between calls so a partial request is never re-parsed.
   private argsRemaining = 0;
@@ -46,32 +81,57 @@ export class RequestParser {
   /** Bytes consumed by the last returned command: replication counts offsets with this. */
   lastCommandBytes = 0;
   private commandStart = 0;
+  /** Bytes of the current command that were consumed before buf was rebased to the start of storage. */
   private consumedBeforeBuffer = 0;
   private failed = false;
 
   constructor(private readonly limits: ParserLimits) {}
 
   write(chunk: Buffer): void {
-    if (this.needBytes > 0) {
-      this.held.push(chunk);
-      this.heldBytes += chunk.length;
-      if (this.heldBytes < this.needBytes) return;
-      chunk = Buffer.concat(this.held, this.heldBytes);
-      this.held = [];
-      this.heldBytes = 0;
-      this.needBytes = 0;
+    // After a protocol error the connection is closing: keep nothing more.
+    if (chunk.length === 0 || this.failed) return;
+    const buf = this.buf;
+    const pending = buf.length - this.pos;
+    if (pending === 0) {
+      this.rebase();
+      this.buf = chunk;
+      this.storage = null;
+      return;
     }
-    // Bytes of a half-parsed command that leave with the old buffer still count towards it.
+    // While storage is set, buf is storage[0, buf.length): append in place when the chunk fits.
+    const storage = this.storage;
+    if (storage !== null && storage.length - buf.length >= chunk.length) {
+      chunk.copy(storage, buf.length);
+      this.buf = storage.subarray(0, buf.length + chunk.length);
+      return;
+    }
+    // A big bulk announces its size: reserve all of it at once (Redis's sdsMakeRoomForNonGreedy).
+    const bulkRest = this.bulkLength >= BIG_BULK ? this.bulkLength + 2 - pending : 0;
+    const needed = pending + Math.max(chunk.length, bulkRest);
+    const grown = Buffer.allocUnsafe(Math.max(MIN_STORAGE, bulkRest > 0 ? needed : needed * 2));
+    buf.copy(grown, 0, this.pos);
+    chunk.copy(grown, pending);
+    this.rebase();
+    this.storage = grown;
+    this.buf = grown.subarray(0, pending + chunk.length);
+  }
+
+  /** Moves the unparsed bytes' origin to 0, keeping the byte count of a half-parsed command. */
+  private rebase(): void {
     this.consumedBeforeBuffer += this.pos - this.commandStart;
-    if (this.pos >= this.buf.length) this.buf = chunk;
-    else this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     this.pos = 0;
     this.commandStart = 0;
   }
 
+  private release(): void {
+    this.rebase();
+    this.buf = EMPTY;
+    this.storage = null;
+  }
+
   /** Bytes received but not yet returned as a command. */
   get pendingBytes(): number {
-    return this.buf.length - this.pos + this.heldBytes;
+    return this.buf.length - this.pos;
   }
 
   /**
@@ -79,8 +139,13 @@ export class RequestParser {
    * a ProtocolError (the connection must be closed after replying), or null when more input is needed.
    */
   next(): ParseResult {
-    if (this.failed || this.needBytes > 0) return null;
-    if (this.argsRemaining === 0 && this.pos < this.buf.length) {
+    if (this.failed) return null;
+    if (this.argsRemaining === 0) {
+      if (this.pos >= this.buf.length) {
+        // Idle: let go of a buffer that may have grown for a big request.
+        if (this.storage !== null) this.release();
+        return null;
+      }
       this.commandStart = this.pos;
       this.consumedBeforeBuffer = 0;
       if (this.buf[this.pos] !== 0x2a /* '*' */) return this.parseInline();
@@ -88,8 +153,7 @@ export class RequestParser {
       if (header !== true) return header;
       if (this.argsRemaining === 0) return this.finish([]);
     }
-    if (this.argsRemaining > 0) return this.parseBulks();
-    return null;
+    return this.parseBulks();
   }
 
   private finish(args: string[]): string[] {
@@ -101,14 +165,14 @@ export class RequestParser {
 
   private fail(message: string): ProtocolError {
     this.failed = true;
-    return new ProtocolError(`Protocol error: ${message}`);
+    return new ProtocolError(message);
   }
 
   private parseInline(): ParseResult {
     const buf = this.buf;
-    const newline = buf.indexOf(LF, this.pos);
+    const newline = findLineEnd(buf, this.pos, LF);
     if (newline === -1) {
-      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return this.fail('too big inline request');
+      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return this.fail(PROTO_ERR_TOO_BIG_INLINE);
       return null;
     }
     let end = newline;
@@ -116,21 +180,23 @@ export class RequestParser {
     const line = buf.latin1Slice(this.pos, end);
     this.pos = newline + 1;
     const args = splitInlineArgs(line);
-    if (args === null) return this.fail('unbalanced quotes in request');
+    if (args === null) return this.fail(PROTO_ERR_UNBALANCED_QUOTES);
     return this.finish(args);
   }
 
   /** Reads `*<count>\r\n`. Returns true when the header was consumed. */
   private parseMultibulkHeader(): true | ProtocolError | null {
     const buf = this.buf;
-    const cr = buf.indexOf(CR, this.pos);
-    if (cr === -1 || cr + 1 >= buf.length) {
-      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return this.fail('too big mbulk count string');
+    const cr = findLineEnd(buf, this.pos, CR);
+    if (cr === -1) {
+      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return this.fail(PROTO_ERR_TOO_BIG_MBULK_COUNT);
       return null;
     }
+    // Like Redis, wait for the byte after CR but never check that it is LF.
+    if (cr + 1 >= buf.length) return null;
     const count = parseStrictInteger(buf, this.pos + 1, cr);
-    if (count === null || count > INT_MAX) return this.fail('invalid multibulk length');
-    if (count > UNAUTHENTICATED_MAX_ARGS && this.limits.authRequired()) return this.fail('invalid multibulk length');
+    if (count === null || count > INT_MAX) return this.fail(PROTO_ERR_INVALID_MBULK_LENGTH);
+    if (count > UNAUTHENTICATED_MAX_ARGS && this.limits.authRequired()) return this.fail(PROTO_ERR_UNAUTH_MBULK_LENGTH);
     this.pos = cr + 2;
     this.argsRemaining = count > 0 ? count : 0;
     this.args = [];
@@ -142,29 +208,27 @@ export class RequestParser {
     const buf = this.buf;
     while (this.argsRemaining > 0) {
       if (this.bulkLength === -1) {
-        const cr = buf.indexOf(CR, this.pos);
-        if (cr === -1 || cr + 1 >= buf.length) {
-          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return this.fail('too big bulk count string');
+        const cr = findLineEnd(buf, this.pos, CR);
+        if (cr === -1) {
+          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return this.fail(PROTO_ERR_TOO_BIG_BULK_COUNT);
           return null;
         }
-        if (buf[this.pos] !== 0x24 /* '$' */) {
-          return this.fail(`expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
-        }
+        if (cr + 1 >= buf.length) return null;
+        if (buf[this.pos] !== 0x24 /* '$' */) return this.fail(protoErrExpectedDollar(buf[this.pos]));
         const length = parseStrictInteger(buf, this.pos + 1, cr);
-        if (length === null || length < 0 || length > this.limits.maxBulkLength) return this.fail('invalid bulk length');
-        if (length > UNAUTHENTICATED_MAX_BULK && this.limits.authRequired()) return this.fail('invalid bulk length');
+        if (
+          length === null ||
+          length < 0 ||
+          (length > MIN_PROTO_MAX_BULK_LEN && (length > this.limits.maxBulkLength() || length > MAX_ARGUMENT_LENGTH))
+        ) {
+          return this.fail(PROTO_ERR_INVALID_BULK_LENGTH);
+        }
+        if (length > UNAUTHENTICATED_MAX_BULK && this.limits.authRequired()) return this.fail(PROTO_ERR_UNAUTH_BULK_LENGTH);
         this.pos = cr + 2;
         this.bulkLength = length;
       }
       // Redis skips the two bytes after the payload without checking they are CRLF.
-      const available = buf.length - this.pos;
-      if (available < this.bulkLength + 2) {
-        // Large payloads arrive in many chunks: hold them and concatenate once.
-        if (this.bulkLength >= 32 * 1024) {
-          this.needBytes = this.bulkLength + 2 - available;
-        }
-        return null;
-      }
+      if (buf.length - this.pos < this.bulkLength + 2) return null;
       this.args.push(buf.latin1Slice(this.pos, this.pos + this.bulkLength));
       this.pos += this.bulkLength + 2;
       this.bulkLength = -1;
@@ -176,7 +240,26 @@ export class RequestParser {
   }
 }
 
-/** Parses a decimal integer the way Redis's string2ll does: no '+', no spaces, no leading zeros. */
+/**
+ * Index of the first `byte` at or after `from`, or -1. Redis looks for line ends with strchr on a
+ * NUL-terminated buffer, so a NUL byte before the line end hides it: the request then waits for
+ * more input (and fails once the limit is passed) instead of being parsed. We keep that behaviour.
+ */
+export function findLineEnd(buf: Buffer, from: number, byte: number): number {
+  const end = buf.indexOf(byte, from);
+  if (end === -1) return -1;
+  for (let i = from; i < end; i++) if (buf[i] === NUL) return -1;
+  return end;
+}
+
+const LLONG_MAX_DIGITS = '9223372036854775807';
+const LLONG_MIN_DIGITS = '9223372036854775808';
+
+/**
+ * Parses a decimal integer the way Redis's string2ll does: no '+', no spaces, no leading zeros,
+ * at most 20 characters, within the signed 64-bit range. Values beyond 2^53 are rounded to the
+ * nearest double, which is harmless: callers only compare them with limits far below that.
+ */
 export function parseStrictInteger(buf: Buffer, start: number, end: number): number | null {
   const length = end - start;
   if (length === 0 || length > 20) return null;
@@ -189,14 +272,27 @@ export function parseStrictInteger(buf: Buffer, start: number, end: number): num
   }
   if (buf[i] === 0x30 /* '0' */) return i + 1 === end && !negative ? 0 : null;
   let value = 0;
-  for (; i < end; i++) {
-    const digit = buf[i] - 0x30;
+  for (let j = i; j < end; j++) {
+    const digit = buf[j] - 0x30;
     if (digit < 0 || digit > 9) return null;
     value = value * 10 + digit;
+  }
+  if (end - i >= 16) {
+    // Past 2^53 the digit loop rounds at every step: take the correctly rounded value instead.
+    const digits = buf.latin1Slice(i, end);
+    if (exceedsInt64(digits, negative)) return null;
+    value = Number(digits);
   }
   return negative ? -value : value;
 }
 
+function exceedsInt64(digits: string, negative: boolean): boolean {
+  const limit = negative ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS;
+  // Same-length decimal strings compare like the numbers they spell.
+  return digits.length > limit.length || (digits.length === limit.length && digits > limit);
+}
+
+/** Whitespace for skipping between arguments: C's isspace(). */
 function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === '\v' || ch === '\f';
 }
@@ -260,7 +356,8 @@ export function splitInlineArgs(line: string): string[] | null {
           break;
         }
         const ch = line[i];
-        if (isSpace(ch)) done = true;
+        // Unlike the skip between arguments, an unquoted argument ends only at these (no \v, \f).
+        if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t') done = true;
         else if (ch === '"') inDouble = true;
         else if (ch === "'") inSingle = true;
         else current += ch;
