@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// `rctl server` is the hot path for launched nodes: skip oclif entirely for it.
-if (process.argv[2] === 'server') {
-  require('../dist/server.js').runFromArgv(process.argv.slice(3));
+// `rctl server` (launched nodes) and `rctl status` (polled by scripts) skip oclif's start-up cost;
+// status hands anything it does not handle (help, watch, bad flags, uncached topology) back to oclif.
+const argv = process.argv.slice(2);
+const oclif = () => require('@oclif/core').execute({ dir: __dirname }).catch(require('@oclif/core/handle'));
+if (argv[0] === 'server' && !argv.includes('--help') && !argv.includes('-h')) {
+  require('../dist/server.js').runFromArgv(argv.slice(1));
+} else if (argv[0] === 'status') {
+  require('../dist/status.js')
+    .runStatusFast(argv.slice(1), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })
+    .then((code) => (code === null ? oclif() : (process.exitCode = code)));
 } else {
-  require('@oclif/core').execute({ dir: __dirname }).catch(require('@oclif/core/handle'));
+  oclif();
 }

@@ -1,4 +1,16 @@
 import { Command } from '@oclif/core';
+import { join } from 'node:path';
+
+interface ServerEntry {
+  runFromArgv(argv: string[]): Promise<void>;
+}
+
+/** The node is its own bundle (dist/server.js); loading it at run time keeps every other command's start-up small. */
+function loadServerBundle(): ServerEntry {
+  const bundle = join(__dirname, 'server.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(bundle) as ServerEntry;
+}
 
 export default class ServerCommand extends Command {
   static override summary = 'Run the bundled Redis-compatible node in the foreground.';
@@ -9,8 +21,7 @@ Logs in Redis's format to stdout, or to the logfile directive. Stops on SIGTERM,
   static override enableJsonFlag = true;
 
   async run(): Promise<{ exitCode: number }> {
-    const { runFromArgv } = await import('../src/server/main');
-    await runFromArgv(this.argv.filter((arg) => arg !== '--json'));
+    await loadServerBundle().runFromArgv(this.argv.filter((arg) => arg !== '--json'));
     return { exitCode: Number(process.exitCode ?? 0) };
   }
 }

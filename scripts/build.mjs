@@ -9,6 +9,8 @@ const root = new URL('..', import.meta.url).pathname;
 function listCommands(dir) {
   const out = [];
   for (const entry of readdirSync(dir)) {
+    // commands/_shared/ holds oclif-side helpers, not commands.
+    if (entry.startsWith('_')) continue;
     const full = join(dir, entry);
     if (statSync(full).isDirectory()) out.push(...listCommands(full));
     else if (entry.endsWith('.ts')) out.push(full);
@@ -44,6 +46,8 @@ const common = {
 
 await build({ ...common, entryPoints: { commands: manifestSrc }, outdir: join(root, 'dist') });
 await build({ ...common, entryPoints: { server: join(root, 'src/server/main.ts') }, outdir: join(root, 'dist') });
+// `rctl status` without oclif: scripts poll it, so it must start fast.
+await build({ ...common, entryPoints: { status: join(root, 'src/ui/status-fast.ts') }, outdir: join(root, 'dist') });
 if (benchEntries.length > 0) {
   await build({ ...common, entryPoints: benchEntries, outdir: join(root, 'dist', 'bench') });
 }

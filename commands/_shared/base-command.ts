@@ -1,0 +1,66 @@
+// The base class of rctl's orchestration commands: shared flags, the typed-error renderer and
+// helpers for stderr progress. It lives under commands/ because it is oclif-side code, which src/
+// never imports; the build skips commands/_shared/ when it lists commands.
+
+import { Command, Flags } from '@oclif/core';
+import { BadInputError, exitCodeHelp } from '../../src/errors';
+import type { Topology } from '../../src/topology/model';
+import { renderError } from '../../src/ui/error-output';
+import { StderrProgress } from '../../src/ui/progress';
+
+export const EXIT_CODES_HELP = exitCodeHelp();
+
+/** Seconds given on the command line (decimals allowed) to milliseconds. */
+export function secondsFlag(options: { description: string; default: number; char?: 'w' }) {
+  return Flags.custom<number>({
+    description: options.description,
+    default: options.default,
+    helpValue: 'SECONDS',
+    parse: async (input: string) => {
+      const seconds = Number(input);
+      if (!Number.isFinite(seconds) || seconds < 0 || input.trim() === '') {
+        throw new BadInputError('USAGE', `expected a number of seconds, got "${input}"`);
+      }
+      return seconds;
+    },
+  })();
+}
+
+export abstract class RctlCommand extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    topology: Flags.string({ char: 't', description: 'topology file (default: $RCTL_TOPOLOGY, else the one last brought up)', helpValue: 'FILE' }),
+  };
+
+  private progress: StderrProgress | null = null;
+
+  protected debugEnabled(): boolean {
+    return Boolean(process.env.DEBUG);
+  }
+
+  /** Progress on stderr; a spinner only on a TTY. */
+  protected reporter(): StderrProgress {
+    this.progress ??= new StderrProgress(process.stderr, Boolean(process.stderr.isTTY));
+    return this.progress;
+  }
+
+  protected finishProgress(failed = false): void {
+    this.progress?.stop(failed);
+  }
+
+  protected describeTopology(topology: Topology): string {
+    return `${topology.name} (${topology.displayFile})`;
+  }
+
+  override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    this.finishProgress(true);
+    // A flag error already said what is wrong; oclif would add an "did not parse its arguments"
+    // warning outside production (NODE_ENV=development or test).
+    this.parsed = true;
+    const rendered = renderError(error, this.debugEnabled());
+    process.exitCode = rendered.exitCode;
+    if (this.jsonEnabled()) this.logJson(rendered.json);
+    process.stderr.write(rendered.stderr);
+  }
+}

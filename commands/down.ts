@@ -1,0 +1,52 @@
+import { Args, Flags } from '@oclif/core';
+import type { StopResult } from '../src/launch/stop';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+
+export interface DownJson {
+  topology: string;
+  file: string;
+  nodes: StopResult[];
+}
+
+export default class DownCommand extends RctlCommand {
+  static override summary = 'Stop the nodes rctl launched for a topology; keep their data unless --purge.';
+  static override description = `Stops the nodes with launch: embedded or redis-server: SHUTDOWN (the node saves and exits), then SIGTERM and finally SIGKILL if it does not exit within --timeout. Nodes with launch: external are left alone. --purge also deletes their directories under $RCTL_HOME (data, config, log), after confirmation on a terminal or with --yes.
+
+${EXIT_CODES_HELP}`;
+  static override examples = ['<%= config.bin %> down', '<%= config.bin %> down topologies/local.yml --purge --yes'];
+
+  static override args = {
+    file: Args.string({ name: 'TOPOLOGY', description: 'topology file (default: -t, $RCTL_TOPOLOGY, else the last up)', required: false }),
+  };
+
+  static override flags = {
+    purge: Flags.boolean({ description: 'also delete the data, config and log of the stopped nodes', default: false }),
+    yes: Flags.boolean({ char: 'y', description: 'confirm --purge without asking', default: false }),
+    timeout: secondsFlag({ description: 'how long to wait for a node to exit before the next signal', default: 10 }),
+  };
+
+  async run(): Promise<DownJson> {
+    const { args, flags } = await this.parse(DownCommand);
+    const { loadSelectedTopology, rctlHome } = await import('../src/topology/index');
+    const { stopTopology } = await import('../src/launch/stop');
+    const { confirmOrRequireYes, isInteractive } = await import('../src/ui/confirm');
+    const { renderStopTable } = await import('../src/ui/stop-table');
+    const { RefusedError } = await import('../src/errors');
+
+    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const home = rctlHome();
+    if (flags.purge) {
+      const confirmed = await confirmOrRequireYes(
+        'down --purge',
+        `Delete the data, config and logs of ${topology.name}'s launched nodes under ${home}?`,
+        { yes: flags.yes, interactive: isInteractive() },
+      );
+      if (!confirmed) throw new RefusedError('PURGE_DECLINED', 'purge declined: nothing was stopped or deleted');
+    }
+    const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
+    const nodes = await stopTopology(topology, { home, timeoutMs: Math.min(timeoutMs, 2000), graceMs: timeoutMs, purge: flags.purge, reporter: this.reporter() });
+    this.finishProgress();
+    this.log(renderStopTable(nodes, { unicode: true }));
+    return { topology: topology.name, file: topology.file, nodes };
+  }
+}

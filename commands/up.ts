@@ -1,0 +1,74 @@
+import { Args, Flags } from '@oclif/core';
+import type { StatusReport } from '../src/cluster/status';
+import type { UpAction } from '../src/cluster/up';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+
+export interface UpJson {
+  topology: string;
+  file: string;
+  changed: boolean;
+  actions: UpAction[];
+  warnings: string[];
+  status: StatusReport;
+}
+
+export default class UpCommand extends RctlCommand {
+  static override summary = 'Bring the nodes of a topology file up as one master and its replicas.';
+  static override description = `Launches the nodes that need launching (launch: embedded or redis-server) under $RCTL_HOME/<topology>/<node>/, authenticates, sets requirepass and masterauth, makes each replica REPLICAOF the master (skipping replicas that already follow it), persists with CONFIG REWRITE, waits until every link is up and caught up, then prints the status table. A second run changes nothing.
+
+A declared replica that holds keys and does not follow the master yet would lose them: up refuses (exit 5) unless you confirm on a terminal or pass --yes. The topology becomes the default of later commands.
+
+${EXIT_CODES_HELP}`;
+  static override examples = ['<%= config.bin %> up topologies/local.yml', '<%= config.bin %> up -t topologies/local-redis-server.yml --json'];
+
+  static override args = {
+    file: Args.string({ name: 'TOPOLOGY', description: 'topology file (or -t FILE, or $RCTL_TOPOLOGY)', required: false }),
+  };
+
+  static override flags = {
+    yes: Flags.boolean({ char: 'y', description: 'accept that declared replicas holding keys lose them', default: false }),
+    timeout: secondsFlag({ description: 'connect and reply timeout per node', default: 2 }),
+    wait: secondsFlag({ description: 'how long to wait for nodes to start, load and sync', default: 60 }),
+  };
+
+  async run(): Promise<UpJson> {
+    const { args, flags } = await this.parse(UpCommand);
+    const { loadSelectedTopology, rctlHome, rememberCurrentTopology } = await import('../src/topology/index');
+    const { up } = await import('../src/cluster/up');
+    const { confirmOrDecline, isInteractive } = await import('../src/ui/confirm');
+    const { renderStatusTable } = await import('../src/ui/status-table');
+
+    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const home = rctlHome();
+    rememberCurrentTopology(home, topology.file);
+    const reporter = this.reporter();
+    const result = await up(topology, {
+      home,
+      timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
+      waitMs: Math.round(flags.wait * 1000),
+      reporter,
+      confirmDataLoss: (_risks, question) => {
+        reporter.suspend();
+        return confirmOrDecline(question, { yes: flags.yes, interactive: isInteractive() });
+      },
+    });
+    this.finishProgress();
+
+    if (result.changed) {
+      this.log(`${topology.name}: ${result.actions.length} change${result.actions.length === 1 ? '' : 's'}`);
+      for (const action of result.actions) this.log(`  ${action.node}: ${action.detail}`);
+    } else {
+      this.log(`${topology.name}: nothing changed, the nodes already match ${topology.displayFile}`);
+    }
+    this.log(renderStatusTable(result.status, { unicode: true }));
+    process.exitCode = result.status.report.healthy ? 0 : 3;
+    return {
+      topology: topology.name,
+      file: topology.file,
+      changed: result.changed,
+      actions: result.actions,
+      warnings: result.warnings,
+      status: result.status.report,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+// Parses INFO text into the facts rctl reasons about.
+
+export type InfoFields = Map<string, string>;
+
+export function parseInfo(text: string): InfoFields {
+  const fields: InfoFields = new Map();
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.replace(/\r$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon === -1) continue;
+    fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return fields;
+}
+
+/** Sum of keys over every database (`db0:keys=3,expires=0,avg_ttl=0`). */
+export function totalKeys(fields: InfoFields): number {
+  let total = 0;
+  for (const [name, value] of fields) {
+    if (!/^db\d+$/.test(name)) continue;
+    const match = /(?:^|,)keys=(\d+)/.exec(value);
+    if (match) total += Number(match[1]);
+  }
+  return total;
+}
+
+export function intField(fields: InfoFields, name: string): number | null {
+  const value = fields.get(name);
+  if (value === undefined || value === '') return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+export interface ReplicationFacts {
+  role: 'master' | 'replica' | null;
+  masterHost: string | null;
+  masterPort: number | null;
+  linkStatus: 'up' | 'down' | null;
+  lastIoSecondsAgo: number | null;
+  syncInProgress: boolean;
+  /** The node's replication offset: master_repl_offset on a master, slave_repl_offset on a replica. */
+  offset: number | null;
+  replid: string | null;
+  replid2: string | null;
+  /** Where replid2's history ended (offset + 1 at promotion); -1 or null when there is none. */
+  secondReplOffset: number | null;
+  connectedReplicas: number;
+  keys: number;
+  loading: boolean;
+  configFile: string | null;
+}
+
+export function replicationFacts(fields: InfoFields): ReplicationFacts {
+  const rawRole = fields.get('role');
+  const role = rawRole === 'master' ? 'master' : rawRole === 'slave' || rawRole === 'replica' ? 'replica' : null;
+  const link = fields.get('master_link_status');
+  const replicaOffset = intField(fields, 'slave_repl_offset');
+  return {
+    role,
+    masterHost: role === 'replica' ? (fields.get('master_host') ?? null) : null,
+    masterPort: role === 'replica' ? intField(fields, 'master_port') : null,
+    linkStatus: role === 'replica' ? (link === 'up' ? 'up' : 'down') : null,
+    lastIoSecondsAgo: role === 'replica' ? intField(fields, 'master_last_io_seconds_ago') : null,
+    syncInProgress: fields.get('master_sync_in_progress') === '1',
+    offset: role === 'replica' && replicaOffset !== null ? replicaOffset : intField(fields, 'master_repl_offset'),
+    replid: fields.get('master_replid') ?? null,
+    replid2: fields.get('master_replid2') ?? null,
+    secondReplOffset: intField(fields, 'second_repl_offset'),
+    connectedReplicas: intField(fields, 'connected_slaves') ?? 0,
+    keys: totalKeys(fields),
+    loading: fields.get('loading') === '1',
+    configFile: fields.has('config_file') ? fields.get('config_file') || null : null,
+  };
+}

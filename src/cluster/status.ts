@@ -1,0 +1,127 @@
+// Turns observations into the status report: the stable --json object plus the details the
+// table shows (drift from the file, seconds since the master last spoke).
+
+import { sameAddress, formatAddress, type Topology, type TopologyNode } from '../topology/model';
+import type { NodeObservation } from './observe';
+
+/** One node in `rctl status --json`. The key set and order are a stable interface. */
+export interface NodeStatus {
+  name: string;
+  address: string;
+  reachable: boolean;
+  role: 'master' | 'replica' | null;
+  linkStatus: 'up' | 'down' | null;
+  /** The node a replica follows: its name when it is in the topology, else host:port. */
+  master: string | null;
+  offset: number | null;
+  lagBytes: number | null;
+  keys: number | null;
+  connectedReplicas: number | null;
+  replid: string | null;
+  replid2: string | null;
+  /** Why the node is not healthy: unreachable, drifted from the file, link down. null when fine. */
+  error: string | null;
+}
+
+/** `rctl status --json`. */
+export interface StatusReport {
+  topology: string;
+  /** The declared master's name. */
+  master: string;
+  healthy: boolean;
+  nodes: NodeStatus[];
+}
+
+export interface NodeDetail {
+  declaredRole: TopologyNode['role'];
+  lastIoSecondsAgo: number | null;
+  loading: boolean;
+  problems: string[];
+}
+
+export interface StatusView {
+  report: StatusReport;
+  details: NodeDetail[];
+}
+
+export function buildStatus(topology: Topology, observations: NodeObservation[]): StatusView {
+  const observedMasters = observations.filter((o) => o.facts?.role === 'master');
+  const details: NodeDetail[] = [];
+  const nodes: NodeStatus[] = observations.map((observation) => {
+    const { node, facts } = observation;
+    const problems: string[] = [];
+    if (!facts) {
+      problems.push(observation.error?.message ?? 'unreachable');
+      details.push({ declaredRole: node.role, lastIoSecondsAgo: null, loading: false, problems });
+      return {
+        name: node.name,
+        address: node.address,
+        reachable: false,
+        role: null,
+        linkStatus: null,
+        master: null,
+        offset: null,
+        lagBytes: null,
+        keys: null,
+        connectedReplicas: null,
+        replid: null,
+        replid2: null,
+        error: problems.join('; '),
+      };
+    }
+
+    let followed: TopologyNode | undefined;
+    let masterLabel: string | null = null;
+    if (facts.role === 'replica' && facts.masterHost !== null && facts.masterPort !== null) {
+      followed = topology.nodes.find((n) => sameAddress(n.host, n.port, facts.masterHost as string, facts.masterPort as number));
+      masterLabel = followed ? followed.name : formatAddress(facts.masterHost, facts.masterPort);
+    }
+
+    if (facts.loading) problems.push('still loading its dataset');
+    if (node.role === 'master') {
+      if (facts.role === 'replica') problems.push(`declared master, but is a replica of ${masterLabel ?? 'another node'}`);
+    } else if (facts.role === 'master') {
+      problems.push('declared replica, but is a master');
+    } else if (facts.role === 'replica') {
+      if (followed?.name !== topology.master.name) problems.push(`follows ${masterLabel ?? 'an unknown node'}, expected ${topology.master.name}`);
+      else if (facts.linkStatus !== 'up') problems.push(facts.syncInProgress ? 'link down: sync in progress' : 'link to the master is down');
+    }
+    if (facts.role === null) problems.push('INFO shows no role');
+
+    let lagBytes: number | null = null;
+    if (facts.role === 'replica' && facts.offset !== null && followed) {
+      const masterFacts = observations.find((o) => o.node.name === followed?.name)?.facts;
+      if (masterFacts?.role === 'master' && masterFacts.offset !== null) lagBytes = Math.max(0, masterFacts.offset - facts.offset);
+    }
+
+    details.push({ declaredRole: node.role, lastIoSecondsAgo: facts.lastIoSecondsAgo, loading: facts.loading, problems });
+    return {
+      name: node.name,
+      address: node.address,
+      reachable: true,
+      role: facts.role,
+      linkStatus: facts.linkStatus,
+      master: masterLabel,
+      offset: facts.offset,
+      lagBytes,
+      keys: facts.keys,
+      connectedReplicas: facts.connectedReplicas,
+      replid: facts.replid,
+      replid2: facts.replid2,
+      error: problems.length > 0 ? problems.join('; ') : null,
+    };
+  });
+
+  if (observedMasters.length > 1) {
+    const names = observedMasters.map((o) => o.node.name).join(', ');
+    observedMasters.forEach((o) => {
+      const index = observations.indexOf(o);
+      const note = `${observedMasters.length} masters (${names})`;
+      details[index].problems.push(note);
+      nodes[index].error = details[index].problems.join('; ');
+    });
+  }
+
+  const healthy = details.every((d) => d.problems.length === 0);
+  return { report: { topology: topology.name, master: topology.master.name, healthy, nodes }, details };
+}

@@ -1,0 +1,46 @@
+// Waits until replicas report master_link_status:up and have caught up with the master's offset.
+
+import { NodeFailureError } from '../errors';
+import type { ReplicationFacts } from './info';
+import type { NodeSession } from './node-session';
+import type { Reporter } from './reporter';
+import { followsMaster } from './safety';
+import { waitFor, WaitTimeoutError } from './wait';
+
+export interface SyncTarget {
+  name: string;
+  session: NodeSession;
+}
+
+function replicaState(facts: ReplicationFacts, master: NodeSession, masterOffset: number): string | null {
+  if (!followsMaster(facts, master.target.host, master.target.port)) return 'not following the master';
+  if (facts.linkStatus !== 'up') return facts.syncInProgress ? 'full sync in progress' : 'link down';
+  if (facts.offset === null || facts.offset < masterOffset) return `catching up (${Math.max(0, masterOffset - (facts.offset ?? 0))} bytes behind)`;
+  return null;
+}
+
+export async function waitForSync(master: NodeSession, replicas: SyncTarget[], options: { waitMs: number; reporter: Reporter }): Promise<void> {
+  if (replicas.length === 0) return;
+  options.reporter.step(`waiting for ${replicas.map((r) => r.name).join(', ')} to sync with ${master.target.name}`);
+  try {
+    await waitFor(
+      async () => {
+        // The master is read first: a replica at or past this offset has everything written before.
+        const masterFacts = await master.facts();
+        const masterOffset = masterFacts.offset ?? 0;
+        const states = await Promise.all(replicas.map(async (r) => ({ name: r.name, state: replicaState(await r.session.facts(), master, masterOffset) })));
+        const pending = states.filter((s) => s.state !== null);
+        if (pending.length === 0) return { done: true, value: undefined };
+        const reason = pending.map((s) => `${s.name}: ${s.state}`).join(', ');
+        options.reporter.update(reason);
+        return { done: false, reason };
+      },
+      { interval: 50, timeout: options.waitMs },
+    );
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) {
+      throw new NodeFailureError('SYNC_TIMEOUT', `replicas did not sync within ${options.waitMs / 1000}s (${error.lastReason})`, 'check `rctl status` and the node logs, or raise --wait');
+    }
+    throw error;
+  }
+}

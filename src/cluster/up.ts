@@ -1,0 +1,167 @@
+// `rctl up`: make the running nodes match the topology file, idempotently.
+//   1. launch what needs launching;  2. authenticate, set requirepass + masterauth, REPLICAOF,
+//   CONFIG REWRITE;  3. wait for links up and offsets caught up;  4. report the status.
+
+import { chmodSync } from 'node:fs';
+import { RefusedError } from '../errors';
+import { launchNodes } from '../launch/launch';
+import { nodePaths } from '../launch/paths';
+import type { Topology, TopologyNode } from '../topology/model';
+import type { ReplicationFacts } from './info';
+import { ERR_NO_CONFIG_FILE, type NodeSession } from './node-session';
+import type { NodeObservation } from './observe';
+import type { Reporter } from './reporter';
+import { ReplyError } from './resp';
+import { dataLossRisk, followsMaster, riskQuestion, type DataLossRisk } from './safety';
+import { openSessions, readyFacts, type SessionSet } from './sessions';
+import { buildStatus, type StatusView } from './status';
+import { waitForSync } from './sync';
+
+export interface UpAction {
+  node: string;
+  /** launched | config set | replicaof | promoted | config rewrite */
+  action: string;
+  detail: string;
+}
+
+export interface UpOptions {
+  home: string;
+  timeoutMs: number;
+  waitMs: number;
+  reporter: Reporter;
+  /** Asked when declared replicas hold keys they would lose; false refuses (exit 5). */
+  confirmDataLoss: (risks: DataLossRisk[], question: string) => Promise<boolean>;
+}
+
+export interface UpResult {
+  changed: boolean;
+  actions: UpAction[];
+  warnings: string[];
+  status: StatusView;
+}
+
+export async function up(topology: Topology, options: UpOptions): Promise<UpResult> {
+  const { reporter } = options;
+  const actions: UpAction[] = [];
+  const warnings: string[] = [];
+  const warn = (text: string) => {
+    warnings.push(text);
+    reporter.warn(text);
+  };
+
+  const launched = await launchNodes(topology, { home: options.home, startTimeoutMs: Math.max(options.waitMs, 5000), reporter });
+  for (const result of launched) {
+    if (result.launched) actions.push({ node: result.node.name, action: 'launched', detail: `launched ${result.node.launch} (pid ${result.pid}, files in ${result.paths.dir})` });
+  }
+
+  reporter.step(`connecting to ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}`);
+  const sessions = await openSessions(topology, topology.nodes, options.timeoutMs);
+  try {
+    const facts = await readyFacts(topology.nodes, sessions, options.waitMs);
+    const factsOf = (node: TopologyNode) => facts.get(node.name) as ReplicationFacts;
+    const master = topology.master;
+
+    const risks = topology.replicas.map((node) => dataLossRisk(node, factsOf(node), master, factsOf(master))).filter((r): r is DataLossRisk => r !== null);
+    if (risks.length > 0 && !(await options.confirmDataLoss(risks, riskQuestion(risks)))) {
+      const keys = (n: number) => `${n} key${n === 1 ? '' : 's'}`;
+      const what =
+        risks.length === 1
+          ? `${risks[0].name} (${risks[0].address}) a replica of ${master.name}: it holds ${keys(risks[0].keys)}`
+          : `${risks.map((r) => `${r.name} (${r.address}, ${keys(r.keys)})`).join(', ')} replicas of ${master.name}: they hold keys`;
+      throw new RefusedError(
+        'DATA_LOSS_REFUSED',
+        `refusing to make ${what} that replication would discard`,
+        'confirm on a terminal, or pass --yes to accept losing those keys',
+      );
+    }
+
+    const changedNodes = new Set<string>();
+    reporter.step('configuring auth and replication');
+    await configureAuth(topology, sessions, actions, changedNodes);
+
+    if (factsOf(master).role !== 'master') {
+      await sessions.get(master).expect(['REPLICAOF', 'NO', 'ONE'], 'REPLICAOF NO ONE');
+      actions.push({ node: master.name, action: 'promoted', detail: 'REPLICAOF NO ONE (it was a replica)' });
+      changedNodes.add(master.name);
+    }
+    for (const node of topology.replicas) {
+      if (followsMaster(factsOf(node), master.host, master.port)) continue;
+      await sessions.get(node).expect(['REPLICAOF', master.host, master.port], 'REPLICAOF');
+      actions.push({ node: node.name, action: 'replicaof', detail: `REPLICAOF ${master.host} ${master.port}` });
+      changedNodes.add(node.name);
+    }
+
+    for (const node of topology.nodes) {
+      if (!changedNodes.has(node.name)) continue;
+      const persisted = await persistConfig(topology, node, sessions.get(node), options.home);
+      if (persisted === true) actions.push({ node: node.name, action: 'config rewrite', detail: 'CONFIG REWRITE' });
+      else warn(persisted);
+    }
+
+    await waitForSync(
+      sessions.get(master),
+      topology.replicas.map((node) => ({ name: node.name, session: sessions.get(node) })),
+      { waitMs: options.waitMs, reporter },
+    );
+
+    const status = await observeWithSessions(topology, sessions);
+    return { changed: actions.length > 0, actions, warnings, status };
+  } finally {
+    sessions.closeAll();
+  }
+}
+
+async function configureAuth(topology: Topology, sessions: SessionSet, actions: UpAction[], changedNodes: Set<string>): Promise<void> {
+  const password = topology.password?.reveal();
+  // masterauth everywhere before requirepass anywhere, so no replication link is ever refused.
+  const phases: Array<(node: TopologyNode) => { name: string; value: string; shown: string } | null> = [
+    () => (password === undefined ? null : { name: 'masterauth', value: password, shown: '(password)' }),
+    () => (password === undefined ? null : { name: 'requirepass', value: password, shown: '(password)' }),
+    (node) => (node.priority === undefined ? null : { name: 'replica-priority', value: String(node.priority), shown: String(node.priority) }),
+  ];
+  for (const phase of phases) {
+    // Nodes in parallel; actions recorded in file order so the output is stable.
+    const changed = await Promise.all(
+      topology.nodes.map(async (node) => {
+        const setting = phase(node);
+        if (!setting) return null;
+        const session = sessions.get(node);
+        if ((await session.configGet(setting.name)) === setting.value) return null;
+        await session.expect(['CONFIG', 'SET', setting.name, setting.value], `CONFIG SET ${setting.name}`);
+        return { node: node.name, action: 'config set', detail: `CONFIG SET ${setting.name} ${setting.shown}` };
+      }),
+    );
+    for (const action of changed) {
+      if (!action) continue;
+      actions.push(action);
+      changedNodes.add(action.node);
+    }
+  }
+}
+
+/**
+ * CONFIG REWRITE where the node has a config file. Returns true, or the warning to show.
+ * Launched nodes get their config back to 0600: Redis recreates the file with the default mode.
+ */
+export async function persistConfig(topology: Topology, node: { name: string; address: string; launch?: string }, session: NodeSession, home: string): Promise<true | string> {
+  const reply = await session.call(['CONFIG', 'REWRITE']);
+  if (node.launch && node.launch !== 'external') {
+    try {
+      chmodSync(nodePaths(home, topology.name, node.name).config, 0o600);
+    } catch {
+      // not our file after all
+    }
+  }
+  if (!(reply instanceof ReplyError)) return true;
+  if (reply.text.startsWith(ERR_NO_CONFIG_FILE)) {
+    return `${node.name} (${node.address}) runs without a config file: the change is live but will not survive a restart`;
+  }
+  return `${node.name} (${node.address}): CONFIG REWRITE failed (${reply.text}); the change is live but will not survive a restart`;
+}
+
+export async function observeWithSessions(topology: Topology, sessions: SessionSet): Promise<StatusView> {
+  const observations: NodeObservation[] = await Promise.all(
+    topology.nodes.map(async (node) => ({ node, facts: await sessions.get(node).facts(), error: null })),
+  );
+  return buildStatus(topology, observations);
+}

@@ -1,0 +1,81 @@
+// `up` step 1: launch the nodes the topology runs itself (embedded, redis-server) that are not
+// running yet, and wait until each accepts connections.
+
+import { connect } from 'node:net';
+import { NodeFailureError } from '../errors';
+import type { Reporter } from '../cluster/reporter';
+import { waitFor, WaitTimeoutError } from '../cluster/wait';
+import type { Topology, TopologyNode } from '../topology/model';
+import { writeNodeConfig } from './node-config';
+import { nodePaths, type NodePaths } from './paths';
+import { logTail, startNodeProcess } from './process';
+
+export interface LaunchResult {
+  node: TopologyNode;
+  launched: boolean;
+  pid: number | null;
+  paths: NodePaths;
+}
+
+export interface LaunchOptions {
+  home: string;
+  /** How long a started node may take to accept connections. */
+  startTimeoutMs: number;
+  reporter: Reporter;
+}
+
+/** True when something accepts TCP connections at host:port within `timeoutMs`. */
+export function portAnswers(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    function finish(answer: boolean) {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    }
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
+export async function launchNodes(topology: Topology, options: LaunchOptions): Promise<LaunchResult[]> {
+  const launchable = topology.nodes.filter((node) => node.launch !== 'external');
+  // Whatever already answers on the address is used as is: a node from an earlier `up`, or
+  // something else that the connection step will then identify (wrong password, not Redis...).
+  const answering = await Promise.all(launchable.map((node) => portAnswers(node.host, node.port, 500)));
+  const toStart = launchable.filter((_, i) => !answering[i]);
+  if (toStart.length > 0) options.reporter.step(`starting ${toStart.map((n) => `${n.name} (${n.launch})`).join(', ')}`);
+  return Promise.all(
+    launchable.map((node, i) =>
+      answering[i] ? { node, launched: false, pid: null, paths: nodePaths(options.home, topology.name, node.name) } : launchOne(topology, node, options),
+    ),
+  );
+}
+
+async function launchOne(topology: Topology, node: TopologyNode, options: LaunchOptions): Promise<LaunchResult> {
+  const paths = nodePaths(options.home, topology.name, node.name);
+  if (node.launch === 'external') throw new Error('external nodes are never launched');
+  writeNodeConfig(node, paths, topology.password);
+  const child = startNodeProcess(node.launch, paths);
+  let exitedWith: string | null = null;
+  void child.exited.then((why) => (exitedWith = why));
+  try {
+    await waitFor(
+      async () => {
+        if (exitedWith !== null) {
+          const tail = logTail(paths);
+          throw new NodeFailureError('LAUNCH_FAILED', `${node.name} (${node.address}) did not start: ${exitedWith}${tail ? `: ${tail}` : ''}`, `see ${paths.log}`);
+        }
+        return (await portAnswers(node.host, node.port, 500)) ? { done: true, value: true } : { done: false, reason: 'not accepting connections yet' };
+      },
+      { interval: 25, timeout: options.startTimeoutMs },
+    );
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) {
+      throw new NodeFailureError('LAUNCH_TIMEOUT', `${node.name} (${node.address}) was started but does not accept connections after ${error.timeoutMs / 1000}s`, `see ${paths.log}`);
+    }
+    throw error;
+  }
+  return { node, launched: true, pid: child.pid, paths };
+}

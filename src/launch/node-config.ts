@@ -1,0 +1,76 @@
+// The config file of a launched node (redis.conf syntax, read by redis-server and the bundled
+// node alike). rctl owns a few directives and rewrites them on every launch; everything else,
+// including what CONFIG REWRITE persisted (replicaof...), is kept.
+
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Secret } from '../topology/secret';
+import type { TopologyNode } from '../topology/model';
+import type { NodePaths } from './paths';
+
+/** Quotes a value the way redis.conf reads it back byte for byte (sdssplitargs rules). */
+export function quoteConfigValue(value: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    if (ch === '\\' || ch === '"') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (byte < 32 || byte > 126) out += '\\x' + byte.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+export function managedDirectives(node: TopologyNode, paths: NodePaths, password: Secret | null): Array<[string, string]> {
+  const directives: Array<[string, string]> = [
+    ['port', String(node.port)],
+    ['bind', node.host === 'localhost' ? '127.0.0.1' : node.host.replace(/^\[(.*)\]$/, '$1')],
+    ['daemonize', 'no'],
+    ['dir', quoteConfigValue(paths.dataDir)],
+    ['logfile', quoteConfigValue(paths.log)],
+    ['pidfile', quoteConfigValue(paths.pid)],
+  ];
+  if (password) {
+    directives.push(['requirepass', quoteConfigValue(password.reveal())]);
+    // Every node gets masterauth: any replica may be promoted and any master demoted (the seeds' advice).
+    directives.push(['masterauth', quoteConfigValue(password.reveal())]);
+  }
+  if (node.priority !== undefined) directives.push(['replica-priority', String(node.priority)]);
+  return directives;
+}
+
+/** Replaces each managed directive's line (dropping duplicates) or appends it; other lines stay. */
+export function upsertDirectives(text: string, directives: Array<[string, string]>): string {
+  // CONFIG REWRITE persists the default user as `user default on #<sha256> ...`; rctl sets that
+  // password through requirepass, so a stale line would keep accepting an old password.
+  const lines = (text === '' ? [] : text.replace(/\n$/, '').split('\n')).filter((l) => !/^\s*user\s+default\s/i.test(l));
+  for (const [name, value] of directives) {
+    const line = `${name} ${value}`;
+    const matches = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim().split(/\s+/)[0]?.toLowerCase() === name);
+    if (matches.length === 0) {
+      lines.push(line);
+      continue;
+    }
+    lines[matches[0].i] = line;
+    for (const extra of matches.slice(1).reverse()) lines.splice(extra.i, 1);
+  }
+  return lines.join('\n') + '\n';
+}
+
+// Written once, when the file is created; the operator may change these afterwards.
+const INITIAL_CONFIG = `# Written by rctl up. rctl rewrites the directives it manages (port, bind, dir, logfile, pidfile,
+# requirepass, masterauth, replica-priority) on each launch; CONFIG REWRITE persists the rest.
+# up starts every replica at once: no need to wait for more replicas before a diskless transfer.
+repl-diskless-sync-delay 0
+`;
+
+/** Creates the node's directories (0700) and writes its config (0600). */
+export function writeNodeConfig(node: TopologyNode, paths: NodePaths, password: Secret | null): void {
+  mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(paths.dir, 0o700);
+  const existing = existsSync(paths.config) ? readFileSync(paths.config, 'utf8') : INITIAL_CONFIG;
+  writeFileSync(paths.config, upsertDirectives(existing, managedDirectives(node, paths, password)), { mode: 0o600 });
+  // writeFileSync keeps the mode of an existing file, and CONFIG REWRITE recreates it 0644.
+  chmodSync(paths.config, 0o600);
+}

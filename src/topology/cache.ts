@@ -1,0 +1,108 @@
+// A cache of validated topology files under RCTL_HOME, so `rctl status` skips YAML parsing and
+// schema validation (a third of its start-up) while the file is unchanged. The key is the file's
+// identity and timestamps; passwords from passwordEnv/passwordFile are resolved afresh on each
+// use, and any doubt falls back to the full parse (which also produces the located errors).
+
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Topology } from './model';
+import { Secret } from './secret';
+
+// Bump when the Topology shape or the validation rules change.
+const CACHE_VERSION = 1;
+
+type CachedAuth = { kind: 'none' } | { kind: 'inline'; password: string } | { kind: 'env'; name: string } | { kind: 'file'; path: string; shown: string };
+
+interface CacheEntry {
+  version: number;
+  file: string;
+  stamp: string;
+  topology: Omit<Topology, 'password' | 'passwordSource' | 'displayFile'>;
+  auth: CachedAuth;
+}
+
+function stampOf(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}
+
+/** Two FNV-1a hashes: a cache file name per topology path (entries also store the path, so a collision is a miss). */
+function pathKey(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193) >>> 0;
+    b = Math.imul(b ^ code, 0x0100019d) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+function cachePath(home: string, absolute: string): string {
+  return join(home, 'cache', 'topologies', pathKey(absolute) + '.json');
+}
+
+/** What the auth section said, recovered from the resolved topology without re-reading YAML. */
+function authOf(topology: Topology): CachedAuth | null {
+  const source = topology.passwordSource;
+  if (source === null || topology.password === null) return { kind: 'none' };
+  if (source === 'auth.password') return { kind: 'inline', password: topology.password.reveal() };
+  if (source.startsWith('$')) return { kind: 'env', name: source.slice(1) };
+  if (source.startsWith('file ')) {
+    const shown = source.slice(5);
+    return { kind: 'file', path: resolve(dirname(topology.file), shown), shown };
+  }
+  return null;
+}
+
+function resolveCachedAuth(auth: CachedAuth, env: NodeJS.ProcessEnv): { password: Secret | null; source: string | null } | null {
+  switch (auth.kind) {
+    case 'none':
+      return { password: null, source: null };
+    case 'inline':
+      return { password: new Secret(auth.password), source: 'auth.password' };
+    case 'env': {
+      const value = env[auth.name];
+      return value ? { password: new Secret(value), source: `$${auth.name}` } : null;
+    }
+    case 'file': {
+      try {
+        const value = readFileSync(auth.path, 'utf8').replace(/\r?\n$/, '');
+        return value !== '' && !/[\r\n\0]/.test(value) ? { password: new Secret(value), source: `file ${auth.shown}` } : null;
+      } catch {
+        return null;
+      }
+    }
+  }
+}
+
+/** The cached topology for this file, when the file is unchanged and its password resolves; else null. */
+export function readCachedTopology(absolute: string, displayFile: string, home: string, env: NodeJS.ProcessEnv): Topology | null {
+  let stats: Stats;
+  try {
+    stats = statSync(absolute);
+    const entry = JSON.parse(readFileSync(cachePath(home, absolute), 'utf8')) as CacheEntry;
+    if (entry.version !== CACHE_VERSION || entry.file !== absolute || entry.stamp !== stampOf(stats)) return null;
+    const auth = resolveCachedAuth(entry.auth, env);
+    return auth ? { ...entry.topology, displayFile, password: auth.password, passwordSource: auth.source } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records a freshly validated topology. `stats` must be taken before the file was read. */
+export function writeTopologyCache(topology: Topology, stats: Stats, home: string): void {
+  const auth = authOf(topology);
+  if (!auth) return;
+  try {
+    const { password: _password, passwordSource: _source, displayFile: _display, ...rest } = topology;
+    const entry: CacheEntry = { version: CACHE_VERSION, file: topology.file, stamp: stampOf(stats), topology: rest, auth };
+    const path = cachePath(home, topology.file);
+    // 0700 directory, 0600 file: an inline password is as private here as in the topology file.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
+    renameSync(temp, path);
+  } catch {
+    // a read-only RCTL_HOME only costs speed
+  }
+}

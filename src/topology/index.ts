@@ -1,0 +1,40 @@
+// Entry point for commands: pick the topology file (flag, RCTL_TOPOLOGY, last up) and load it.
+
+import { existsSync, statSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
+import { BadInputError } from '../errors';
+import { readCachedTopology, writeTopologyCache } from './cache';
+import { rctlHome } from './home';
+import type { Topology } from './model';
+import { chooseTopologyFile } from './select';
+
+export { rctlHome, rememberCurrentTopology } from './home';
+export type { Topology, TopologyNode } from './model';
+
+export async function loadSelectedTopology(options: { argument?: string; flag?: string; env?: NodeJS.ProcessEnv }): Promise<Topology> {
+  const env = options.env ?? process.env;
+  const choice = chooseTopologyFile({ ...options, env });
+  if (choice.from === 'last up' && !existsSync(choice.file)) {
+    throw new BadInputError('TOPOLOGY_NOT_FOUND', `the topology last brought up, ${choice.file}, no longer exists`, 'pass -t FILE or run `rctl up FILE`');
+  }
+  if (choice.from === 'RCTL_TOPOLOGY' && !existsSync(choice.file)) {
+    throw new BadInputError('TOPOLOGY_NOT_FOUND', `topology file ${choice.file} (from RCTL_TOPOLOGY) not found`, 'fix RCTL_TOPOLOGY or pass -t FILE');
+  }
+  const home = rctlHome(env);
+  const absolute = resolve(choice.file);
+  const cached = readCachedTopology(absolute, choice.file, home, env);
+  if (cached) return cached;
+  // Stat before reading: an edit racing the read then misses the cache next time, never hits stale.
+  let stats: Stats | null = null;
+  try {
+    stats = statSync(absolute);
+  } catch {
+    // loadTopologyFile reports it
+  }
+  // YAML and the schema load only here: building zod schemas costs more start-up time than the
+  // rest of `rctl status`, so a cache hit skips them.
+  const { loadTopologyFile } = await import('./load');
+  const topology = loadTopologyFile(choice.file, { env });
+  if (stats) writeTopologyCache(topology, stats, home);
+  return topology;
+}

@@ -1,0 +1,88 @@
+// Turns zod's issues into operator-facing messages located in the YAML source.
+
+import type * as z from 'zod/mini';
+import type { TopologyIssue } from '../errors';
+import { didYouMean } from './did-you-mean';
+import { knownKeysAt, ROLES } from './schema';
+import { formatPath, type YamlSource } from './yaml-source';
+
+type ZodIssue = z.core.$ZodIssue;
+
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const EXPECTED_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  object: 'a mapping',
+  array: 'a list',
+  boolean: 'true or false',
+};
+
+function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = data;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function plainPath(path: ReadonlyArray<PropertyKey>): Array<string | number> {
+  return path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+}
+
+export function translateIssues(source: YamlSource, issues: readonly ZodIssue[]): TopologyIssue[] {
+  const out: TopologyIssue[] = [];
+  for (const issue of issues) {
+    const path = plainPath(issue.path);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeysAt(path);
+        for (const key of issue.keys) {
+          out.push(source.issue([...path, key], `unknown key "${key}"${didYouMean(key, known)}; allowed keys: ${known.join(', ')}`, 'key'));
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const received = valueAt(source.data, path);
+        if (received === undefined) {
+          // Point at the mapping that lacks the key, but name the missing field's path.
+          const where = source.locate(path.slice(0, -1));
+          out.push({ file: source.file, ...where, path: formatPath(path), message: `missing required key "${String(path[path.length - 1])}"` });
+        } else {
+          const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
+          const custom = issue.message.startsWith('expected') ? issue.message : `expected ${expected}`;
+          let hint = '';
+          if (path[path.length - 1] === 'password' && typeof received === 'number') hint = '; quote it, e.g. password: "123456"';
+          out.push(source.issue(path, `${custom}, got ${describeValue(received)}${hint}`));
+        }
+        break;
+      }
+      case 'invalid_value': {
+        const received = valueAt(source.data, path);
+        const allowed = issue.values.map((v) => String(v));
+        let hint = typeof received === 'string' ? didYouMean(received, allowed) : '';
+        if (received === 'slave' && allowed.join() === ROLES.join()) hint = ' ("slave" is called "replica" here)';
+        out.push(source.issue(path, `expected one of ${allowed.join(', ')}, got ${describeValue(received)}${hint}`));
+        break;
+      }
+      case 'too_small': {
+        // "expected at least one node" needs no echo of the empty list; a number does.
+        const received = valueAt(source.data, path);
+        out.push(source.issue(path, typeof received === 'number' ? `${issue.message}, got the number ${received}` : issue.message));
+        break;
+      }
+      default:
+        out.push(source.issue(path, issue.message.startsWith('expected') ? `${issue.message}, got ${describeValue(valueAt(source.data, path))}` : issue.message));
+    }
+  }
+  return out;
+}

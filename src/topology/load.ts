@@ -1,0 +1,75 @@
+// Reads, validates and resolves a topology file. Every failure is a TopologyError (exit 2)
+// naming file:line:col and the field.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BadInputError, TopologyError } from '../errors';
+import { translateIssues } from './issues';
+import { formatAddress, type Topology, type TopologyNode } from './model';
+import { resolvePassword } from './password';
+import { checkTopologyRules } from './rules';
+import { topologySchema } from './schema';
+import { parseYamlSource } from './yaml-source';
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export function loadTopologyFile(file: string, options: LoadOptions = {}): Topology {
+  const absolute = resolve(options.cwd ?? process.cwd(), file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new BadInputError('TOPOLOGY_NOT_FOUND', `topology file ${file} not found`, 'check the path, or pass -t FILE');
+    if (code === 'EISDIR') throw new BadInputError('TOPOLOGY_NOT_FOUND', `${file} is a directory, not a topology file`);
+    throw new BadInputError('TOPOLOGY_UNREADABLE', `cannot read topology file ${file}: ${code ?? (error as Error).message}`);
+  }
+  return parseTopology(file, absolute, text, options.env ?? process.env);
+}
+
+/** Validates topology text; `file` is used in messages, `absolute` to resolve passwordFile. */
+export function parseTopology(file: string, absolute: string, text: string, env: NodeJS.ProcessEnv = process.env): Topology {
+  const source = parseYamlSource(file, text);
+  if (Array.isArray(source)) throw new TopologyError('TOPOLOGY_YAML', source);
+  if (source.data === null || source.data === undefined) {
+    throw new TopologyError('TOPOLOGY_INVALID', [{ file, line: 1, col: 1, path: '', message: 'the file is empty; expected a mapping with name and nodes' }]);
+  }
+  const parsed = topologySchema.safeParse(source.data);
+  if (!parsed.success) throw new TopologyError('TOPOLOGY_INVALID', sortIssues(translateIssues(source, parsed.error.issues)));
+  const input = parsed.data;
+  const ruleIssues = checkTopologyRules(source, input);
+  if (ruleIssues.length > 0) throw new TopologyError('TOPOLOGY_INVALID', sortIssues(ruleIssues));
+
+  const password = resolvePassword(source, input.auth, absolute, env);
+  if ('message' in password) throw new TopologyError('TOPOLOGY_PASSWORD', [password]);
+
+  const nodes: TopologyNode[] = input.nodes.map((node, index) => ({
+    name: node.name,
+    host: node.host,
+    port: node.port,
+    role: node.role,
+    ...(node.priority !== undefined ? { priority: node.priority } : {}),
+    launch: node.launch ?? input.launch,
+    address: formatAddress(node.host, node.port),
+    index,
+  }));
+  const master = nodes.find((node) => node.role === 'master');
+  if (!master) throw new Error('unreachable: rules guarantee one master');
+  return {
+    name: input.name,
+    file: absolute,
+    displayFile: file,
+    nodes,
+    master,
+    replicas: nodes.filter((node) => node.role === 'replica'),
+    password: password.password,
+    passwordSource: password.source,
+  };
+}
+
+function sortIssues<T extends { line: number; col: number }>(issues: T[]): T[] {
+  return [...issues].sort((a, b) => a.line - b.line || a.col - b.col);
+}

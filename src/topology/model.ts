@@ -1,0 +1,55 @@
+// The validated, resolved topology every command works from.
+
+import type { LaunchMode, Role } from './schema';
+import type { Secret } from './secret';
+
+export interface TopologyNode {
+  name: string;
+  host: string;
+  port: number;
+  role: Role;
+  /** replica-priority to apply, when the file sets one. */
+  priority?: number;
+  /** The node's own launch mode, or the file's. */
+  launch: LaunchMode;
+  /** host:port as written ([::1]:port for IPv6). */
+  address: string;
+  /** Position in the file's nodes list. */
+  index: number;
+}
+
+export interface Topology {
+  name: string;
+  /** Absolute path of the file. */
+  file: string;
+  /** The path as the operator gave it, for messages. */
+  displayFile: string;
+  nodes: TopologyNode[];
+  master: TopologyNode;
+  replicas: TopologyNode[];
+  /** null: the nodes run without a password. */
+  password: Secret | null;
+  /** Where the password came from, for messages (never the password itself). */
+  passwordSource: string | null;
+}
+
+export function formatAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Canonical form for comparing addresses: case-insensitive, localhost as 127.0.0.1, IPv6 without brackets. */
+export function normalizeHost(host: string): string {
+  const lowered = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return lowered === 'localhost' ? '127.0.0.1' : lowered;
+}
+
+export function sameAddress(aHost: string, aPort: number, bHost: string, bPort: number): boolean {
+  return aPort === bPort && normalizeHost(aHost) === normalizeHost(bHost);
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = normalizeHost(host);
+  if (h === '::1') return true;
+  const match = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return match !== null && match.slice(1).every((octet) => Number(octet) <= 255);
+}

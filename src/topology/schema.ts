@@ -1,0 +1,56 @@
+// The topology file's schema. Shape checks live here (zod); rules that span several nodes
+// (one master, unique names and addresses, where launching is allowed) live in rules.ts.
+
+// zod/mini: the tree-shakable build keeps the CLI's start-up fast (the classic build adds ~35 ms).
+import * as z from 'zod/mini';
+
+export const LAUNCH_MODES = ['external', 'embedded', 'redis-server'] as const;
+export type LaunchMode = (typeof LAUNCH_MODES)[number];
+
+export const ROLES = ['master', 'replica'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const TOP_LEVEL_KEYS = ['name', 'auth', 'launch', 'nodes'] as const;
+export const AUTH_KEYS = ['password', 'passwordEnv', 'passwordFile'] as const;
+export const NODE_KEYS = ['name', 'host', 'port', 'role', 'priority', 'launch'] as const;
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const NAME_RULE = 'expected a name of letters, digits, ".", "_" or "-" (at most 64, not starting with a punctuation mark)';
+const PORT_RULE = 'expected an integer 1-65535';
+const PRIORITY_RULE = 'expected an integer 0-2147483647 (replica-priority)';
+
+const nameField = z.string().check(z.regex(NAME_PATTERN, { error: NAME_RULE }));
+const launchField = z.enum(LAUNCH_MODES);
+
+export const authSchema = z.strictObject({
+  password: z.optional(z.string().check(z.minLength(1, { error: 'expected a non-empty password' }))),
+  passwordEnv: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }))),
+  passwordFile: z.optional(z.string().check(z.minLength(1, { error: 'expected a file path' }))),
+});
+
+export const nodeSchema = z.strictObject({
+  name: nameField,
+  host: z.string().check(z.minLength(1, { error: 'expected a host name or IP address' })),
+  port: z.int({ error: PORT_RULE }).check(z.minimum(1, { error: PORT_RULE }), z.maximum(65535, { error: PORT_RULE })),
+  role: z.enum(ROLES),
+  priority: z.optional(z.int({ error: PRIORITY_RULE }).check(z.minimum(0, { error: PRIORITY_RULE }), z.maximum(2147483647, { error: PRIORITY_RULE }))),
+  launch: z.optional(launchField),
+});
+
+export const topologySchema = z.strictObject({
+  name: nameField,
+  auth: z.optional(authSchema),
+  launch: z._default(launchField, 'external'),
+  nodes: z.array(nodeSchema).check(z.minLength(1, { error: 'expected at least one node' })),
+});
+
+export type TopologyInput = z.infer<typeof topologySchema>;
+export type NodeInput = z.infer<typeof nodeSchema>;
+
+/** Allowed keys of the object at a path, for "did you mean" on unknown keys. */
+export function knownKeysAt(path: ReadonlyArray<string | number>): readonly string[] {
+  if (path.length === 0) return TOP_LEVEL_KEYS;
+  if (path.length === 1 && path[0] === 'auth') return AUTH_KEYS;
+  if (path.length === 2 && path[0] === 'nodes') return NODE_KEYS;
+  return [];
+}

@@ -1,0 +1,64 @@
+// Renders the status report as a table (cli-table3) with a one-line verdict under it.
+
+import Table from 'cli-table3';
+import type { StatusView } from '../cluster/status';
+
+export interface TableStyle {
+  /** Unicode marks and box drawing; plain ASCII otherwise. */
+  unicode: boolean;
+}
+
+const dash = '-';
+
+function text(value: string | number | null | undefined): string {
+  return value === null || value === undefined ? dash : String(value);
+}
+
+export function renderStatusTable(view: StatusView, style: TableStyle): string {
+  const ok = style.unicode ? '✔' : 'ok';
+  const bad = style.unicode ? '✘' : 'FAIL';
+  const table = new Table({
+    head: ['NODE', 'ADDRESS', 'ROLE', 'LINK', 'MASTER', 'OFFSET', 'LAG', 'IO AGO', 'KEYS', 'REPLICAS', 'REPLID', 'HEALTH'],
+    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
+    chars: style.unicode ? undefined : asciiChars(),
+  });
+  view.report.nodes.forEach((node, i) => {
+    const detail = view.details[i];
+    const role = node.role === null ? dash : node.role === detail.declaredRole ? node.role : `${node.role}!`;
+    table.push([
+      node.name,
+      node.address,
+      role,
+      text(node.linkStatus),
+      text(node.master),
+      text(node.offset),
+      node.lagBytes === null ? dash : `${node.lagBytes}B`,
+      detail.lastIoSecondsAgo === null ? dash : `${detail.lastIoSecondsAgo}s`,
+      text(node.keys),
+      text(node.connectedReplicas),
+      node.replid ? node.replid.slice(0, 8) : dash,
+      detail.problems.length === 0 ? ok : `${bad} ${detail.problems.join('; ')}`,
+    ]);
+  });
+  return table.toString() + '\n' + verdict(view);
+}
+
+export function verdict(view: StatusView): string {
+  const { report, details } = view;
+  const replicas = report.nodes.filter((_, i) => details[i].declaredRole === 'replica');
+  const inSync = replicas.filter((n) => n.role === 'replica' && n.linkStatus === 'up' && n.error === null).length;
+  if (report.healthy) {
+    return `${report.topology}: healthy; master ${report.master}, ${inSync}/${replicas.length} replica${replicas.length === 1 ? '' : 's'} linked`;
+  }
+  const problems = details.reduce((sum, d) => sum + d.problems.length, 0);
+  return `${report.topology}: DEGRADED; ${problems} problem${problems === 1 ? '' : 's'} (see HEALTH)`;
+}
+
+function asciiChars() {
+  return {
+    top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
+    bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
+    left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+',
+    right: '|', 'right-mid': '+', middle: '|',
+  };
+}
