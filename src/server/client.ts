@@ -89,12 +89,17 @@ export class Client {
     return `${this.remoteAddress}:${this.remotePort}`;
   }
 
-  /** Feeds bytes from the socket and runs every complete command. */
-  onData(chunk: Buffer): void {
+  /**
+   * Feeds bytes from the socket and runs every complete command. `borrowed` says the caller will
+   * reuse the chunk's memory for its next read (a socket with one shared read buffer): whatever
+   * the commands left unparsed is then copied before returning.
+   */
+  onData(chunk: Buffer, borrowed = false): void {
     this.lastInteraction = this.server.clock.now();
     this.server.stats.netInputBytes += chunk.length;
     this.parser.write(chunk);
     this.processInput();
+    if (borrowed) this.parser.retainPending();
   }
 
   /** Runs parsed commands until input runs out, the client closes, or a pause holds it. */

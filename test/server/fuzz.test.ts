@@ -15,7 +15,7 @@ import { startNode } from '../helpers/bundled-node';
 import type { RunningServer } from '../../src/server/index';
 
 const SEED = Number(process.env.RCTL_FUZZ_SEED ?? 0x0f0220);
-const INPUTS = Number(process.env.RCTL_FUZZ_INPUTS ?? 12_000);
+const INPUTS = Number(process.env.RCTL_FUZZ_INPUTS ?? 20_000);
 const BATCH = 200;
 const CONNECTIONS = 4;
 

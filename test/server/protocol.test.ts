@@ -132,6 +132,11 @@ const quoting: string[] = [
   'a\rb',
   'a\x0bb c',
   'NOSUCH "x y" \'z\'',
+  // Errors quoting arguments with CR/LF: Redis turns them into spaces.
+  'NOSUCH "a\\r\\nb" "c\\n"',
+  '"BAD\\r\\nNAME" x',
+  'HELLO 3 "opt\\r\\nion"',
+  'CONFIG "GE\\nT" x',
 ];
 
 describeProtocolDiff('protocol: inline commands', {}, [

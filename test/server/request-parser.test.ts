@@ -1,5 +1,6 @@
 // Unit tests of the request parser. Every fixture is fed whole, byte by byte, split in two at
-// every position (small inputs) and cut at random points (fixed seed): the commands, their
+// every position (small inputs) and cut at random points (fixed seed), also through one reused
+// buffer as a socket with a shared read buffer would lend it: the commands, their
 // byte counts (lastCommandBytes, used for replication offsets) and the final error or
 // pending state must be identical however the bytes arrive.
 //
@@ -12,6 +13,7 @@ import {
   RequestParser,
   ProtocolError,
   parseStrictInteger,
+  latin1String,
   PROTO_INLINE_MAX_SIZE,
   PROTO_ERR_TOO_BIG_INLINE,
   PROTO_ERR_UNBALANCED_QUOTES,
@@ -73,14 +75,25 @@ function limitsFor(fixture: Fixture): ParserLimits {
   };
 }
 
-/** Feeds input cut at the given offsets, collecting everything the parser returns. */
-function parseChunked(fixture: Fixture, input: Buffer, cuts: number[]): Outcome {
+/**
+ * Feeds input cut at the given offsets, collecting everything the parser returns. With `borrowed`,
+ * every chunk is lent in one reused buffer, overwritten after each call (a socket's shared read
+ * buffer), and the parser is told to keep what it still needs with retainPending().
+ */
+function parseChunked(fixture: Fixture, input: Buffer, cuts: number[], borrowed = false): Outcome {
   const parser = new RequestParser(limitsFor(fixture));
   const outcome: Outcome = { commands: [], error: null, pending: 0 };
+  const shared = borrowed ? Buffer.alloc(input.length) : null;
   let start = 0;
   for (const end of [...cuts, input.length]) {
     if (end <= start) continue;
-    parser.write(input.subarray(start, end));
+    const chunkLength = end - start;
+    if (shared) {
+      input.copy(shared, 0, start, end);
+      parser.write(shared.subarray(0, end - start));
+    } else {
+      parser.write(input.subarray(start, end));
+    }
     start = end;
     for (;;) {
       const result = parser.next();
@@ -91,6 +104,10 @@ function parseChunked(fixture: Fixture, input: Buffer, cuts: number[]): Outcome 
         break;
       }
       outcome.commands.push({ args: result, bytes: parser.lastCommandBytes });
+    }
+    if (shared) {
+      parser.retainPending();
+      shared.fill(0xee, 0, chunkLength);
     }
   }
   // A failed parser stays failed: nothing more comes out, whatever arrives.
@@ -126,8 +143,8 @@ function checkFixture(fixture: Fixture, random: () => number): void {
   });
   expect(whole.pending).toBeLessThanOrEqual(tailLength);
   expect(whole.commands, 'whole input').toEqual(expectedCommands(fixture));
-  const check = (label: string, cuts: number[]) => {
-    const actual = parseChunked(fixture, input, cuts);
+  const check = (label: string, cuts: number[], borrowed = false) => {
+    const actual = parseChunked(fixture, input, cuts, borrowed);
     expect(summary(actual), label).toEqual(summary(whole));
     expect(actual.commands, label).toEqual(whole.commands);
   };
@@ -137,8 +154,11 @@ function checkFixture(fixture: Fixture, random: () => number): void {
   }
   for (let round = 0; round < RANDOM_CHUNKINGS; round++) {
     const cuts = randomCuts(random, input.length);
-    check(`random cuts ${JSON.stringify(cuts.length > 20 ? cuts.slice(0, 20).concat(-1) : cuts)}`, cuts);
+    const label = `random cuts ${JSON.stringify(cuts.length > 20 ? cuts.slice(0, 20).concat(-1) : cuts)}`;
+    check(label, cuts);
+    check(`${label} in a reused buffer`, cuts, true);
   }
+  check('byte by byte in a reused buffer', Array.from({ length: input.length }, (_, i) => i), true);
 }
 
 const binary = 'a\r\nb\x00\xff\r\n\n*$';
@@ -448,4 +468,18 @@ describe('parseStrictInteger (string2ll rules)', () => {
       expect(parseStrictInteger(buf, 1, buf.length - 1)).toBe(expected);
     });
   }
+});
+
+describe('latin1String', () => {
+  it('gives the same string as latin1Slice for every length and byte value', () => {
+    const random = prng(SEED ^ 0x1a71);
+    const bytes = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256)));
+    for (let length = 0; length <= 40; length++) {
+      for (let start = 0; start < 64; start++) {
+        expect(latin1String(bytes, start, length)).toBe(bytes.latin1Slice(start, start + length));
+      }
+    }
+    const every = Buffer.from(allBytes, 'latin1');
+    for (let start = 0; start + 16 <= every.length; start++) expect(latin1String(every, start, 16)).toBe(every.latin1Slice(start, start + 16));
+  });
 });
