@@ -111,7 +111,7 @@ export class Client {
         const held = this.pausedCommand;
         if (this.server.pause.shouldHold(this, held)) return;
         this.pausedCommand = null;
-        dispatch(this, held);
+        this.runCommand(held);
       }
       while (!this.closeAfterReply && !this.closed && !this.blocked) {
         const parsed = this.parser.next();
@@ -128,7 +128,7 @@ export class Client {
           this.server.pause.hold(this);
           break;
         }
-        dispatch(this, parsed);
+        this.runCommand(parsed);
       }
     } finally {
       this.processing = false;
@@ -141,6 +141,23 @@ export class Client {
     this.blocked = false;
     this.flush();
     if (!this.closed) setImmediate(() => this.processInput());
+  }
+
+  /**
+   * Runs one command. A bug in a handler must not take the whole node down: the error is logged,
+   * counted (INFO stats internal_errors), answered, and the node keeps serving everyone else.
+   */
+  private runCommand(args: string[]): void {
+    try {
+      dispatch(this, args);
+    } catch (error) {
+      const server = this.server;
+      server.stats.internalErrors++;
+      server.propagation.recover();
+      const stack = (error as Error).stack?.split('\n').slice(0, 3).join(' | ') ?? String(error);
+      server.logger.warning(`Internal error executing '${args[0].slice(0, 64)}': ${stack}`);
+      this.reply.error(`ERR internal error executing '${args[0].slice(0, 64).toLowerCase()}', see the server log`);
+    }
   }
 
   /** Sends everything buffered; closes the connection when a reply asked for it. */

@@ -314,6 +314,9 @@ export class ConfigStore {
   }
 
   get(name: string): string {
+    // Hot path: the canonical lowercase names the code itself uses are stored as they are.
+    const direct = this.values.get(name);
+    if (direct !== undefined) return direct;
     const directive = findDirective(name);
     if (!directive) throw new Error(`unknown config ${name}`);
     return this.values.get(directive.name) as string;

@@ -26,8 +26,7 @@ const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
 const ERR_NOT_IN_MULTI = 'ERR Command not allowed inside a transaction';
 
 /** Resolves a command and, for containers like CONFIG, its subcommand. Replies with the error when not found. */
-function resolve(client: Client, args: string[]): CompiledCommand | null {
-  const name = args[0].toLowerCase();
+function resolve(client: Client, args: string[], name: string): CompiledCommand | null {
   const cmd = client.server.commands.get(name);
   if (!cmd) {
     client.reply.error(errUnknownCommand(args[0], args.slice(1)));
@@ -85,7 +84,7 @@ function dispatchCommand(client: Client, args: string[]): void {
   }
 
   const before = client.reply.errors;
-  const cmd = resolve(client, args);
+  const cmd = resolve(client, args, lowerName);
   if (!cmd) {
     if (client.multi) client.multiError = true;
     server.stats.rejectedCalls++;
@@ -149,7 +148,7 @@ export function call(client: Client, cmd: CompiledCommand, args: string[]): void
   const dirtyBefore = server.dirty;
   const errorsBefore = client.reply.errors;
   const dbBefore = client.dbIndex;
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   server.propagation.begin();
   if (cmd.isWrite) {
     const db = client.db;
@@ -158,7 +157,7 @@ export function call(client: Client, cmd: CompiledCommand, args: string[]): void
   }
   cmd.handler(client, args);
   cmd.calls++;
-  cmd.usec += Math.round(Number(process.hrtime.bigint() - started) / 1000);
+  cmd.usec += Math.round((performance.now() - started) * 1000);
   server.stats.commandsProcessed++;
   if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
   if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);

@@ -62,6 +62,14 @@ export class Propagation {
     if (this.depth === 0) this.flush();
   }
 
+  /** After a command threw: drop its half-collected state so later commands propagate normally. */
+  recover(): void {
+    this.depth = 0;
+    this.rewrites.length = 0;
+    this.pending = [];
+    this.fromMasterStream = false;
+  }
+
   end(): void {
     this.rewrites.pop();
     this.depth--;

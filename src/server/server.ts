@@ -5,6 +5,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { tlsServerOptions } from './tls';
+import { adoptWithSharedReadBuffer } from './shared-read';
 import { EventEmitter } from 'node:events';
 import { Client } from './client';
 import { CommandTable } from './commands/table';
@@ -41,6 +42,8 @@ export interface ServerStats {
   syncFull: number;
   syncPartialOk: number;
   syncPartialErr: number;
+  /** Handler exceptions caught by the client loop (bugs), logged with their stack. */
+  internalErrors: number;
   /** Error replies by error code prefix (ERR, WRONGTYPE...), for INFO errorstats. */
   errorsByCode: Map<string, number>;
 }
@@ -61,6 +64,7 @@ function newStats(now: number): ServerStats {
     syncFull: 0,
     syncPartialOk: 0,
     syncPartialErr: 0,
+    internalErrors: 0,
     errorsByCode: new Map(),
   };
 }
@@ -237,7 +241,8 @@ export class Server extends EventEmitter {
 
   private listenOn(host: string, port: number): Promise<NetServer> {
     return new Promise((resolvePromise, rejectPromise) => {
-      const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      // Paused so the socket can be moved to a shared read buffer before anything is read.
+      const listener = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
       listener.once('error', rejectPromise);
       listener.listen({ host, port, backlog: 511, exclusive: true }, () => {
         listener.off('error', rejectPromise);
@@ -271,8 +276,26 @@ export class Server extends EventEmitter {
       socket.end(DENIED_PROTECTED_MODE);
       return;
     }
-    const client = this.attachSocket(socket);
+    const client = this.attachAcceptedSocket(socket);
     this.logger.verbose(`Accepted ${client.address}`);
+  }
+
+  /** A client on an accepted socket, reading into the shared buffer when the socket allows it. */
+  private attachAcceptedSocket(accepted: Socket): Client {
+    let client: Client | null = null;
+    const adopted = adoptWithSharedReadBuffer(accepted, (chunk) => client?.onData(chunk, true));
+    if (!adopted) {
+      const fallback = this.attachSocket(accepted);
+      accepted.resume();
+      return fallback;
+    }
+    adopted.setNoDelay(true);
+    adopted.on('error', () => {});
+    client = new Client(this, adopted, this.nextClientId++);
+    this.clients.set(client.id, client);
+    const owner = client;
+    adopted.on('close', () => owner.close());
+    return client;
   }
 
   /** Wraps a connected socket as a client (also used for the link to our master). */

@@ -312,6 +312,8 @@ describe('fuzz: protocol robustness of one node', () => {
         expect(await health.command(['SET', `health:${batch}`, value]), `SET after batch ${batch}`).toBe('+OK\r\n');
         expect(await health.command(['GET', `health:${batch}`]), `GET after batch ${batch}`).toBe(`$${value.length}\r\n${value}\r\n`);
         expect(uncaught, `uncaught exceptions after batch ${batch}`).toEqual([]);
+        // Handler exceptions are caught and logged by the node; for the fuzzer any of them is a bug.
+        expect(node.server.stats.internalErrors, `handler exceptions after batch ${batch}`).toBe(0);
       }
       // Let the node answer what is still in flight before checking the reply streams.
       await health.command(['PING']);
@@ -337,5 +339,6 @@ describe('fuzz: protocol robustness of one node', () => {
     for (let waited = 0; node.server.clients.size > 0 && waited < 200; waited++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(node.server.clients.size).toBe(0);
     expect(uncaught).toEqual([]);
+    expect(node.server.stats.internalErrors).toBe(0);
   });
 });

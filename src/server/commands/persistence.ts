@@ -35,10 +35,7 @@ function bgsave(client: Client, args: string[]): void {
 function bgrewriteaof(client: Client): void {
   const aof = client.server.persistence.aof;
   if (aof.rewriteInProgress) return client.reply.error(ERR_AOF_REWRITE_IN_PROGRESS);
-  if (!client.server.config.getBool('appendonly')) {
-    // With AOF off Redis still writes a fresh AOF; the node keeps it simple and says so.
-    return client.reply.error('ERR Background append only file rewriting needs appendonly yes on this node');
-  }
+  // With appendonly no this still writes a fresh base and manifest, as Redis 7.0 does.
   aof.startRewrite();
   client.reply.simple('Background append only file rewriting started');
 }

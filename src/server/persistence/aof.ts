@@ -26,6 +26,9 @@ interface ManifestEntry {
 }
 
 const REDIS_AOF_MANIFEST_SUFFIX = '.manifest';
+const LOG_CANNOT_RECOVER_ALWAYS = "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...";
+/** After a failed first rewrite (AOF turned on at run time), the next try waits this long. */
+const REWRITE_RETRY_DELAY_MS = 5000;
 
 export class AppendOnlyFile {
   private fd: number | null = null;
@@ -39,8 +42,14 @@ export class AppendOnlyFile {
   private lastRewriteSeconds = -1;
   private lastRewriteStatus: 'ok' | 'err' = 'ok';
   private lastWriteStatus: 'ok' | 'err' = 'ok';
+  private lastWriteErrorText = '';
   private rewrites = 0;
+  private lastRewriteTryAt = 0;
+  /** AOF turned on at run time and no base written yet: the manifest on disk is not ours yet. */
+  private waitingForFirstBase = false;
   private currentSize = 0;
+  /** Size of the file appends go to: a short write is cut back to it. */
+  private appendFileSize = 0;
   private baseSize = 0;
   /** Set while loading: the loader's own commands must not be appended again. */
   private loading = false;
@@ -69,6 +78,14 @@ export class AppendOnlyFile {
     return join(this.dirPath, this.baseName + REDIS_AOF_MANIFEST_SUFFIX);
   }
 
+  /**
+   * Why the last append failed, or null when it succeeded: while set, Redis refuses writes with
+   * "-MISCONF Errors writing to the AOF file: <reason>" (for the dispatcher to use).
+   */
+  get lastWriteError(): string | null {
+    return this.lastWriteStatus === 'err' ? this.lastWriteErrorText : null;
+  }
+
   get pendingLength(): number {
     return this.pending.length;
   }
@@ -90,17 +107,44 @@ export class AppendOnlyFile {
   writePending(): void {
     if (this.fd === null || this.pending.length === 0) return;
     const data = Buffer.from(this.pending, 'latin1');
-    this.pending = '';
+    let written = 0;
     try {
-      writeSync(this.fd, data);
-      this.currentSize += data.length;
+      while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
       if (this.server.config.get('appendfsync') === 'always') fsyncSync(this.fd);
-      this.lastWriteStatus = 'ok';
     } catch (error) {
-      this.lastWriteStatus = 'err';
-      this.server.logger.warning(`Error writing to the AOF file: ${(error as Error).message}`);
-      // Keep the data for the next attempt rather than acknowledging it as written.
-      this.pending = data.latin1Slice(0, data.length) + this.pending;
+      this.onWriteError(error as NodeJS.ErrnoException, data, written);
+      return;
+    }
+    this.pending = '';
+    this.currentSize += data.length;
+    this.appendFileSize += data.length;
+    this.lastWriteStatus = 'ok';
+  }
+
+  /**
+   * A failed append, as Redis's flushAppendOnlyFile handles it: with appendfsync always the
+   * replies about to go out would acknowledge writes that are not on disk, so the node exits;
+   * otherwise the data stays pending and is retried, after cutting off any half-written command.
+   */
+  private onWriteError(error: NodeJS.ErrnoException, data: Buffer, written: number): void {
+    const logger = this.server.logger;
+    this.lastWriteStatus = 'err';
+    this.lastWriteErrorText = error.message;
+    logger.warning(`Error writing to the AOF file: ${error.message}`);
+    if (this.server.config.get('appendfsync') === 'always') {
+      logger.warning(LOG_CANNOT_RECOVER_ALWAYS);
+      process.exit(1);
+    }
+    if (written > 0) {
+      try {
+        ftruncateSync(this.fd as number, this.appendFileSize);
+      } catch (truncateError) {
+        // The partial command stays in the file: what follows must complete it, not repeat it.
+        logger.warning(`Could not remove the short write from the AOF file: ${(truncateError as Error).message}`);
+        this.currentSize += written;
+        this.appendFileSize += written;
+        this.pending = data.latin1Slice(written, data.length);
+      }
     }
   }
 
@@ -118,6 +162,11 @@ export class AppendOnlyFile {
 
   private maybeAutoRewrite(): void {
     if (this.rewriteInProgress) return;
+    if (this.waitingForFirstBase) {
+      // The first base failed (turned on at run time): keep trying, as Redis does with a scheduled rewrite.
+      if (Date.now() - this.lastRewriteTryAt >= REWRITE_RETRY_DELAY_MS) this.startRewrite();
+      return;
+    }
     const percentage = this.server.config.getInt('auto-aof-rewrite-percentage');
     const minSize = this.server.config.getInt('auto-aof-rewrite-min-size');
     if (percentage === 0 || this.currentSize < minSize) return;
@@ -169,14 +218,20 @@ export class AppendOnlyFile {
 
   private openIncr(seq: number): string {
     const name = `${this.baseName}.${seq}.incr.aof`;
+    this.openAppendFile(name, 'a');
+    return name;
+  }
+
+  /** Makes `name` the file appends go to; what was pending is written to the previous one first. */
+  private openAppendFile(name: string, flags: 'a' | 'w'): void {
     if (this.fd !== null) {
       this.writePending();
       fsyncSync(this.fd);
       closeSync(this.fd);
     }
-    this.fd = openSync(join(this.dirPath, name), 'a', 0o644);
+    this.fd = openSync(join(this.dirPath, name), flags === 'w' ? 'w' : 'a', 0o644);
+    this.appendFileSize = flags === 'w' ? 0 : safeSize(join(this.dirPath, name));
     this.selectedDb = -1;
-    return name;
   }
 
   // --- start-up ---------------------------------------------------------------------------
@@ -259,7 +314,7 @@ export class AppendOnlyFile {
   private async writeBase(name: string): Promise<void> {
     const snapshot = new KeyspaceSnapshot(this.server.dbs);
     try {
-      await saveRdbInBackground(snapshot, join(this.dirPath, name), { compression: this.server.config.getBool('rdbcompression') });
+      await saveRdbInBackground(snapshot, join(this.dirPath, name), { compression: this.server.config.getBool('rdbcompression'), aofBase: true });
       this.baseSize = safeSize(join(this.dirPath, name));
     } finally {
       snapshot.release();
@@ -268,26 +323,80 @@ export class AppendOnlyFile {
 
   /** BGREWRITEAOF. Returns false when a rewrite is already running. */
   startRewrite(): boolean {
-    if (this.rewriteInProgress || this.fd === null) return false;
+    if (this.rewriteInProgress) return false;
+    if (this.fd === null) return this.rewriteBaseOnly();
+    const logger = this.server.logger;
+    const fromScratch = this.waitingForFirstBase;
     this.rewriteInProgress = true;
     this.rewriteStartedAt = Date.now();
-    const logger = this.server.logger;
-    // Appends from here on go to a new incr file; the new base covers everything before it.
+    this.lastRewriteTryAt = this.rewriteStartedAt;
     const incrSeq = this.nextSeq('i');
-    const incr = this.openIncr(incrSeq);
-    this.writeManifest([...this.manifest, { file: incr, seq: incrSeq, type: 'i' }]);
+    const incr = `${this.baseName}.${incrSeq}.incr.aof`;
+    const tempIncr = `temp-${this.baseName}.incr`;
+    if (fromScratch) {
+      // AOF just turned on: until the first base exists the manifest on disk keeps describing the
+      // old files, and appends go to a temp incr file renamed when the base is complete (Redis's
+      // AOF_WAIT_REWRITE), so a crash meanwhile never leaves a manifest without the dataset.
+      this.openAppendFile(tempIncr, 'w');
+    } else {
+      // Appends from here on go to a new incr file; the new base covers everything before it.
+      this.openAppendFile(incr, 'a');
+      this.writeManifest([...this.manifest, { file: incr, seq: incrSeq, type: 'i' }]);
+    }
     const baseSeq = this.nextSeq('b');
     const base = `${this.baseName}.${baseSeq}.base.rdb`;
     logger.notice('Background append only file rewriting started');
     void this.writeBase(base)
       .then(() => {
+        if (fromScratch) renameSync(join(this.dirPath, tempIncr), join(this.dirPath, incr));
         const obsolete = this.manifest.filter((e) => e.file !== incr);
         this.writeManifest([
           { file: base, seq: baseSeq, type: 'b' },
           { file: incr, seq: incrSeq, type: 'i' },
         ]);
+        this.waitingForFirstBase = false;
         for (const entry of obsolete) safeUnlink(join(this.dirPath, entry.file));
         this.currentSize = this.baseSize + safeSize(join(this.dirPath, incr));
+        this.lastRewriteStatus = 'ok';
+        this.rewrites++;
+        logger.notice(`Successfully renamed the temporary AOF base file into ${base}`);
+        if (fromScratch) logger.notice(`Successfully renamed the temporary AOF incr file ${tempIncr} into ${incr}`);
+        logger.notice('Background AOF rewrite terminated with success');
+      })
+      .catch((error: unknown) => {
+        this.lastRewriteStatus = 'err';
+        logger.warning(`Background AOF rewrite failed: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        this.rewriteInProgress = false;
+        this.lastRewriteSeconds = Math.round((Date.now() - this.rewriteStartedAt) / 1000);
+      });
+    return true;
+  }
+
+  /**
+   * BGREWRITEAOF with appendonly no: like Redis, a fresh base of the dataset and a manifest that
+   * lists only it, so turning the AOF on later (or copying the directory) starts from there.
+   */
+  private rewriteBaseOnly(): boolean {
+    const logger = this.server.logger;
+    mkdirSync(this.dirPath, { recursive: true });
+    let previous: ManifestEntry[];
+    try {
+      previous = existsSync(this.manifestPath) ? this.readManifest() : [];
+    } catch {
+      previous = [];
+    }
+    this.manifest = previous;
+    const baseSeq = this.nextSeq('b');
+    const base = `${this.baseName}.${baseSeq}.base.rdb`;
+    this.rewriteInProgress = true;
+    this.rewriteStartedAt = Date.now();
+    logger.notice('Background append only file rewriting started');
+    void this.writeBase(base)
+      .then(() => {
+        this.writeManifest([{ file: base, seq: baseSeq, type: 'b' }]);
+        for (const entry of previous) if (entry.file !== base) safeUnlink(join(this.dirPath, entry.file));
         this.lastRewriteStatus = 'ok';
         this.rewrites++;
         logger.notice(`Successfully renamed the temporary AOF base file into ${base}`);
@@ -306,12 +415,11 @@ export class AppendOnlyFile {
 
   private enableAtRuntime(): void {
     mkdirSync(this.dirPath, { recursive: true });
+    // Older files (if any) stay the AOF of record until the new base is written; only their
+    // sequence numbers matter now, so the new names never collide with them.
     this.manifest = existsSync(this.manifestPath) ? this.readManifest() : [];
-    const incrSeq = this.nextSeq('i');
-    const incr = this.openIncr(incrSeq);
-    // Only the new base matters: older files describe a history this dataset no longer follows.
-    this.manifest = [{ file: incr, seq: incrSeq, type: 'i' }];
-    this.writeManifest(this.manifest);
+    this.waitingForFirstBase = true;
+    this.openAppendFile(`temp-${this.baseName}.incr`, 'w');
     this.startRewrite();
   }
 
