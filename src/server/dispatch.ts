@@ -18,8 +18,6 @@ import {
 /** Commands that run immediately even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
-const ERR_MISCONF =
-  'MISCONF Redis is configured to save RDB snapshots, but it\'s currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.';
 const ERR_MASTERDOWN =
   "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
@@ -97,7 +95,10 @@ function dispatchCommand(client: Client, args: string[]): void {
   const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
   const replication = server.replication;
 
-  if (isWrite && !client.isMasterLink && server.persistenceBlocksWrites()) return reject(client, cmd, ERR_MISCONF);
+  if (isWrite && !client.isMasterLink) {
+    const misconf = server.persistenceWriteError();
+    if (misconf !== null) return reject(client, cmd, misconf);
+  }
 
   if (isWrite && !client.isMasterLink && !replication.isReplica() && !replication.enoughGoodReplicas()) {
     return reject(client, cmd, ERR_NOREPLICAS);

@@ -22,6 +22,9 @@ import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';
+
+const ERR_MISCONF_RDB =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 export const RCTL_NODE_VERSION = '0.1.0';
 
 const DENIED_PROTECTED_MODE =
@@ -124,8 +127,9 @@ export class Server extends EventEmitter {
     this.runId = randomHex(40);
     const hooks: KeyspaceHooks = {
       now: () => this.clock.now(),
-      mayDeleteExpired: () => !this.replication.isReplica(),
-      expiredKeysVisible: () => this.propagation.fromMasterStream,
+      // Nothing expires while loading (AOF replay): Redis applies the file as it was written.
+      mayDeleteExpired: () => !this.replication.isReplica() && !this.loading,
+      expiredKeysVisible: () => this.propagation.fromMasterStream || this.loading,
       onExpired: (db, key) => {
         this.stats.expiredKeys++;
         this.signalKeyModified(db, key);
@@ -149,9 +153,12 @@ export class Server extends EventEmitter {
     return this.config.get('requirepass') !== '';
   }
 
-  /** True when writes must be refused because the last background save failed (MISCONF). */
-  persistenceBlocksWrites(): boolean {
-    return this.lastBgsaveFailed && this.config.getBool('stop-writes-on-bgsave-error') && this.config.get('save') !== '';
+  /** The MISCONF error when writes must be refused because persistence is failing, else null. */
+  persistenceWriteError(): string | null {
+    if (this.lastBgsaveFailed && this.config.getBool('stop-writes-on-bgsave-error') && this.config.get('save') !== '') return ERR_MISCONF_RDB;
+    const aofError = this.persistence.aof.lastWriteError;
+    if (aofError !== null) return `MISCONF Errors writing to the AOF file: ${aofError}`;
+    return null;
   }
 
   /** Binds every configured address; rejects with a one-line reason when a port is taken. */
@@ -221,6 +228,7 @@ export class Server extends EventEmitter {
    * already open while the dataset loads, and clients get -LOADING meanwhile.
    */
   async start(): Promise<void> {
+    if (this.config.get('replicaof') !== '') this.logger.role = 'S';
     try {
       await this.persistence.loadAtStartup();
     } catch (error) {

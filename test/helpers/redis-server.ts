@@ -107,6 +107,12 @@ export async function startRedisServer(options: { directives?: Record<string, st
   running.add(handle);
   try {
     await waitForPort(host, port);
+    // redis-server opens its port before it has loaded its data: wait for the line that says it has.
+    const deadline = Date.now() + 20_000;
+    while (!output.includes('Ready to accept connections')) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error('redis-server never became ready');
+      await new Promise((r) => setTimeout(r, 10));
+    }
   } catch (error) {
     await handle.stop();
     throw new Error(`redis-server did not start: ${(error as Error).message}\n${output}`);

@@ -114,7 +114,7 @@ describeWithRedis('persistence: AOF', () => {
   // Skipped until src/server/server.ts stops expiring keys while loading (Redis's keyIsExpired returns 0
   // during loading): today the replayed INCR / SET KEEPTTL meet the key already expired, delete it
   // and recreate it without its TTL, so a key that should be gone comes back for good.
-  it.skip('keys whose TTL passed while the node was down stay gone after the replay, as in redis-server', async () => {
+  it('keys whose TTL passed while the node was down stay gone after the replay, as in redis-server', async () => {
     const dir = tempDir();
     const pastMs = String(Date.now() - 100_000);
     const aofDir = join(dir, 'appendonlydir');

@@ -106,6 +106,13 @@ export class MasterLink {
     this.connectNow();
   }
 
+  /** Leaves the first connection attempt to the cron (a replicaof directive at start). */
+  startOnNextCron(): void {
+    this.downSince = this.server.clock.now();
+    this.nextAttemptAt = 0;
+    this.state = HandshakeState.Connect;
+  }
+
   /** Called every 100 ms: reconnects, sends ACKs, enforces timeouts. */
   cron(): void {
     const now = this.server.clock.now();

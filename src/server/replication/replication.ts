@@ -127,14 +127,15 @@ export class Replication implements ReplicationRole {
    */
   replicaOf(host: string, port: number, requester: string | null): boolean {
     if (this.masterHost === host && this.masterPort === port) return false;
-    this.setMaster(host, port, requester !== null);
+    // From the config file the link starts on the first replication cron, after "Ready to accept connections", as in Redis.
+    this.setMaster(host, port, requester !== null, requester !== null);
     if (requester !== null) this.server.logger.notice(`REPLICAOF ${host}:${port} enabled (user request from '${requester}')`);
     this.server.config.setValidated('replicaof', `${host} ${port}`);
     return true;
   }
 
   /** Starts following host:port (Redis's replicationSetMaster). */
-  private setMaster(host: string, port: number, synthesizeFromSelf: boolean): void {
+  private setMaster(host: string, port: number, synthesizeFromSelf: boolean, connectNow = true): void {
     const wasMaster = !this.isReplica();
     if (this.link) {
       this.link.close('REPLICAOF');
@@ -150,7 +151,8 @@ export class Replication implements ReplicationRole {
     // Our replicas must resync with us against the new history.
     this.masterSide.disconnectAll();
     this.link = new MasterLink(this, host, port);
-    this.link.start();
+    if (connectNow) this.link.start();
+    else this.link.startOnNextCron();
   }
 
   /** Uses our own replication ID and offset as the state of a master we could continue from. */
