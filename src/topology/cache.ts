@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Topology } from './model';
+import { readPasswordFile } from './password';
 import { Secret } from './secret';
 
 // Bump when the Topology shape or the validation rules change.
@@ -65,12 +66,11 @@ function resolveCachedAuth(auth: CachedAuth, env: NodeJS.ProcessEnv): { password
       return value ? { password: new Secret(value), source: `$${auth.name}` } : null;
     }
     case 'file': {
-      try {
-        const value = readFileSync(auth.path, 'utf8').replace(/\r?\n$/, '');
-        return value !== '' && !/[\r\n\0]/.test(value) ? { password: new Secret(value), source: `file ${auth.shown}` } : null;
-      } catch {
-        return null;
-      }
+      // The same guarded read as a fresh load: the file may have become a FIFO since.
+      const read = readPasswordFile(auth.path);
+      if ('problem' in read) return null;
+      const value = read.text.replace(/\r?\n$/, '');
+      return value !== '' && !/[\r\n\0]/.test(value) ? { password: new Secret(value), source: `file ${auth.shown}` } : null;
     }
   }
 }

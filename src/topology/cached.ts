@@ -4,6 +4,7 @@
 import { readCachedTopology } from './cache';
 import { rctlHome } from './home';
 import type { Topology } from './model';
+import { applyRolesOverlay } from './overlay';
 import { resolve } from 'node:path';
 import { chooseTopologyFile } from './select';
 
@@ -11,7 +12,9 @@ import { chooseTopologyFile } from './select';
 export function cachedSelectedTopology(options: { flag?: string; env: NodeJS.ProcessEnv }): Topology | null {
   try {
     const choice = chooseTopologyFile(options);
-    return readCachedTopology(resolve(choice.file), choice.file, rctlHome(options.env), options.env);
+    const home = rctlHome(options.env);
+    const cached = readCachedTopology(resolve(choice.file), choice.file, home, options.env);
+    return cached && applyRolesOverlay(cached, home);
   } catch {
     return null;
   }

@@ -6,6 +6,7 @@ import { BadInputError } from '../errors';
 import { readCachedTopology, writeTopologyCache } from './cache';
 import { rctlHome } from './home';
 import type { Topology } from './model';
+import { applyRolesOverlay } from './overlay';
 import { chooseTopologyFile } from './select';
 
 export { rctlHome, rememberCurrentTopology } from './home';
@@ -23,7 +24,8 @@ export async function loadSelectedTopology(options: { argument?: string; flag?: 
   const home = rctlHome(env);
   const absolute = resolve(choice.file);
   const cached = readCachedTopology(absolute, choice.file, home, env);
-  if (cached) return cached;
+  // The cache holds the file as written; the roles overlay (a failover's new master) applies on top.
+  if (cached) return applyRolesOverlay(cached, home);
   // Stat before reading: an edit racing the read then misses the cache next time, never hits stale.
   let stats: Stats | null = null;
   try {
@@ -36,5 +38,5 @@ export async function loadSelectedTopology(options: { argument?: string; flag?: 
   const { loadTopologyFile } = await import('./load');
   const topology = loadTopologyFile(choice.file, { env });
   if (stats) writeTopologyCache(topology, stats, home);
-  return topology;
+  return applyRolesOverlay(topology, home);
 }

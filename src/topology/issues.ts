@@ -4,6 +4,7 @@ import type * as z from 'zod/mini';
 import type { TopologyIssue } from '../errors';
 import { didYouMean } from './did-you-mean';
 import { knownKeysAt, ROLES } from './schema';
+import { shownText } from './shown-text';
 import { formatPath, type YamlSource } from './yaml-source';
 
 type ZodIssue = z.core.$ZodIssue;
@@ -12,9 +13,24 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the string ${shownText(JSON.stringify(value))}`;
   if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
   return `${typeof value} ${String(value)}`;
+}
+
+/** The kind of a value without the value: for the auth section, where a mistyped value may be the password. */
+export function describeKind(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  return `a ${typeof value}`;
+}
+
+/** describeValue, except under auth: a password written with the wrong type or shape is still the password. */
+function describeAt(path: ReadonlyArray<string | number>, value: unknown): string {
+  return path[0] === 'auth' ? describeKind(value) : describeValue(value);
 }
 
 const EXPECTED_WORDS: Record<string, string> = {
@@ -47,7 +63,7 @@ export function translateIssues(source: YamlSource, issues: readonly ZodIssue[])
       case 'unrecognized_keys': {
         const known = knownKeysAt(path);
         for (const key of issue.keys) {
-          out.push(source.issue([...path, key], `unknown key "${key}"${didYouMean(key, known)}; allowed keys: ${known.join(', ')}`, 'key'));
+          out.push(source.issue([...path, key], `unknown key "${shownText(key)}"${didYouMean(key, known)}; allowed keys: ${known.join(', ')}`, 'key'));
         }
         break;
       }
@@ -62,7 +78,7 @@ export function translateIssues(source: YamlSource, issues: readonly ZodIssue[])
           const custom = issue.message.startsWith('expected') ? issue.message : `expected ${expected}`;
           let hint = '';
           if (path[path.length - 1] === 'password' && typeof received === 'number') hint = '; quote it, e.g. password: "123456"';
-          out.push(source.issue(path, `${custom}, got ${describeValue(received)}${hint}`));
+          out.push(source.issue(path, `${custom}, got ${describeAt(path, received)}${hint}`));
         }
         break;
       }
@@ -71,17 +87,17 @@ export function translateIssues(source: YamlSource, issues: readonly ZodIssue[])
         const allowed = issue.values.map((v) => String(v));
         let hint = typeof received === 'string' ? didYouMean(received, allowed) : '';
         if (received === 'slave' && allowed.join() === ROLES.join()) hint = ' ("slave" is called "replica" here)';
-        out.push(source.issue(path, `expected one of ${allowed.join(', ')}, got ${describeValue(received)}${hint}`));
+        out.push(source.issue(path, `expected one of ${allowed.join(', ')}, got ${describeAt(path, received)}${hint}`));
         break;
       }
       case 'too_small': {
         // "expected at least one node" needs no echo of the empty list; a number does.
         const received = valueAt(source.data, path);
-        out.push(source.issue(path, typeof received === 'number' ? `${issue.message}, got the number ${received}` : issue.message));
+        out.push(source.issue(path, typeof received === 'number' && path[0] !== 'auth' ? `${issue.message}, got the number ${received}` : issue.message));
         break;
       }
       default:
-        out.push(source.issue(path, issue.message.startsWith('expected') ? `${issue.message}, got ${describeValue(valueAt(source.data, path))}` : issue.message));
+        out.push(source.issue(path, issue.message.startsWith('expected') ? `${issue.message}, got ${describeAt(path, valueAt(source.data, path))}` : issue.message));
     }
   }
   return out;

@@ -31,6 +31,20 @@ export interface Topology {
   password: Secret | null;
   /** Where the password came from, for messages (never the password itself). */
   passwordSource: string | null;
+  /** Present when RCTL_HOME's roles overlay (roles.json, written by a failover) moved the master. */
+  roles?: AppliedRoles;
+}
+
+/** The roles overlay applied to a topology (src/topology/overlay.ts). */
+export interface AppliedRoles {
+  master: string;
+  /** The master the file declares. */
+  fileMaster: string;
+  changedAt: string;
+  /** Path of roles.json. */
+  file: string;
+  /** Nodes left behind by a forced failover, to rejoin as replicas. */
+  rejoin: string[];
 }
 
 export function formatAddress(host: string, port: number): string {

@@ -1,10 +1,11 @@
 // Resolves auth.password / passwordEnv / passwordFile into a Secret, locating failures in the file.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { TopologyIssue } from '../errors';
 import { Secret } from './secret';
 import type { TopologyInput } from './schema';
+import { shownText } from './shown-text';
 import type { YamlSource } from './yaml-source';
 
 export interface ResolvedPassword {
@@ -29,18 +30,12 @@ export function resolvePassword(
   }
   if (auth.passwordFile !== undefined) {
     const path = resolve(dirname(topologyFile), auth.passwordFile);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error);
-      return source.issue(['auth', 'passwordFile'], `cannot read password file ${auth.passwordFile}: ${why}`);
-    }
+    const read = readPasswordFile(path);
+    if ('problem' in read) return source.issue(['auth', 'passwordFile'], `cannot read password file ${shownText(auth.passwordFile)}: ${read.problem}`);
     // Editors add a final newline; it is not part of the password.
-    const value = text.replace(/\r?\n$/, '');
-    if (value === '') return source.issue(['auth', 'passwordFile'], `password file ${auth.passwordFile} is empty`);
-    return checked(source, ['auth', 'passwordFile'], value, `file ${auth.passwordFile}`);
+    const value = read.text.replace(/\r?\n$/, '');
+    if (value === '') return source.issue(['auth', 'passwordFile'], `password file ${shownText(auth.passwordFile)} is empty`);
+    return checked(source, ['auth', 'passwordFile'], value, `file ${shownText(auth.passwordFile)}`);
   }
   return { password: null, source: null };
 }
@@ -49,4 +44,41 @@ function checked(source: YamlSource, path: string[], value: string, origin: stri
   // A line break cannot survive redis.conf or AUTH round trips intact.
   if (/[\r\n\0]/.test(value)) return source.issue(path, `the password from ${origin} contains a line break or NUL byte`);
   return { password: new Secret(value), source: origin };
+}
+
+/** More than any password; a bigger "password file" is the wrong file. */
+export const PASSWORD_FILE_MAX_BYTES = 64 * 1024;
+
+/**
+ * Reads a password file. A FIFO (or /dev/stdin) would block rctl forever and a device such as
+ * /dev/zero would exhaust its memory, so only a regular file of reasonable size is read: opened
+ * without blocking, checked with fstat on the open descriptor, then read up to the limit.
+ */
+export function readPasswordFile(path: string): { text: string } | { problem: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error) };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) return { problem: 'it is a directory' };
+    if (!stats.isFile()) return { problem: 'not a regular file' };
+    if (stats.size > PASSWORD_FILE_MAX_BYTES) return { problem: `larger than ${PASSWORD_FILE_MAX_BYTES / 1024} KiB, so not a password file` };
+    const buffer = Buffer.alloc(stats.size);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return { text: buffer.toString('utf8', 0, length) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'EISDIR' ? 'it is a directory' : String(code ?? error) };
+  } finally {
+    closeSync(fd);
+  }
 }

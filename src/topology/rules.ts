@@ -3,6 +3,7 @@
 import type { TopologyIssue } from '../errors';
 import { isLoopbackHost, normalizeHost } from './model';
 import type { TopologyInput } from './schema';
+import { shownText } from './shown-text';
 import type { YamlSource } from './yaml-source';
 
 export function checkTopologyRules(source: YamlSource, input: TopologyInput): TopologyIssue[] {
@@ -28,7 +29,7 @@ export function checkTopologyRules(source: YamlSource, input: TopologyInput): To
     const address = `${normalizeHost(node.host)}:${node.port}`;
     const seenAddress = byAddress.get(address);
     if (seenAddress !== undefined) {
-      issues.push(source.issue(['nodes', index, 'port'], `duplicate address ${node.host}:${node.port} (also nodes[${seenAddress}] "${input.nodes[seenAddress].name}")`));
+      issues.push(source.issue(['nodes', index, 'port'], `duplicate address ${shownText(node.host)}:${node.port} (also nodes[${seenAddress}] "${input.nodes[seenAddress].name}")`));
     } else {
       byAddress.set(address, index);
     }
@@ -37,7 +38,7 @@ export function checkTopologyRules(source: YamlSource, input: TopologyInput): To
     if (launch !== 'external' && !isLoopbackHost(node.host)) {
       const where = node.launch !== undefined ? ['nodes', index, 'launch'] : ['nodes', index, 'host'];
       issues.push(
-        source.issue(where, `launch: ${launch} starts the node on this machine, so host must be a loopback address (127.0.0.0/8, ::1 or localhost), not ${node.host}; use launch: external for remote nodes`),
+        source.issue(where, `launch: ${launch} starts the node on this machine, so host must be a loopback address (127.0.0.0/8, ::1 or localhost), not ${shownText(node.host)}; use launch: external for remote nodes`),
       );
     }
   });

@@ -2,6 +2,7 @@
 
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node as YamlNode } from 'yaml';
 import type { TopologyIssue } from '../errors';
+import { shownText } from './shown-text';
 
 export type FieldPath = ReadonlyArray<string | number>;
 
@@ -19,7 +20,7 @@ export function formatPath(path: FieldPath): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? segment : `.${segment}`;
+    else out += out === '' ? shownText(segment) : `.${shownText(segment)}`;
   }
   return out;
 }
@@ -27,12 +28,22 @@ export function formatPath(path: FieldPath): string {
 /** Parses YAML text; returns the syntax issues instead of a source when it is malformed. */
 export function parseYamlSource(file: string, text: string): YamlSource | TopologyIssue[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': yaml's warnings (a mapping used as a key...) would go to stderr through
+  // process.emitWarning, next to rctl's one-line error; the schema reports those keys instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     return doc.errors.map((error) => {
       const start = lineCounter.linePos(error.pos[0]);
       return { file, line: start.line, col: start.col, path: '', message: 'invalid YAML: ' + cleanYamlMessage(error.message) };
     });
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // toJS refuses alias bombs ("Excessive alias count indicates a resource exhaustion attack")
+    // with a ReferenceError after the parse itself succeeded.
+    return [{ file, line: 1, col: 1, path: '', message: 'invalid YAML: ' + cleanYamlMessage(error instanceof Error ? error.message : String(error)) }];
   }
   const locate = (path: FieldPath, at: 'key' | 'value' = 'value') => {
     const offset = findOffset(doc, path, at);
@@ -40,7 +51,7 @@ export function parseYamlSource(file: string, text: string): YamlSource | Topolo
   };
   return {
     file,
-    data: doc.toJS(),
+    data,
     locate,
     issue: (path, message, at = 'value') => ({ file, ...locate(path, at), path: formatPath(path), message }),
   };
@@ -48,7 +59,7 @@ export function parseYamlSource(file: string, text: string): YamlSource | Topolo
 
 function cleanYamlMessage(message: string): string {
   const first = message.split('\n')[0];
-  return first.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  return shownText(first.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''));
 }
 
 function startOf(node: YamlNode | null | undefined): number | undefined {

@@ -2,6 +2,8 @@
 // bytes. Node's own latin1Slice/latin1Write skip the argument decoding of toString()/write(), which
 // matters when a load or a save converts tens of millions of short strings.
 
+import { latin1String } from '../latin1';
+
 interface Latin1Buffer extends Buffer {
   latin1Slice(start: number, end: number): string;
   latin1Write(text: string, offset: number, length?: number): number;
@@ -12,7 +14,7 @@ const hasFastLatin1 =
   typeof (Buffer.prototype as Partial<Latin1Buffer>).latin1Write === 'function';
 
 export const latin1Slice: (buf: Buffer, start: number, end: number) => string = hasFastLatin1
-  ? (buf, start, end) => (buf as Latin1Buffer).latin1Slice(start, end)
+  ? (buf, start, end) => latin1String(buf, start, end - start)
   : (buf, start, end) => buf.toString('latin1', start, end);
 
 /** Writes the whole string at offset (the caller made room); returns the byte count. */

@@ -44,6 +44,9 @@ export class AttachedReplica {
   usesPsync = false;
   /** When the output buffer first went over the soft limit (client-output-buffer-limit). */
   private softLimitSince = 0;
+  /** Progress of the RDB transfer: bytes the socket had flushed, and when that last changed. */
+  private transferBytesSeen = -1;
+  private transferProgressAt = 0;
 
   constructor(
     readonly client: Client,
@@ -96,6 +99,17 @@ export class AttachedReplica {
     for (const chunk of pending) this.write(chunk);
   }
 
+  /** True when the RDB transfer made no progress (nothing flushed to the socket) for `timeoutMs`. */
+  transferStalled(now: number, timeoutMs: number): boolean {
+    const written = this.client.socket?.bytesWritten ?? 0;
+    if (written !== this.transferBytesSeen) {
+      this.transferBytesSeen = written;
+      this.transferProgressAt = now;
+      return false;
+    }
+    return now - this.transferProgressAt > timeoutMs;
+  }
+
   /** Bytes queued for this replica: in our buffer plus what the socket has not flushed. */
   outputBytes(): number {
     return this.pendingBytes + (this.client.socket?.writableLength ?? 0);
@@ -113,6 +127,9 @@ export class AttachedReplica {
     return false;
   }
 }
+
+/** Thrown into the RDB writer when every replica of a transfer went away. */
+class TransferAbandoned extends Error {}
 
 export class MasterSide {
   readonly replicas = new Set<AttachedReplica>();
@@ -250,7 +267,7 @@ export class MasterSide {
   private async runFullSync(): Promise<void> {
     const server = this.server;
     const replication = this.replication;
-    const targets = [...this.replicas].filter((r) => r.state === ReplicaSyncState.WaitBgsave && !r.client.closed);
+    const targets = [...this.replicas].filter((r) => r.state === ReplicaSyncState.WaitBgsave && !r.snapshotTaken && !r.client.closed);
     if (targets.length === 0) return;
     this.fullSyncRunning = true;
     const useEofMark = server.config.getBool('repl-diskless-sync') && targets.every((r) => r.announcement.capaEof);
@@ -261,7 +278,8 @@ export class MasterSide {
     replication.lastSelectedDb = -1;
     for (const replica of targets) {
       replica.snapshotTaken = true;
-      replica.state = ReplicaSyncState.SendBulk;
+      // Disk-style transfers stay in wait_bgsave (with keepalive newlines) until the payload is ready.
+      if (useEofMark) replica.state = ReplicaSyncState.SendBulk;
       if (replica.usesPsync) {
         replica.write(`+FULLRESYNC ${replication.replid} ${offset}\r\n`);
       }
@@ -273,16 +291,18 @@ export class MasterSide {
     try {
       if (useEofMark) {
         for (const replica of targets) replica.write(`$EOF:${mark}\r\n`);
-        await writeRdbSnapshot(
-          snapshot,
-          aux,
-          server,
-          socketsSink(() => targets.filter((r) => !r.client.closed && r.client.socket).map((r) => r.client.socket!)),
-        );
+        const liveSockets = () => targets.filter((r) => !r.client.closed && r.client.socket).map((r) => r.client.socket!);
+        const toSockets = socketsSink(liveSockets);
+        await writeRdbSnapshot(snapshot, aux, server, (chunk) => {
+          // Every target is gone (dropped, timed out): stop serializing for nobody.
+          if (liveSockets().length === 0) throw new TransferAbandoned();
+          return toSockets(chunk);
+        });
         for (const replica of targets) {
           replica.write(mark);
-          // It goes online on its first ACK, when it is reading commands again.
+          // It goes online on its first ACK, when it is reading commands again; the timeout counts from now.
           replica.awaitingOnlineAck = true;
+          replica.ackTime = server.clock.now();
           replica.state = ReplicaSyncState.Online;
           server.logger.notice(`Streamed RDB transfer with replica ${replica.name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`);
         }
@@ -294,6 +314,8 @@ export class MasterSide {
           total += chunk.length;
         });
         for (const replica of targets) {
+          if (replica.client.closed) continue;
+          replica.state = ReplicaSyncState.SendBulk;
           replica.write(`$${total}\r\n`);
           for (const chunk of chunks) replica.write(chunk);
           replica.goOnline();
@@ -301,14 +323,15 @@ export class MasterSide {
         }
       }
     } catch (error) {
-      server.logger.warning(`Failed to produce the RDB for SYNC: ${(error as Error).message}`);
+      if (error instanceof TransferAbandoned) server.logger.notice('Diskless rdb transfer abandoned: no replica left to receive it');
+      else server.logger.warning(`Failed to produce the RDB for SYNC: ${(error as Error).message}`);
       for (const replica of targets) replica.client.close();
     } finally {
       snapshot.release();
       this.fullSyncRunning = false;
     }
     // Replicas that arrived while this one ran get the next snapshot.
-    if ([...this.replicas].some((r) => r.state === ReplicaSyncState.WaitBgsave)) this.scheduleFullSync();
+    if ([...this.replicas].some((r) => r.state === ReplicaSyncState.WaitBgsave && !r.snapshotTaken)) this.scheduleFullSync();
   }
 
   /** REPLCONF ACK <offset> from a replica. */
@@ -372,8 +395,14 @@ export class MasterSide {
         // Keeps the replica's read timeout from firing while it waits for the snapshot.
         replica.write('\n');
       }
-      if (replica.isOnline() && now - replica.ackTime > timeoutMs) {
+      if (replica.state === ReplicaSyncState.Online && now - replica.ackTime > timeoutMs) {
         server.logger.warning(`Disconnecting timedout replica (streaming sync): ${replica.name}`);
+        replica.client.close();
+        continue;
+      }
+      if (replica.state === ReplicaSyncState.SendBulk && replica.transferStalled(now, timeoutMs)) {
+        // Closing the socket also releases the snapshot writer waiting for it to drain.
+        server.logger.warning(`Disconnecting timedout replica (full sync): ${replica.name}`);
         replica.client.close();
         continue;
       }

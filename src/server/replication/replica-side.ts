@@ -73,6 +73,8 @@ export class MasterLink {
   private client: Client | null = null;
   /** Bytes received but not yet applied (for relaying exactly what was applied). */
   private unapplied: Buffer[] = [];
+  /** Commands of a MULTI from the master whose EXEC has not arrived: not yet counted in the offset. */
+  private openTransaction: Buffer[] = [];
   lastIoTime = 0;
   downSince = 0;
   /** Bytes read from the master stream (slave_read_repl_offset). */
@@ -80,6 +82,8 @@ export class MasterLink {
   /** The last reason the link failed, for INFO and the logs. */
   lastError = '';
   private lastAckSent = 0;
+  /** Wall-clock time of the last bytes from the master, for the handshake timeout. */
+  private lastIoWallTime = 0;
   private handshakeStartedAt = 0;
 
   constructor(
@@ -121,7 +125,9 @@ export class MasterLink {
       return;
     }
     const timeoutMs = this.server.config.getInt('repl-timeout') * 1000;
-    if ((HANDSHAKE_STATES.has(this.state) || this.state === HandshakeState.Connecting) && Date.now() - this.handshakeStartedAt > timeoutMs) {
+    // Keepalive newlines from a master preparing its snapshot count as activity, as in Redis.
+    const handshakeIdle = Date.now() - Math.max(this.handshakeStartedAt, this.lastIoWallTime);
+    if ((HANDSHAKE_STATES.has(this.state) || this.state === HandshakeState.Connecting) && handshakeIdle > timeoutMs) {
       this.fail('Timeout connecting to the MASTER...');
       return;
     }
@@ -178,6 +184,7 @@ export class MasterLink {
 
   private onData(chunk: Buffer): void {
     this.lastIoTime = this.server.clock.now();
+    this.lastIoWallTime = Date.now();
     if (this.state === HandshakeState.Connected) {
       this.applyStream(chunk);
       return;
@@ -506,12 +513,27 @@ export class MasterLink {
         server.propagation.fromMasterStream = true;
         try {
           dispatch(client, args);
+        } catch (error) {
+          server.stats.internalErrors++;
+          this.fail(`Internal error applying '${args[0].slice(0, 64)}' from MASTER: ${(error as Error).message}`);
+          return;
         } finally {
           server.propagation.fromMasterStream = false;
         }
       }
-      this.replication.relayMasterStream(pending.subarray(consumed, consumed + bytes));
+      const applied = pending.subarray(consumed, consumed + bytes);
       consumed += bytes;
+      if (client.multi !== null) {
+        // Inside MULTI nothing is applied yet: the offset stays before the MULTI, so a link cut
+        // here makes the master resend the whole transaction, as Redis does.
+        this.openTransaction.push(applied);
+      } else if (this.openTransaction.length > 0) {
+        this.openTransaction.push(applied);
+        this.replication.relayMasterStream(Buffer.concat(this.openTransaction));
+        this.openTransaction = [];
+      } else {
+        this.replication.relayMasterStream(applied);
+      }
       if (this.state !== HandshakeState.Connected) return;
     }
     pending = pending.subarray(consumed);
@@ -556,6 +578,7 @@ export class MasterLink {
       client.closed = true;
     }
     this.unapplied = [];
+    this.openTransaction = [];
     this.transfer?.abort();
     this.transfer = null;
     if (wasConnected) {

@@ -13,6 +13,8 @@ import type { PropagatedCommand } from '../propagation';
 import { encodeCommand } from './stream';
 
 export const NULL_REPLID = '0000000000000000000000000000000000000000';
+/** Redis's CONFIG_REPL_BACKLOG_MIN_SIZE. */
+const MIN_BACKLOG_SIZE = 16 * 1024;
 
 export interface CachedMaster {
   replid: string;
@@ -46,7 +48,12 @@ export class Replication implements ReplicationRole {
     server.propagation.addSink((commands, fromMasterStream) => {
       if (!fromMasterStream) this.feedCommands(commands);
     });
-    server.config.onChange('repl-backlog-size', (value) => this.backlog?.resize(Number(value)));
+    server.config.onChange('repl-backlog-size', (value) => {
+      // Like Redis, a smaller value is raised to the 16 KiB minimum, and reported as such.
+      if (Number(value) < MIN_BACKLOG_SIZE) return server.config.setValidated('repl-backlog-size', String(MIN_BACKLOG_SIZE));
+      this.backlog?.resize(Number(value));
+    });
+    if (server.config.getInt('repl-backlog-size') < MIN_BACKLOG_SIZE) server.config.setValidated('repl-backlog-size', String(MIN_BACKLOG_SIZE));
     this.cronTimer = setInterval(() => this.cron(), 100);
     this.cronTimer.unref();
   }

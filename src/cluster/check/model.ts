@@ -1,0 +1,83 @@
+// The vocabulary of `rctl check`: what was read from each node, and what is reported about it.
+// Passwords read from nodes (requirepass, masterauth) are kept as Secrets, so a finding, a JSON
+// report or a debug dump can never carry one by accident.
+
+import type { RctlError } from '../../errors';
+import type { Topology, TopologyNode } from '../../topology/model';
+import type { Secret } from '../../topology/secret';
+import type { InfoFields, ReplicationFacts } from '../info';
+
+export type Severity = 'error' | 'warn';
+
+/** One entry of `rctl check --json`. The key set and order are a stable interface. */
+export interface Finding {
+  severity: Severity;
+  /** The node's name in the topology. */
+  node: string;
+  /** Stable identifier for scripts, e.g. MASTER_NO_PERSISTENCE. */
+  code: string;
+  /** Why it matters, in one sentence. */
+  reason: string;
+  /** The exact command that fixes it; passwords appear as <password>. */
+  fix: string;
+}
+
+export interface WriteRate {
+  /** The master whose replication offset was sampled. */
+  node: string;
+  bytesPerSecond: number;
+  sampleMs: number;
+}
+
+/** `rctl check --json`. */
+export interface CheckReport {
+  topology: string;
+  clean: boolean;
+  findings: Finding[];
+  writeRate: WriteRate | null;
+}
+
+/** Parameters read with CONFIG GET; null when the node does not know one (older versions). */
+export const CONFIG_PARAMETERS = [
+  'save',
+  'appendonly',
+  'replica-read-only',
+  'repl-backlog-size',
+  'replica-priority',
+  'min-replicas-to-write',
+  'min-replicas-max-lag',
+  'protected-mode',
+  'bind',
+  'masteruser',
+] as const;
+export type ConfigParameter = (typeof CONFIG_PARAMETERS)[number];
+
+export const SECRET_PARAMETERS = ['requirepass', 'masterauth'] as const;
+export type SecretParameter = (typeof SECRET_PARAMETERS)[number];
+
+export interface NodeConfig {
+  values: ReadonlyMap<ConfigParameter, string | null>;
+  secrets: ReadonlyMap<SecretParameter, Secret | null>;
+}
+
+export interface NodeReading {
+  node: TopologyNode;
+  info: InfoFields | null;
+  facts: ReplicationFacts | null;
+  /** null when the node could not be read, or CONFIG GET was refused (see configError). */
+  config: NodeConfig | null;
+  /** Why the node could not be read at all. */
+  error: RctlError | null;
+  /** Why CONFIG GET failed on an otherwise readable node (renamed command, ACL...). */
+  configError: string | null;
+}
+
+/** Everything a rule looks at. */
+export interface CheckContext {
+  topology: Topology;
+  readings: NodeReading[];
+  /** Measured write rates, by node name (observed masters only). */
+  writeRates: ReadonlyMap<string, WriteRate>;
+}
+
+export type Rule = (context: CheckContext) => Finding[];

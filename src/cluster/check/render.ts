@@ -1,0 +1,64 @@
+// `rctl check` as a table (severity, node, finding, fix), the measured write rate and a verdict.
+
+import Table from 'cli-table3';
+import { formatRate, plural } from './accessors';
+import type { CheckReport } from './model';
+
+export interface RenderOptions {
+  unicode: boolean;
+  /** Terminal width: long reasons and fixes wrap to fit. Undefined: no wrapping (logs, pipes). */
+  width?: number;
+  /** Number of nodes in the topology, for the verdict. */
+  nodeCount: number;
+}
+
+export function renderCheckReport(report: CheckReport, options: RenderOptions): string {
+  const lines: string[] = [];
+  if (report.findings.length > 0) {
+    const table = new Table({
+      head: ['SEVERITY', 'NODE', 'FINDING', 'FIX'],
+      style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
+      ...(options.unicode ? {} : { chars: asciiChars() }),
+      ...columnLayout(report, options.width),
+    });
+    for (const finding of report.findings) {
+      table.push([finding.severity, finding.node, `${finding.code}: ${finding.reason}`, finding.fix]);
+    }
+    lines.push(table.toString());
+  }
+  lines.push(writeRateLine(report));
+  lines.push(verdict(report, options.nodeCount));
+  return lines.join('\n');
+}
+
+function writeRateLine(report: CheckReport): string {
+  const rate = report.writeRate;
+  if (!rate) return 'write rate: not measured (no master could be sampled, or --sample 0)';
+  return `write rate: ${formatRate(rate.bytesPerSecond)} on ${rate.node} (replication offset over ${(rate.sampleMs / 1000).toFixed(1)} s)`;
+}
+
+export function verdict(report: CheckReport, nodeCount: number): string {
+  if (report.clean) return `${report.topology}: clean; ${plural(nodeCount, 'node')} checked, nothing found`;
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.length - errors;
+  const parts = [errors > 0 ? plural(errors, 'error') : null, warnings > 0 ? plural(warnings, 'warning') : null].filter((p) => p !== null);
+  return `${report.topology}: ${parts.join(', ')} (see FIX)`;
+}
+
+function columnLayout(report: CheckReport, width: number | undefined): { colWidths?: number[]; wordWrap?: boolean } {
+  if (width === undefined) return {};
+  const nodeWidth = Math.max(6, ...report.findings.map((f) => f.node.length + 2));
+  const fixed = 10 + nodeWidth + 5; // severity column, node column, borders
+  const rest = Math.max(40, width - fixed);
+  const finding = Math.floor(rest * 0.55);
+  return { colWidths: [10, nodeWidth, finding, rest - finding], wordWrap: true };
+}
+
+function asciiChars() {
+  return {
+    top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
+    bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
+    left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+',
+    right: '|', 'right-mid': '+', middle: '|',
+  };
+}
