@@ -9,11 +9,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { constants } from 'node:buffer';
+import { latin1String } from '../../src/server/latin1';
 import {
   RequestParser,
   ProtocolError,
   parseStrictInteger,
-  latin1String,
   PROTO_INLINE_MAX_SIZE,
   PROTO_ERR_TOO_BIG_INLINE,
   PROTO_ERR_UNBALANCED_QUOTES,
