@@ -1,7 +1,10 @@
-// One TCP connection to a node, with a connect timeout and a per-command reply timeout, so a
-// dead, frozen or foreign peer can never stall a command beyond the limit.
+// One TCP (or TLS) connection to a node, with a connect timeout and a per-command reply timeout,
+// so a dead, frozen or foreign peer can never stall a command beyond the limit.
 
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { TlsFiles } from '../topology/model';
+import { readSmallFile } from '../topology/tls';
 import { encodeCommand, parseReply, ProtocolError, type RespValue } from './resp';
 
 export type TransportFailure =
@@ -44,14 +47,27 @@ export class Connection {
     socket.on('close', () => this.fail(new TransportError('closed', 'connection closed by the node')));
   }
 
-  static open(host: string, port: number, timeoutMs: number): Promise<Connection> {
+  /** With `tls`, the connection is TLS and the limit covers the handshake too. */
+  static open(host: string, port: number, timeoutMs: number, tls?: TlsFiles): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
+      let socket: Socket;
+      if (tls) {
+        const material = readTlsMaterial(tls);
+        if ('problem' in material) {
+          reject(new TransportError('closed', material.problem));
+          return;
+        }
+        // The chain must lead to the topology's CA; host names are not checked, as Redis does not
+        // either: nodes are addressed by IP and their certificates rarely name it.
+        socket = tlsConnect({ host, port, ...material, rejectUnauthorized: true, checkServerIdentity: () => undefined });
+      } else {
+        socket = connect({ host, port });
+      }
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new TransportError('connect-timeout', `no answer to connect within ${formatSeconds(timeoutMs)}`));
       }, timeoutMs);
-      socket.once('connect', () => {
+      socket.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         resolve(new Connection(socket, timeoutMs));
@@ -59,7 +75,7 @@ export class Connection {
       socket.once('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         socket.destroy();
-        reject(connectError(error));
+        reject(tls && !isSocketLevel(error) ? tlsError(error) : connectError(error));
       });
     });
   }
@@ -121,6 +137,43 @@ export class Connection {
     for (const waiter of this.pending.splice(0)) waiter.reject(error);
   }
 }
+
+/** The files' contents, read at each connect so that renewed certificates are picked up. */
+function readTlsMaterial(tls: TlsFiles): { ca: string; cert: string; key: string } | { problem: string } {
+  const out: Record<string, string> = {};
+  for (const field of ['ca', 'cert', 'key'] as const) {
+    const read = readSmallFile(tls[field]);
+    if ('problem' in read) return { problem: `cannot read tls.${field} file ${tls[field]}: ${read.problem}` };
+    out[field] = read.text;
+  }
+  return out as { ca: string; cert: string; key: string };
+}
+
+const SOCKET_LEVEL_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+
+function isSocketLevel(error: NodeJS.ErrnoException): boolean {
+  return error.code !== undefined && SOCKET_LEVEL_CODES.has(error.code);
+}
+
+/** A failed handshake: a plain-TCP node, a certificate not signed by the CA, or our certificate refused. */
+function tlsError(error: NodeJS.ErrnoException): TransportError {
+  let reason = error.code ?? error.message;
+  if (error.code === 'ECONNRESET' || /socket disconnected/i.test(error.message)) reason = 'the node closed the connection (is it listening without TLS?)';
+  else if (error.code !== undefined && UNVERIFIED_CERT_CODES.has(error.code)) reason = `the node's certificate does not verify against tls.ca (${error.code})`;
+  return new TransportError('closed', `TLS handshake failed: ${reason}`);
+}
+
+/** OpenSSL's verification failures, as Node reports them in error.code. */
+const UNVERIFIED_CERT_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+]);
 
 function connectError(error: NodeJS.ErrnoException): TransportError {
   switch (error.code) {

@@ -2,6 +2,7 @@
 // (exit 4) that names the node, its address and what to do; the password never appears in any.
 
 import { NodeFailureError } from '../errors';
+import type { TlsFiles } from '../topology/model';
 import type { Secret } from '../topology/secret';
 import { Connection, TransportError, formatSeconds } from './connection';
 import { parseInfo, replicationFacts, type InfoFields, type ReplicationFacts } from './info';
@@ -12,6 +13,8 @@ export interface NodeTarget {
   host: string;
   port: number;
   address: string;
+  /** Present: the node is reached over TLS (topology nodes carry their topology's tls). */
+  tls?: TlsFiles;
 }
 
 export interface SessionOptions {
@@ -39,7 +42,7 @@ export class NodeSession {
   static async open(target: NodeTarget, options: SessionOptions): Promise<NodeSession> {
     let connection: Connection;
     try {
-      connection = await Connection.open(target.host, target.port, options.timeoutMs);
+      connection = await Connection.open(target.host, target.port, options.timeoutMs, target.tls);
     } catch (error) {
       throw transportFailure(target, error);
     }

@@ -24,7 +24,8 @@ export function quoteConfigValue(value: string): string {
 
 export function managedDirectives(node: TopologyNode, paths: NodePaths, password: Secret | null): Array<[string, string]> {
   const directives: Array<[string, string]> = [
-    ['port', String(node.port)],
+    // With tls the declared port is the TLS port (tlsDirectives).
+    ['port', node.tls ? '0' : String(node.port)],
     ['bind', node.host === 'localhost' ? '127.0.0.1' : node.host.replace(/^\[(.*)\]$/, '$1')],
     ['daemonize', 'no'],
     ['dir', quoteConfigValue(paths.dataDir)],
@@ -37,7 +38,39 @@ export function managedDirectives(node: TopologyNode, paths: NodePaths, password
     directives.push(['masterauth', quoteConfigValue(password.reveal())]);
   }
   if (node.priority !== undefined) directives.push(['replica-priority', String(node.priority)]);
+  if (node.tls) directives.push(...tlsDirectives(node));
   return directives;
+}
+
+/** Directives rctl writes only for a topology with tls, and removes when the tls section goes away. */
+export const TLS_DIRECTIVE_NAMES = ['tls-port', 'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file', 'tls-auth-clients', 'tls-replication', 'replica-announce-port'] as const;
+
+/**
+ * The node's declared port becomes its TLS port, so the topology's address stays the one to reach
+ * it. Plain TCP: redis-server reads `port 0` as "no plain listener"; the bundled node reads it as
+ * "any free port" on its (loopback) bind, which nothing in rctl uses. The bundled node would then
+ * announce that plain port to its master, hence replica-announce-port (Redis announces its
+ * tls-port under tls-replication by itself; the directive is the same there).
+ */
+function tlsDirectives(node: TopologyNode): Array<[string, string]> {
+  const tls = node.tls;
+  if (!tls) return [];
+  return [
+    ['tls-port', String(node.port)],
+    ['tls-cert-file', quoteConfigValue(tls.cert)],
+    ['tls-key-file', quoteConfigValue(tls.key)],
+    ['tls-ca-cert-file', quoteConfigValue(tls.ca)],
+    ['tls-auth-clients', 'yes'],
+    ['tls-replication', 'yes'],
+    ['replica-announce-port', String(node.port)],
+  ];
+}
+
+/** Drops every line setting one of `names` (case-insensitive directive names). */
+export function removeDirectives(text: string, names: readonly string[]): string {
+  const drop = new Set(names.map((name) => name.toLowerCase()));
+  const lines = (text === '' ? [] : text.replace(/\n$/, '').split('\n')).filter((l) => !drop.has(l.trim().split(/\s+/)[0]?.toLowerCase() ?? ''));
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
 /** Replaces each managed directive's line (dropping duplicates) or appends it; other lines stay. */
@@ -60,7 +93,8 @@ export function upsertDirectives(text: string, directives: Array<[string, string
 
 // Written once, when the file is created; the operator may change these afterwards.
 const INITIAL_CONFIG = `# Written by rctl up. rctl rewrites the directives it manages (port, bind, dir, logfile, pidfile,
-# requirepass, masterauth, replica-priority) on each launch; CONFIG REWRITE persists the rest.
+# requirepass, masterauth, replica-priority, and with a tls section tls-* and replica-announce-port)
+# on each launch; CONFIG REWRITE persists the rest.
 # up starts every replica at once: no need to wait for more replicas before a diskless transfer.
 repl-diskless-sync-delay 0
 `;
@@ -70,7 +104,9 @@ export function writeNodeConfig(node: TopologyNode, paths: NodePaths, password: 
   mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(paths.dir, 0o700);
   const existing = existsSync(paths.config) ? readFileSync(paths.config, 'utf8') : INITIAL_CONFIG;
-  writeFileSync(paths.config, upsertDirectives(existing, managedDirectives(node, paths, password)), { mode: 0o600 });
+  // Without tls, earlier TLS lines would keep a TLS listener on the node's plain port.
+  const base = node.tls ? existing : removeDirectives(existing, TLS_DIRECTIVE_NAMES);
+  writeFileSync(paths.config, upsertDirectives(base, managedDirectives(node, paths, password)), { mode: 0o600 });
   // writeFileSync keeps the mode of an existing file, and CONFIG REWRITE recreates it 0644.
   chmodSync(paths.config, 0o600);
 }

@@ -9,8 +9,8 @@ import type { Topology } from './model';
 import { readPasswordFile } from './password';
 import { Secret } from './secret';
 
-// Bump when the Topology shape or the validation rules change.
-const CACHE_VERSION = 1;
+// Bump when the Topology shape or the validation rules change (2: tls paths on the topology and its nodes).
+const CACHE_VERSION = 2;
 
 type CachedAuth = { kind: 'none' } | { kind: 'inline'; password: string } | { kind: 'env'; name: string } | { kind: 'file'; path: string; shown: string };
 

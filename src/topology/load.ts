@@ -8,6 +8,7 @@ import { translateIssues } from './issues';
 import { formatAddress, type Topology, type TopologyNode } from './model';
 import { resolvePassword } from './password';
 import { checkTopologyRules } from './rules';
+import { resolveTls } from './tls';
 import { topologySchema } from './schema';
 import { parseYamlSource } from './yaml-source';
 
@@ -45,6 +46,8 @@ export function parseTopology(file: string, absolute: string, text: string, env:
 
   const password = resolvePassword(source, input.auth, absolute, env);
   if ('message' in password) throw new TopologyError('TOPOLOGY_PASSWORD', [password]);
+  const tls = resolveTls(source, input.tls, absolute);
+  if (tls !== null && 'message' in tls) throw new TopologyError('TOPOLOGY_INVALID', [tls]);
 
   const nodes: TopologyNode[] = input.nodes.map((node, index) => ({
     name: node.name,
@@ -55,6 +58,7 @@ export function parseTopology(file: string, absolute: string, text: string, env:
     launch: node.launch ?? input.launch,
     address: formatAddress(node.host, node.port),
     index,
+    ...(tls ? { tls } : {}),
   }));
   const master = nodes.find((node) => node.role === 'master');
   if (!master) throw new Error('unreachable: rules guarantee one master');
@@ -67,6 +71,7 @@ export function parseTopology(file: string, absolute: string, text: string, env:
     replicas: nodes.filter((node) => node.role === 'replica'),
     password: password.password,
     passwordSource: password.source,
+    ...(tls ? { tls } : {}),
   };
 }
 

@@ -16,6 +16,18 @@ export interface TopologyNode {
   address: string;
   /** Position in the file's nodes list. */
   index: number;
+  /** Present when rctl and the nodes speak TLS (the file's tls section). */
+  tls?: TlsFiles;
+}
+
+/** The tls section: absolute paths (resolved against the topology file), never file contents. */
+export interface TlsFiles {
+  /** CA certificate that signs the nodes' certificates (tls-ca-cert-file). */
+  ca: string;
+  /** Certificate rctl presents and launched nodes use (tls-cert-file). */
+  cert: string;
+  /** Private key of cert (tls-key-file). */
+  key: string;
 }
 
 export interface Topology {
@@ -31,6 +43,8 @@ export interface Topology {
   password: Secret | null;
   /** Where the password came from, for messages (never the password itself). */
   passwordSource: string | null;
+  /** Present when the file has a tls section: every node is then reached over TLS. */
+  tls?: TlsFiles;
   /** Present when RCTL_HOME's roles overlay (roles.json, written by a failover) moved the master. */
   roles?: AppliedRoles;
 }

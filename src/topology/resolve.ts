@@ -1,7 +1,7 @@
 // Finds a node from what an operator types: a name, a host, or host:port.
 
 import { BadInputError } from '../errors';
-import { formatAddress, normalizeHost, sameAddress, type Topology, type TopologyNode } from './model';
+import { formatAddress, normalizeHost, sameAddress, type TlsFiles, type Topology, type TopologyNode } from './model';
 
 export interface NodeRef {
   name: string;
@@ -10,12 +10,14 @@ export interface NodeRef {
   address: string;
   /** The topology node, when the reference names one. */
   node: TopologyNode | null;
+  /** The topology's tls: a node outside the file is still reached the way the file's nodes are. */
+  tls?: TlsFiles;
 }
 
 const DEFAULT_PORT = 6379;
 
 function fromNode(node: TopologyNode): NodeRef {
-  return { name: node.name, host: node.host, port: node.port, address: node.address, node };
+  return { name: node.name, host: node.host, port: node.port, address: node.address, node, ...(node.tls ? { tls: node.tls } : {}) };
 }
 
 function splitHostPort(text: string): { host: string; port: number | null } | null {
@@ -41,7 +43,7 @@ export function resolveNodeRef(topology: Topology, text: string, what: string): 
     const byAddress = topology.nodes.find((n) => sameAddress(n.host, n.port, parsed.host, parsed.port as number));
     if (byAddress) return fromNode(byAddress);
     const address = formatAddress(parsed.host, parsed.port);
-    return { name: address, host: parsed.host, port: parsed.port, address, node: null };
+    return { name: address, host: parsed.host, port: parsed.port, address, node: null, ...tlsOf(topology) };
   }
   const byHost = topology.nodes.filter((n) => normalizeHost(n.host) === normalizeHost(parsed.host));
   if (byHost.length === 1) return fromNode(byHost[0]);
@@ -49,5 +51,9 @@ export function resolveNodeRef(topology: Topology, text: string, what: string): 
     throw new BadInputError('USAGE', `${what} "${text}" is ambiguous: it is the host of ${byHost.map((n) => n.name).join(', ')}`, 'use a node name or host:port');
   }
   const address = formatAddress(parsed.host, DEFAULT_PORT);
-  return { name: address, host: parsed.host, port: DEFAULT_PORT, address, node: null };
+  return { name: address, host: parsed.host, port: DEFAULT_PORT, address, node: null, ...tlsOf(topology) };
+}
+
+function tlsOf(topology: Topology): { tls?: TlsFiles } {
+  return topology.tls ? { tls: topology.tls } : {};
 }

@@ -10,8 +10,9 @@ export type LaunchMode = (typeof LAUNCH_MODES)[number];
 export const ROLES = ['master', 'replica'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const TOP_LEVEL_KEYS = ['name', 'auth', 'launch', 'nodes'] as const;
+export const TOP_LEVEL_KEYS = ['name', 'auth', 'tls', 'launch', 'nodes'] as const;
 export const AUTH_KEYS = ['password', 'passwordEnv', 'passwordFile'] as const;
+export const TLS_KEYS = ['ca', 'cert', 'key'] as const;
 export const NODE_KEYS = ['name', 'host', 'port', 'role', 'priority', 'launch'] as const;
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -28,6 +29,15 @@ export const authSchema = z.strictObject({
   passwordFile: z.optional(z.string().check(z.minLength(1, { error: 'expected a file path' }))),
 });
 
+const tlsFileField = z.string().check(z.minLength(1, { error: 'expected a file path' }));
+
+/** Paths relative to the topology file, like auth.passwordFile; all three are needed (Redis's tls-auth-clients). */
+export const tlsSchema = z.strictObject({
+  ca: tlsFileField,
+  cert: tlsFileField,
+  key: tlsFileField,
+});
+
 export const nodeSchema = z.strictObject({
   name: nameField,
   host: z.string().check(z.minLength(1, { error: 'expected a host name or IP address' })),
@@ -40,6 +50,7 @@ export const nodeSchema = z.strictObject({
 export const topologySchema = z.strictObject({
   name: nameField,
   auth: z.optional(authSchema),
+  tls: z.optional(tlsSchema),
   launch: z._default(launchField, 'external'),
   nodes: z.array(nodeSchema).check(z.minLength(1, { error: 'expected at least one node' })),
 });
@@ -51,6 +62,7 @@ export type NodeInput = z.infer<typeof nodeSchema>;
 export function knownKeysAt(path: ReadonlyArray<string | number>): readonly string[] {
   if (path.length === 0) return TOP_LEVEL_KEYS;
   if (path.length === 1 && path[0] === 'auth') return AUTH_KEYS;
+  if (path.length === 1 && path[0] === 'tls') return TLS_KEYS;
   if (path.length === 2 && path[0] === 'nodes') return NODE_KEYS;
   return [];
 }

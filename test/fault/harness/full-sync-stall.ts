@@ -30,7 +30,7 @@ const BIG_VALUE_BYTES = 1024 * 1024;
 /** Freeze once this much of the payload went through: the transfer is under way. */
 const FREEZE_AFTER_BYTES = 1024 * 1024;
 /** How long the scenario waits for each expected reaction while frozen (several repl-timeouts). */
-const REACTION_WAIT_MS = 8000;
+const REACTION_WAIT_MS = 15_000;
 
 const MASTER_DROPS = /Disconnecting timedout replica \((full|streaming) sync\): 127\.0\.0\.1:\d+/;
 const REPLICA_GIVES_UP = 'Timeout receiving bulk data from MASTER';
