@@ -27,7 +27,12 @@ const NO_REPLID = '0000000000000000000000000000000000000000';
  */
 export function sharesHistory(facts: ReplicationFacts, masterFacts: ReplicationFacts | null): boolean {
   if (!masterFacts || !facts.replid || facts.replid === NO_REPLID) return false;
-  if (facts.replid === masterFacts.replid || facts.replid === masterFacts.replid2) return true;
+  // Same history only while the node holds nothing the master never saw: an old master that took
+  // writes after the promotion point would lose them in the resync.
+  if (facts.replid === masterFacts.replid) return facts.offset !== null && masterFacts.offset !== null && facts.offset <= masterFacts.offset;
+  if (facts.replid === masterFacts.replid2) {
+    return facts.offset !== null && masterFacts.secondReplOffset !== null && facts.offset <= masterFacts.secondReplOffset - 1;
+  }
   return (
     facts.replid2 !== null &&
     facts.replid2 !== NO_REPLID &&

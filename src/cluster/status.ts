@@ -2,6 +2,7 @@
 // table shows (drift from the file, seconds since the master last spoke).
 
 import { sameAddress, formatAddress, type Topology, type TopologyNode } from '../topology/model';
+import { describeDivergence, divergenceFrom } from './failover/divergence';
 import type { NodeObservation } from './observe';
 
 /** One node in `rctl status --json`. The key set and order are a stable interface. */
@@ -46,6 +47,7 @@ export interface StatusView {
 
 export function buildStatus(topology: Topology, observations: NodeObservation[]): StatusView {
   const observedMasters = observations.filter((o) => o.facts?.role === 'master');
+  const recordedMasterFacts = observations.find((o) => o.node.name === topology.master.name)?.facts;
   const details: NodeDetail[] = [];
   const nodes: NodeStatus[] = observations.map((observation) => {
     const { node, facts } = observation;
@@ -82,6 +84,16 @@ export function buildStatus(topology: Topology, observations: NodeObservation[])
       if (facts.role === 'replica') problems.push(`declared master, but is a replica of ${masterLabel ?? 'another node'}`);
     } else if (facts.role === 'master') {
       problems.push('declared replica, but is a master');
+      // An old master back after a failover must never pass for a second master: say what it
+      // holds, as for any master holding writes the recorded master never saw.
+      if (recordedMasterFacts?.role === 'master') {
+        const divergence = divergenceFrom(facts, recordedMasterFacts);
+        const old = topology.roles?.rejoin.includes(node.name) ?? false;
+        if (old || divergence.kind === 'ahead') {
+          const what = describeDivergence(divergence, topology.master.name, facts.keys);
+          problems.push(`${old ? 'old master back after a failover' : 'a second master'}: it holds ${what}; \`rctl up\` rejoins it as a replica`);
+        }
+      }
     } else if (facts.role === 'replica') {
       if (followed?.name !== topology.master.name) problems.push(`follows ${masterLabel ?? 'an unknown node'}, expected ${topology.master.name}`);
       else if (facts.linkStatus !== 'up') problems.push(facts.syncInProgress ? 'link down: sync in progress' : 'link to the master is down');

@@ -7,6 +7,8 @@ import { RefusedError } from '../errors';
 import { launchNodes } from '../launch/launch';
 import { nodePaths } from '../launch/paths';
 import type { Topology, TopologyNode } from '../topology/model';
+import { forgetRejoined } from '../topology/overlay';
+import { assessRejoins, describeLosses, lossyRejoins } from './failover/rejoin';
 import type { ReplicationFacts } from './info';
 import { ERR_NO_CONFIG_FILE, type NodeSession } from './node-session';
 import type { NodeObservation } from './observe';
@@ -61,17 +63,32 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     const factsOf = (node: TopologyNode) => facts.get(node.name) as ReplicationFacts;
     const master = topology.master;
 
-    const risks = topology.replicas.map((node) => dataLossRisk(node, factsOf(node), master, factsOf(master))).filter((r): r is DataLossRisk => r !== null);
-    if (risks.length > 0 && !(await options.confirmDataLoss(risks, riskQuestion(risks)))) {
+    // After a failover: old masters and nodes left behind rejoin; writes only they have are data loss too,
+    // reported with the bytes at stake rather than as keys a new replica would discard.
+    const rejoins = assessRejoins(topology.replicas, factsOf, master, factsOf(master), topology.roles?.rejoin);
+    const leftBehind = new Set(topology.roles?.rejoin ?? []);
+    const risks = topology.replicas
+      .map((node) => dataLossRisk(node, factsOf(node), master, factsOf(master)))
+      .filter((r): r is DataLossRisk => r !== null && !leftBehind.has(r.name));
+    const losses = lossyRejoins(rejoins).filter((r) => !risks.some((risk) => risk.name === r.name));
+    const question = [risks.length > 0 ? riskQuestion(risks).replace(/ Continue\?$/, '') : '', losses.length > 0 ? `${describeLosses(losses, master.name)}: rejoining discards them.` : '']
+      .filter((part) => part !== '')
+      .join(' ') + ' Continue?';
+    const allRisks = [...risks, ...losses.map((r) => ({ name: r.name, address: r.address, keys: r.keys, masterName: master.name }))];
+    if (allRisks.length > 0 && !(await options.confirmDataLoss(allRisks, question))) {
       const keys = (n: number) => `${n} key${n === 1 ? '' : 's'}`;
       const what =
         risks.length === 1
           ? `${risks[0].name} (${risks[0].address}) a replica of ${master.name}: it holds ${keys(risks[0].keys)}`
           : `${risks.map((r) => `${r.name} (${r.address}, ${keys(r.keys)})`).join(', ')} replicas of ${master.name}: they hold keys`;
+      const refusals = [
+        ...(risks.length > 0 ? [`refusing to make ${what} that replication would discard`] : []),
+        ...(losses.length > 0 ? [`refusing to rejoin ${losses.map((r) => r.name).join(', ')} as ${losses.length === 1 ? 'a replica' : 'replicas'} of ${master.name}: ${describeLosses(losses, master.name)}, which the rejoin discards`] : []),
+      ];
       throw new RefusedError(
         'DATA_LOSS_REFUSED',
-        `refusing to make ${what} that replication would discard`,
-        'confirm on a terminal, or pass --yes to accept losing those keys',
+        refusals.join('; '),
+        `confirm on a terminal, or pass --yes to accept losing ${risks.length > 0 ? 'those keys' : 'those writes'}`,
       );
     }
 
@@ -87,7 +104,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     for (const node of topology.replicas) {
       if (followsMaster(factsOf(node), master.host, master.port)) continue;
       await sessions.get(node).expect(['REPLICAOF', master.host, master.port], 'REPLICAOF');
-      actions.push({ node: node.name, action: 'replicaof', detail: `REPLICAOF ${master.host} ${master.port}` });
+      const rejoin = rejoins.find((r) => r.name === node.name);
+      actions.push({ node: node.name, action: 'replicaof', detail: `REPLICAOF ${master.host} ${master.port}${rejoin ? ` (${rejoin.note})` : ''}` });
       changedNodes.add(node.name);
     }
 
@@ -105,6 +123,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     );
 
     const status = await observeWithSessions(topology, sessions);
+    if (topology.roles && topology.roles.rejoin.length > 0) forgetRejoined(options.home, topology.name, topology.nodes.map((n) => n.name));
     return { changed: actions.length > 0, actions, warnings, status };
   } finally {
     sessions.closeAll();

@@ -1,0 +1,133 @@
+import { Flags } from '@oclif/core';
+import type { Candidate, DryRunJson, FailoverJson } from '../src/cluster/failover/index';
+import { BadInputError } from '../src/errors';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+
+export interface FailoverFlags {
+  topology?: string;
+  force: boolean;
+  yes: boolean;
+  'dry-run': boolean;
+  timeout: number;
+  'connect-timeout': number;
+  wait: number;
+}
+
+export const FAILOVER_DESCRIPTION = `Graceful when the master answers: pauses writes on it (CLIENT PAUSE WRITE), waits until the candidate has every byte, promotes it (REPLICAOF NO ONE), points the old master and the other replicas at it, releases the pause (held writes get -READONLY: no acknowledged write is lost), persists with CONFIG REWRITE and waits until every link is up. Every node continues with a partial resync. A candidate that does not catch up within --timeout is rolled back: writes resume, nothing changes (exit 4).
+
+Forced when the master does not answer (or with --force): promotes the candidate as it is and repoints the reachable nodes; the old master rejoins as a replica with \`rctl up\` when it is back. A named candidate behind another replica is refused (exit 5) unless --force.
+
+Without --promote the best candidate is taken: reachable replicas with priority > 0, by lowest priority, highest offset, then name (a list on a terminal). The new master is recorded in $RCTL_HOME/<topology>/roles.json, so \`rctl up\` is a no-op and \`rctl status\` shows no drift afterwards.
+
+--json prints {from, to, mode, steps: [{step, node, ms, ok}], fullResyncs, partialResyncs, writesPausedMs, durationMs}.
+
+${EXIT_CODES_HELP}`;
+
+export const FAILOVER_FLAGS = {
+  force: Flags.boolean({ description: 'fail over although the master answers, or promote a candidate behind another replica', default: false }),
+  yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation (needed without a terminal)', default: false }),
+  'dry-run': Flags.boolean({ description: 'print the plan (every step, node and command) and change nothing', default: false }),
+  timeout: secondsFlag({ description: 'how long the candidate may take to catch up while writes are paused', default: 5 }),
+  'connect-timeout': secondsFlag({ description: 'connect and reply timeout per node', default: 2 }),
+  wait: secondsFlag({ description: 'how long the nodes may take to link to the new master', default: 30 }),
+};
+
+/** The shared body of `rctl failover` and `rctl promote NODE`. */
+export abstract class FailoverRunner extends RctlCommand {
+  protected async runFailover(promoteText: string | null, flags: FailoverFlags): Promise<FailoverJson | DryRunJson> {
+    const { loadSelectedTopology, rctlHome } = await import('../src/topology/index');
+    const { resolveNodeRef } = await import('../src/topology/resolve');
+    const { failover, FailoverError } = await import('../src/cluster/failover/index');
+    const { renderStepTable, summaryLine } = await import('../src/cluster/failover/report');
+    const { confirmOrRequireYes, isInteractive } = await import('../src/ui/confirm');
+    const { renderStatusTable } = await import('../src/ui/status-table');
+
+    const topology = await loadSelectedTopology({ flag: flags.topology });
+    let promote = null;
+    if (promoteText !== null) {
+      const ref = resolveNodeRef(topology, promoteText, '--promote');
+      if (!ref.node) {
+        throw new BadInputError('UNKNOWN_NODE', `--promote ${promoteText}: no node at ${ref.address} in ${topology.displayFile}`, `nodes: ${topology.nodes.map((n) => `${n.name} (${n.address})`).join(', ')}`);
+      }
+      promote = ref.node;
+    }
+    const interactive = isInteractive();
+    const reporter = this.reporter();
+    const toMs = (seconds: number) => Math.max(1, Math.round(seconds * 1000));
+    try {
+      const outcome = await failover(topology, {
+        home: rctlHome(),
+        promote,
+        force: flags.force,
+        dryRun: flags['dry-run'],
+        timeoutMs: toMs(flags.timeout),
+        connectTimeoutMs: toMs(flags['connect-timeout']),
+        waitMs: toMs(flags.wait),
+        reporter,
+        confirm: (plan) => {
+          reporter.suspend();
+          // The plan once on the terminal, then a one-line question (a prompt redraws its message on every key).
+          if (interactive && !flags.yes) process.stderr.write(`${plan}\n`);
+          return confirmOrRequireYes('failover', 'Proceed with the failover?', { yes: flags.yes, interactive });
+        },
+        choose: interactive && !flags.yes ? (ranked) => chooseCandidate(ranked, () => reporter.suspend()) : undefined,
+      });
+      this.finishProgress();
+      if (outcome.kind === 'dry-run') {
+        this.log(outcome.text);
+        this.log('dry run: nothing was changed');
+        return outcome.json;
+      }
+      this.log(renderStepTable(outcome.json.steps));
+      this.log(renderStatusTable(outcome.status, { unicode: true }));
+      this.log(summaryLine(outcome.json));
+      return outcome.json;
+    } catch (error) {
+      // What was done before it stopped matters as much as why: the steps go to stderr.
+      if (error instanceof FailoverError && error.steps.length > 0 && !this.jsonEnabled()) {
+        this.finishProgress(true);
+        process.stderr.write(renderStepTable(error.steps) + '\n');
+      }
+      throw error;
+    }
+  }
+}
+
+export default class FailoverCommand extends FailoverRunner {
+  static override summary = 'Make a replica the master without losing a write or forcing a full resync.';
+  static override description = FAILOVER_DESCRIPTION;
+  static override examples = [
+    '<%= config.bin %> failover --dry-run',
+    '<%= config.bin %> failover --promote slave1 --yes',
+    '<%= config.bin %> failover --promote 10.0.0.17 --yes --json',
+  ];
+
+  static override flags = {
+    promote: Flags.string({ description: 'the replica to promote: name, host or host:port (default: the best candidate)', helpValue: 'NODE' }),
+    ...FAILOVER_FLAGS,
+  };
+
+  async run(): Promise<FailoverJson | DryRunJson> {
+    const { flags } = await this.parse(FailoverCommand);
+    return this.runFailover(flags.promote ?? null, flags);
+  }
+}
+
+/** On a terminal: a list of candidates with their lag, the best preselected. */
+async function chooseCandidate(ranked: Candidate[], beforePrompt: () => void): Promise<Candidate> {
+  if (ranked.length === 1) return ranked[0];
+  beforePrompt();
+  const { select } = await import('@inquirer/prompts');
+  const name = await select(
+    {
+      message: 'Promote which replica?',
+      choices: ranked.map((c, i) => ({
+        name: `${c.node.name} (${c.node.address})  lag ${c.lagBytes} B, offset ${c.offset}, priority ${c.priority}${i === 0 ? '  (best)' : ''}`,
+        value: c.node.name,
+      })),
+      default: ranked[0].node.name,
+    },
+    { output: process.stderr },
+  );
+  return ranked.find((c) => c.node.name === name) ?? ranked[0];
+}

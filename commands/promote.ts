@@ -1,0 +1,23 @@
+import { Args } from '@oclif/core';
+import type { DryRunJson, FailoverJson } from '../src/cluster/failover/index';
+import { FAILOVER_DESCRIPTION, FAILOVER_FLAGS, FailoverRunner } from './failover';
+
+/** Runbook sugar: `rctl promote NODE` is `rctl failover --promote NODE`. */
+export default class PromoteCommand extends FailoverRunner {
+  static override summary = 'Make NODE the master: the same as `rctl failover --promote NODE`.';
+  static override description = `The documented command is \`rctl failover\`; this is its --promote form for runbooks.
+
+${FAILOVER_DESCRIPTION}`;
+  static override examples = ['<%= config.bin %> promote slave1 --yes', '<%= config.bin %> promote 10.0.0.17:6379 --dry-run'];
+
+  static override args = {
+    node: Args.string({ name: 'NODE', description: 'the replica to promote: name, host or host:port', required: true }),
+  };
+
+  static override flags = { ...FAILOVER_FLAGS };
+
+  async run(): Promise<FailoverJson | DryRunJson> {
+    const { args, flags } = await this.parse(PromoteCommand);
+    return this.runFailover(args.node, flags);
+  }
+}

@@ -1,0 +1,65 @@
+// The plan in words: every step, the node and the exact commands it sends, for --dry-run and the
+// confirmation prompt. The password is shown as <password>.
+
+import { PAUSE_SLACK_MS, SWITCH_PING_PERIOD } from './execute';
+import type { FailoverPlan } from './plan';
+import { fileMasterOf } from './roles';
+import type { PlannedStep } from './types';
+
+export const PASSWORD_PLACEHOLDER = '<password>';
+
+export interface DescribeOptions {
+  home: string;
+  timeoutMs: number;
+  waitMs: number;
+}
+
+const seconds = (ms: number) => `${ms / 1000}s`;
+
+export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): PlannedStep[] {
+  const { from, to, topology } = plan;
+  const steps: PlannedStep[] = [];
+  const add = (step: string, node: string, command: string) => steps.push({ step, node, command });
+  const target = `${to.node.host} ${to.node.port}`;
+  const originalPing = from.pingPeriod ?? '10';
+
+  for (const state of plan.repoint) {
+    if (topology.password && !state.masterauthOk) add('prepare', state.node.name, `CONFIG SET masterauth ${PASSWORD_PLACEHOLDER}`);
+  }
+  if (plan.masterLive) {
+    add('prepare', from.node.name, `CONFIG SET repl-ping-replica-period ${SWITCH_PING_PERIOD}   (no replication PING moves the offset during the switch; ${originalPing} is restored)`);
+    add('pause writes', from.node.name, `CLIENT PAUSE ${options.timeoutMs + PAUSE_SLACK_MS} WRITE`);
+    const otherwise =
+      plan.mode === 'graceful'
+        ? `else roll back: CLIENT UNPAUSE and CONFIG SET repl-ping-replica-period ${originalPing} on ${from.node.name}, exit 4`
+        : 'else promote it anyway (--force)';
+    add('catch up', to.node.name, `INFO replication on ${to.node.name} and ${from.node.name} every 2 ms until ${to.node.name}'s offset equals ${from.node.name}'s (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
+  }
+  add('promote', to.node.name, 'REPLICAOF NO ONE');
+  for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
+  if (plan.masterLive) add('resume writes', from.node.name, `CLIENT UNPAUSE; CONFIG SET repl-ping-replica-period ${originalPing}   (after its REPLICAOF: held writes get -READONLY)`);
+  for (const state of [to, ...plan.repoint]) {
+    add('persist config', state.node.name, state.facts?.configFile ? 'CONFIG REWRITE' : '(none: it runs without a config file)');
+  }
+  for (const state of plan.repoint) add('link up', state.node.name, `INFO replication every 2 ms until master_link_status:up with ${to.node.name} (at most ${seconds(options.waitMs)})`);
+  const rolesFile = `${options.home}/${topology.name}/roles.json`;
+  const backToFile = to.node.name === fileMasterOf(plan) && plan.leftBehind.length === 0;
+  add('record roles', to.node.name, backToFile ? `delete ${rolesFile} (${to.node.name} is the file's own master)` : `write ${rolesFile}: master ${to.node.name}`);
+  return steps;
+}
+
+/** The plan as text: a heading, the candidates, warnings, then the steps. */
+export function describePlan(plan: FailoverPlan, steps: PlannedStep[]): string {
+  const { from, to, topology } = plan;
+  const lines: string[] = [];
+  const state = plan.masterLive ? 'answers' : `does not answer (${from.error?.message ?? 'unreachable'})`;
+  lines.push(`failover of ${topology.name}, ${plan.mode}: ${from.node.name} (${from.node.address}) → ${to.node.name} (${to.node.address}); ${from.node.name} ${state}`);
+  lines.push(`candidates: ${plan.ranked.map((c) => `${c.node.name} (priority ${c.priority}, offset ${c.offset}, lag ${c.lagBytes} B)`).join(', ')}`);
+  for (const warning of plan.warnings) lines.push(`warning: ${warning}`);
+  const width = {
+    step: Math.max(...steps.map((s) => s.step.length)),
+    node: Math.max(...steps.map((s) => s.node.length)),
+  };
+  steps.forEach((s, i) => lines.push(`${String(i + 1).padStart(3)}. ${s.step.padEnd(width.step)}  ${s.node.padEnd(width.node)}  ${s.command}`));
+  return lines.join('\n');
+}

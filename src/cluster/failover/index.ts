@@ -1,0 +1,110 @@
+// `rctl failover`: lock, observe, plan (and refuse), confirm, execute, report.
+
+import { performance } from 'node:perf_hooks';
+import { RctlError, RefusedError } from '../../errors';
+import type { Topology, TopologyNode } from '../../topology/model';
+import { withMaster } from '../../topology/overlay';
+import type { NodeObservation } from '../observe';
+import type { Reporter } from '../reporter';
+import { buildStatus, type StatusView } from '../status';
+import { describePlan, plannedSteps } from './describe';
+import { executeFailover } from './execute';
+import { closeStates, inspectTopology, type NodeState } from './inspect';
+import { acquireFailoverLock } from './lock';
+import { planFailover, type FailoverPlan } from './plan';
+import type { Candidate, FailoverJson, FailoverMode, PlannedStep } from './types';
+
+export type { Candidate, FailoverJson, FailoverStep, PlannedStep } from './types';
+export { FailoverError } from './execute';
+
+export interface FailoverOptions {
+  home: string;
+  /** --promote, resolved to a node of the topology; null picks the best candidate. */
+  promote: TopologyNode | null;
+  force: boolean;
+  dryRun: boolean;
+  /** Catch-up limit while writes are paused (--timeout). */
+  timeoutMs: number;
+  /** Connect and reply limit per node (--connect-timeout). */
+  connectTimeoutMs: number;
+  /** Link-up limit after the switch (--wait). */
+  waitMs: number;
+  reporter: Reporter;
+  /** Shown the plan; false declines. May throw (no terminal and no --yes). */
+  confirm: (planText: string) => Promise<boolean>;
+  /** Picks among ranked candidates when --promote is omitted; default: the best. */
+  choose?: (ranked: Candidate[]) => Promise<Candidate>;
+}
+
+/** `rctl failover --dry-run --json`. */
+export interface DryRunJson {
+  dryRun: true;
+  from: string;
+  to: string;
+  mode: FailoverMode;
+  candidates: Array<{ name: string; priority: number; offset: number; lagBytes: number }>;
+  warnings: string[];
+  plan: PlannedStep[];
+}
+
+export type FailoverOutcome =
+  | { kind: 'dry-run'; json: DryRunJson; text: string }
+  | { kind: 'done'; json: FailoverJson; warnings: string[]; status: StatusView };
+
+/** The status table after the switch, from the sessions already open (unreachable nodes keep their error). */
+async function finalStatus(plan: FailoverPlan, states: NodeState[]): Promise<StatusView> {
+  const after = withMaster(plan.topology, plan.to.node.name);
+  const observations: NodeObservation[] = await Promise.all(
+    after.nodes.map(async (node, i) => {
+      const state = states[i];
+      if (!state.session) return { node, facts: null, error: state.error };
+      try {
+        return { node, facts: await state.session.facts(), error: null };
+      } catch (error) {
+        if (error instanceof RctlError) return { node, facts: null, error };
+        throw error;
+      }
+    }),
+  );
+  return buildStatus(after, observations);
+}
+
+export async function failover(topology: Topology, options: FailoverOptions): Promise<FailoverOutcome> {
+  let startedAt = performance.now();
+  // A dry run changes nothing, so it neither needs nor blocks on the lock.
+  const lock = options.dryRun ? null : acquireFailoverLock(options.home, topology.name, (text) => options.reporter.warn(text));
+  try {
+    options.reporter.step(`observing ${topology.nodes.map((n) => n.name).join(', ')}`);
+    const states = await inspectTopology(topology, options.connectTimeoutMs);
+    try {
+      const plan = await planFailover(topology, states, { promote: options.promote, force: options.force, choose: options.choose });
+      const steps = plannedSteps(plan, options);
+      const text = describePlan(plan, steps);
+      if (options.dryRun) {
+        return {
+          kind: 'dry-run',
+          text,
+          json: {
+            dryRun: true,
+            from: plan.from.node.name,
+            to: plan.to.node.name,
+            mode: plan.mode,
+            candidates: plan.ranked.map((c) => ({ name: c.node.name, priority: c.priority, offset: c.offset, lagBytes: c.lagBytes })),
+            warnings: plan.warnings,
+            plan: steps,
+          },
+        };
+      }
+      const asking = performance.now();
+      if (!(await options.confirm(text))) throw new RefusedError('FAILOVER_DECLINED', 'failover declined: nothing was changed');
+      // The operator's reading time is not the operation's.
+      startedAt += performance.now() - asking;
+      const result = await executeFailover(plan, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
+      return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states) };
+    } finally {
+      closeStates(states);
+    }
+  } finally {
+    lock?.release();
+  }
+}

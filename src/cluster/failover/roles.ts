@@ -1,0 +1,32 @@
+// Records the new master in RCTL_HOME's roles overlay right after the promotion, so every later
+// command (up, status, the next failover) works from the roles as they are now.
+
+import { clearRolesOverlay, writeRolesOverlay } from '../../topology/overlay';
+import type { FailoverPlan } from './plan';
+
+/** The master the operator's file declares (the overlay may have moved it). */
+export function fileMasterOf(plan: Pick<FailoverPlan, 'topology'>): string {
+  return plan.topology.roles?.fileMaster ?? plan.topology.master.name;
+}
+
+export function recordRoles(plan: FailoverPlan, home: string): { warning: string | null } {
+  const fileMaster = fileMasterOf(plan);
+  try {
+    if (plan.to.node.name === fileMaster && plan.leftBehind.length === 0) {
+      // Back to the file's own roles: no overlay needed.
+      clearRolesOverlay(home, plan.topology.name);
+    } else {
+      writeRolesOverlay(home, plan.topology.name, {
+        master: plan.to.node.name,
+        changedAt: new Date().toISOString(),
+        by: 'failover',
+        fileMaster,
+        previous: plan.from.node.name,
+        rejoin: plan.leftBehind.map((state) => state.node.name),
+      });
+    }
+    return { warning: null };
+  } catch (error) {
+    return { warning: `could not record the new master in ${home}: ${(error as Error).message}; until it is, \`rctl up\` would switch the roles back` };
+  }
+}
