@@ -69,6 +69,11 @@ export function formatBytes(bytes: number): string {
   return `${Math.round(bytes)}b`;
 }
 
+/** A memory value CONFIG SET accepts: whole megabytes, rounded up (Redis takes no decimals). */
+export function configMegabytes(bytes: number): string {
+  return `${Math.max(1, Math.ceil(bytes / (1024 * 1024)))}mb`;
+}
+
 export function formatRate(bytesPerSecond: number): string {
   if (bytesPerSecond >= 1024 * 1024) return `${(bytesPerSecond / (1024 * 1024)).toFixed(1)} MB/s`;
   if (bytesPerSecond >= 1024) return `${(bytesPerSecond / 1024).toFixed(1)} KB/s`;

@@ -3,7 +3,7 @@
 // size / rate seconds of outage; a longer cut forces a full resync (a whole RDB transfer).
 // Less than a minute of cover turns every network blip into one.
 
-import { configInt, formatBytes, formatRate, liveReadings } from '../accessors';
+import { configInt, configMegabytes, formatBytes, formatRate, liveReadings } from '../accessors';
 import { configSetFix } from '../fixes';
 import type { CheckContext, Finding } from '../model';
 
@@ -34,7 +34,7 @@ export function backlogRule(context: CheckContext): Finding[] {
       node: reading.node.name,
       code: 'BACKLOG_TOO_SMALL',
       reason: `repl-backlog-size ${formatBytes(backlog)} holds ${formatSeconds(coverSeconds)} s of writes at the measured ${formatRate(rate.bytesPerSecond)}: a replica link cut longer than that forces a full resync`,
-      fix: configSetFix(context.topology, reading, 'repl-backlog-size', formatBytes(suggestedBacklog(rate.bytesPerSecond))),
+      fix: configSetFix(context.topology, reading, 'repl-backlog-size', configMegabytes(suggestedBacklog(rate.bytesPerSecond))),
     });
   }
   return findings;
