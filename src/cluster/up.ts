@@ -9,6 +9,7 @@ import { nodePaths } from '../launch/paths';
 import type { Topology, TopologyNode } from '../topology/model';
 import { forgetRejoined } from '../topology/overlay';
 import { assessRejoins, describeLosses, lossyRejoins } from './failover/rejoin';
+import { repairInterruptedFailover } from './failover/repair';
 import type { ReplicationFacts } from './info';
 import { ERR_NO_CONFIG_FILE, type NodeSession } from './node-session';
 import type { NodeObservation } from './observe';
@@ -54,6 +55,11 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const launched = await launchNodes(topology, { home: options.home, startTimeoutMs: Math.max(options.waitMs, 5000), reporter });
   for (const result of launched) {
     if (result.launched) actions.push({ node: result.node.name, action: 'launched', detail: `launched ${result.node.launch} (pid ${result.pid}, files in ${result.paths.dir})` });
+  }
+
+  // A failover killed mid-switch may have left the old master paused: undo that before anything else.
+  if (await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn)) {
+    actions.push({ node: topology.master.name, action: 'repaired', detail: 'resumed writes paused by an interrupted failover' });
   }
 
   reporter.step(`connecting to ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}`);

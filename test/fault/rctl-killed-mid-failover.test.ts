@@ -122,4 +122,6 @@ faultScenario('rctl killed mid-failover', RCTL_TOPOLOGIES, async (context) => {
   expect(writer.acked.size).toBeGreaterThan(0);
   expect(lost).toEqual([]);
   expect(differing).toEqual([]);
+  // `up` repairs what the killed failover left: the old master's PING period is no longer the switch value.
+  expect(pingPeriod).not.toBe('2147483647');
 });

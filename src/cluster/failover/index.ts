@@ -11,6 +11,7 @@ import { describePlan, plannedSteps } from './describe';
 import { executeFailover } from './execute';
 import { closeStates, inspectTopology, type NodeState } from './inspect';
 import { acquireFailoverLock } from './lock';
+import { repairInterruptedFailover } from './repair';
 import { planFailover, type FailoverPlan } from './plan';
 import type { Candidate, FailoverJson, FailoverMode, PlannedStep } from './types';
 
@@ -72,6 +73,7 @@ async function finalStatus(plan: FailoverPlan, states: NodeState[]): Promise<Sta
 export async function failover(topology: Topology, options: FailoverOptions): Promise<FailoverOutcome> {
   let startedAt = performance.now();
   // A dry run changes nothing, so it neither needs nor blocks on the lock.
+  if (!options.dryRun) await repairInterruptedFailover(topology, options.home, options.connectTimeoutMs, (text) => options.reporter.warn(text));
   const lock = options.dryRun ? null : acquireFailoverLock(options.home, topology.name, (text) => options.reporter.warn(text));
   try {
     options.reporter.step(`observing ${topology.nodes.map((n) => n.name).join(', ')}`);
@@ -99,6 +101,10 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
       if (!(await options.confirm(text))) throw new RefusedError('FAILOVER_DECLINED', 'failover declined: nothing was changed');
       // The operator's reading time is not the operation's.
       startedAt += performance.now() - asking;
+      if (plan.masterLive) {
+        const from = plan.from.node;
+        lock?.notePausedMaster({ name: from.name, host: from.host, port: from.port, pingPeriod: plan.from.pingPeriod ?? '10' });
+      }
       const result = await executeFailover(plan, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
       return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states) };
     } finally {
