@@ -1,6 +1,6 @@
 // Resolves auth.password / passwordEnv / passwordFile into a Secret, locating failures in the file.
 
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { readBoundedFile } from './small-file';
 import { dirname, resolve } from 'node:path';
 import type { TopologyIssue } from '../errors';
 import { Secret } from './secret';
@@ -55,30 +55,9 @@ export const PASSWORD_FILE_MAX_BYTES = 64 * 1024;
  * without blocking, checked with fstat on the open descriptor, then read up to the limit.
  */
 export function readPasswordFile(path: string): { text: string } | { problem: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { problem: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error) };
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (stats.isDirectory()) return { problem: 'it is a directory' };
-    if (!stats.isFile()) return { problem: 'not a regular file' };
-    if (stats.size > PASSWORD_FILE_MAX_BYTES) return { problem: `larger than ${PASSWORD_FILE_MAX_BYTES / 1024} KiB, so not a password file` };
-    const buffer = Buffer.alloc(stats.size);
-    let length = 0;
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    return { text: buffer.toString('utf8', 0, length) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { problem: code === 'EISDIR' ? 'it is a directory' : String(code ?? error) };
-  } finally {
-    closeSync(fd);
-  }
+  return readBoundedFile(path, {
+    maxBytes: PASSWORD_FILE_MAX_BYTES,
+    encoding: 'utf8',
+    tooLarge: `larger than ${PASSWORD_FILE_MAX_BYTES / 1024} KiB, so not a password file`,
+  });
 }

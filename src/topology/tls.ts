@@ -2,7 +2,7 @@
 // readable PEM file: a wrong path should fail at the field that names it, not as a handshake
 // error on every node later. Only paths are kept; the contents are read again at connect time.
 
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { readBoundedFile } from './small-file';
 import { dirname, resolve } from 'node:path';
 import type { TopologyIssue } from '../errors';
 import type { TlsFiles } from './model';
@@ -36,41 +36,7 @@ export function resolveTls(source: YamlSource, tls: TopologyInput['tls'], topolo
   return files as TlsFiles;
 }
 
-/**
- * Reads a regular file of bounded size without blocking: a FIFO or device named by mistake would
- * otherwise hang rctl or exhaust its memory (the same guard as password files).
- */
+/** A TLS file: a regular file of bounded size, read without blocking (see small-file.ts). */
 export function readSmallFile(path: string): { text: string } | { problem: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return { problem: fileProblem(error) };
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (stats.isDirectory()) return { problem: 'it is a directory' };
-    if (!stats.isFile()) return { problem: 'not a regular file' };
-    if (stats.size > TLS_FILE_MAX_BYTES) return { problem: `larger than ${TLS_FILE_MAX_BYTES / 1024 / 1024} MiB` };
-    const buffer = Buffer.alloc(stats.size);
-    let length = 0;
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    return { text: buffer.toString('latin1', 0, length) };
-  } catch (error) {
-    return { problem: fileProblem(error) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return String(code ?? error);
+  return readBoundedFile(path, { maxBytes: TLS_FILE_MAX_BYTES, encoding: 'latin1', tooLarge: `larger than ${TLS_FILE_MAX_BYTES / 1024 / 1024} MiB` });
 }
