@@ -2,6 +2,7 @@
 // integer and LZF encodings, binary doubles) and keeps the running CRC-64 of everything emitted.
 // Completed chunks wait in `ready` until the driver (writer.ts) hands them on.
 
+import { parseInt64 } from '../resp/numbers';
 import { latin1Write } from './bytes';
 import { Crc64 } from './crc64';
 import { lzfCompress } from './lzf';
@@ -238,22 +239,6 @@ export class RdbEncoder {
  * string2ll rules, no '+', no leading zeros, then a 32-bit range check); null otherwise.
  */
 export function int32Value(text: string): number | null {
-  const n = text.length;
-  let i = 0;
-  const first = text.charCodeAt(0);
-  if (first === 45 /* - */) {
-    if (n === 1) return null;
-    i = 1;
-  }
-  const lead = text.charCodeAt(i);
-  if (lead === 48 /* 0 */) return n === 1 ? 0 : null;
-  if (lead < 49 || lead > 57) return null;
-  let value = lead - 48;
-  for (let j = i + 1; j < n; j++) {
-    const c = text.charCodeAt(j);
-    if (c < 48 || c > 57) return null;
-    value = value * 10 + (c - 48);
-  }
-  if (i === 1) value = -value;
-  return value >= -2147483648 && value <= 2147483647 ? value : null;
+  const value = parseInt64(text);
+  return typeof value === 'number' && value >= -2147483648 && value <= 2147483647 ? value : null;
 }

@@ -5,6 +5,7 @@
 // 1-5 bytes of 7 bits, most significant group first, so the list can be walked backwards.
 // Integers are little endian two's complement.
 
+import { parseInt64 } from '../resp/numbers';
 import { int64LEToString, latin1Slice, latin1Write } from './bytes';
 import { CorruptBlobError } from './errors';
 
@@ -126,25 +127,7 @@ function decodeBacklen(blob: Buffer, lastByte: number): number {
  * beyond 2^53 are returned as bigint.
  */
 export function listpackInteger(text: string): number | bigint | null {
-  const n = text.length;
-  if (n === 0 || n >= 21) return null;
-  let i = 0;
-  const first = text.charCodeAt(0);
-  if (first === 45 /* - */) {
-    if (n === 1) return null;
-    i = 1;
-  }
-  const lead = text.charCodeAt(i);
-  if (lead === 48 /* 0 */) return n === 1 ? 0 : null;
-  if (lead < 49 || lead > 57) return null;
-  for (let j = i + 1; j < n; j++) {
-    const c = text.charCodeAt(j);
-    if (c < 48 || c > 57) return null;
-  }
-  if (n - i <= 15) return Number(text);
-  const big = BigInt(text);
-  if (big > 9223372036854775807n || big < -9223372036854775808n) return null;
-  return big;
+  return parseInt64(text);
 }
 
 /** Builds one listpack in a growable scratch buffer. */
