@@ -1,12 +1,10 @@
 // Pub/Sub against a real redis-server: confirmation replies, subscriber context, PUBSUB
 // introspection, and message delivery between connections in RESP2 and RESP3.
 
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeDifferential, unordered } from '../helpers/differential';
-import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
-import { startNode } from '../helpers/bundled-node';
+import { expect, it } from 'vitest';
+import { describeDifferential, unordered, realAndBundledPair } from '../helpers/differential';
+import { describeWithRedis } from '../helpers/redis-server';
 import { RawConnection } from '../helpers/raw-connection';
-import type { RunningServer } from '../../src/server/index';
 
 describeDifferential('pubsub', [
   {
@@ -110,20 +108,8 @@ describeDifferential('pubsub', [
 ]);
 
 describeWithRedis('differential: pubsub message delivery', () => {
-  let redis: RedisProcess;
-  let node: RunningServer;
+  const servers = realAndBundledPair();
 
-  beforeAll(async () => {
-    [redis, node] = await Promise.all([startRedisServer(), startNode()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), node?.close()]);
-  });
-
-  /** Runs the same scenario against both servers; the transcripts are then compared. */
-  function onBoth(scenario: (host: string, port: number) => Promise<string[]>): Promise<[string[], string[]]> {
-    return Promise.all([scenario(redis.host, redis.port), scenario(node.host, node.port)]);
-  }
 
   async function readN(conn: RawConnection, n: number): Promise<string[]> {
     const out: string[] = [];
@@ -133,7 +119,7 @@ describeWithRedis('differential: pubsub message delivery', () => {
 
   for (const resp3 of [false, true]) {
     it(`message and pmessage reach a ${resp3 ? 'RESP3' : 'RESP2'} subscriber with exact bytes`, async () => {
-      const [expected, actual] = await onBoth(async (host, port) => {
+      const [expected, actual] = await servers.onBoth(async (host, port) => {
         const subscriber = await RawConnection.open(host, port);
         const publisher = await RawConnection.open(host, port);
         try {
@@ -165,7 +151,7 @@ describeWithRedis('differential: pubsub message delivery', () => {
   }
 
   it('a RESP3 client publishing to a channel it is subscribed to gets the message before the count', async () => {
-    const [expected, actual] = await onBoth(async (host, port) => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
       const conn = await RawConnection.open(host, port);
       try {
         await conn.command(['HELLO', '3']);
@@ -180,7 +166,7 @@ describeWithRedis('differential: pubsub message delivery', () => {
   });
 
   it('a closed subscriber no longer counts as a receiver', async () => {
-    const [expected, actual] = await onBoth(async (host, port) => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
       const subscriber = await RawConnection.open(host, port);
       const publisher = await RawConnection.open(host, port);
       try {

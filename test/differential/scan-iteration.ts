@@ -3,12 +3,10 @@
 // whole iteration returns, and on SCAN's guarantee: every element present from start to end of
 // the iteration is returned, even while other elements are added and removed between pages.
 
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
-import { startNode } from '../helpers/bundled-node';
+import { expect, it } from 'vitest';
+import { describeWithRedis } from '../helpers/redis-server';
 import { RawConnection } from '../helpers/raw-connection';
-import { splitAggregate } from '../helpers/differential';
-import type { RunningServer } from '../../src/server/index';
+import { splitAggregate, realAndBundledPair } from '../helpers/differential';
 
 function decodeBulk(raw: string): string {
   const lineEnd = raw.indexOf('\r\n');
@@ -55,19 +53,11 @@ async function iterate(conn: RawConnection, testCase: ScanIterationCase): Promis
 
 export function describeScanIterations(group: string, cases: ScanIterationCase[]): void {
   describeWithRedis(`full scans: ${group}`, () => {
-    let redis: RedisProcess;
-    let node: RunningServer;
-
-    beforeAll(async () => {
-      [redis, node] = await Promise.all([startRedisServer(), startNode()]);
-    });
-    afterAll(async () => {
-      await Promise.all([redis?.stop(), node?.close()]);
-    });
+    const servers = realAndBundledPair();
 
     for (const testCase of cases) {
       it(testCase.name, async () => {
-        const [real, ours] = await Promise.all([RawConnection.open(redis.host, redis.port), RawConnection.open(node.host, node.port)]);
+        const [real, ours] = await Promise.all([RawConnection.open(servers.redis.host, servers.redis.port), RawConnection.open(servers.node.host, servers.node.port)]);
         try {
           for (const conn of [real, ours]) {
             await conn.command(['FLUSHALL']);

@@ -2,12 +2,11 @@
 // CLIENT name handling, COMMAND metadata, INFO sections with fixed content, plus raw-connection
 // cases for replies that are not one-reply-per-command (CLIENT REPLY, CLIENT KILL).
 
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeDifferential, pairs, setup, unordered } from '../helpers/differential';
-import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
+import { expect, it } from 'vitest';
+import { describeDifferential, pairs, setup, unordered, realAndBundledPair } from '../helpers/differential';
+import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { startNode } from '../helpers/bundled-node';
 import { RawConnection } from '../helpers/raw-connection';
-import type { RunningServer } from '../../src/server/index';
 
 describeDifferential('server: CONFIG', [
   {
@@ -271,23 +270,10 @@ describeDifferential('client', [
 ]);
 
 describeWithRedis('differential: client connections', () => {
-  let redis: RedisProcess;
-  let node: RunningServer;
-
-  beforeAll(async () => {
-    [redis, node] = await Promise.all([startRedisServer(), startNode()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), node?.close()]);
-  });
-
-  /** Runs the same scenario against both servers; the results are then compared. */
-  async function onBoth<T>(scenario: (host: string, port: number) => Promise<T>): Promise<[T, T]> {
-    return Promise.all([scenario(redis.host, redis.port), scenario(node.host, node.port)]);
-  }
+  const servers = realAndBundledPair();
 
   it('CLIENT REPLY OFF, SKIP and ON', async () => {
-    const [expected, actual] = await onBoth(async (host, port) => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
       const conn = await RawConnection.open(host, port);
       try {
         for (const cmd of [['CLIENT', 'REPLY', 'OFF'], ['ECHO', 'hidden'], ['CLIENT', 'REPLY', 'SKIP'], ['CLIENT', 'REPLY', 'ON'], ['ECHO', 'a'], ['CLIENT', 'REPLY', 'SKIP'], ['ECHO', 'b'], ['ECHO', 'c']]) {
@@ -302,7 +288,7 @@ describeWithRedis('differential: client connections', () => {
   });
 
   it('CLIENT KILL by ID, by ADDR (old form) and by TYPE, and the caller with SKIPME no', async () => {
-    const [expected, actual] = await onBoth(async (host, port) => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
       const killer = await RawConnection.open(host, port);
       const victims = await Promise.all([RawConnection.open(host, port), RawConnection.open(host, port), RawConnection.open(host, port)]);
       try {
@@ -330,7 +316,7 @@ describeWithRedis('differential: client connections', () => {
 
   it('CLIENT LIST and CLIENT INFO print the same fields in the same order', async () => {
     const fieldNames = (line: string) => line.trim().split(' ').map((field) => field.slice(0, field.indexOf('=')));
-    const [expected, actual] = await onBoth(async (host, port) => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
       const conn = await RawConnection.open(host, port);
       try {
         await conn.command(['CLIENT', 'SETNAME', 'lister']);

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDifferential, setup, typeOnly, splitAggregate, type DiffCase } from '../helpers/differential';
-import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
+import { describe, expect, it } from 'vitest';
+import { describeDifferential, setup, typeOnly, splitAggregate, type DiffCase, realAndBundledPair } from '../helpers/differential';
+import { describeWithRedis } from '../helpers/redis-server';
 import { startNode } from '../helpers/bundled-node';
 import { RawConnection } from '../helpers/raw-connection';
-import type { RunningServer } from '../../src/server/index';
 
 /** ZADD arguments for n members whose scores repeat (so equal scores order by member). */
 function manyMembers(n: number, prefix = 'm'): string[] {
@@ -669,17 +668,10 @@ async function scanAll(conn: RawConnection, key: string, count: string): Promise
 // A skiplist-encoded set's ZSCAN order and cursors are Redis's hash-table internals, so the
 // iteration is compared as a whole: the same member/score pairs, scores formatted alike.
 describeWithRedis('differential: zsets ZSCAN over a skiplist set', () => {
-  let redis: RedisProcess;
-  let node: RunningServer;
-  beforeAll(async () => {
-    [redis, node] = await Promise.all([startRedisServer(), startNode()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), node?.close()]);
-  });
+  const servers = realAndBundledPair();
 
   it('a full iteration returns the same pairs as Redis', async () => {
-    const [real, ours] = await Promise.all([RawConnection.open(redis.host, redis.port), RawConnection.open(node.host, node.port)]);
+    const [real, ours] = await Promise.all([RawConnection.open(servers.redis.host, servers.redis.port), RawConnection.open(servers.node.host, servers.node.port)]);
     try {
       const members = manyMembers(400);
       members.push('1.1', 'float', '1e17', 'huge', '-inf', 'ninf', '4e-320', 'tiny', '-0', 'negzero');

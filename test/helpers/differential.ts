@@ -62,21 +62,42 @@ function normalize(step: DiffStep, reply: Buffer): string {
   return header + '\r\n' + elements.sort().join('');
 }
 
+/**
+ * A real redis-server and a bundled node shared by the tests of the enclosing describe:
+ * started once before them, stopped after. Read `redis` and `node` inside tests only.
+ */
+export function realAndBundledPair(): {
+  readonly redis: RedisProcess;
+  readonly node: RunningServer;
+  /** Runs the same scenario against both servers: [real, bundled]. */
+  onBoth<T>(scenario: (host: string, port: number) => Promise<T>): Promise<[T, T]>;
+} {
+  let redis: RedisProcess;
+  let node: RunningServer;
+  beforeAll(async () => {
+    [redis, node] = await Promise.all([startRedisServer(), startNode()]);
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.stop(), node?.close()]);
+  });
+  return {
+    get redis() {
+      return redis;
+    },
+    get node() {
+      return node;
+    },
+    onBoth: (scenario) => Promise.all([scenario(redis.host, redis.port), scenario(node.host, node.port)]),
+  };
+}
+
 export function describeDifferential(group: string, cases: DiffCase[]): void {
   describeWithRedis(`differential: ${group}`, () => {
-    let redis: RedisProcess;
-    let node: RunningServer;
-
-    beforeAll(async () => {
-      [redis, node] = await Promise.all([startRedisServer(), startNode()]);
-    });
-    afterAll(async () => {
-      await Promise.all([redis?.stop(), node?.close()]);
-    });
+    const servers = realAndBundledPair();
 
     for (const testCase of cases) {
       it(testCase.name, async () => {
-        const [real, ours] = await Promise.all([RawConnection.open(redis.host, redis.port), RawConnection.open(node.host, node.port)]);
+        const [real, ours] = await servers.onBoth((host, port) => RawConnection.open(host, port));
         try {
           for (const conn of [real, ours]) {
             await conn.command(['FLUSHALL']);
