@@ -18,6 +18,8 @@ export default class UpCommand extends RctlCommand {
 
 A declared replica that holds keys and does not follow the master yet would lose them: up refuses (exit 5) unless you confirm on a terminal or pass --yes. The topology becomes the default of later commands.
 
+A master that would come back empty (down, and nothing to load: no persistence) while replicas hold data, or that restarted with its history reset or from an older snapshot (new run id, offset below what rctl recorded or below its replicas'), would make the replicas copy it and wipe themselves: up refuses (exit 5, MASTER_WOULD_RESTART_EMPTY or MASTER_RESTARTED_EMPTY) before touching them. With the master down it still launches the replicas, so \`rctl failover\` can promote one. --force carries on anyway.
+
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> up topologies/local.yml', '<%= config.bin %> up -t topologies/local-redis-server.yml --json'];
 
@@ -27,6 +29,7 @@ ${EXIT_CODES_HELP}`;
 
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'accept that declared replicas holding keys lose them', default: false }),
+    force: Flags.boolean({ description: 'relaunch or keep a master that restarted empty (or would), even though its replicas then copy it and lose their data', default: false }),
     timeout: secondsFlag({ description: 'connect and reply timeout per node', default: 2 }),
     wait: secondsFlag({ description: 'how long to wait for nodes to start, load and sync', default: 60 }),
   };
@@ -47,6 +50,7 @@ ${EXIT_CODES_HELP}`;
       timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
       waitMs: Math.round(flags.wait * 1000),
       reporter,
+      force: flags.force,
       confirmDataLoss: (_risks, question) => {
         reporter.suspend();
         return confirmOrDecline(question, { yes: flags.yes, interactive: isInteractive() });

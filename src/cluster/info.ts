@@ -49,6 +49,11 @@ export interface ReplicationFacts {
   keys: number;
   loading: boolean;
   configFile: string | null;
+  /**
+   * INFO server run_id: a new random id each time the process starts, so a change means the node
+   * restarted. Optional only so hand-built facts stay valid; replicationFacts always sets it.
+   */
+  runId?: string | null;
 }
 
 export function replicationFacts(fields: InfoFields): ReplicationFacts {
@@ -71,5 +76,6 @@ export function replicationFacts(fields: InfoFields): ReplicationFacts {
     keys: totalKeys(fields),
     loading: fields.get('loading') === '1',
     configFile: fields.has('config_file') ? fields.get('config_file') || null : null,
+    runId: fields.get('run_id') || null,
   };
 }

@@ -64,3 +64,16 @@ export function describeRisks(risks: DataLossRisk[]): string {
 export function riskQuestion(risks: DataLossRisk[]): string {
   return `${describeRisks(risks)}. Making ${risks.length === 1 ? 'it a replica discards these keys' : 'them replicas discards these keys'}. Continue?`;
 }
+
+/**
+ * Bytes of replication history a replica holds that `masterFacts` does not contain, or null when
+ * the master's history covers it. Only two shapes count, the ones a master restarted without its
+ * data leaves behind: the replica's replid is neither of the master's ids and its offset is past
+ * the master's (history reset), or it is the master's own replid at a higher offset (the master
+ * went back). A replica of the master's previous id (replid2) is a failover's business, not this.
+ */
+export function historyAheadOfMaster(facts: ReplicationFacts, masterFacts: ReplicationFacts): number | null {
+  if (!facts.replid || facts.replid === NO_REPLID || facts.offset === null || masterFacts.offset === null) return null;
+  if (facts.replid === masterFacts.replid2) return null;
+  return facts.offset > masterFacts.offset ? facts.offset - masterFacts.offset : null;
+}

@@ -2,7 +2,11 @@
 // table shows (drift from the file, seconds since the master last spoke).
 
 import { sameAddress, formatAddress, type Topology, type TopologyNode } from '../topology/model';
+import { rctlHome } from '../topology/home';
 import { describeDivergence, divergenceFrom } from './failover/divergence';
+import { abandonedSwitch, leftoverProblem } from './failover/switch-record';
+import { readMasterRecord, type MasterRecord } from './master-record';
+import { masterRestartProblem } from './master-restart';
 import type { NodeObservation } from './observe';
 
 /** One node in `rctl status --json`. The key set and order are a stable interface. */
@@ -45,7 +49,14 @@ export interface StatusView {
   details: NodeDetail[];
 }
 
-export function buildStatus(topology: Topology, observations: NodeObservation[]): StatusView {
+export interface StatusOptions {
+  /** RCTL_HOME, where master.json is (default: $RCTL_HOME or ~/.rctl). */
+  home?: string;
+  /** The master record to judge a restarted master against; read from home when absent. */
+  masterRecord?: MasterRecord | null;
+}
+
+export function buildStatus(topology: Topology, observations: NodeObservation[], options: StatusOptions = {}): StatusView {
   const observedMasters = observations.filter((o) => o.facts?.role === 'master');
   const recordedMasterFacts = observations.find((o) => o.node.name === topology.master.name)?.facts;
   const details: NodeDetail[] = [];
@@ -134,6 +145,29 @@ export function buildStatus(topology: Topology, observations: NodeObservation[])
     });
   }
 
+  addMasterRestartProblem(topology, observations, nodes, details, options);
+  addInterruptedSwitchProblem(topology, nodes, details, options);
+
   const healthy = details.every((d) => d.problems.length === 0);
   return { report: { topology: topology.name, master: topology.master.name, healthy, nodes }, details };
+}
+
+/** A master that restarted without its data (src/cluster/master-restart.ts). */
+function addMasterRestartProblem(topology: Topology, observations: NodeObservation[], nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
+  const record = options.masterRecord !== undefined ? options.masterRecord : readMasterRecord(options.home ?? rctlHome(), topology.name);
+  const problem = masterRestartProblem(topology, observations, record);
+  const index = observations.findIndex((o) => o.node.name === topology.master.name);
+  if (problem === null || index === -1) return;
+  details[index].problems.push(problem);
+  nodes[index].error = details[index].problems.join('; ');
+}
+
+/** What a failover that never finished left on its old master (switch.json of a dead rctl). */
+function addInterruptedSwitchProblem(topology: Topology, nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
+  const record = abandonedSwitch(topology, options.home ?? rctlHome());
+  if (!record) return;
+  const index = topology.nodes.findIndex((n) => sameAddress(n.host, n.port, record.node.host, record.node.port));
+  if (index === -1) return;
+  details[index].problems.push(leftoverProblem(record));
+  nodes[index].error = details[index].problems.join('; ');
 }

@@ -11,6 +11,7 @@ import { forgetRejoined } from '../topology/overlay';
 import { assessRejoins, describeLosses, lossyRejoins } from './failover/rejoin';
 import { repairInterruptedFailover } from './failover/repair';
 import type { ReplicationFacts } from './info';
+import { recordMasterIdentity } from './master-record';
 import { ERR_NO_CONFIG_FILE, type NodeSession } from './node-session';
 import type { NodeObservation } from './observe';
 import type { Reporter } from './reporter';
@@ -19,6 +20,7 @@ import { dataLossRisk, followsMaster, riskQuestion, type DataLossRisk } from './
 import { openSessions, readyFacts, type SessionSet } from './sessions';
 import { buildStatus, type StatusView } from './status';
 import { waitForSync } from './sync';
+import { guardMasterRestart } from './up-guard';
 
 export interface UpAction {
   node: string;
@@ -34,6 +36,8 @@ export interface UpOptions {
   reporter: Reporter;
   /** Asked when declared replicas hold keys they would lose; false refuses (exit 5). */
   confirmDataLoss: (risks: DataLossRisk[], question: string) => Promise<boolean>;
+  /** Carry on even though the master restarted, or would restart, without its data (exit 5 otherwise). */
+  force?: boolean;
 }
 
 export interface UpResult {
@@ -52,15 +56,19 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     reporter.warn(text);
   };
 
+  // A master that is or would come back empty must not be followed: check before launching anything.
+  const restartGuard = await guardMasterRestart(topology, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, force: options.force ?? false, reporter, warn });
+
   const launched = await launchNodes(topology, { home: options.home, startTimeoutMs: Math.max(options.waitMs, 5000), reporter });
   for (const result of launched) {
     if (result.launched) actions.push({ node: result.node.name, action: 'launched', detail: `launched ${result.node.launch} (pid ${result.pid}, files in ${result.paths.dir})` });
   }
+  // Relaunched by this up after the guard vetted it: its new run id (and, from an AOF, new replid) is expected.
+  const masterRestartAccepted = restartGuard.accepted || launched.some((r) => r.launched && r.node.name === topology.master.name);
 
   // A failover killed mid-switch may have left the old master paused: undo that before anything else.
-  if (await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn)) {
-    actions.push({ node: topology.master.name, action: 'repaired', detail: 'resumed writes paused by an interrupted failover' });
-  }
+  const repairedFirst = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
+  if (repairedFirst) actions.push({ node: repairedFirst, action: 'repaired', detail: 'lifted what an interrupted failover left: writes resumed, settings restored' });
 
   reporter.step(`connecting to ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}`);
   const sessions = await openSessions(topology, topology.nodes, options.timeoutMs);
@@ -115,6 +123,10 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
       changedNodes.add(node.name);
     }
 
+    // An old master left fenced beside the new one is a replica now: its fence can be lifted.
+    const repairedAfterRejoin = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn);
+    if (repairedAfterRejoin) actions.push({ node: repairedAfterRejoin, action: 'repaired', detail: 'lifted the fence an interrupted failover left: writes resumed, settings restored' });
+
     for (const node of topology.nodes) {
       if (!changedNodes.has(node.name)) continue;
       const persisted = await persistConfig(topology, node, sessions.get(node), options.home);
@@ -128,7 +140,10 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
       { waitMs: options.waitMs, reporter },
     );
 
-    const status = await observeWithSessions(topology, sessions);
+    // An accepted restart becomes the new normal before the status judges the master against the record.
+    if (masterRestartAccepted) recordMasterIdentity(options.home, topology.name, master.name, master.address, await sessions.get(master).facts());
+    const status = await observeWithSessions(topology, sessions, options.home);
+    if (status.report.healthy) recordMasterIdentity(options.home, topology.name, master.name, master.address, await sessions.get(master).facts());
     if (topology.roles && topology.roles.rejoin.length > 0) forgetRejoined(options.home, topology.name, topology.nodes.map((n) => n.name));
     return { changed: actions.length > 0, actions, warnings, status };
   } finally {
@@ -184,9 +199,9 @@ export async function persistConfig(topology: Topology, node: { name: string; ad
   return `${node.name} (${node.address}): CONFIG REWRITE failed (${reply.text}); the change is live but will not survive a restart`;
 }
 
-export async function observeWithSessions(topology: Topology, sessions: SessionSet): Promise<StatusView> {
+export async function observeWithSessions(topology: Topology, sessions: SessionSet, home?: string): Promise<StatusView> {
   const observations: NodeObservation[] = await Promise.all(
     topology.nodes.map(async (node) => ({ node, facts: await sessions.get(node).facts(), error: null })),
   );
-  return buildStatus(topology, observations);
+  return buildStatus(topology, observations, { home });
 }

@@ -22,6 +22,8 @@ export interface LaunchOptions {
   /** How long a started node may take to accept connections. */
   startTimeoutMs: number;
   reporter: Reporter;
+  /** Launch only these nodes (by name); the others are left as they are. Default: every launched node. */
+  only?: ReadonlySet<string>;
 }
 
 /** True when something accepts TCP connections at host:port within `timeoutMs`. */
@@ -40,7 +42,7 @@ export function portAnswers(host: string, port: number, timeoutMs: number): Prom
 }
 
 export async function launchNodes(topology: Topology, options: LaunchOptions): Promise<LaunchResult[]> {
-  const launchable = topology.nodes.filter((node) => node.launch !== 'external');
+  const launchable = topology.nodes.filter((node) => node.launch !== 'external' && (!options.only || options.only.has(node.name)));
   // Whatever already answers on the address is used as is: a node from an earlier `up`, or
   // something else that the connection step will then identify (wrong password, not Redis...).
   const answering = await Promise.all(launchable.map((node) => portAnswers(node.host, node.port, 500)));

@@ -3,6 +3,7 @@
 
 import { rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { RctlError } from '../errors';
+import { masterRecordPath } from '../cluster/master-record';
 import { NodeSession } from '../cluster/node-session';
 import type { Reporter } from '../cluster/reporter';
 import { waitFor, WaitTimeoutError } from '../cluster/wait';
@@ -93,6 +94,8 @@ export async function stopTopology(topology: Topology, options: StopOptions): Pr
   const replicaResults = await Promise.all(replicas.map((n) => stopOne(topology, n, options)));
   const masterResult = await stopOne(topology, topology.master, options);
   if (options.purge) {
+    // The record of the master describes data that is gone now.
+    rmSync(masterRecordPath(options.home, topology.name), { force: true });
     try {
       rmdirSync(topologyDir(options.home, topology.name));
     } catch {

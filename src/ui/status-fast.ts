@@ -9,6 +9,7 @@
 import { observeTopology } from '../cluster/observe';
 import { buildStatus, type StatusReport } from '../cluster/status';
 import { cachedSelectedTopology } from '../topology/cached';
+import { rctlHome } from '../topology/home';
 import { renderError } from './error-output';
 import { renderStatusTable } from './status-table';
 
@@ -63,7 +64,8 @@ export async function runStatusFast(argv: string[], io: FastIo): Promise<number 
   const topology = cachedSelectedTopology({ flag: args.topology, env });
   if (!topology) return null;
   try {
-    const view = buildStatus(topology, await observeTopology(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)) }));
+    const observations = await observeTopology(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)) });
+    const view = buildStatus(topology, observations, { home: rctlHome(env) });
     const report: StatusReport = view.report;
     io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : renderStatusTable(view, { unicode: true }) + '\n');
     return report.healthy ? 0 : 3;

@@ -90,6 +90,24 @@ describeDifferential('server: CONFIG', [
     ],
   },
   {
+    // rctl fences a demoted master with these: writes refused while it has too few replicas, and
+    // min-replicas-max-lag 0 switching the check off altogether.
+    name: 'min-replicas-to-write refuses writes; min-replicas-max-lag 0 turns the check off',
+    steps: [
+      ['CONFIG', 'SET', 'min-replicas-to-write', '2147483647', 'min-replicas-max-lag', '10'],
+      ['SET', 'fenced', '1'],
+      ['MULTI'],
+      ['SET', 'fenced', '2'],
+      ['EXEC'],
+      ['GET', 'fenced'],
+      ['CONFIG', 'SET', 'min-replicas-max-lag', '0'],
+      ['SET', 'fenced', '3'],
+      ['GET', 'fenced'],
+      pairs('CONFIG', 'GET', 'min-replicas-to-write', 'min-replicas-max-lag'),
+      setup('CONFIG', 'SET', 'min-replicas-to-write', '0', 'min-replicas-max-lag', '10'),
+    ],
+  },
+  {
     name: 'CONFIG GET patterns',
     steps: [
       pairs('CONFIG', 'GET', 'repl-diskless-*'),

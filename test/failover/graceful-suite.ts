@@ -136,13 +136,14 @@ export function gracefulSuite(kind: LaunchKind, options: { terminal?: boolean } 
     expect(text.stdout).toMatch(/^failover of graceful-lab, graceful: n1 \(127\.0\.0\.58:\d+\) → n[23] \(127\.0\.0\.(17|27):\d+\); n1 answers$/m);
     expect(text.stdout).toMatch(/prepare +n3 +CONFIG SET masterauth <password>/);
     expect(text.stdout).toMatch(/pause writes +n1 +CLIENT PAUSE 10000 WRITE/);
+    expect(text.stdout).toMatch(/fence +n1 +CONFIG SET min-replicas-to-write 2147483647 /);
     expect(text.stdout).toMatch(/promote +n[23] +REPLICAOF NO ONE/);
     expect(text.stdout).toMatch(/repoint +n1 +REPLICAOF 127\.0\.0\.(17|27) \d+/);
-    expect(text.stdout).toMatch(/resume writes +n1 +CLIENT UNPAUSE; CONFIG SET repl-ping-replica-period 10/);
+    expect(text.stdout).toMatch(/resume writes +n1 +CLIENT UNPAUSE; CONFIG SET repl-ping-replica-period 10 min-replicas-to-write 0 min-replicas-max-lag 10/);
     expect(text.stdout).toContain('dry run: nothing was changed');
     const json = parseJson<{ dryRun: boolean; from: string; to: string; mode: string; plan: Array<{ step: string; node: string; command: string }> }>(await set.rctl(['failover', '--dry-run', '--json', '--promote', 'n3']));
     expect(json).toMatchObject({ dryRun: true, from: 'n1', to: 'n3', mode: 'graceful' });
-    expect(json.plan.map((s) => s.step)).toEqual(expect.arrayContaining(['prepare', 'pause writes', 'catch up', 'promote', 'repoint', 'resume writes', 'persist config', 'link up', 'record roles']));
+    expect(json.plan.map((s) => s.step)).toEqual(expect.arrayContaining(['prepare', 'pause writes', 'catch up', 'fence', 'promote', 'repoint', 'resume writes', 'persist config', 'link up', 'record roles']));
     expect(await snapshot()).toEqual(before);
     expect(await set.client('n3').config('GET', 'masterauth')).toEqual(['masterauth', 'not-the-password']);
     expect(existsSync(rolesFile)).toBe(false);
@@ -182,7 +183,12 @@ export function gracefulSuite(kind: LaunchKind, options: { terminal?: boolean } 
     expect(['n2', 'n3']).toContain(json.to);
     expect(json).toMatchObject({ from: 'n1', mode: 'graceful', fullResyncs: 0, partialResyncs: 2 });
     expect(json.steps.every((s) => s.ok)).toBe(true);
+    expect(json.steps.map((s) => s.step)).toContain('fence');
     expect(await totalFullSyncs(set)).toBe(fullBefore);
+    // The old master's switch settings are back (a replica now, but promotable again) and nothing is left to repair.
+    expect(await set.client('n1').config('GET', 'min-replicas-to-write')).toEqual(['min-replicas-to-write', '0']);
+    expect(await set.client('n1').config('GET', 'repl-ping-replica-period')).toEqual(['repl-ping-replica-period', '10']);
+    expect(existsSync(join(set.box.home, 'graceful-lab', 'switch.json'))).toBe(false);
     const values: Array<string | null> = [];
     for (let i = 0; i < acked.length; i += 1000) values.push(...(await set.client(json.to).mget(...acked.slice(i, i + 1000))));
     const missing = acked.filter((_, i) => values[i] === null);

@@ -7,6 +7,7 @@ import type { ReplicationFacts } from '../../src/cluster/info';
 import type { NodeState } from '../../src/cluster/failover/inspect';
 import { planFailover } from '../../src/cluster/failover/plan';
 import { rankCandidates } from '../../src/cluster/failover/candidates';
+import { withDefaults } from '../../src/cluster/failover/switch-settings';
 import type { Topology, TopologyNode } from '../../src/topology/model';
 
 const OLD = 'a'.repeat(40);
@@ -44,11 +45,11 @@ function facts(role: 'master' | 'replica', offset: number, replid = OLD): Replic
 const fakeSession = {} as NodeState['session'];
 
 function live(n: TopologyNode, f: ReplicationFacts, priority = n.priority ?? 100): NodeState {
-  return { node: n, session: fakeSession, error: null, info: new Map(), facts: f, priority, masterauthOk: true, pingPeriod: '10' };
+  return { node: n, session: fakeSession, error: null, info: new Map(), facts: f, priority, masterauthOk: true, settings: withDefaults({}) };
 }
 
 function dead(n: TopologyNode, code = 'NODE_REFUSED'): NodeState {
-  return { node: n, session: null, error: new NodeFailureError(code, `${n.name} (${n.address}): connection refused`), info: null, facts: null, priority: n.priority ?? null, masterauthOk: true, pingPeriod: null };
+  return { node: n, session: null, error: new NodeFailureError(code, `${n.name} (${n.address}): connection refused`), info: null, facts: null, priority: n.priority ?? null, masterauthOk: true, settings: withDefaults({}) };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<RctlError> {

@@ -207,6 +207,31 @@ describe('fault proxy', () => {
     await eventually(() => target.received.includes('again'), { what: 'link back' });
   });
 
+  it.each([
+    ['through', 'first|second', ''],
+    ['before', 'first', '|second'],
+  ] as const)('blackholeAt(%s) partitions at the chosen chunk: the far side gets %j, the rest is swallowed', async (deliver, delivered, lost) => {
+    const target = await recordingTarget();
+    const proxy = await proxyTo(target.port);
+    const client = await open(proxy.port);
+    await eventually(() => target.sockets.length === 1, { what: 'connection' });
+    const partitioned = proxy.blackholeAt('toTarget', (chunk) => chunk.indexOf('|'), deliver);
+    client.socket.write('first');
+    await eventually(() => target.received[0] === 'first', { what: 'bytes before the marker pass' });
+    client.socket.write('|second');
+    await partitioned;
+    await eventually(() => target.received[0] === delivered, { what: 'the triggering chunk handled' });
+    // The answer to it, and everything after, is lost both ways: a partition, not a cut.
+    target.sockets[0].write('answer');
+    client.socket.write('later');
+    await eventually(() => proxy.stats.dropped.toClient === 6 && proxy.stats.dropped.toTarget === lost.length + 5, { what: 'bytes swallowed' });
+    expect(client.data()).toBe('');
+    expect(client.closed()).toBe(false);
+    expect(proxy.describe()).toBe('blackhole');
+    proxy.restore();
+    await eventually(() => client.closed(), { what: 'reset at restore' });
+  });
+
   it('delay() holds every chunk for the delay and keeps the order, closes included', async () => {
     const target = await recordingTarget();
     const timers = manualTimers();

@@ -14,6 +14,9 @@
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
+/** At a blackholeAt() trigger: the matching chunk goes through whole, or stops where the match begins. */
+export type BlackholeDelivery = 'through' | 'before';
+
 /** toTarget: from the connecting side (the replica) to the target (the master); toClient: back. */
 export type Direction = 'toTarget' | 'toClient';
 
@@ -111,6 +114,7 @@ export class FaultProxy {
   private delayMs = 0;
   private safetyTimer: NodeJS.Timeout | null = null;
   private cutTrigger: { direction: Direction; find: (chunk: Buffer) => number; fired: () => void } | null = null;
+  private blackholeTrigger: { direction: Direction; find: (chunk: Buffer) => number; deliver: BlackholeDelivery; fired: () => void } | null = null;
 
   private constructor(
     readonly targetHost: string,
@@ -172,6 +176,19 @@ export class FaultProxy {
     });
   }
 
+  /**
+   * A partition at an exact point of the stream: the first chunk in `direction` for which find()
+   * gives an index >= 0 is delivered whole ('through': the far side acts on it, its answer is
+   * lost) or only up to that index ('before': the far side never sees it), then blackhole().
+   * Resolves once the partition began.
+   */
+  blackholeAt(direction: Direction, find: (chunk: Buffer) => number, deliver: BlackholeDelivery): Promise<void> {
+    return new Promise((resolve) => {
+      this.blackholeTrigger = { direction, find, deliver, fired: resolve };
+      this.armSafety();
+    });
+  }
+
   /** Drops all bytes and closes both ways, silently, until restore(). */
   blackhole(): void {
     this.blackholeActive = true;
@@ -203,6 +220,7 @@ export class FaultProxy {
   /** Back to pass-through: held bytes flow, and connections damaged by a blackhole are reset. */
   restore(): void {
     this.cutTrigger = null;
+    this.blackholeTrigger = null;
     this.cutActive = false;
     this.blackholeActive = false;
     this.delayMs = 0;
@@ -319,6 +337,21 @@ export class FaultProxy {
         this.connections.delete(connection);
         this.cut();
         trigger.fired();
+        return;
+      }
+    }
+    const partition = this.blackholeTrigger;
+    if (partition && partition.direction === lane.direction) {
+      const at = partition.find(chunk);
+      if (at >= 0) {
+        this.blackholeTrigger = null;
+        const delivered = partition.deliver === 'through' ? chunk : chunk.subarray(0, at);
+        this.stats.forwarded[lane.direction] += delivered.length;
+        this.stats.dropped[lane.direction] += chunk.length - delivered.length;
+        if (delivered.length > 0) lane.sink.write(delivered);
+        if (delivered.length < chunk.length) connection.damaged = true;
+        this.blackhole();
+        partition.fired();
         return;
       }
     }

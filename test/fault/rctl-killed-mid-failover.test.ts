@@ -5,6 +5,8 @@
 // acknowledged write lost, and the master takes writes again (not left paused).
 
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { rctlBin } from '../cli/helpers';
 import { info, parseJson, settled, startSet, type NodeSet } from '../failover/helpers';
@@ -105,6 +107,8 @@ faultScenario('rctl killed mid-failover', RCTL_TOPOLOGIES, async (context) => {
   await settled(set, master);
   // rctl lowers the old master's PING period for the switch and restores it at the end.
   const pingPeriod = ((await set.client('master').config('GET', 'repl-ping-replica-period')) as string[])[1];
+  // ... and lifts the fence, should the kill have come after it.
+  const minReplicas = ((await set.client('master').config('GET', 'min-replicas-to-write')) as string[])[1];
 
   const { dumps, differing } = await compareAll(set, [master, ...NODES.filter((n) => n !== master)]);
   const lost = writer.missingIn(dumps[master]);
@@ -112,10 +116,15 @@ faultScenario('rctl killed mid-failover', RCTL_TOPOLOGIES, async (context) => {
   context.row.lostWrites = lost.length;
   context.row.observed =
     `${point}; after the kill: ${stateAfterKill}; status exit ${status.code} (master ${report.master}); ` +
-    `up exit ${up.code}; masters after up: ${masters.join(', ')}; first write after up took ${probeMs} ms; old master's repl-ping-replica-period ${pingPeriod}; ${differing.length} differing keys`;
+    `up exit ${up.code}; masters after up: ${masters.join(', ')}; first write after up took ${probeMs} ms; old master's repl-ping-replica-period ${pingPeriod}, min-replicas-to-write ${minReplicas}; ${differing.length} differing keys`;
   context.save();
 
   expect([0, 3], status.stdout + status.stderr).toContain(status.code);
+  // Killed once the switch began: status names the node it left to repair, and why.
+  if (point.startsWith('rctl killed')) {
+    expect(status.code).toBe(3);
+    expect(report.nodes.find((n) => n.name === 'master')?.error ?? '').toMatch(/an interrupted failover \(pid \d+, started [^)]+\) left it write-paused/);
+  }
   expect(up.code, up.stdout + up.stderr).toBe(0);
   expect(masters).toHaveLength(1);
   expect(writeResult).toBe('OK');
@@ -124,4 +133,6 @@ faultScenario('rctl killed mid-failover', RCTL_TOPOLOGIES, async (context) => {
   expect(differing).toEqual([]);
   // `up` repairs what the killed failover left: the old master's PING period is no longer the switch value.
   expect(pingPeriod).not.toBe('2147483647');
+  expect(minReplicas).toBe('0');
+  expect(existsSync(join(set.box.home, 'midfail', 'switch.json'))).toBe(false);
 });

@@ -1,7 +1,8 @@
 // The plan in words: every step, the node and the exact commands it sends, for --dry-run and the
 // confirmation prompt. The password is shown as <password>.
 
-import { PAUSE_SLACK_MS, SWITCH_PING_PERIOD } from './execute';
+import { PAUSE_SLACK_MS } from './execute';
+import { fenceArgs, quietPingArgs, restoreArgs } from './switch-settings';
 import type { FailoverPlan } from './plan';
 import { fileMasterOf } from './roles';
 import type { PlannedStep } from './types';
@@ -21,23 +22,27 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   const steps: PlannedStep[] = [];
   const add = (step: string, node: string, command: string) => steps.push({ step, node, command });
   const target = `${to.node.host} ${to.node.port}`;
-  const originalPing = from.pingPeriod ?? '10';
+  const originalPing = from.settings['repl-ping-replica-period'];
+  const restore = restoreArgs(from.settings).join(' ');
 
   for (const state of plan.repoint) {
     if (topology.password && !state.masterauthOk) add('prepare', state.node.name, `CONFIG SET masterauth ${PASSWORD_PLACEHOLDER}`);
   }
   if (plan.masterLive) {
-    add('prepare', from.node.name, `CONFIG SET repl-ping-replica-period ${SWITCH_PING_PERIOD}   (no replication PING moves the offset during the switch; ${originalPing} is restored)`);
+    add('prepare', from.node.name, `${quietPingArgs().join(' ')}   (no replication PING moves the offset during the switch; ${originalPing} is restored)`);
     add('pause writes', from.node.name, `CLIENT PAUSE ${options.timeoutMs + PAUSE_SLACK_MS} WRITE`);
     const otherwise =
       plan.mode === 'graceful'
-        ? `else roll back: CLIENT UNPAUSE and CONFIG SET repl-ping-replica-period ${originalPing} on ${from.node.name}, exit 4`
+        ? `else roll back: CLIENT UNPAUSE and ${restore} on ${from.node.name}, exit 4`
         : 'else promote it anyway (--force)';
     add('catch up', to.node.name, `INFO replication on ${to.node.name} and ${from.node.name} every 2 ms until ${to.node.name}'s offset equals ${from.node.name}'s (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
   }
+  if (plan.masterLive) {
+    add('fence', from.node.name, `${fenceArgs(from.settings).join(' ')}   (it refuses writes for good, not only until the pause deadline: never two writable masters)`);
+  }
   add('promote', to.node.name, 'REPLICAOF NO ONE');
   for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
-  if (plan.masterLive) add('resume writes', from.node.name, `CLIENT UNPAUSE; CONFIG SET repl-ping-replica-period ${originalPing}   (after its REPLICAOF: held writes get -READONLY)`);
+  if (plan.masterLive) add('resume writes', from.node.name, `CLIENT UNPAUSE; ${restore}   (after its REPLICAOF: held writes get -READONLY)`);
   for (const state of [to, ...plan.repoint]) {
     add('persist config', state.node.name, state.facts?.configFile ? 'CONFIG REWRITE' : '(none: it runs without a config file)');
   }

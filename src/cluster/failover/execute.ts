@@ -1,11 +1,18 @@
 // Carries out a failover plan.
 //
 // Graceful (the old master answers): writes are paused on it, the candidate catches up to the
-// byte, is promoted with REPLICAOF NO ONE (PSYNC2 keeps the old history as its replid2), every
-// other node is pointed at it, and only then are writes released on the old master, which is a
-// replica by then: writes it held get -READONLY, none is acknowledged and lost. Every node
+// byte, the old master is fenced (it refuses writes for good, not just until the pause deadline),
+// the candidate is promoted with REPLICAOF NO ONE (PSYNC2 keeps the old history as its replid2),
+// every other node is pointed at it, and only then are writes released on the old master, which
+// is a replica by then: writes it held get -READONLY, none is acknowledged and lost. Every node
 // continues with a partial resync. A candidate that does not catch up within --timeout is a
 // rollback: writes resume, nothing else changed (exit 4).
+//
+// Never two writable masters, whatever fails when (a partition can cut the old master off at any
+// step): before the fence is confirmed nothing is promoted, so the worst case is the old master
+// resuming writes at its pause deadline (a rollback); once it is confirmed, the old master refuses
+// writes until rctl restores it, so the promotion goes ahead and a node that cannot be demoted is
+// left behind fenced for `rctl up` to rejoin. What is left to undo stays in switch.json.
 //
 // Forced (the old master does not answer, or --force): the candidate is promoted as it is and the
 // reachable nodes are pointed at it; the nodes left behind rejoin later with `rctl up`.
@@ -16,21 +23,17 @@ import { sameAddress } from '../../topology/model';
 import { replicationFacts, type ReplicationFacts } from '../info';
 import type { NodeSession } from '../node-session';
 import type { Reporter } from '../reporter';
+import { ReplyError } from '../resp';
 import { persistConfig } from '../up';
 import { waitFor, WaitTimeoutError } from '../wait';
 import { syncCounters, type NodeState, type SyncCounters } from './inspect';
 import type { FailoverPlan } from './plan';
 import { recordRoles } from './roles';
 import { roundMs, StepLog } from './steps';
+import { clearSwitchRecord, writeSwitchRecord, type SwitchRecord } from './switch-record';
+import { fenceArgs, quietPingArgs, restoreArgs } from './switch-settings';
 import type { FailoverJson, FailoverStep } from './types';
 
-// Real Redis sends its replication PING every repl-ping-replica-period seconds even while writes
-// are paused, and each one moves master_repl_offset by 14 bytes. One sent after the candidate's
-// last probe would leave the old master ahead of the promoted node's history and force it into a
-// full resync. The cron sends it when its seconds counter is a multiple of the period, so the
-// largest period Redis accepts (INT_MAX) never fires during a switch, where 3600 could.
-export const SWITCH_PING_PERIOD = '2147483647';
-const DEFAULT_PING_PERIOD = '10';
 // CLIENT PAUSE carries its own deadline so a crashed rctl never leaves the master paused for good.
 export const PAUSE_SLACK_MS = 5000;
 // Loopback round trips are well under a millisecond: poll tightly, the pause is the cost.
@@ -167,9 +170,28 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   const candidate = sessionOf(to);
   const reachable = [to, ...plan.repoint];
   const password = topology.password?.reveal();
-  const originalPing = from.pingPeriod ?? DEFAULT_PING_PERIOD;
+  const original = from.settings;
   let pausedAt: number | null = null;
   let resumedAt: number | null = null;
+
+  // Written before the old master is touched, removed once it is restored: what a repair needs.
+  let record: SwitchRecord | null = null;
+  const noteStage = (stage: SwitchRecord['stage']) => {
+    if (!record) return;
+    record = { ...record, stage };
+    writeSwitchRecord(options.home, topology.name, record);
+  };
+  if (plan.masterLive) {
+    record = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      node: { name: from.node.name, host: from.node.host, port: from.node.port },
+      candidate: to.node.name,
+      stage: 'pausing',
+      restore: { ...original },
+    };
+    writeSwitchRecord(options.home, topology.name, record);
+  }
 
   // --- before the pause: everything that can be done while writes still flow ----------------
   log.announce(`preparing ${reachable.map((s) => s.node.name).join(', ')}`);
@@ -178,24 +200,31 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     ...plan.repoint
       .filter((state) => password !== undefined && !state.masterauthOk)
       .map((state) => log.run('prepare', state.node.name, () => sessionOf(state).expect(['CONFIG', 'SET', 'masterauth', password as string], 'CONFIG SET masterauth'))),
-    ...(plan.masterLive
-      ? [log.run('prepare', from.node.name, () => sessionOf(from).expect(['CONFIG', 'SET', 'repl-ping-replica-period', SWITCH_PING_PERIOD], 'CONFIG SET repl-ping-replica-period'))]
-      : []),
+    ...(plan.masterLive ? [log.run('prepare', from.node.name, () => sessionOf(from).expect(quietPingArgs(), 'CONFIG SET repl-ping-replica-period'))] : []),
   ]).catch(async (error) => {
-    if (plan.masterLive) await sessionOf(from).call(['CONFIG', 'SET', 'repl-ping-replica-period', originalPing]).catch(() => undefined);
+    if (plan.masterLive) {
+      const restored = await sessionOf(from).call(restoreArgs(original)).then(
+        (reply) => !(reply instanceof ReplyError),
+        () => false,
+      );
+      if (restored) clearSwitchRecord(options.home, topology.name);
+    }
     throw FailoverError.wrap(error, log.steps, 'stopped while preparing (at most masterauth was set): ');
   });
 
   // --- the switch ---------------------------------------------------------------------------
   const master = plan.masterLive ? sessionOf(from) : null;
+  /** Writes back on, every switch setting as it was; the record goes once nothing is left to undo. */
   const restoreMaster = async () => {
     if (!master) return;
     await master.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
     resumedAt = performance.now();
-    await master.expect(['CONFIG', 'SET', 'repl-ping-replica-period', originalPing], 'CONFIG SET repl-ping-replica-period');
+    await master.expect(restoreArgs(original), 'CONFIG SET');
+    clearSwitchRecord(options.home, topology.name);
   };
 
   log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (writes paused)` : `promoting ${to.node.name}`);
+  let fenceSent = false;
   let promoteSent = false;
   try {
     if (master) {
@@ -219,28 +248,46 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         return result;
       }, (result) => result.caughtUp);
       if (!progress.caughtUp) warn(`${to.node.name} did not catch up within ${options.timeoutMs / 1000}s (${bytes(progress.lagBytes)} behind): promoted anyway (--force); those writes are lost`);
+      noteStage('fencing');
+      fenceSent = true;
+      await log.run('fence', from.node.name, () => master.expect(fenceArgs(original), 'CONFIG SET min-replicas-to-write'));
     }
     promoteSent = true;
     await log.run('promote', to.node.name, () => candidate.expect(['REPLICAOF', 'NO', 'ONE'], 'REPLICAOF NO ONE'));
   } catch (error) {
-    if (promoteSent && error instanceof RctlError && NO_ANSWER_CODES.has(error.code)) {
-      // REPLICAOF NO ONE went out and no answer came back: the candidate may be a master now, so
-      // releasing the old master's writes could make two masters. Its pause expires by itself.
+    const noAnswer = error instanceof RctlError && NO_ANSWER_CODES.has(error.code);
+    if (promoteSent && noAnswer) {
+      // REPLICAOF NO ONE went out and no answer came back: the candidate may be a master now. The
+      // old master is fenced, so at most one of them takes writes; which one is for the operator.
       throw new FailoverError(
         'PROMOTION_UNKNOWN',
-        `${to.node.name} did not answer REPLICAOF NO ONE (${error.message}): it may or may not be a master now; ${master ? `${from.node.name} stays write-paused until its CLIENT PAUSE expires` : 'nothing else was changed'}`,
+        `${to.node.name} did not answer REPLICAOF NO ONE (${error.message}): it may or may not be a master now; ${master ? `${from.node.name} is fenced and refuses writes until repaired` : 'nothing else was changed'}`,
         log.steps,
-        'check `rctl status`, then run the failover again or `rctl up`',
+        `check \`rctl status\`, then run \`rctl failover --promote ${to.node.name}\` again, or \`rctl up\` to keep ${from.node.name}`,
       );
     }
-    // Not promoted: undo the pause and the PING period, change nothing else.
+    if (fenceSent && noAnswer) {
+      // The fence may or may not have been applied, so the promotion must not happen: if it was
+      // not, the old master takes writes again at its pause deadline. One master either way.
+      throw new FailoverError(
+        'FENCE_UNKNOWN',
+        `${from.node.name} stopped answering while being fenced (${error.message}): ${to.node.name} was not promoted, so ${from.node.name} is still the only master; it is write-paused until its CLIENT PAUSE expires and may refuse writes (-NOREPLICAS) after that until repaired`,
+        log.steps,
+        `once ${from.node.name} answers, \`rctl up\` repairs it; then run the failover again`,
+      );
+    }
+    // Not promoted, and the old master answers: undo the pause and the settings, change nothing else.
     let undone = true;
     if (master) {
       await log.run('roll back', from.node.name, restoreMaster).catch(() => {
         undone = false;
       });
     }
-    const outcome = undone ? (master ? `rolled back: writes resumed on ${from.node.name}, nothing changed` : 'nothing changed') : `and the rollback failed: ${from.node.name} stays write-paused until its CLIENT PAUSE expires`;
+    const outcome = undone
+      ? master
+        ? `rolled back: writes resumed on ${from.node.name}, nothing changed`
+        : 'nothing changed'
+      : `and the rollback failed: ${from.node.name} stays write-paused until its CLIENT PAUSE expires (\`rctl up\` restores its settings)`;
     if (error instanceof WaitTimeoutError) {
       throw new FailoverError(
         'CATCH_UP_TIMEOUT',
@@ -254,41 +301,49 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
 
   // --- promoted: from here the candidate is the master whatever else happens ------------------
   const repointed: NodeState[] = [];
-  let demotionError: RctlError | null = null;
+  const leftFenced: NodeState[] = [];
+  let oldMasterRestored = false;
   const repointOne = async (state: NodeState) => {
     try {
       await log.run('repoint', state.node.name, () => sessionOf(state).expect(['REPLICAOF', to.node.host, to.node.port], 'REPLICAOF'));
       repointed.push(state);
     } catch (error) {
       if (!(error instanceof RctlError)) throw error;
-      if (state === from) demotionError = error;
-      else warn(`${state.node.name} could not be pointed at ${to.node.name}: ${error.message}; \`rctl up\` repoints it`);
+      if (state === from) {
+        // Fenced, so it cannot take a write: the switch stands and the node rejoins later.
+        leftFenced.push(state);
+        warn(
+          `${from.node.name} could not be made a replica of ${to.node.name} (${error.message}): it stays fenced, refusing every write, until \`rctl up\` rejoins it and restores its settings`,
+        );
+      } else {
+        warn(`${state.node.name} could not be pointed at ${to.node.name}: ${error.message}; \`rctl up\` repoints it`);
+      }
       return;
     }
     // The old master is a replica now: its held writes get -READONLY instead of being lost.
-    if (state === from) await log.run('resume writes', from.node.name, restoreMaster).catch((error) => warn(`${from.node.name}: ${(error as Error).message}`));
+    if (state === from) {
+      await log.run('resume writes', from.node.name, restoreMaster).then(
+        () => {
+          oldMasterRestored = true;
+        },
+        (error) => warn(`${from.node.name}: ${(error as Error).message}; \`rctl up\` restores its settings`),
+      );
+    }
   };
   // The other replicas first: demoting the old master drops its replicas, and Redis 7 reconnects
   // a dropped replica at once, which would chain it behind the old master for a moment.
   await Promise.all(plan.repoint.filter((state) => state !== from).map(repointOne));
   if (plan.repoint.includes(from)) await repointOne(from);
   // Recorded once writes flow again (a file write has no place in the pause), before anything can fail.
-  const roles = recordRoles(plan, options.home);
+  const roles = recordRoles(plan, options.home, leftFenced.map((state) => state.node.name));
   if (roles.warning) warn(roles.warning);
-  if (demotionError) {
-    // Releasing its writes now would make two masters: leave it paused until its pause expires.
-    throw new FailoverError(
-      'DEMOTION_FAILED',
-      `${to.node.name} is the master now, but ${from.node.name} could not be made its replica (${(demotionError as RctlError).message}); ${from.node.name} stays write-paused until its CLIENT PAUSE expires`,
-      log.steps,
-      `run \`rctl up\` to rejoin ${from.node.name}, and CONFIG SET repl-ping-replica-period ${originalPing} on it`,
-    );
-  }
 
   // --- persist and wait for the links, side by side -----------------------------------------
   log.announce(`waiting for ${repointed.map((s) => s.node.name).join(', ') || 'nothing'} to link to ${to.node.name}`);
+  // A fenced old master's CONFIG REWRITE would persist the fence: it is persisted once restored.
+  const persistable = [to, ...repointed].filter((state) => state !== from || oldMasterRestored);
   const persist = Promise.all(
-    [to, ...repointed].map(async (state) => {
+    persistable.map(async (state) => {
       if (!state.facts?.configFile) {
         warn(`${state.node.name} (${state.node.address}) runs without a config file: the change is live but will not survive a restart`);
         return;

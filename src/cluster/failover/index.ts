@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { RctlError, RefusedError } from '../../errors';
 import type { Topology, TopologyNode } from '../../topology/model';
 import { withMaster } from '../../topology/overlay';
+import { recordMasterIdentity } from '../master-record';
 import type { NodeObservation } from '../observe';
 import type { Reporter } from '../reporter';
 import { buildStatus, type StatusView } from '../status';
@@ -70,6 +71,17 @@ async function finalStatus(plan: FailoverPlan, states: NodeState[]): Promise<Sta
   return buildStatus(after, observations);
 }
 
+/** The new master's identity, so a later restart of it without its data is recognised (master-restart.ts). */
+async function rememberNewMaster(plan: FailoverPlan, home: string): Promise<void> {
+  const { node, session } = plan.to;
+  if (!session) return;
+  try {
+    recordMasterIdentity(home, plan.topology.name, node.name, node.address, await session.facts());
+  } catch {
+    // Only a hint for later checks: the failover itself is done.
+  }
+}
+
 export async function failover(topology: Topology, options: FailoverOptions): Promise<FailoverOutcome> {
   let startedAt = performance.now();
   // A dry run changes nothing, so it neither needs nor blocks on the lock.
@@ -101,11 +113,8 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
       if (!(await options.confirm(text))) throw new RefusedError('FAILOVER_DECLINED', 'failover declined: nothing was changed');
       // The operator's reading time is not the operation's.
       startedAt += performance.now() - asking;
-      if (plan.masterLive) {
-        const from = plan.from.node;
-        lock?.notePausedMaster({ name: from.name, host: from.host, port: from.port, pingPeriod: plan.from.pingPeriod ?? '10' });
-      }
       const result = await executeFailover(plan, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
+      await rememberNewMaster(plan, options.home);
       return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states) };
     } finally {
       closeStates(states);

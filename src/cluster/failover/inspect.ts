@@ -1,6 +1,6 @@
 // What a failover needs to know about every node before it changes anything: reachability,
-// replication facts, replica-priority, whether masterauth is already right, and the master's
-// replication PING period (changed during the switch, restored after). One pipelined round trip
+// replication facts, replica-priority, whether masterauth is already right, and the settings a
+// switch changes on the master (switch-settings.ts, restored after). One pipelined round trip
 // per node, all nodes in parallel, each session kept open for the execution.
 
 import { RctlError } from '../../errors';
@@ -8,6 +8,7 @@ import type { Topology, TopologyNode } from '../../topology/model';
 import { intField, parseInfo, replicationFacts, type InfoFields, type ReplicationFacts } from '../info';
 import { NodeSession } from '../node-session';
 import { ReplyError, type RespValue } from '../resp';
+import { SWITCH_SETTINGS, withDefaults, type SwitchSettings } from './switch-settings';
 
 export interface NodeState {
   node: TopologyNode;
@@ -20,8 +21,8 @@ export interface NodeState {
   priority: number | null;
   /** masterauth already holds the topology's password, or there is no password. */
   masterauthOk: boolean;
-  /** repl-ping-replica-period as the node reports it (restored after the switch). */
-  pingPeriod: string | null;
+  /** The settings a switch changes, as the node reports them (Redis defaults where it does not). */
+  settings: SwitchSettings;
 }
 
 // A node that does not answer at all is "unreachable": the only case a failover treats as a dead
@@ -42,15 +43,15 @@ function configValue(reply: RespValue, name: string): string | null {
 }
 
 async function inspectNode(topology: Topology, node: TopologyNode, timeoutMs: number): Promise<NodeState> {
-  const state: NodeState = { node, session: null, error: null, info: null, facts: null, priority: node.priority ?? null, masterauthOk: true, pingPeriod: null };
+  const state: NodeState = { node, session: null, error: null, info: null, facts: null, priority: node.priority ?? null, masterauthOk: true, settings: withDefaults({}) };
   try {
     state.session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs });
     const session = state.session;
     // Pipelined: the three replies come back in one round trip.
-    const [info, masterauth, pingPeriod] = await Promise.all([
+    const [info, masterauth, settings] = await Promise.all([
       session.expect(['INFO'], 'INFO'),
       session.call(['CONFIG', 'GET', 'masterauth']),
-      session.call(['CONFIG', 'GET', 'repl-ping-replica-period']),
+      session.call(['CONFIG', 'GET', ...SWITCH_SETTINGS]),
     ]);
     if (typeof info !== 'string') throw new Error(`unexpected INFO reply from ${node.name}`);
     state.info = parseInfo(info);
@@ -59,7 +60,7 @@ async function inspectNode(topology: Topology, node: TopologyNode, timeoutMs: nu
     state.priority = node.priority ?? intField(state.info, 'slave_priority');
     const password = topology.password;
     state.masterauthOk = password === null || (!(masterauth instanceof ReplyError) && password.equals(configValue(masterauth, 'masterauth') ?? ''));
-    state.pingPeriod = pingPeriod instanceof ReplyError ? null : configValue(pingPeriod, 'repl-ping-replica-period');
+    if (!(settings instanceof ReplyError)) state.settings = withDefaults(Object.fromEntries(SWITCH_SETTINGS.map((name) => [name, configValue(settings, name)])));
   } catch (error) {
     if (!(error instanceof RctlError)) throw error;
     state.session?.close();

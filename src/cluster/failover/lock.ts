@@ -2,7 +2,7 @@
 // and holding {pid, startedAt}. A lock whose pid is gone is stale (a crashed or killed rctl) and
 // is replaced with a warning; a live one refuses (exit 5) naming the pid.
 
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RefusedError } from '../../errors';
 import { processAlive } from '../../launch/process';
@@ -12,14 +12,10 @@ export const LOCK_FILE = 'failover.lock';
 export interface LockHolder {
   pid: number;
   startedAt: string;
-  /** Set just before writes are paused: what a repair must undo if this rctl dies mid-switch. */
-  pausedMaster?: { name: string; host: string; port: number; pingPeriod: string };
 }
 
 export interface FailoverLock {
   path: string;
-  /** Records the master about to be paused, so an interrupted failover can be repaired. */
-  notePausedMaster(master: NonNullable<LockHolder['pausedMaster']>): void;
   release(): void;
 }
 
@@ -31,12 +27,7 @@ export function readHolder(path: string): LockHolder | null {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
     if (typeof data.pid !== 'number' || !Number.isInteger(data.pid) || data.pid <= 0) return null;
-    const paused = data.pausedMaster;
-    const pausedMaster =
-      paused && typeof paused.host === 'string' && typeof paused.port === 'number' && typeof paused.pingPeriod === 'string'
-        ? { name: String(paused.name ?? ''), host: paused.host, port: paused.port, pingPeriod: paused.pingPeriod }
-        : undefined;
-    return { pid: data.pid, startedAt: String(data.startedAt ?? ''), ...(pausedMaster ? { pausedMaster } : {}) };
+    return { pid: data.pid, startedAt: String(data.startedAt ?? '') };
   } catch {
     return null;
   }
@@ -85,10 +76,6 @@ export function acquireFailoverLock(home: string, topologyName: string, warn: (t
     }
     return {
       path,
-      notePausedMaster(pausedMaster) {
-        if (readHolder(path)?.pid !== mine.pid) return;
-        writeFileSync(path, JSON.stringify({ ...mine, pausedMaster }) + '\n', { mode: 0o600 });
-      },
       release() {
         // Only our own lock: never remove one a later failover took after ours was judged stale.
         if (readHolder(path)?.pid === mine.pid) unlinkSync(path);

@@ -1,40 +1,64 @@
-// Repairs what a failover interrupted mid-switch (rctl killed, machine lost) leaves on the old
-// master: writes paused until the pause deadline, and the replication PING period raised to its
-// maximum (its replicas would then time out whenever there are no writes). The lock file of the
-// dead rctl says which node and which period to restore.
+// Repairs what an interrupted switch (rctl killed, the old master cut off by a partition) left on
+// the old master, from switch.json: writes paused until the pause deadline, the replication PING
+// period raised (its replicas would time out whenever there are no writes) and possibly the fence
+// (min-replicas-to-write: it refuses every write).
+//
+// The fence is what keeps a second master from taking writes, so it is lifted only where that
+// cannot happen: on a node that is a replica now, or on the recorded master when no other node
+// of the topology is a master. An old master still fenced beside the new one waits for `rctl up`
+// to rejoin it as a replica; up then calls this again.
 
-import { existsSync, unlinkSync } from 'node:fs';
 import type { Topology } from '../../topology/model';
-import { processAlive } from '../../launch/process';
 import { NodeSession } from '../node-session';
-import { lockPath, readHolder } from './lock';
-import { SWITCH_PING_PERIOD } from './execute';
+import { observeTopology } from '../observe';
+import { abandonedSwitch, clearSwitchRecord, describeLeftover, type SwitchRecord } from './switch-record';
+import { restoreArgs } from './switch-settings';
 
-/** Undoes the pause and the PING period of an interrupted failover; returns true when it repaired one. */
-export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void): Promise<boolean> {
-  const path = lockPath(home, topology.name);
-  if (!existsSync(path)) return false;
-  const holder = readHolder(path);
-  if (!holder || processAlive(holder.pid) || !holder.pausedMaster) return false;
-  const paused = holder.pausedMaster;
-  const address = `${paused.host}:${paused.port}`;
+export interface RepairOptions {
+  /** Say nothing when the node still waits to be rejoined: the caller is about to rejoin it. */
+  quietWhileRejoining?: boolean;
+}
+
+/** Lifts what an interrupted switch left on the old master; returns the node it repaired, if any. */
+export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<string | null> {
+  const record = abandonedSwitch(topology, home);
+  if (!record) return null;
+  const { node } = record;
+  const address = `${node.host}:${node.port}`;
+  const label = node.name || address;
+  const origin = `an interrupted failover (pid ${record.pid}, started ${record.startedAt})`;
   let session: NodeSession | null = null;
   try {
     session = await NodeSession.open(
-      { name: paused.name || address, host: paused.host, port: paused.port, address, tls: topology.tls },
+      { name: label, host: node.host, port: node.port, address, tls: topology.tls },
       { password: topology.password, passwordSource: topology.passwordSource, timeoutMs },
     );
-    await session.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
-    if ((await session.configGet('repl-ping-replica-period')) === SWITCH_PING_PERIOD) {
-      await session.expect(['CONFIG', 'SET', 'repl-ping-replica-period', paused.pingPeriod], 'CONFIG SET repl-ping-replica-period');
+    const facts = await session.facts();
+    if (facts.role === 'master') {
+      const blocker = await otherMaster(topology, node, timeoutMs, topology.master.name !== node.name);
+      if (blocker) {
+        if (!(options.quietWhileRejoining && blocker.rejoining)) warn(`${origin} left ${label} ${describeLeftover(record)}; it stays so while ${blocker.reason}: \`rctl up\` rejoins it as a replica and then restores it`);
+        return null;
+      }
     }
-    warn(`repaired an interrupted failover (pid ${holder.pid}, started ${holder.startedAt}): writes resumed on ${paused.name || address} and its repl-ping-replica-period restored to ${paused.pingPeriod}`);
-    unlinkSync(path);
-    return true;
+    await session.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
+    await session.expect(restoreArgs(record.restore), 'CONFIG SET');
+    clearSwitchRecord(home, topology.name);
+    warn(`repaired ${origin}: writes resumed on ${label} and ${Object.entries(record.restore).map(([name, value]) => `${name} ${value}`).join(', ')} restored`);
+    return label;
   } catch (error) {
-    warn(`an interrupted failover (pid ${holder.pid}) left ${paused.name || address} possibly paused, and it could not be reached to repair it: ${(error as Error).message}`);
-    return false;
+    warn(`${origin} left ${label} ${describeLeftover(record)}, and it could not be reached to repair it: ${(error as Error).message}`);
+    return null;
   } finally {
     session?.close();
   }
+}
+
+/** Why the old master must stay fenced, if it must: another node is (or is recorded as) the master. */
+async function otherMaster(topology: Topology, node: SwitchRecord['node'], timeoutMs: number, declaredReplica: boolean): Promise<{ reason: string; rejoining: boolean } | null> {
+  if (declaredReplica) return { reason: `${topology.master.name} is the recorded master`, rejoining: true };
+  const others = topology.nodes.filter((n) => !(n.host === node.host && n.port === node.port));
+  const observed = await observeTopology({ ...topology, nodes: others }, { timeoutMs });
+  const masters = observed.filter((o) => o.facts?.role === 'master').map((o) => o.node.name);
+  return masters.length > 0 ? { reason: `${masters.join(' and ')} ${masters.length === 1 ? 'is' : 'are'} a master too`, rejoining: false } : null;
 }

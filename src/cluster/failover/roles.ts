@@ -9,10 +9,12 @@ export function fileMasterOf(plan: Pick<FailoverPlan, 'topology'>): string {
   return plan.topology.roles?.fileMaster ?? plan.topology.master.name;
 }
 
-export function recordRoles(plan: FailoverPlan, home: string): { warning: string | null } {
+/** `alsoRejoin`: reachable nodes the switch could not repoint (an old master cut off mid-switch). */
+export function recordRoles(plan: FailoverPlan, home: string, alsoRejoin: string[] = []): { warning: string | null } {
   const fileMaster = fileMasterOf(plan);
+  const rejoin = [...plan.leftBehind.map((state) => state.node.name), ...alsoRejoin];
   try {
-    if (plan.to.node.name === fileMaster && plan.leftBehind.length === 0) {
+    if (plan.to.node.name === fileMaster && rejoin.length === 0) {
       // Back to the file's own roles: no overlay needed.
       clearRolesOverlay(home, plan.topology.name);
     } else {
@@ -22,7 +24,7 @@ export function recordRoles(plan: FailoverPlan, home: string): { warning: string
         by: 'failover',
         fileMaster,
         previous: plan.from.node.name,
-        rejoin: plan.leftBehind.map((state) => state.node.name),
+        rejoin,
       });
     }
     return { warning: null };

@@ -543,6 +543,10 @@ export class MasterLink {
   /** REPLCONF ACK <offset>: every second, and when the master asks with GETACK. */
   sendAck(): void {
     if (this.state !== HandshakeState.Connected || !this.socket) return;
+    // An ACK is what WAIT counts as "the replica has it": what it covers must be in the AOF first,
+    // as Redis writes the AOF in beforeSleep before any reply. The master link is not a client, so
+    // no client flush would write it before the ACK leaves.
+    this.server.persistence.aof.writePending();
     this.lastAckSent = this.server.clock.now();
     this.socket.write(encodeCommand(['REPLCONF', 'ACK', String(this.replication.offset)]), 'latin1');
   }

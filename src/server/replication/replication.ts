@@ -77,7 +77,8 @@ export class Replication implements ReplicationRole {
 
   enoughGoodReplicas(): boolean {
     const needed = this.server.config.getInt('min-replicas-to-write');
-    if (needed === 0) return true;
+    // As in Redis, min-replicas-max-lag 0 switches the whole check off, not just the lag part.
+    if (needed === 0 || this.server.config.getInt('min-replicas-max-lag') === 0) return true;
     return this.masterSide.goodReplicaCount() >= needed;
   }
 

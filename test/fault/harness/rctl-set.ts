@@ -47,8 +47,8 @@ export async function killAndWait(pid: number, signal: NodeJS.Signals = 'SIGKILL
 }
 
 /**
- * `SET wait:<n>` then `WAIT 1 <ms>`: a write counts as acknowledged only when WAIT says at
- * least one replica has it. Those are the writes a failover must never lose.
+ * `SET wait:<n>` then `WAIT <replicas> <ms>` (default 1): a write counts as acknowledged only when
+ * WAIT says at least that many replicas have it. Those are the writes a failover must never lose.
  */
 export class WaitWriter {
   /** Steps whose WAIT returned >= 1. */
@@ -63,6 +63,8 @@ export class WaitWriter {
   constructor(
     private readonly client: Redis,
     private readonly waitMs = 100,
+    /** How many replicas WAIT must report for a write to count (WAIT numreplicas). */
+    private readonly replicas = 1,
   ) {}
 
   start(): this {
@@ -81,8 +83,8 @@ export class WaitWriter {
       try {
         if ((await this.client.set(`wait:${n}`, `v${n}`)) !== 'OK') throw new Error('SET not OK');
         this.setOk.add(n);
-        const replicas = Number(await this.client.call('WAIT', '1', String(this.waitMs)));
-        if (replicas >= 1) this.acked.add(n);
+        const replicas = Number(await this.client.call('WAIT', String(this.replicas), String(this.waitMs)));
+        if (replicas >= this.replicas) this.acked.add(n);
       } catch {
         this.errors++;
         // A dead master answers nothing: do not spin on the reconnect.

@@ -1,0 +1,70 @@
+// What rctl last saw of the master when the set was known good: RCTL_HOME/<topology>/master.json.
+// A master running without persistence that restarts comes back empty with a new run id and its
+// offset back at 0; its replicas then copy the empty dataset. The live facts of a lone master
+// cannot tell "restarted empty" from "new and empty"; this record can (src/cluster/master-restart.ts).
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReplicationFacts } from './info';
+
+export const MASTER_RECORD_FILE = 'master.json';
+
+export interface MasterRecord {
+  /** The node's name in the topology: a record of another node than the current master is ignored. */
+  name: string;
+  address: string;
+  runId: string | null;
+  replid: string | null;
+  offset: number | null;
+  keys: number;
+  /** ISO time. */
+  recordedAt: string;
+}
+
+export function masterRecordPath(home: string, topologyName: string): string {
+  return join(home, topologyName, MASTER_RECORD_FILE);
+}
+
+/** Writes the master's identity (0600, write-then-rename so a reader never sees half a file). */
+export function recordMasterIdentity(home: string, topologyName: string, name: string, address: string, facts: ReplicationFacts, now: Date = new Date()): MasterRecord {
+  const record: MasterRecord = {
+    name,
+    address,
+    runId: facts.runId ?? null,
+    replid: facts.replid,
+    offset: facts.offset,
+    keys: facts.keys,
+    recordedAt: now.toISOString(),
+  };
+  const path = masterRecordPath(home, topologyName);
+  mkdirSync(join(home, topologyName), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+  renameSync(temp, path);
+  return record;
+}
+
+const nullableString = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const nullableNumber = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** The record, or null when there is none or it is unreadable: a damaged record never blocks a command. */
+export function readMasterRecord(home: string, topologyName: string): MasterRecord | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(masterRecordPath(home, topologyName), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (data === null || typeof data !== 'object') return null;
+  const raw = data as Record<string, unknown>;
+  if (typeof raw.name !== 'string') return null;
+  return {
+    name: raw.name,
+    address: typeof raw.address === 'string' ? raw.address : '',
+    runId: nullableString(raw.runId),
+    replid: nullableString(raw.replid),
+    offset: nullableNumber(raw.offset),
+    keys: nullableNumber(raw.keys) ?? 0,
+    recordedAt: typeof raw.recordedAt === 'string' ? raw.recordedAt : '',
+  };
+}

@@ -1,0 +1,108 @@
+// What a launched node would load if `rctl up` started it now, read from its config file and data
+// dir: an AOF (appendonly yes: the manifest is all Redis and the bundled node look at), else the
+// RDB named by dbfilename. A node with neither starts empty, with a new run id at offset 0.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodePaths } from './paths';
+
+export type PersistenceMode = 'aof' | 'rdb' | 'none';
+
+export interface RelaunchPrediction {
+  /** How the config persists data: aof (appendonly yes), rdb (save points, the default), none. */
+  persistence: PersistenceMode;
+  /** The file a relaunch loads, relative to the data dir, or null: it would start empty. */
+  loads: string | null;
+  dataDir: string;
+}
+
+/** One config line's arguments, with redis.conf quoting ("..." with escapes, '...'). */
+export function splitConfigArgs(line: string): string[] {
+  const args: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && /\s/.test(line[i])) i++;
+    if (i >= line.length) break;
+    let arg = '';
+    const quote = line[i] === '"' || line[i] === "'" ? line[i++] : null;
+    while (i < line.length) {
+      const ch = line[i];
+      if (quote === null && /\s/.test(ch)) break;
+      if (ch === quote) {
+        i++;
+        break;
+      }
+      if (quote === '"' && ch === '\\' && i + 1 < line.length) {
+        const next = line[i + 1];
+        const hex = /^x([0-9a-fA-F]{2})/.exec(line.slice(i + 1, i + 4));
+        if (hex) {
+          arg += String.fromCharCode(parseInt(hex[1], 16));
+          i += 4;
+          continue;
+        }
+        arg += next === 'n' ? '\n' : next === 'r' ? '\r' : next === 't' ? '\t' : next;
+        i += 2;
+        continue;
+      }
+      arg += ch;
+      i++;
+    }
+    args.push(arg);
+  }
+  return args;
+}
+
+/** The directives of a redis.conf text: lower-cased name → the arguments of each line, in order. */
+export function readDirectives(text: string): Map<string, string[][]> {
+  const directives = new Map<string, string[][]>();
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [name, ...args] = splitConfigArgs(line);
+    if (name === undefined) continue;
+    const key = name.toLowerCase();
+    directives.set(key, [...(directives.get(key) ?? []), args]);
+  }
+  return directives;
+}
+
+function lastValue(directives: Map<string, string[][]>, name: string, fallback: string): string {
+  const lines = directives.get(name);
+  return lines && lines.length > 0 ? (lines[lines.length - 1][0] ?? fallback) : fallback;
+}
+
+/** rdb unless the file turns snapshots off: `save ""` after the last save point (no save line keeps the defaults). */
+function persistenceMode(directives: Map<string, string[][]>): PersistenceMode {
+  if (lastValue(directives, 'appendonly', 'no').toLowerCase() === 'yes') return 'aof';
+  const saves = directives.get('save');
+  if (!saves) return 'rdb';
+  let points = 0;
+  for (const args of saves) points = args.length === 0 || (args.length === 1 && args[0] === '') ? 0 : points + 1;
+  return points === 0 ? 'none' : 'rdb';
+}
+
+function nonEmptyFile(path: string): boolean {
+  try {
+    return statSync(path).isFile() && statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** What the node at `paths` would load if launched now (rctl sets its dir to paths.dataDir on every launch). */
+export function predictRelaunch(paths: NodePaths): RelaunchPrediction {
+  const text = existsSync(paths.config) ? readFileSync(paths.config, 'utf8') : '';
+  const directives = readDirectives(text);
+  const persistence = persistenceMode(directives);
+  let loads: string | null = null;
+  if (persistence === 'aof') {
+    const dirName = lastValue(directives, 'appenddirname', 'appendonlydir');
+    const manifest = `${lastValue(directives, 'appendfilename', 'appendonly.aof')}.manifest`;
+    if (nonEmptyFile(join(paths.dataDir, dirName, manifest))) loads = `${dirName}/${manifest}`;
+  } else {
+    // With save "" an RDB left by SAVE, BGSAVE or SHUTDOWN SAVE still loads.
+    const rdb = lastValue(directives, 'dbfilename', 'dump.rdb');
+    if (nonEmptyFile(join(paths.dataDir, rdb))) loads = rdb;
+  }
+  return { persistence, loads, dataDir: paths.dataDir };
+}

@@ -1,0 +1,88 @@
+// switch.json: what a graceful switch changed on the old master, readable after rctl died, and
+// only treated as abandoned once its rctl is gone. The settings module builds the exact CONFIG SET
+// commands the fence and the restore send.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { abandonedSwitch, clearSwitchRecord, leftoverProblem, readSwitchRecord, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
+import { fenceArgs, restoreArgs, withDefaults } from '../../src/cluster/failover/switch-settings';
+
+const home = mkdtempSync(join(tmpdir(), 'rctl-switch-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const record = (pid: number): SwitchRecord => ({
+  pid,
+  startedAt: '2026-11-21T10:00:00.000Z',
+  node: { name: 'm1', host: '127.0.0.58', port: 6379 },
+  candidate: 'r1',
+  stage: 'fencing',
+  restore: { 'repl-ping-replica-period': '10', 'min-replicas-to-write': '0', 'min-replicas-max-lag': '10' },
+});
+
+async function deadPid(): Promise<number> {
+  const gone = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => gone.once('exit', resolve));
+  return gone.pid as number;
+}
+
+describe('switch.json', () => {
+  it('round-trips, owner-only, and is gone once cleared', () => {
+    writeSwitchRecord(home, 'lab', record(process.pid));
+    expect(readSwitchRecord(home, 'lab')).toEqual(record(process.pid));
+    expect(statSync(switchRecordPath(home, 'lab')).mode & 0o777).toBe(0o600);
+    clearSwitchRecord(home, 'lab');
+    expect(readSwitchRecord(home, 'lab')).toBeNull();
+    clearSwitchRecord(home, 'lab');
+  });
+
+  it.each([
+    ['not JSON', '{"pid": 12'],
+    ['no node', JSON.stringify({ ...record(1), node: undefined })],
+    ['an unknown stage', JSON.stringify({ ...record(1), stage: 'promoted' })],
+    ['a port that is not a number', JSON.stringify({ ...record(1), node: { name: 'm1', host: 'h', port: '6379' } })],
+  ])('reads as no record when it holds %s', (_what, text) => {
+    mkdirSync(join(home, 'bad'), { recursive: true });
+    writeFileSync(switchRecordPath(home, 'bad'), text);
+    expect(readSwitchRecord(home, 'bad')).toBeNull();
+  });
+
+  it('is abandoned only once its rctl is gone', async () => {
+    const holder = spawn('sleep', ['30']);
+    try {
+      writeSwitchRecord(home, 'busy', record(holder.pid as number));
+      expect(abandonedSwitch({ name: 'busy' }, home)).toBeNull();
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    const pid = await deadPid();
+    writeSwitchRecord(home, 'dead', record(pid));
+    expect(abandonedSwitch({ name: 'dead' }, home)).toMatchObject({ pid, stage: 'fencing' });
+    expect(leftoverProblem(record(pid))).toBe(
+      `an interrupted failover (pid ${pid}, started 2026-11-21T10:00:00.000Z) left it write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes); \`rctl up\` repairs it`,
+    );
+    expect(readFileSync(switchRecordPath(home, 'dead'), 'utf8')).not.toContain('password');
+  });
+});
+
+describe('the switch settings', () => {
+  it('fence with min-replicas-to-write, adding a lag only where 0 would switch the check off', () => {
+    expect(fenceArgs(withDefaults({}))).toEqual(['CONFIG', 'SET', 'min-replicas-to-write', '2147483647']);
+    expect(fenceArgs(withDefaults({ 'min-replicas-max-lag': '0' }))).toEqual(['CONFIG', 'SET', 'min-replicas-to-write', '2147483647', 'min-replicas-max-lag', '10']);
+  });
+
+  it('restore every setting in one CONFIG SET, from what the node said (defaults where it did not)', () => {
+    const settings = withDefaults({ 'repl-ping-replica-period': '7', 'min-replicas-to-write': '1', 'min-replicas-max-lag': null });
+    expect(restoreArgs(settings)).toEqual(['CONFIG', 'SET', 'repl-ping-replica-period', '7', 'min-replicas-to-write', '1', 'min-replicas-max-lag', '10']);
+  });
+
+  it('never take the switch values an unrepaired node still has for its originals', () => {
+    expect(withDefaults({ 'repl-ping-replica-period': '2147483647', 'min-replicas-to-write': '2147483647', 'min-replicas-max-lag': '3' })).toEqual({
+      'repl-ping-replica-period': '10',
+      'min-replicas-to-write': '0',
+      'min-replicas-max-lag': '3',
+    });
+  });
+});
