@@ -20,14 +20,15 @@ ${EXIT_CODES_HELP}`;
 
   async run(): Promise<StatusReport> {
     const { flags } = await this.parse(StatusCommand, defaultWatchValue(this.argv));
-    const { loadSelectedTopology } = await import('../src/topology/index');
+    const { loadSelectedTopology, rctlHome } = await import('../src/topology/index');
     const { observeTopology } = await import('../src/cluster/observe');
     const { buildStatus } = await import('../src/cluster/status');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
     const topology = await loadSelectedTopology({ flag: flags.topology });
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
-    const snapshot = async () => buildStatus(topology, await observeTopology(topology, { timeoutMs }));
+    const home = rctlHome();
+    const snapshot = async () => buildStatus(topology, await observeTopology(topology, { timeoutMs }), { home });
 
     if (flags.watch === undefined) {
       const view = await snapshot();

@@ -18,7 +18,7 @@ export default class UpCommand extends RctlCommand {
 
 A declared replica that holds keys and does not follow the master yet would lose them: up refuses (exit 5) unless you confirm on a terminal or pass --yes. The topology becomes the default of later commands.
 
-A master that would come back empty (down, and nothing to load: no persistence) while replicas hold data, or that restarted with its history reset or from an older snapshot (new run id, offset below what rctl recorded or below its replicas'), would make the replicas copy it and wipe themselves: up refuses (exit 5, MASTER_WOULD_RESTART_EMPTY or MASTER_RESTARTED_EMPTY) before touching them. With the master down it still launches the replicas, so \`rctl failover\` can promote one. --force carries on anyway.
+A master that would come back empty (down, and nothing to load: no persistence) while replicas hold data, or that is already running again after a restart with its history reset or from an older snapshot (new run id, offset below what rctl recorded or below its replicas'), would make the replicas copy it and wipe themselves: up refuses (exit 5, MASTER_WOULD_RESTART_EMPTY or MASTER_RESTARTED_EMPTY) before touching them. With the master down it still launches the replicas, so \`rctl failover\` can promote one. --force carries on anyway.
 
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> up topologies/local.yml', '<%= config.bin %> up -t topologies/local-redis-server.yml --json'];

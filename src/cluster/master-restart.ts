@@ -82,8 +82,15 @@ export function detectMasterRestart(topology: Topology, factsOf: (name: string) 
   const masterFacts = factsOf(master.name);
   // A loading master reports offset 0 until its dataset is in: not a verdict yet.
   if (!masterFacts || masterFacts.role !== 'master' || masterFacts.loading) return null;
-  const recorded = recordedRestart(record, master.name, masterFacts);
+  let recorded = recordedRestart(record, master.name, masterFacts);
   const ahead = replicasAhead(topology, factsOf, masterFacts);
+  // A master that came back with data under new ids (Redis 7.0 reloads an AOF without its
+  // replication ids) and that every replica has copied since: a routine restart, nothing lost.
+  const allCopied = topology.replicas.every((node) => {
+    const facts = factsOf(node.name);
+    return facts !== null && copiedMaster(facts, master, masterFacts);
+  });
+  if (recorded?.kind === 'reset' && masterFacts.keys > 0 && ahead.length === 0 && allCopied) recorded = null;
   if (!recorded && ahead.length === 0) return null;
   return { master: master.name, address: master.address, keys: masterFacts.keys, offset: masterFacts.offset, replid: masterFacts.replid, recorded, ahead };
 }

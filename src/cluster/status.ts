@@ -2,9 +2,8 @@
 // table shows (drift from the file, seconds since the master last spoke).
 
 import { sameAddress, formatAddress, type Topology, type TopologyNode } from '../topology/model';
-import { rctlHome } from '../topology/home';
 import { describeDivergence, divergenceFrom } from './failover/divergence';
-import { abandonedSwitch, leftoverProblem } from './failover/switch-record';
+import { abandonedSwitches, leftoverProblem } from './failover/switch-record';
 import { readMasterRecord, type MasterRecord } from './master-record';
 import { masterRestartProblem } from './master-restart';
 import type { NodeObservation } from './observe';
@@ -50,13 +49,13 @@ export interface StatusView {
 }
 
 export interface StatusOptions {
-  /** RCTL_HOME, where master.json is (default: $RCTL_HOME or ~/.rctl). */
-  home?: string;
+  /** RCTL_HOME: master.json and what interrupted failovers left (switch-<node>.json). */
+  home: string;
   /** The master record to judge a restarted master against; read from home when absent. */
   masterRecord?: MasterRecord | null;
 }
 
-export function buildStatus(topology: Topology, observations: NodeObservation[], options: StatusOptions = {}): StatusView {
+export function buildStatus(topology: Topology, observations: NodeObservation[], options: StatusOptions): StatusView {
   const observedMasters = observations.filter((o) => o.facts?.role === 'master');
   const recordedMasterFacts = observations.find((o) => o.node.name === topology.master.name)?.facts;
   const details: NodeDetail[] = [];
@@ -154,7 +153,7 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
 
 /** A master that restarted without its data (src/cluster/master-restart.ts). */
 function addMasterRestartProblem(topology: Topology, observations: NodeObservation[], nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
-  const record = options.masterRecord !== undefined ? options.masterRecord : readMasterRecord(options.home ?? rctlHome(), topology.name);
+  const record = options.masterRecord !== undefined ? options.masterRecord : readMasterRecord(options.home, topology.name);
   const problem = masterRestartProblem(topology, observations, record);
   const index = observations.findIndex((o) => o.node.name === topology.master.name);
   if (problem === null || index === -1) return;
@@ -162,12 +161,12 @@ function addMasterRestartProblem(topology: Topology, observations: NodeObservati
   nodes[index].error = details[index].problems.join('; ');
 }
 
-/** What a failover that never finished left on its old master (switch.json of a dead rctl). */
+/** What failovers that never finished left on old masters (switch-<node>.json of a dead rctl). */
 function addInterruptedSwitchProblem(topology: Topology, nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
-  const record = abandonedSwitch(topology, options.home ?? rctlHome());
-  if (!record) return;
-  const index = topology.nodes.findIndex((n) => sameAddress(n.host, n.port, record.node.host, record.node.port));
-  if (index === -1) return;
-  details[index].problems.push(leftoverProblem(record));
-  nodes[index].error = details[index].problems.join('; ');
+  for (const record of abandonedSwitches(topology, options.home)) {
+    const index = topology.nodes.findIndex((n) => n.name === record.node.name);
+    if (index === -1) continue;
+    details[index].problems.push(leftoverProblem(record));
+    nodes[index].error = details[index].problems.join('; ');
+  }
 }

@@ -20,7 +20,7 @@ import { readMasterRecord, recordMasterIdentity } from './master-record';
 import { copiedMaster, describeMasterRestart, detectMasterRestart } from './master-restart';
 import { observeNode } from './observe';
 import type { Reporter } from './reporter';
-import { sleep } from './wait';
+import { waitFor, WaitTimeoutError } from './wait';
 
 export const MASTER_WOULD_RESTART_EMPTY = 'MASTER_WOULD_RESTART_EMPTY';
 export const MASTER_RESTARTED_EMPTY = 'MASTER_RESTARTED_EMPTY';
@@ -52,11 +52,18 @@ const PORT_PROBE_MS = 500;
 
 /** INFO of a node, waiting (up to waitMs) while it loads its dataset: a loading node's keys and offset are not final. */
 async function observeReady(topology: Topology, node: TopologyNode, timeoutMs: number, waitMs: number): Promise<ReplicationFacts | null> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const { facts } = await observeNode(topology, node, { timeoutMs });
-    if (!facts || !facts.loading || Date.now() >= deadline) return facts;
-    await sleep(100);
+  let last: ReplicationFacts | null = null;
+  try {
+    return await waitFor(
+      async () => {
+        last = (await observeNode(topology, node, { timeoutMs })).facts;
+        return !last || !last.loading ? { done: true, value: last } : { done: false, reason: 'still loading its dataset' };
+      },
+      { interval: 100, timeout: waitMs },
+    );
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) return last;
+    throw error;
   }
 }
 

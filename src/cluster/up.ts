@@ -10,6 +10,7 @@ import type { Topology, TopologyNode } from '../topology/model';
 import { forgetRejoined } from '../topology/overlay';
 import { assessRejoins, describeLosses, lossyRejoins } from './failover/rejoin';
 import { repairInterruptedFailover } from './failover/repair';
+import { readSwitchRecord } from './failover/switch-record';
 import type { ReplicationFacts } from './info';
 import { recordMasterIdentity } from './master-record';
 import { ERR_NO_CONFIG_FILE, type NodeSession } from './node-session';
@@ -67,8 +68,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const masterRestartAccepted = restartGuard.accepted || launched.some((r) => r.launched && r.node.name === topology.master.name);
 
   // A failover killed mid-switch may have left the old master paused: undo that before anything else.
-  const repairedFirst = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
-  if (repairedFirst) actions.push({ node: repairedFirst, action: 'repaired', detail: 'lifted what an interrupted failover left: writes resumed, settings restored' });
+  const repaired = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
+  for (const node of repaired) actions.push({ node, action: 'repaired', detail: 'lifted what an interrupted failover left: writes resumed, settings restored' });
 
   reporter.step(`connecting to ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}`);
   const sessions = await openSessions(topology, topology.nodes, options.timeoutMs);
@@ -124,8 +125,12 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     }
 
     // An old master left fenced beside the new one is a replica now: its fence can be lifted.
-    const repairedAfterRejoin = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn);
-    if (repairedAfterRejoin) actions.push({ node: repairedAfterRejoin, action: 'repaired', detail: 'lifted the fence an interrupted failover left: writes resumed, settings restored' });
+    for (const node of await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn)) {
+      actions.push({ node, action: 'repaired', detail: 'lifted the fence an interrupted failover left: writes resumed, settings restored' });
+      repaired.push(node);
+    }
+    // A repaired node's role may have changed without up changing it (a demotion whose answer was lost).
+    for (const node of repaired) changedNodes.add(node);
 
     for (const node of topology.nodes) {
       if (!changedNodes.has(node.name)) continue;
@@ -184,6 +189,10 @@ async function configureAuth(topology: Topology, sessions: SessionSet, actions: 
  * Launched nodes get their config back to 0600: Redis recreates the file with the default mode.
  */
 export async function persistConfig(topology: Topology, node: { name: string; address: string; launch?: string }, session: NodeSession, home: string): Promise<true | string> {
+  // A switch's fence and PING period are still on the node: a rewrite would put them in its file.
+  if (readSwitchRecord(home, topology.name, node.name)) {
+    return `${node.name} (${node.address}): config not rewritten while a failover's fence and PING period are still on it; \`rctl up\` rewrites it once they are repaired`;
+  }
   const reply = await session.call(['CONFIG', 'REWRITE']);
   if (node.launch && node.launch !== 'external') {
     try {
@@ -199,7 +208,7 @@ export async function persistConfig(topology: Topology, node: { name: string; ad
   return `${node.name} (${node.address}): CONFIG REWRITE failed (${reply.text}); the change is live but will not survive a restart`;
 }
 
-export async function observeWithSessions(topology: Topology, sessions: SessionSet, home?: string): Promise<StatusView> {
+export async function observeWithSessions(topology: Topology, sessions: SessionSet, home: string): Promise<StatusView> {
   const observations: NodeObservation[] = await Promise.all(
     topology.nodes.map(async (node) => ({ node, facts: await sessions.get(node).facts(), error: null })),
   );

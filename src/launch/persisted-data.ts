@@ -4,6 +4,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { splitInlineArgs } from '../server/resp/request-parser';
 import type { NodePaths } from './paths';
 
 export type PersistenceMode = 'aof' | 'rdb' | 'none';
@@ -16,49 +17,14 @@ export interface RelaunchPrediction {
   dataDir: string;
 }
 
-/** One config line's arguments, with redis.conf quoting ("..." with escapes, '...'). */
-export function splitConfigArgs(line: string): string[] {
-  const args: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i])) i++;
-    if (i >= line.length) break;
-    let arg = '';
-    const quote = line[i] === '"' || line[i] === "'" ? line[i++] : null;
-    while (i < line.length) {
-      const ch = line[i];
-      if (quote === null && /\s/.test(ch)) break;
-      if (ch === quote) {
-        i++;
-        break;
-      }
-      if (quote === '"' && ch === '\\' && i + 1 < line.length) {
-        const next = line[i + 1];
-        const hex = /^x([0-9a-fA-F]{2})/.exec(line.slice(i + 1, i + 4));
-        if (hex) {
-          arg += String.fromCharCode(parseInt(hex[1], 16));
-          i += 4;
-          continue;
-        }
-        arg += next === 'n' ? '\n' : next === 'r' ? '\r' : next === 't' ? '\t' : next;
-        i += 2;
-        continue;
-      }
-      arg += ch;
-      i++;
-    }
-    args.push(arg);
-  }
-  return args;
-}
-
 /** The directives of a redis.conf text: lower-cased name → the arguments of each line, in order. */
 export function readDirectives(text: string): Map<string, string[][]> {
   const directives = new Map<string, string[][]>();
   for (const rawLine of text.split('\n')) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const [name, ...args] = splitConfigArgs(line);
+    // redis.conf lines split as the node itself splits them; an unbalanced quote loads nothing.
+    const [name, ...args] = splitInlineArgs(line) ?? [];
     if (name === undefined) continue;
     const key = name.toLowerCase();
     directives.set(key, [...(directives.get(key) ?? []), args]);

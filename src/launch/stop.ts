@@ -3,6 +3,7 @@
 
 import { rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { RctlError } from '../errors';
+import { clearSwitchRecord } from '../cluster/failover/switch-record';
 import { masterRecordPath } from '../cluster/master-record';
 import { NodeSession } from '../cluster/node-session';
 import type { Reporter } from '../cluster/reporter';
@@ -94,8 +95,9 @@ export async function stopTopology(topology: Topology, options: StopOptions): Pr
   const replicaResults = await Promise.all(replicas.map((n) => stopOne(topology, n, options)));
   const masterResult = await stopOne(topology, topology.master, options);
   if (options.purge) {
-    // The record of the master describes data that is gone now.
+    // The record of the master describes data that is gone now, and so do a purged node's switch leftovers.
     rmSync(masterRecordPath(options.home, topology.name), { force: true });
+    for (const result of [...replicaResults, masterResult]) if (result.purged) clearSwitchRecord(options.home, topology.name, result.name);
     try {
       rmdirSync(topologyDir(options.home, topology.name));
     } catch {

@@ -1,6 +1,8 @@
 // Pure parts of the CLI library: RESP replies, INFO parsing, drift detection, node configs,
 // node references and the one-line error format.
 
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInfo, replicationFacts, type ReplicationFacts } from '../../src/cluster/info';
 import { parseReply, ProtocolError, ReplyError } from '../../src/cluster/resp';
@@ -71,6 +73,8 @@ describe('status drift', () => {
     buildStatus(
       topology,
       topology.nodes.map((node, i) => ({ node, facts: facts[i], error: facts[i] ? null : new NodeFailureError('NODE_REFUSED', `${node.name} (${node.address}): connection refused`) })),
+      // An RCTL_HOME with nothing in it: no master record, no interrupted failover.
+      { home: join(tmpdir(), 'rctl-library-no-home') },
     );
 
   it('is healthy when the seeds transcript matches the file', () => {

@@ -13,7 +13,7 @@ import { copiedMaster, detectMasterRestart, recordedRestart } from '../../src/cl
 import { historyAheadOfMaster } from '../../src/cluster/safety';
 import { buildStatus } from '../../src/cluster/status';
 import { nodePaths } from '../../src/launch/paths';
-import { predictRelaunch, splitConfigArgs } from '../../src/launch/persisted-data';
+import { predictRelaunch, readDirectives } from '../../src/launch/persisted-data';
 import { parseTopology } from '../../src/topology/load';
 
 const OLD_RUN = 'f64f9ca0b6493fa95142c22298d366ff326409f7';
@@ -49,11 +49,14 @@ const topology = parseTopology(
 
 const record: MasterRecord = { name: 'master', address: '10.0.0.58:6379', runId: OLD_RUN, replid: HISTORY, offset: 5120, keys: 1000, recordedAt: '2026-11-21T10:00:00.000Z' };
 
+/** An RCTL_HOME with nothing in it: no switch records, the record comes from the test. */
+const NO_HOME = join(tmpdir(), 'rctl-no-home-for-status');
+
 function status(facts: Array<ReplicationFacts | null>, masterRecord: MasterRecord | null) {
   return buildStatus(
     topology,
     topology.nodes.map((node, i) => ({ node, facts: facts[i], error: null })),
-    { masterRecord },
+    { home: NO_HOME, masterRecord },
   ).report;
 }
 
@@ -145,9 +148,14 @@ describe('what a relaunch would load', () => {
     return paths;
   }
 
-  it('reads redis.conf quoting', () => {
-    expect(splitConfigArgs('save ""')).toEqual(['save', '']);
-    expect(splitConfigArgs(`dir "/tmp/a b\\x41"  'x y'`)).toEqual(['dir', '/tmp/a bA', 'x y']);
+  it('reads redis.conf quoting as the node does', () => {
+    expect(readDirectives(`save ""\ndir "/tmp/a b\\x41"  \nappendfilename 'x y'\n`)).toEqual(
+      new Map([
+        ['save', [['']]],
+        ['dir', [['/tmp/a bA']]],
+        ['appendfilename', [['x y']]],
+      ]),
+    );
   });
 
   it('finds the RDB or the AOF manifest, and says when persistence is off', () => {

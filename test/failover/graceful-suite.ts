@@ -188,7 +188,7 @@ export function gracefulSuite(kind: LaunchKind, options: { terminal?: boolean } 
     // The old master's switch settings are back (a replica now, but promotable again) and nothing is left to repair.
     expect(await set.client('n1').config('GET', 'min-replicas-to-write')).toEqual(['min-replicas-to-write', '0']);
     expect(await set.client('n1').config('GET', 'repl-ping-replica-period')).toEqual(['repl-ping-replica-period', '10']);
-    expect(existsSync(join(set.box.home, 'graceful-lab', 'switch.json'))).toBe(false);
+    expect(existsSync(join(set.box.home, 'graceful-lab', 'switch-n1.json'))).toBe(false);
     const values: Array<string | null> = [];
     for (let i = 0; i < acked.length; i += 1000) values.push(...(await set.client(json.to).mget(...acked.slice(i, i + 1000))));
     const missing = acked.filter((_, i) => values[i] === null);

@@ -1,22 +1,23 @@
-// switch.json: what a graceful switch changed on the old master, readable after rctl died, and
-// only treated as abandoned once its rctl is gone. The settings module builds the exact CONFIG SET
+// switch-<node>.json: what a graceful switch changed on the old master, readable after rctl died,
+// one file per node (a later switch never overwrites another node's), and only treated as
+// abandoned once its rctl is gone. The settings module builds the exact CONFIG SET
 // commands the fence and the restore send.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { abandonedSwitch, clearSwitchRecord, leftoverProblem, readSwitchRecord, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
+import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
 import { fenceArgs, restoreArgs, withDefaults } from '../../src/cluster/failover/switch-settings';
 
 const home = mkdtempSync(join(tmpdir(), 'rctl-switch-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-const record = (pid: number): SwitchRecord => ({
+const record = (pid: number, node = 'm1'): SwitchRecord => ({
   pid,
   startedAt: '2026-11-21T10:00:00.000Z',
-  node: { name: 'm1', host: '127.0.0.58', port: 6379 },
+  node: { name: node, host: '127.0.0.58', port: 6379 },
   candidate: 'r1',
   stage: 'fencing',
   restore: { 'repl-ping-replica-period': '10', 'min-replicas-to-write': '0', 'min-replicas-max-lag': '10' },
@@ -28,14 +29,17 @@ async function deadPid(): Promise<number> {
   return gone.pid as number;
 }
 
-describe('switch.json', () => {
-  it('round-trips, owner-only, and is gone once cleared', () => {
-    writeSwitchRecord(home, 'lab', record(process.pid));
-    expect(readSwitchRecord(home, 'lab')).toEqual(record(process.pid));
-    expect(statSync(switchRecordPath(home, 'lab')).mode & 0o777).toBe(0o600);
-    clearSwitchRecord(home, 'lab');
-    expect(readSwitchRecord(home, 'lab')).toBeNull();
-    clearSwitchRecord(home, 'lab');
+describe('switch-<node>.json', () => {
+  it('round-trips per node, owner-only, and is gone once cleared', () => {
+    writeSwitchRecord(home, 'lab', record(process.pid, 'm1'));
+    writeSwitchRecord(home, 'lab', record(process.pid, 'r1'));
+    expect(readSwitchRecord(home, 'lab', 'm1')).toEqual(record(process.pid, 'm1'));
+    expect(readSwitchRecords(home, 'lab').map((r) => r.node.name)).toEqual(['m1', 'r1']);
+    expect(statSync(switchRecordPath(home, 'lab', 'm1')).mode & 0o777).toBe(0o600);
+    clearSwitchRecord(home, 'lab', 'm1');
+    expect(readSwitchRecord(home, 'lab', 'm1')).toBeNull();
+    expect(readSwitchRecords(home, 'lab').map((r) => r.node.name)).toEqual(['r1']);
+    clearSwitchRecord(home, 'lab', 'm1');
   });
 
   it.each([
@@ -45,25 +49,25 @@ describe('switch.json', () => {
     ['a port that is not a number', JSON.stringify({ ...record(1), node: { name: 'm1', host: 'h', port: '6379' } })],
   ])('reads as no record when it holds %s', (_what, text) => {
     mkdirSync(join(home, 'bad'), { recursive: true });
-    writeFileSync(switchRecordPath(home, 'bad'), text);
-    expect(readSwitchRecord(home, 'bad')).toBeNull();
+    writeFileSync(switchRecordPath(home, 'bad', 'm1'), text);
+    expect(readSwitchRecord(home, 'bad', 'm1')).toBeNull();
+    expect(readSwitchRecords(home, 'bad')).toEqual([]);
   });
 
   it('is abandoned only once its rctl is gone', async () => {
     const holder = spawn('sleep', ['30']);
     try {
       writeSwitchRecord(home, 'busy', record(holder.pid as number));
-      expect(abandonedSwitch({ name: 'busy' }, home)).toBeNull();
+      expect(abandonedSwitches({ name: 'busy' }, home)).toEqual([]);
     } finally {
       holder.kill('SIGKILL');
     }
     const pid = await deadPid();
     writeSwitchRecord(home, 'dead', record(pid));
-    expect(abandonedSwitch({ name: 'dead' }, home)).toMatchObject({ pid, stage: 'fencing' });
+    expect(abandonedSwitches({ name: 'dead' }, home)).toMatchObject([{ pid, stage: 'fencing' }]);
     expect(leftoverProblem(record(pid))).toBe(
       `an interrupted failover (pid ${pid}, started 2026-11-21T10:00:00.000Z) left it write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes); \`rctl up\` repairs it`,
     );
-    expect(readFileSync(switchRecordPath(home, 'dead'), 'utf8')).not.toContain('password');
   });
 });
 

@@ -134,5 +134,5 @@ faultScenario('rctl killed mid-failover', RCTL_TOPOLOGIES, async (context) => {
   // `up` repairs what the killed failover left: the old master's PING period is no longer the switch value.
   expect(pingPeriod).not.toBe('2147483647');
   expect(minReplicas).toBe('0');
-  expect(existsSync(join(set.box.home, 'midfail', 'switch.json'))).toBe(false);
+  expect(existsSync(join(set.box.home, 'midfail', 'switch-master.json'))).toBe(false);
 });

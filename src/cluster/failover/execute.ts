@@ -12,7 +12,7 @@
 // step): before the fence is confirmed nothing is promoted, so the worst case is the old master
 // resuming writes at its pause deadline (a rollback); once it is confirmed, the old master refuses
 // writes until rctl restores it, so the promotion goes ahead and a node that cannot be demoted is
-// left behind fenced for `rctl up` to rejoin. What is left to undo stays in switch.json.
+// left behind fenced for `rctl up` to rejoin. What is left to undo stays in switch-<node>.json.
 //
 // Forced (the old master does not answer, or --force): the candidate is promoted as it is and the
 // reachable nodes are pointed at it; the nodes left behind rejoin later with `rctl up`.
@@ -207,20 +207,25 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         (reply) => !(reply instanceof ReplyError),
         () => false,
       );
-      if (restored) clearSwitchRecord(options.home, topology.name);
+      if (restored) clearSwitchRecord(options.home, topology.name, from.node.name);
     }
     throw FailoverError.wrap(error, log.steps, 'stopped while preparing (at most masterauth was set): ');
   });
 
   // --- the switch ---------------------------------------------------------------------------
   const master = plan.masterLive ? sessionOf(from) : null;
-  /** Writes back on, every switch setting as it was; the record goes once nothing is left to undo. */
+  /**
+   * Every switch setting as it was, then writes back on; the record goes once nothing is left to
+   * undo. The settings go first (pipelined, one round trip) so that writes the pause held are not
+   * refused by the fence on a rollback.
+   */
   const restoreMaster = async () => {
     if (!master) return;
-    await master.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
+    const replies = await Promise.allSettled([master.expect(restoreArgs(original), 'CONFIG SET'), master.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE')]);
+    const failed = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
+    if (failed) throw failed.reason;
     resumedAt = performance.now();
-    await master.expect(restoreArgs(original), 'CONFIG SET');
-    clearSwitchRecord(options.home, topology.name);
+    clearSwitchRecord(options.home, topology.name, from.node.name);
   };
 
   log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (writes paused)` : `promoting ${to.node.name}`);
@@ -252,6 +257,8 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       fenceSent = true;
       await log.run('fence', from.node.name, () => master.expect(fenceArgs(original), 'CONFIG SET min-replicas-to-write'));
     }
+    // From here the candidate may be a master: a repair must not lift the fence unless it is not.
+    noteStage('promoting');
     promoteSent = true;
     await log.run('promote', to.node.name, () => candidate.expect(['REPLICAOF', 'NO', 'ONE'], 'REPLICAOF NO ONE'));
   } catch (error) {
@@ -302,7 +309,6 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   // --- promoted: from here the candidate is the master whatever else happens ------------------
   const repointed: NodeState[] = [];
   const leftFenced: NodeState[] = [];
-  let oldMasterRestored = false;
   const repointOne = async (state: NodeState) => {
     try {
       await log.run('repoint', state.node.name, () => sessionOf(state).expect(['REPLICAOF', to.node.host, to.node.port], 'REPLICAOF'));
@@ -322,12 +328,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     }
     // The old master is a replica now: its held writes get -READONLY instead of being lost.
     if (state === from) {
-      await log.run('resume writes', from.node.name, restoreMaster).then(
-        () => {
-          oldMasterRestored = true;
-        },
-        (error) => warn(`${from.node.name}: ${(error as Error).message}; \`rctl up\` restores its settings`),
-      );
+      await log.run('resume writes', from.node.name, restoreMaster).catch((error) => warn(`${from.node.name}: ${(error as Error).message}; \`rctl up\` restores its settings`));
     }
   };
   // The other replicas first: demoting the old master drops its replicas, and Redis 7 reconnects
@@ -340,10 +341,8 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
 
   // --- persist and wait for the links, side by side -----------------------------------------
   log.announce(`waiting for ${repointed.map((s) => s.node.name).join(', ') || 'nothing'} to link to ${to.node.name}`);
-  // A fenced old master's CONFIG REWRITE would persist the fence: it is persisted once restored.
-  const persistable = [to, ...repointed].filter((state) => state !== from || oldMasterRestored);
   const persist = Promise.all(
-    persistable.map(async (state) => {
+    [to, ...repointed].map(async (state) => {
       if (!state.facts?.configFile) {
         warn(`${state.node.name} (${state.node.address}) runs without a config file: the change is live but will not survive a restart`);
         return;

@@ -54,7 +54,7 @@ export type FailoverOutcome =
   | { kind: 'done'; json: FailoverJson; warnings: string[]; status: StatusView };
 
 /** The status table after the switch, from the sessions already open (unreachable nodes keep their error). */
-async function finalStatus(plan: FailoverPlan, states: NodeState[]): Promise<StatusView> {
+async function finalStatus(plan: FailoverPlan, states: NodeState[], home: string): Promise<StatusView> {
   const after = withMaster(plan.topology, plan.to.node.name);
   const observations: NodeObservation[] = await Promise.all(
     after.nodes.map(async (node, i) => {
@@ -68,7 +68,7 @@ async function finalStatus(plan: FailoverPlan, states: NodeState[]): Promise<Sta
       }
     }),
   );
-  return buildStatus(after, observations);
+  return buildStatus(after, observations, { home });
 }
 
 /** The new master's identity, so a later restart of it without its data is recognised (master-restart.ts). */
@@ -115,7 +115,7 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
       startedAt += performance.now() - asking;
       const result = await executeFailover(plan, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
       await rememberNewMaster(plan, options.home);
-      return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states) };
+      return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states, options.home) };
     } finally {
       closeStates(states);
     }

@@ -1,28 +1,35 @@
 // Repairs what an interrupted switch (rctl killed, the old master cut off by a partition) left on
-// the old master, from switch.json: writes paused until the pause deadline, the replication PING
-// period raised (its replicas would time out whenever there are no writes) and possibly the fence
-// (min-replicas-to-write: it refuses every write).
+// an old master, from its switch-<node>.json: writes paused until the pause deadline, the
+// replication PING period raised (its replicas would time out whenever there are no writes) and
+// possibly the fence (min-replicas-to-write: it refuses every write).
 //
 // The fence is what keeps a second master from taking writes, so it is lifted only where that
-// cannot happen: on a node that is a replica now, or on the recorded master when no other node
-// of the topology is a master. An old master still fenced beside the new one waits for `rctl up`
+// cannot happen: on a node that is a replica now, or on the recorded master when no other node of
+// the topology answers as a master and, if the switch got as far as promoting its candidate, the
+// candidate answers as a replica. An old master still fenced beside the new one waits for `rctl up`
 // to rejoin it as a replica; up then calls this again.
 
 import type { Topology } from '../../topology/model';
 import { NodeSession } from '../node-session';
 import { observeTopology } from '../observe';
-import { abandonedSwitch, clearSwitchRecord, describeLeftover, type SwitchRecord } from './switch-record';
+import { abandonedSwitches, clearSwitchRecord, describeLeftover, type SwitchRecord } from './switch-record';
 import { restoreArgs } from './switch-settings';
 
 export interface RepairOptions {
-  /** Say nothing when the node still waits to be rejoined: the caller is about to rejoin it. */
+  /** Say nothing when a node still waits to be rejoined: the caller is about to rejoin it. */
   quietWhileRejoining?: boolean;
 }
 
-/** Lifts what an interrupted switch left on the old master; returns the node it repaired, if any. */
-export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<string | null> {
-  const record = abandonedSwitch(topology, home);
-  if (!record) return null;
+/** Lifts what interrupted switches left on old masters; returns the nodes it repaired. */
+export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<string[]> {
+  const repaired: string[] = [];
+  for (const record of abandonedSwitches(topology, home)) {
+    if (await repairOne(topology, home, record, timeoutMs, warn, options)) repaired.push(record.node.name);
+  }
+  return repaired;
+}
+
+async function repairOne(topology: Topology, home: string, record: SwitchRecord, timeoutMs: number, warn: (text: string) => void, options: RepairOptions): Promise<boolean> {
   const { node } = record;
   const address = `${node.host}:${node.port}`;
   const label = node.name || address;
@@ -35,30 +42,39 @@ export async function repairInterruptedFailover(topology: Topology, home: string
     );
     const facts = await session.facts();
     if (facts.role === 'master') {
-      const blocker = await otherMaster(topology, node, timeoutMs, topology.master.name !== node.name);
+      const blocker = await whyStayFenced(topology, record, timeoutMs);
       if (blocker) {
         if (!(options.quietWhileRejoining && blocker.rejoining)) warn(`${origin} left ${label} ${describeLeftover(record)}; it stays so while ${blocker.reason}: \`rctl up\` rejoins it as a replica and then restores it`);
-        return null;
+        return false;
       }
     }
-    await session.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
+    // Settings first: writes the pause held must not meet the fence.
     await session.expect(restoreArgs(record.restore), 'CONFIG SET');
-    clearSwitchRecord(home, topology.name);
+    await session.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
+    clearSwitchRecord(home, topology.name, node.name);
     warn(`repaired ${origin}: writes resumed on ${label} and ${Object.entries(record.restore).map(([name, value]) => `${name} ${value}`).join(', ')} restored`);
-    return label;
+    return true;
   } catch (error) {
     warn(`${origin} left ${label} ${describeLeftover(record)}, and it could not be reached to repair it: ${(error as Error).message}`);
-    return null;
+    return false;
   } finally {
     session?.close();
   }
 }
 
-/** Why the old master must stay fenced, if it must: another node is (or is recorded as) the master. */
-async function otherMaster(topology: Topology, node: SwitchRecord['node'], timeoutMs: number, declaredReplica: boolean): Promise<{ reason: string; rejoining: boolean } | null> {
-  if (declaredReplica) return { reason: `${topology.master.name} is the recorded master`, rejoining: true };
-  const others = topology.nodes.filter((n) => !(n.host === node.host && n.port === node.port));
+/** Why an old master that is still a master must keep its fence, if it must. */
+async function whyStayFenced(topology: Topology, record: SwitchRecord, timeoutMs: number): Promise<{ reason: string; rejoining: boolean } | null> {
+  const { node } = record;
+  if (topology.master.name !== node.name) return { reason: `${topology.master.name} is the recorded master`, rejoining: true };
+  const others = topology.nodes.filter((n) => n.name !== node.name);
   const observed = await observeTopology({ ...topology, nodes: others }, { timeoutMs });
   const masters = observed.filter((o) => o.facts?.role === 'master').map((o) => o.node.name);
-  return masters.length > 0 ? { reason: `${masters.join(' and ')} ${masters.length === 1 ? 'is' : 'are'} a master too`, rejoining: false } : null;
+  if (masters.length > 0) return { reason: `${masters.join(' and ')} ${masters.length === 1 ? 'is' : 'are'} a master too`, rejoining: false };
+  if (record.stage === 'promoting') {
+    // The promotion went out unanswered: unless the candidate says it is a replica, it may be
+    // taking writes where rctl cannot see it.
+    const candidate = observed.find((o) => o.node.name === record.candidate);
+    if (!candidate?.facts) return { reason: `${record.candidate || 'the candidate'} it was promoting cannot be reached and may be a master`, rejoining: false };
+  }
+  return null;
 }

@@ -1,23 +1,26 @@
-// What a graceful switch changed on the old master, kept in RCTL_HOME/<topology>/switch.json from
-// just before the pause until every change is undone. A failover that cannot undo them (rctl
+// What a graceful switch changed on the old master, kept in RCTL_HOME/<topology>/switch-<node>.json
+// from just before the pause until every change is undone. A failover that cannot undo them (rctl
 // killed, the old master cut off by a partition) leaves the file behind: `rctl status` shows it,
 // and `rctl up` or the next `rctl failover` repairs the node from it (repair.ts).
 //
 // It lives apart from the lock on purpose: the lock ends with its process, while a node left
-// fenced or paused needs repairing whenever it becomes reachable again, across later failovers.
+// fenced or paused needs repairing whenever it becomes reachable again, across later failovers,
+// hence one file per node: a later switch never overwrites what an earlier one left elsewhere.
 
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '../../launch/process';
 
-export const SWITCH_RECORD_FILE = 'switch.json';
+const RECORD_FILE = /^switch-(.+)\.json$/;
 
 /** How far the switch got on the old master: each stage implies the ones before it. */
 export type SwitchStage =
   /** About to pause writes (CLIENT PAUSE with a deadline) and raise the PING period. */
   | 'pausing'
   /** About to refuse writes for good (min-replicas-to-write), so a promotion cannot make two writable masters. */
-  | 'fencing';
+  | 'fencing'
+  /** Fenced, and about to promote the candidate: it may be a master from here on. */
+  | 'promoting';
 
 export interface SwitchRecord {
   pid: number;
@@ -31,16 +34,17 @@ export interface SwitchRecord {
   restore: Record<string, string>;
 }
 
-export function switchRecordPath(home: string, topologyName: string): string {
-  return join(home, topologyName, SWITCH_RECORD_FILE);
+/** Node names are file-name safe (the topology schema's name pattern). */
+export function switchRecordPath(home: string, topologyName: string, nodeName: string): string {
+  return join(home, topologyName, `switch-${nodeName}.json`);
 }
 
-const STAGES: readonly SwitchStage[] = ['pausing', 'fencing'];
+const STAGES: readonly SwitchStage[] = ['pausing', 'fencing', 'promoting'];
 
-export function readSwitchRecord(home: string, topologyName: string): SwitchRecord | null {
+export function readSwitchRecord(home: string, topologyName: string, nodeName: string): SwitchRecord | null {
   let data: Partial<SwitchRecord>;
   try {
-    data = JSON.parse(readFileSync(switchRecordPath(home, topologyName), 'utf8')) as Partial<SwitchRecord>;
+    data = JSON.parse(readFileSync(switchRecordPath(home, topologyName, nodeName), 'utf8')) as Partial<SwitchRecord>;
   } catch {
     return null;
   }
@@ -71,16 +75,16 @@ export function readSwitchRecord(home: string, topologyName: string): SwitchReco
 
 /** Written whole and renamed into place: a reader never sees half a record. */
 export function writeSwitchRecord(home: string, topologyName: string, record: SwitchRecord): void {
-  const path = switchRecordPath(home, topologyName);
+  const path = switchRecordPath(home, topologyName, record.node.name);
   mkdirSync(join(home, topologyName), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify(record) + '\n', { mode: 0o600 });
   renameSync(temporary, path);
 }
 
-export function clearSwitchRecord(home: string, topologyName: string): void {
+export function clearSwitchRecord(home: string, topologyName: string, nodeName: string): void {
   try {
-    unlinkSync(switchRecordPath(home, topologyName));
+    unlinkSync(switchRecordPath(home, topologyName, nodeName));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -88,16 +92,35 @@ export function clearSwitchRecord(home: string, topologyName: string): void {
 
 /** One line for `rctl status` and warnings: what the node may still be left with. */
 export function describeLeftover(record: SwitchRecord): string {
-  return record.stage === 'fencing'
-    ? 'write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes)'
-    : 'write-paused until its CLIENT PAUSE deadline, with its replication PING period raised';
+  switch (record.stage) {
+    case 'pausing':
+      return 'write-paused until its CLIENT PAUSE deadline, with its replication PING period raised';
+    case 'fencing':
+      return 'write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes)';
+    case 'promoting':
+      return `fenced (min-replicas-to-write: it refuses writes) while ${record.candidate || 'the candidate'} was being promoted`;
+  }
 }
 
-/** A switch record nobody is working on any more: its rctl is gone. */
-export function abandonedSwitch(topology: { name: string }, home: string): SwitchRecord | null {
-  const record = readSwitchRecord(home, topology.name);
-  if (!record || (record.pid !== process.pid && processAlive(record.pid))) return null;
-  return record;
+/** Every node's record, in name order. */
+export function readSwitchRecords(home: string, topologyName: string): SwitchRecord[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(home, topologyName));
+  } catch {
+    return [];
+  }
+  return names
+    .map((file) => RECORD_FILE.exec(file)?.[1])
+    .filter((node): node is string => node !== undefined)
+    .sort()
+    .map((node) => readSwitchRecord(home, topologyName, node))
+    .filter((record): record is SwitchRecord => record !== null);
+}
+
+/** Switch records nobody is working on any more: their rctl is gone. */
+export function abandonedSwitches(topology: { name: string }, home: string): SwitchRecord[] {
+  return readSwitchRecords(home, topology.name).filter((record) => record.pid === process.pid || !processAlive(record.pid));
 }
 
 /** The problem `rctl status` shows on the node an interrupted switch left behind. */
