@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/index';
 import { freePort } from './ports';
+import { RawConnection } from './raw-connection';
 import { waitForPort } from './redis-server';
 
 export const repoRoot = join(__dirname, '..', '..');
@@ -36,28 +37,53 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Runs `rctl server <args>` as a child process on a free port (unless args name one). */
+/** How many fresh ports a node on a port of our choosing may try (see answeredByChild). */
+const START_ATTEMPTS = 5;
+
+/**
+ * Runs `rctl server <args>` as a child process on a free port (unless args name one).
+ * freePort() only finds a port that was free a moment ago: until the node binds it, any listen(0)
+ * on the machine may take it, and the port would then answer for somebody else. So the node
+ * counts as started only once the process answering there is this child; on a port of our choosing
+ * it retries on a fresh one.
+ */
 export async function startNodeProcess(args: string[] = [], host = '127.0.0.1'): Promise<NodeProcess> {
-  const port = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : await freePort(host);
-  const fullArgs = args.includes('--port') ? args : [...args, '--port', String(port)];
-  if (!fullArgs.includes('--bind')) fullArgs.push('--bind', host);
-  const child = spawn(process.execPath, [rctlBin, 'server', ...fullArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  await waitForPort(host, port);
-  return {
-    host,
-    port,
-    process: child,
-    output: () => output,
-    stop: async (signal: NodeJS.Signals = 'SIGKILL') => {
+  const portGiven = args.includes('--port');
+  for (let attempt = 1; ; attempt++) {
+    const port = portGiven ? Number(args[args.indexOf('--port') + 1]) : await freePort(host);
+    const fullArgs = portGiven ? [...args] : [...args, '--port', String(port)];
+    if (!fullArgs.includes('--bind')) fullArgs.push('--bind', host);
+    const child = spawn(process.execPath, [rctlBin, 'server', ...fullArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
       children.delete(child);
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill(signal);
       return exited;
-    },
-  };
+    };
+    if (await answeredByChild(child, host, port)) return { host, port, process: child, output: () => output, stop };
+    await stop();
+    if (portGiven || attempt === START_ATTEMPTS) throw new Error(`rctl server did not start on ${host}:${port} (another process has the port, or it exited):\n${output}`);
+  }
+}
+
+/** True once this child answers on the port; false when it exited or another process answers there. */
+async function answeredByChild(child: ChildProcess, host: string, port: number): Promise<boolean> {
+  const exited = new Promise<false>((resolve) => child.once('exit', () => resolve(false)));
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  const ready = await Promise.race([waitForPort(host, port).then(() => true), exited]);
+  if (!ready) return false;
+  const connection = await RawConnection.open(host, port);
+  try {
+    const reply = await connection.command(['INFO', 'server']);
+    // A node started with a password cannot tell: it answered, and the child is alive.
+    if (reply.startsWith('-NOAUTH')) return child.exitCode === null && child.signalCode === null;
+    return new RegExp(`\\r\\nprocess_id:${child.pid}\\r\\n`).test(reply);
+  } finally {
+    connection.close();
+  }
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { rctlBin, repoRoot } from '../../helpers/bundled-node';
 import { freePort } from '../../helpers/ports';
-import { redisServerPath, waitForPort } from '../../helpers/redis-server';
+import { redisServerPath } from '../../helpers/redis-server';
 import { infoFields } from '../../helpers/info';
 
 export type NodeKind = 'bundled' | 'redis';
@@ -26,6 +26,20 @@ const BASE_DIRECTIVES: Record<string, string> = {
 
 /** How long SHUTDOWN or a signal may take to end a node before the test calls it hung. */
 const EXIT_WAIT_MS = 15_000;
+/** How long a node may take to answer on its port after being launched. */
+const START_WAIT_MS = 10_000;
+/**
+ * A free port is only free until someone binds it: between freePort() and the node's own bind
+ * (a bundled node needs up to seconds to get there on a loaded machine) any listen(0) on the
+ * machine, e.g. a concurrent scenario's fault proxy, can take it. A first start then retries on a
+ * fresh port; each attempt is one such unlucky draw, so a few are plenty.
+ */
+const START_ATTEMPTS = 5;
+/** Both redis-server and the bundled node say this when their port is taken. */
+const PORT_IN_USE = 'Address already in use';
+
+/** The node could not have its port: another process is listening there. */
+class PortTakenError extends Error {}
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -60,11 +74,18 @@ export class FaultNode {
     if (kind === 'redis' && !redisServerPath) throw new Error('redis-server is not on PATH');
     if (kind === 'bundled') assertBundledBinaryBuilt();
     const host = '127.0.0.1';
-    const port = await freePort(host);
-    const dir = mkdtempSync(join(tmpdir(), `rctl-fault-${kind}-`));
-    const node = new FaultNode(kind, name, host, port, dir, { ...BASE_DIRECTIVES, port: String(port), dir, ...directives });
-    await node.launch();
-    return node;
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort(host);
+      const dir = mkdtempSync(join(tmpdir(), `rctl-fault-${kind}-`));
+      const node = new FaultNode(kind, name, host, port, dir, { ...BASE_DIRECTIVES, port: String(port), dir, ...directives });
+      try {
+        await node.launch();
+        return node;
+      } catch (error) {
+        await node.close();
+        if (!(error instanceof PortTakenError) || attempt === START_ATTEMPTS) throw error;
+      }
+    }
   }
 
   get label(): string {
@@ -105,10 +126,58 @@ export class FaultNode {
       this.lastExit = { code, signal };
       for (const listener of this.exitListeners.splice(0)) listener();
     });
+    await this.waitUntilServing(child);
+  }
+
+  /**
+   * Waits until our own process answers on our port. Something accepting connections there is not
+   * enough: when another process took the port first, our node exits, and every later command,
+   * log wait and dump of this node would silently go to that other process.
+   */
+  private async waitUntilServing(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + START_WAIT_MS;
+    for (;;) {
+      if (this.child !== child) {
+        const why = `${this.label} exited while starting (${JSON.stringify(this.lastExit)}):\n${this.output}`;
+        throw this.output.includes(PORT_IN_USE) ? new PortTakenError(why) : new Error(why);
+      }
+      const pid = await this.pidServingPort();
+      if (pid === child.pid) return;
+      if (pid !== null) {
+        // Our node cannot bind a port someone else listens on: it is exiting, or about to.
+        await this.kill();
+        throw new PortTakenError(`${this.label}: port ${this.port} is served by process ${pid}, not by ours (${child.pid})`);
+      }
+      if (Date.now() > deadline) {
+        await this.kill();
+        throw new Error(`${this.label} did not answer on its port after ${START_WAIT_MS} ms:\n${this.output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** process_id from INFO of whatever answers on our port, or null when nothing answers (yet). */
+  private async pidServingPort(): Promise<number | null> {
+    const probe = new Redis({
+      host: this.host,
+      port: this.port,
+      lazyConnect: true,
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 1000,
+      commandTimeout: 1000,
+    });
+    probe.on('error', () => {});
     try {
-      await waitForPort(this.host, this.port);
-    } catch (error) {
-      throw new Error(`${this.label} did not start: ${(error as Error).message}\n${this.output}`);
+      await probe.connect();
+      const fields = await infoFields(probe, 'server');
+      const pid = Number(fields.process_id);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    } catch {
+      return null;
+    } finally {
+      probe.disconnect();
     }
   }
 
