@@ -179,6 +179,12 @@ describe('min-replicas-to-write', () => {
     expect(check(threeNodes(), { master: { info, config: { 'min-replicas-to-write': '1', 'min-replicas-max-lag': '15' } } })).toEqual([]);
   });
 
+  it("names rctl's failover fence as such, and sends the operator to `rctl up`, never to a hand-made unfence", () => {
+    const findings = check(threeNodes(), { master: { config: { 'min-replicas-to-write': '2147483647' } } });
+    expect(codes(findings)).toEqual(['error FAILOVER_FENCE@master']);
+    expect(findings[0].fix).toMatch(/^rctl up /);
+  });
+
   it('is not enforced (so not a finding) when min-replicas-max-lag is 0', () => {
     expect(check(threeNodes(), { master: { config: { 'min-replicas-to-write': '3', 'min-replicas-max-lag': '0' } } })).toEqual([]);
   });

@@ -5,7 +5,8 @@
 
 import type { InfoFields } from '../../info';
 import { configInt, liveReadings, plural } from '../accessors';
-import { configSetFix } from '../fixes';
+import { FENCE_MIN_REPLICAS } from '../../failover/switch-settings';
+import { configSetFix, rctlUpFix } from '../fixes';
 import type { CheckContext, Finding } from '../model';
 
 interface ReplicaLine {
@@ -34,6 +35,18 @@ export function minReplicasRule(context: CheckContext): Finding[] {
     if (toWrite === null || maxLag === null || toWrite <= 0 || maxLag <= 0) continue;
     const good = replicaLines(reading.info).filter((line) => line.state === 'online' && line.lag !== null && line.lag <= maxLag).length;
     if (good >= toWrite) continue;
+    if (String(toWrite) === FENCE_MIN_REPLICAS) {
+      // rctl's failover fence: lifting it by hand could make a second writable master beside the
+      // new one. `rctl up` lifts it only where that cannot happen (failover/repair.ts).
+      findings.push({
+        severity: 'error',
+        node: reading.node.name,
+        code: 'FAILOVER_FENCE',
+        reason: 'fenced by a failover that did not finish (min-replicas-to-write 2147483647): it refuses every write so that it never takes writes beside another master',
+        fix: rctlUpFix(context.topology),
+      });
+      continue;
+    }
     findings.push({
       severity: 'error',
       node: reading.node.name,
