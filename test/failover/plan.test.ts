@@ -138,6 +138,8 @@ describe('planning a failover', () => {
     expect(error.suggestion).toBe('promote s2 (--promote s2), or pass --force to accept losing those 300 bytes');
     const forced = await planFailover(topology, states, { promote: nodes[1], force: true });
     expect(forced.warnings[0]).toMatch(/^s1 is 300 bytes behind s2: s2 will need a full resync/);
+    // A silent master may be alive beyond a partition: the plan says what that would cost.
+    expect(forced.warnings[1]).toMatch(/^m \(127\.0\.0\.1:\d+\) does not answer and cannot be fenced: if it is alive beyond a partition/);
   });
 
   it('refuses the current master and a priority-0 replica (exit 2), an unreachable one (exit 4)', async () => {

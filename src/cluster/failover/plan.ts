@@ -131,6 +131,12 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
   // The old master last: it is demoted once the other replicas have left it (see execute.ts).
   const repoint = [...states.filter((s) => s !== to && s !== master && s.session !== null), ...(masterLive ? [master] : [])];
   const leftBehind = states.filter((s) => s !== to && s.session === null);
+  if (!masterLive) {
+    // rctl cannot fence what it cannot reach: silence is not proof of death.
+    warnings.push(
+      `${master.node.name} (${master.node.address}) does not answer and cannot be fenced: if it is alive beyond a partition, its clients may keep writing to it, and \`rctl up\` discards those writes when it rejoins (a master with min-replicas-to-write 1 stops taking writes within min-replicas-max-lag once its replicas are gone)`,
+    );
+  }
   for (const state of leftBehind) {
     if (state === master) continue;
     warnings.push(`${state.node.name} (${state.node.address}) cannot be reached and is left behind: \`rctl up\` repoints it when it is back (${state.error?.message ?? 'unreachable'})`);
