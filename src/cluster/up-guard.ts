@@ -80,7 +80,8 @@ async function surveyReplicas(topology: Topology, options: RestartGuardOptions):
 }
 
 function holdsData(survey: ReplicaSurvey): boolean {
-  return (survey.facts !== null && survey.facts.keys > 0) || (!survey.answering && survey.onDisk?.loads != null);
+  const onDisk = survey.onDisk;
+  return (survey.facts !== null && survey.facts.keys > 0) || (!survey.answering && onDisk !== null && onDisk.loads !== null && onDisk.hasKeys !== false);
 }
 
 function describeHolder(survey: ReplicaSurvey): string {
@@ -93,7 +94,8 @@ export async function guardMasterRestart(topology: Topology, options: RestartGua
   if (await portAnswers(master.host, master.port, PORT_PROBE_MS)) return guardLiveMaster(topology, options);
   if (master.launch === 'external') return { accepted: false };
   const prediction = predictRelaunch(nodePaths(options.home, topology.name, master.name));
-  if (prediction.loads !== null) return { accepted: false };
+  // An RDB without a key brings it back as empty as no file would.
+  if (prediction.loads !== null && prediction.hasKeys !== false) return { accepted: false };
   const replicas = await surveyReplicas(topology, options);
   const holders = replicas.filter(holdsData);
   if (holders.length === 0) return { accepted: false };
@@ -120,6 +122,7 @@ export async function guardMasterRestart(topology: Topology, options: RestartGua
 }
 
 function emptyRelaunchReason(prediction: RelaunchPrediction): string {
+  if (prediction.loads !== null) return `its ${prediction.loads} in ${prediction.dataDir} holds no key`;
   if (prediction.persistence === 'none') return 'it runs without persistence (save "", appendonly no)';
   if (prediction.persistence === 'aof') return `it has appendonly yes but no AOF in ${prediction.dataDir}`;
   return `it has no RDB in ${prediction.dataDir}`;

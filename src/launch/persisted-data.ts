@@ -2,8 +2,9 @@
 // dir: an AOF (appendonly yes: the manifest is all Redis and the bundled node look at), else the
 // RDB named by dbfilename. A node with neither starts empty, with a new run id at offset 0.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RdbReader } from '../server/rdb/reader';
 import { splitInlineArgs } from '../server/resp/request-parser';
 import type { NodePaths } from './paths';
 
@@ -14,6 +15,8 @@ export interface RelaunchPrediction {
   persistence: PersistenceMode;
   /** The file a relaunch loads, relative to the data dir, or null: it would start empty. */
   loads: string | null;
+  /** Whether that file holds any key: false for an RDB without one, null when not read (an AOF). */
+  hasKeys: boolean | null;
   dataDir: string;
 }
 
@@ -61,6 +64,7 @@ export function predictRelaunch(paths: NodePaths): RelaunchPrediction {
   const directives = readDirectives(text);
   const persistence = persistenceMode(directives);
   let loads: string | null = null;
+  let hasKeys: boolean | null = null;
   if (persistence === 'aof') {
     const dirName = lastValue(directives, 'appenddirname', 'appendonlydir');
     const manifest = `${lastValue(directives, 'appendfilename', 'appendonly.aof')}.manifest`;
@@ -68,7 +72,50 @@ export function predictRelaunch(paths: NodePaths): RelaunchPrediction {
   } else {
     // With save "" an RDB left by SAVE, BGSAVE or SHUTDOWN SAVE still loads.
     const rdb = lastValue(directives, 'dbfilename', 'dump.rdb');
-    if (nonEmptyFile(join(paths.dataDir, rdb))) loads = rdb;
+    if (nonEmptyFile(join(paths.dataDir, rdb))) {
+      loads = rdb;
+      hasKeys = rdbHasKeys(join(paths.dataDir, rdb));
+    }
   }
-  return { persistence, loads, dataDir: paths.dataDir };
+  return { persistence, loads, hasKeys, dataDir: paths.dataDir };
+}
+
+/** Stops the reader at the first sign of a key; not an Error, it is never reported. */
+const KEY_FOUND = { keyFound: true };
+/** Aux fields come first and are small: a file that has shown no key by then is read as having some. */
+const HEADER_SCAN_BYTES = 1 << 20;
+
+/**
+ * Whether an RDB holds at least one key, from its first bytes: the RESIZEDB hint or the first
+ * entry comes right after the aux fields, and an empty dataset goes straight to EOF. A file that
+ * cannot be read or parsed counts as holding keys, the cautious answer for the callers.
+ */
+export function rdbHasKeys(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const reader = new RdbReader({
+      onResizeDb: (keys) => {
+        if (keys > 0) throw KEY_FOUND;
+      },
+      onEntry: () => {
+        throw KEY_FOUND;
+      },
+    });
+    for (let read = 0; read < HEADER_SCAN_BYTES; ) {
+      // A fresh buffer each time: the reader keeps the chunks of a unit it could not finish yet.
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, read);
+      if (n === 0) break;
+      reader.write(chunk.subarray(0, n));
+      if (reader.done) return false;
+      read += n;
+    }
+    return true;
+  } catch {
+    // KEY_FOUND, or a file that cannot be read or parsed: both count as holding keys.
+    return true;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }

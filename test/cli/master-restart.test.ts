@@ -13,7 +13,10 @@ import { copiedMaster, detectMasterRestart, recordedRestart } from '../../src/cl
 import { historyAheadOfMaster } from '../../src/cluster/safety';
 import { buildStatus } from '../../src/cluster/status';
 import { nodePaths } from '../../src/launch/paths';
-import { predictRelaunch, readDirectives } from '../../src/launch/persisted-data';
+import { predictRelaunch, rdbHasKeys, readDirectives } from '../../src/launch/persisted-data';
+import { startNode } from '../helpers/bundled-node';
+import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
+import { redisCommand } from './helpers';
 import { parseTopology } from '../../src/topology/load';
 
 const OLD_RUN = 'f64f9ca0b6493fa95142c22298d366ff326409f7';
@@ -178,6 +181,34 @@ describe('what a relaunch would load', () => {
     mkdirSync(join(aof.dataDir, 'appendonlydir'));
     writeFileSync(join(aof.dataDir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof.1.base.rdb seq 1 type b\n');
     expect(predictRelaunch(aof)).toMatchObject({ persistence: 'aof', loads: 'appendonlydir/appendonly.aof.manifest' });
+  });
+});
+
+describeWithRedis('whether an RDB holds keys, on files both servers wrote', () => {
+  it('reads a key count from redis-server and bundled-node snapshots, empty or not, and is cautious with a broken file', async () => {
+    const redis = await startRedisServer();
+    const node = await startNode({ config: { dir: mkdtempSync(join(tmpdir(), 'rctl-rdb-keys-')), save: '' } });
+    try {
+      const snapshots: Record<string, boolean> = {};
+      for (const [name, dir, call] of [
+        ['redis', redis.dir, (args: string[]) => redisCommand(redis.host, redis.port, null, args)],
+        ['node', node.server.config.get('dir'), (args: string[]) => redisCommand(node.host, node.port, null, args)],
+      ] as const) {
+        await call(['SAVE']);
+        snapshots[`${name} empty`] = rdbHasKeys(join(dir, 'dump.rdb'));
+        await call(['SET', 'k', 'v']);
+        await call(['SAVE']);
+        snapshots[`${name} one key`] = rdbHasKeys(join(dir, 'dump.rdb'));
+      }
+      expect(snapshots).toEqual({ 'redis empty': false, 'redis one key': true, 'node empty': false, 'node one key': true });
+      const broken = join(redis.dir, 'broken.rdb');
+      writeFileSync(broken, 'REDIS0010\xfa');
+      expect(rdbHasKeys(broken)).toBe(true);
+      expect(rdbHasKeys(join(redis.dir, 'missing.rdb'))).toBe(true);
+    } finally {
+      await redis.stop();
+      await node.close();
+    }
   });
 });
 
