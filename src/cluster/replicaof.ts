@@ -8,7 +8,7 @@ import { NodeSession } from './node-session';
 import type { Reporter } from './reporter';
 import { dataLossRisk, followsMaster, riskQuestion, type DataLossRisk } from './safety';
 import { waitForSync } from './sync';
-import { persistConfig } from './up';
+import { persistConfig } from './persist-config';
 import { sameAddress } from '../topology/model';
 
 export interface ReplicaofOptions {

@@ -2,21 +2,17 @@
 //   1. launch what needs launching;  2. authenticate, set requirepass + masterauth, REPLICAOF,
 //   CONFIG REWRITE;  3. wait for links up and offsets caught up;  4. report the status.
 
-import { chmodSync } from 'node:fs';
 import { RefusedError } from '../errors';
 import { launchNodes } from '../launch/launch';
-import { nodePaths } from '../launch/paths';
 import type { Topology, TopologyNode } from '../topology/model';
 import { forgetRejoined } from '../topology/overlay';
 import { assessRejoins, describeLosses, lossyRejoins } from './failover/rejoin';
 import { repairInterruptedFailover } from './failover/repair';
-import { readSwitchRecord } from './failover/switch-record';
 import type { ReplicationFacts } from './info';
 import { recordMasterIdentity } from './master-record';
-import { ERR_NO_CONFIG_FILE, type NodeSession } from './node-session';
+import { persistConfig } from './persist-config';
 import type { NodeObservation } from './observe';
 import type { Reporter } from './reporter';
-import { ReplyError } from './resp';
 import { dataLossRisk, followsMaster, riskQuestion, type DataLossRisk } from './safety';
 import { openSessions, readyFacts, type SessionSet } from './sessions';
 import { buildStatus, type StatusView } from './status';
@@ -68,7 +64,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const masterRestartAccepted = restartGuard.accepted || launched.some((r) => r.launched && r.node.name === topology.master.name);
 
   // A failover killed mid-switch may have left the old master paused: undo that before anything else.
-  const repaired = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
+  const { repaired } = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
   for (const node of repaired) actions.push({ node, action: 'repaired', detail: 'lifted what an interrupted failover left: writes resumed, settings restored' });
 
   reporter.step(`connecting to ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}`);
@@ -125,12 +121,10 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     }
 
     // An old master left fenced beside the new one is a replica now: its fence can be lifted.
-    for (const node of await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn)) {
+    // (A repair rewrites the node's config itself: its role may have changed without up changing it.)
+    for (const node of (await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn)).repaired) {
       actions.push({ node, action: 'repaired', detail: 'lifted the fence an interrupted failover left: writes resumed, settings restored' });
-      repaired.push(node);
     }
-    // A repaired node's role may have changed without up changing it (a demotion whose answer was lost).
-    for (const node of repaired) changedNodes.add(node);
 
     for (const node of topology.nodes) {
       if (!changedNodes.has(node.name)) continue;
@@ -182,30 +176,6 @@ async function configureAuth(topology: Topology, sessions: SessionSet, actions: 
       changedNodes.add(action.node);
     }
   }
-}
-
-/**
- * CONFIG REWRITE where the node has a config file. Returns true, or the warning to show.
- * Launched nodes get their config back to 0600: Redis recreates the file with the default mode.
- */
-export async function persistConfig(topology: Topology, node: { name: string; address: string; launch?: string }, session: NodeSession, home: string): Promise<true | string> {
-  // A switch's fence and PING period are still on the node: a rewrite would put them in its file.
-  if (readSwitchRecord(home, topology.name, node.name)) {
-    return `${node.name} (${node.address}): config not rewritten while a failover's fence and PING period are still on it; \`rctl up\` rewrites it once they are repaired`;
-  }
-  const reply = await session.call(['CONFIG', 'REWRITE']);
-  if (node.launch && node.launch !== 'external') {
-    try {
-      chmodSync(nodePaths(home, topology.name, node.name).config, 0o600);
-    } catch {
-      // not our file after all
-    }
-  }
-  if (!(reply instanceof ReplyError)) return true;
-  if (reply.text.startsWith(ERR_NO_CONFIG_FILE)) {
-    return `${node.name} (${node.address}) runs without a config file: the change is live but will not survive a restart`;
-  }
-  return `${node.name} (${node.address}): CONFIG REWRITE failed (${reply.text}); the change is live but will not survive a restart`;
 }
 
 export async function observeWithSessions(topology: Topology, sessions: SessionSet, home: string): Promise<StatusView> {

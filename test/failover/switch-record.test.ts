@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
 import { fenceArgs, restoreArgs, withDefaults } from '../../src/cluster/failover/switch-settings';
+import { requireBuiltCli, sandbox } from '../cli/helpers';
+import { freePort } from '../helpers/ports';
 
 const home = mkdtempSync(join(tmpdir(), 'rctl-switch-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -88,5 +90,31 @@ describe('the switch settings', () => {
       'min-replicas-to-write': '0',
       'min-replicas-max-lag': '3',
     });
+  });
+});
+
+describe('a failover from a master an earlier switch left unrepaired', () => {
+  it('is refused (exit 5) naming the record, and --force goes past the refusal', async () => {
+    requireBuiltCli();
+    const box = sandbox();
+    try {
+      const ports = [await freePort(), await freePort(), await freePort()];
+      const file = box.topology(
+        'pending.yml',
+        `name: pending\nlaunch: external\nnodes:\n  - { name: m1, host: 127.0.0.1, port: ${ports[0]}, role: master }\n  - { name: r1, host: 127.0.0.1, port: ${ports[1]}, role: replica }\n  - { name: r2, host: 127.0.0.1, port: ${ports[2]}, role: replica }\n`,
+      );
+      const left = { ...record(await deadPid(), 'm1'), node: { name: 'm1', host: '127.0.0.1', port: ports[0] }, stage: 'promoting' as const };
+      writeSwitchRecord(box.home, 'pending', left);
+      const refused = await box.run(['failover', '--yes', '--json', '-t', file]);
+      expect(refused.code, refused.stdout + refused.stderr).toBe(5);
+      expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'REPAIR_PENDING' });
+      expect(refused.stderr).toContain('could not be reached to repair it');
+      // Nothing answers, so --force gets as far as looking for a candidate, and keeps the record.
+      const forced = await box.run(['failover', '--yes', '--force', '--json', '-t', file]);
+      expect(JSON.parse(forced.stdout).error.code).not.toBe('REPAIR_PENDING');
+      expect(readSwitchRecord(box.home, 'pending', 'm1')).toEqual(left);
+    } finally {
+      box.cleanup();
+    }
   });
 });

@@ -75,15 +75,25 @@ export async function startNodeProcess(args: string[] = [], host = '127.0.0.1'):
 async function answeredByChild(child: ChildProcess, host: string, port: number): Promise<boolean> {
   const exited = new Promise<false>((resolve) => child.once('exit', () => resolve(false)));
   if (child.exitCode !== null || child.signalCode !== null) return false;
-  const ready = await Promise.race([waitForPort(host, port).then(() => true), exited]);
+  const ready = await Promise.race([
+    waitForPort(host, port).then(
+      () => true,
+      () => false,
+    ),
+    exited,
+  ]);
   if (!ready) return false;
-  const connection = await RawConnection.open(host, port);
+  let connection: RawConnection | null = null;
   try {
+    connection = await RawConnection.open(host, port);
     const reply = await connection.command(['INFO', 'server']);
     // A node started with a password cannot tell: it answered, and the child is alive.
     if (reply.startsWith('-NOAUTH')) return child.exitCode === null && child.signalCode === null;
     return new RegExp(`\\r\\nprocess_id:${child.pid}\\r\\n`).test(reply);
+  } catch {
+    // Refused, closed, or not Redis answering there: not our node.
+    return false;
   } finally {
-    connection.close();
+    connection?.close();
   }
 }

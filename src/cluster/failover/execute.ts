@@ -24,14 +24,14 @@ import { replicationFacts, type ReplicationFacts } from '../info';
 import type { NodeSession } from '../node-session';
 import type { Reporter } from '../reporter';
 import { ReplyError } from '../resp';
-import { persistConfig } from '../up';
+import { persistConfig } from '../persist-config';
 import { waitFor, WaitTimeoutError } from '../wait';
 import { syncCounters, type NodeState, type SyncCounters } from './inspect';
 import type { FailoverPlan } from './plan';
 import { recordRoles } from './roles';
 import { roundMs, StepLog } from './steps';
-import { clearSwitchRecord, writeSwitchRecord, type SwitchRecord } from './switch-record';
-import { fenceArgs, quietPingArgs, restoreArgs } from './switch-settings';
+import { clearSwitchRecord, readSwitchRecord, writeSwitchRecord, type SwitchRecord } from './switch-record';
+import { fenceArgs, quietPingArgs, restoreArgs, withDefaults } from './switch-settings';
 import type { FailoverJson, FailoverStep } from './types';
 
 // CLIENT PAUSE carries its own deadline so a crashed rctl never leaves the master paused for good.
@@ -170,7 +170,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   const candidate = sessionOf(to);
   const reachable = [to, ...plan.repoint];
   const password = topology.password?.reveal();
-  const original = from.settings;
+  // An earlier switch left this node unrepaired (only with --force): its record has the originals,
+  // where the node now shows that switch's values.
+  const previous = plan.masterLive ? readSwitchRecord(options.home, topology.name, from.node.name) : null;
+  const original = previous ? withDefaults(previous.restore) : from.settings;
   let pausedAt: number | null = null;
   let resumedAt: number | null = null;
 
@@ -270,7 +273,9 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         'PROMOTION_UNKNOWN',
         `${to.node.name} did not answer REPLICAOF NO ONE (${error.message}): it may or may not be a master now; ${master ? `${from.node.name} is fenced and refuses writes until repaired` : 'nothing else was changed'}`,
         log.steps,
-        `check \`rctl status\`, then run \`rctl failover --promote ${to.node.name}\` again, or \`rctl up\` to keep ${from.node.name}`,
+        master
+          ? `check \`rctl status\`; \`rctl up\` keeps ${from.node.name} as the master (making ${to.node.name} its replica, asking before discarding writes) and lifts the fence`
+          : 'check `rctl status`, then run the failover again',
       );
     }
     if (fenceSent && noAnswer) {

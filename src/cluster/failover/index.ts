@@ -13,6 +13,7 @@ import { executeFailover } from './execute';
 import { closeStates, inspectTopology, type NodeState } from './inspect';
 import { acquireFailoverLock } from './lock';
 import { repairInterruptedFailover } from './repair';
+import { describeLeftover, switchRecordPath } from './switch-record';
 import { planFailover, type FailoverPlan } from './plan';
 import type { Candidate, FailoverJson, FailoverMode, PlannedStep } from './types';
 
@@ -85,7 +86,21 @@ async function rememberNewMaster(plan: FailoverPlan, home: string): Promise<void
 export async function failover(topology: Topology, options: FailoverOptions): Promise<FailoverOutcome> {
   let startedAt = performance.now();
   // A dry run changes nothing, so it neither needs nor blocks on the lock.
-  if (!options.dryRun) await repairInterruptedFailover(topology, options.home, options.connectTimeoutMs, (text) => options.reporter.warn(text));
+  if (!options.dryRun) {
+    const repair = await repairInterruptedFailover(topology, options.home, options.connectTimeoutMs, (text) => options.reporter.warn(text));
+    // The master this switch starts from, still fenced by an earlier one, must be sorted out
+    // first: a rollback would lift that fence while the earlier candidate may be taking writes.
+    // Leftovers on other nodes do not stand in its way (this switch never restores them).
+    const left = repair.left.filter((record) => record.node.name === topology.master.name);
+    if (left.length > 0 && !options.force) {
+      const names = left.map((record) => record.node.name).join(', ');
+      throw new RefusedError(
+        'REPAIR_PENDING',
+        `an interrupted failover left ${names} ${left.length === 1 ? describeLeftover(left[0]) : 'fenced or write-paused'}, and it could not be repaired yet (see the warning above)`,
+        `once ${names} ${left.length === 1 ? 'answers' : 'answer'}, \`rctl up\` repairs ${left.length === 1 ? 'it' : 'them'}; if ${left.length === 1 ? 'it is' : 'they are'} gone for good, delete ${left.map((record) => switchRecordPath(options.home, topology.name, record.node.name)).join(' and ')} or pass --force`,
+      );
+    }
+  }
   const lock = options.dryRun ? null : acquireFailoverLock(options.home, topology.name, (text) => options.reporter.warn(text));
   try {
     options.reporter.step(`observing ${topology.nodes.map((n) => n.name).join(', ')}`);

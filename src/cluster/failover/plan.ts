@@ -133,8 +133,9 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
   const leftBehind = states.filter((s) => s !== to && s.session === null);
   if (!masterLive) {
     // rctl cannot fence what it cannot reach: silence is not proof of death.
+    const state = isUnreachable(master) ? 'does not answer' : `is treated as dead (--force; ${master.error?.message ?? 'it answered wrongly'})`;
     warnings.push(
-      `${master.node.name} (${master.node.address}) does not answer and cannot be fenced: if it is alive beyond a partition, its clients may keep writing to it, and \`rctl up\` discards those writes when it rejoins (a master with min-replicas-to-write 1 stops taking writes within min-replicas-max-lag once its replicas are gone)`,
+      `${master.node.name} (${master.node.address}) ${state} and cannot be fenced: if it is alive beyond a partition, its clients may keep writing to it, and rejoining it later discards those writes (\`rctl up\` asks first); a master with min-replicas-to-write 1 stops taking writes within min-replicas-max-lag once its replicas are gone`,
     );
   }
   for (const state of leftBehind) {

@@ -12,6 +12,7 @@
 import type { Topology } from '../../topology/model';
 import { NodeSession } from '../node-session';
 import { observeTopology } from '../observe';
+import { persistConfig } from '../persist-config';
 import { abandonedSwitches, clearSwitchRecord, describeLeftover, type SwitchRecord } from './switch-record';
 import { restoreArgs } from './switch-settings';
 
@@ -20,13 +21,21 @@ export interface RepairOptions {
   quietWhileRejoining?: boolean;
 }
 
-/** Lifts what interrupted switches left on old masters; returns the nodes it repaired. */
-export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<string[]> {
-  const repaired: string[] = [];
+export interface RepairOutcome {
+  /** Nodes whose leftovers were lifted. */
+  repaired: string[];
+  /** Records still standing: the node could not be reached, or must stay fenced for now. */
+  left: SwitchRecord[];
+}
+
+/** Lifts what interrupted switches left on old masters. */
+export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<RepairOutcome> {
+  const outcome: RepairOutcome = { repaired: [], left: [] };
   for (const record of abandonedSwitches(topology, home)) {
-    if (await repairOne(topology, home, record, timeoutMs, warn, options)) repaired.push(record.node.name);
+    if (await repairOne(topology, home, record, timeoutMs, warn, options)) outcome.repaired.push(record.node.name);
+    else outcome.left.push(record);
   }
-  return repaired;
+  return outcome;
 }
 
 async function repairOne(topology: Topology, home: string, record: SwitchRecord, timeoutMs: number, warn: (text: string) => void, options: RepairOptions): Promise<boolean> {
@@ -44,7 +53,7 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
     if (facts.role === 'master') {
       const blocker = await whyStayFenced(topology, record, timeoutMs);
       if (blocker) {
-        if (!(options.quietWhileRejoining && blocker.rejoining)) warn(`${origin} left ${label} ${describeLeftover(record)}; it stays so while ${blocker.reason}: \`rctl up\` rejoins it as a replica and then restores it`);
+        if (!(options.quietWhileRejoining && blocker.rejoining)) warn(`${origin} left ${label} ${describeLeftover(record)}; it stays so while ${blocker.reason}: ${blocker.next}`);
         return false;
       }
     }
@@ -53,6 +62,10 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
     await session.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
     clearSwitchRecord(home, topology.name, node.name);
     warn(`repaired ${origin}: writes resumed on ${label} and ${Object.entries(record.restore).map(([name, value]) => `${name} ${value}`).join(', ')} restored`);
+    // Its file may hold the fence (rewritten while it was fenced) or an old role: write it as it is now.
+    const declared = topology.nodes.find((n) => n.name === node.name);
+    const persisted = await persistConfig(topology, declared ?? { name: label, address }, session, home);
+    if (persisted !== true) warn(persisted);
     return true;
   } catch (error) {
     warn(`${origin} left ${label} ${describeLeftover(record)}, and it could not be reached to repair it: ${(error as Error).message}`);
@@ -62,19 +75,31 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
   }
 }
 
-/** Why an old master that is still a master must keep its fence, if it must. */
-async function whyStayFenced(topology: Topology, record: SwitchRecord, timeoutMs: number): Promise<{ reason: string; rejoining: boolean } | null> {
+/** Why an old master that is still a master must keep its fence, if it must, and what lifts it. */
+async function whyStayFenced(topology: Topology, record: SwitchRecord, timeoutMs: number): Promise<{ reason: string; next: string; rejoining: boolean } | null> {
   const { node } = record;
-  if (topology.master.name !== node.name) return { reason: `${topology.master.name} is the recorded master`, rejoining: true };
+  if (topology.master.name !== node.name) {
+    return { reason: `${topology.master.name} is the recorded master`, next: '`rctl up` rejoins it as a replica and then restores it', rejoining: true };
+  }
   const others = topology.nodes.filter((n) => n.name !== node.name);
   const observed = await observeTopology({ ...topology, nodes: others }, { timeoutMs });
   const masters = observed.filter((o) => o.facts?.role === 'master').map((o) => o.node.name);
-  if (masters.length > 0) return { reason: `${masters.join(' and ')} ${masters.length === 1 ? 'is' : 'are'} a master too`, rejoining: false };
+  if (masters.length > 0) {
+    const which = masters.join(' and ');
+    return {
+      reason: `${which} ${masters.length === 1 ? 'is' : 'are'} a master too`,
+      next: `\`rctl up\` makes ${which} its ${masters.length === 1 ? 'replica' : 'replicas'} (asking before discarding writes) and then restores it`,
+      rejoining: false,
+    };
+  }
   if (record.stage === 'promoting') {
     // The promotion went out unanswered: unless the candidate says it is a replica, it may be
     // taking writes where rctl cannot see it.
     const candidate = observed.find((o) => o.node.name === record.candidate);
-    if (!candidate?.facts) return { reason: `${record.candidate || 'the candidate'} it was promoting cannot be reached and may be a master`, rejoining: false };
+    if (!candidate?.facts) {
+      const name = record.candidate || 'the candidate';
+      return { reason: `${name}, which it was promoting, cannot be reached and may be a master`, next: `once ${name} answers, \`rctl up\` sorts the roles out and then restores it`, rejoining: false };
+    }
   }
   return null;
 }

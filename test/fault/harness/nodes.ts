@@ -120,13 +120,15 @@ export class FaultNode {
     live.add(child);
     child.stdout?.on('data', (chunk) => (this.output += chunk));
     child.stderr?.on('data', (chunk) => (this.output += chunk));
+    // 'close' comes once the child's output is all read: 'exit' may come before its last words.
+    const outputComplete = new Promise<void>((resolve) => child.once('close', () => resolve()));
     child.once('exit', (code, signal) => {
       live.delete(child);
       if (this.child === child) this.child = null;
       this.lastExit = { code, signal };
       for (const listener of this.exitListeners.splice(0)) listener();
     });
-    await this.waitUntilServing(child);
+    await this.waitUntilServing(child, outputComplete);
   }
 
   /**
@@ -134,10 +136,11 @@ export class FaultNode {
    * enough: when another process took the port first, our node exits, and every later command,
    * log wait and dump of this node would silently go to that other process.
    */
-  private async waitUntilServing(child: ChildProcess): Promise<void> {
+  private async waitUntilServing(child: ChildProcess, outputComplete: Promise<void>): Promise<void> {
     const deadline = Date.now() + START_WAIT_MS;
     for (;;) {
       if (this.child !== child) {
+        await outputComplete;
         const why = `${this.label} exited while starting (${JSON.stringify(this.lastExit)}):\n${this.output}`;
         throw this.output.includes(PORT_IN_USE) ? new PortTakenError(why) : new Error(why);
       }

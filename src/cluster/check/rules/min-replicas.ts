@@ -42,7 +42,8 @@ export function minReplicasRule(context: CheckContext): Finding[] {
         severity: 'error',
         node: reading.node.name,
         code: 'FAILOVER_FENCE',
-        reason: 'fenced by a failover that did not finish (min-replicas-to-write 2147483647): it refuses every write so that it never takes writes beside another master',
+        reason:
+          'fenced by a failover that did not finish (min-replicas-to-write 2147483647): it refuses every write so that it never takes writes beside another master; `rctl up` lifts it where that is safe (with no interrupted failover in `rctl status`, set it back by hand once no other master takes writes)',
         fix: rctlUpFix(context.topology),
       });
       continue;
