@@ -5,7 +5,7 @@ import { RequestParser, ProtocolError } from './resp/request-parser';
 import { ReplyBuffer } from './resp/reply';
 import type { Server } from './server';
 import type { Db } from './keyspace/db';
-import { dispatch } from './dispatch';
+import { dispatch, type DispatchOutcome } from './dispatch';
 
 export interface QueuedCommand {
   args: string[];
@@ -109,9 +109,14 @@ export class Client {
     try {
       if (this.pausedCommand) {
         const held = this.pausedCommand;
+        // Still paused: wait on without running the checks again.
         if (this.server.pause.shouldHold(this, held)) return;
         this.pausedCommand = null;
-        this.runCommand(held);
+        if (this.runCommand(held) === 'held') {
+          this.pausedCommand = held;
+          this.server.pause.hold(this);
+          return;
+        }
       }
       while (!this.closeAfterReply && !this.closed && !this.blocked) {
         const parsed = this.parser.next();
@@ -123,12 +128,12 @@ export class Client {
           break;
         }
         if (parsed.length === 0) continue;
-        if (this.server.pause.shouldHold(this, parsed)) {
+        // CLIENT PAUSE: dispatch holds a command only once nothing would refuse it (Redis's order).
+        if (this.runCommand(parsed) === 'held') {
           this.pausedCommand = parsed;
           this.server.pause.hold(this);
           break;
         }
-        this.runCommand(parsed);
       }
     } finally {
       this.processing = false;
@@ -147,9 +152,9 @@ export class Client {
    * Runs one command. A bug in a handler must not take the whole node down: the error is logged,
    * counted (INFO stats internal_errors), answered, and the node keeps serving everyone else.
    */
-  private runCommand(args: string[]): void {
+  private runCommand(args: string[]): DispatchOutcome {
     try {
-      dispatch(this, args);
+      return dispatch(this, args);
     } catch (error) {
       const server = this.server;
       server.stats.internalErrors++;
@@ -157,6 +162,7 @@ export class Client {
       const stack = (error as Error).stack?.split('\n').slice(0, 3).join(' | ') ?? String(error);
       server.logger.warning(`Internal error executing '${args[0].slice(0, 64)}': ${stack}`);
       this.reply.error(`ERR internal error executing '${args[0].slice(0, 64).toLowerCase()}', see the server log`);
+      return 'done';
     }
   }
 

@@ -50,26 +50,34 @@ function resolve(client: Client, args: string[], name: string): CompiledCommand 
 }
 
 /** Rejects a command: inside MULTI the transaction is then aborted at EXEC (EXECABORT). */
-function reject(client: Client, cmd: CompiledCommand | null, error: string): void {
+/** What dispatch did with a command: ran it (or refused it), or held it for CLIENT PAUSE. */
+export type DispatchOutcome = 'done' | 'held';
+
+function reject(client: Client, cmd: CompiledCommand | null, error: string): DispatchOutcome {
   if (client.multi) client.multiError = true;
   if (cmd) cmd.rejectedCalls++;
   client.server.stats.rejectedCalls++;
   client.reply.error(error);
+  return 'done';
 }
 
-export function dispatch(client: Client, args: string[]): void {
+export function dispatch(client: Client, args: string[]): DispatchOutcome {
   if (client.replyMode !== 'skip') return dispatchCommand(client, args);
   // CLIENT REPLY SKIP: this command runs with its reply muted, then replies come back on.
   client.reply.muted = true;
   client.replyMode = 'on';
+  let outcome: DispatchOutcome = 'done';
   try {
-    dispatchCommand(client, args);
+    outcome = dispatchCommand(client, args);
   } finally {
     if (client.replyMode === 'on') client.reply.muted = false;
+    // A held command has not run yet: it still owes its skipped reply.
+    if (outcome === 'held') client.replyMode = 'skip';
   }
+  return outcome;
 }
 
-function dispatchCommand(client: Client, args: string[]): void {
+function dispatchCommand(client: Client, args: string[]): DispatchOutcome {
   const server = client.server;
   const lowerName = args[0].toLowerCase();
   client.lastCommand = lowerName;
@@ -78,7 +86,7 @@ function dispatchCommand(client: Client, args: string[]): void {
     // QUIT is answered before anything else, authenticated or not.
     client.reply.ok();
     client.closeAfterReply = true;
-    return;
+    return 'done';
   }
 
   const before = client.reply.errors;
@@ -86,7 +94,7 @@ function dispatchCommand(client: Client, args: string[]): void {
   if (!cmd) {
     if (client.multi) client.multiError = true;
     server.stats.rejectedCalls++;
-    return;
+    return 'done';
   }
   void before;
 
@@ -123,13 +131,18 @@ function dispatchCommand(client: Client, args: string[]): void {
 
   if (client.multi && cmd.flags.includes('nomulti')) return reject(client, cmd, ERR_NOT_IN_MULTI);
 
+  // Last, as in Redis's processCommand: a command refused above (NOREPLICAS, READONLY, LOADING...)
+  // is refused at once even while writes are paused; only one that would run waits.
+  if (server.pause.shouldHold(client, args)) return 'held';
+
   if (client.multi && !MULTI_CONTROL.has(lowerName)) {
     client.multi.push({ args });
     client.reply.simple('QUEUED');
-    return;
+    return 'done';
   }
 
   call(client, cmd, args);
+  return 'done';
 }
 
 function queuedHasWrite(client: Client): boolean {

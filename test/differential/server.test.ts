@@ -108,6 +108,19 @@ describeDifferential('server: CONFIG', [
     ],
   },
   {
+    // Redis refuses a write it would refuse anyway before the pause can hold it: with a 60 s
+    // pause, a node that held it first would not answer within the test's time.
+    name: 'a write refused with NOREPLICAS is refused at once while writes are paused',
+    steps: [
+      setup('CONFIG', 'SET', 'min-replicas-to-write', '5', 'min-replicas-max-lag', '10'),
+      ['CLIENT', 'PAUSE', '60000', 'WRITE'],
+      ['SET', 'paused', '1'],
+      ['GET', 'paused'],
+      ['CLIENT', 'UNPAUSE'],
+      setup('CONFIG', 'SET', 'min-replicas-to-write', '0'),
+    ],
+  },
+  {
     name: 'CONFIG GET patterns',
     steps: [
       pairs('CONFIG', 'GET', 'repl-diskless-*'),

@@ -1,7 +1,8 @@
 // The README's client example, used as is by the under-load test: an ioredis client that follows
 // a failover. It knows the list of nodes; at every (re)connection it asks them for their ROLE and
-// connects to the master; a write refused with READONLY (the old master, now a replica) makes it
-// reconnect, to the new master, and resend the command.
+// connects to the master; a write refused with READONLY (the old master, now a replica) or
+// NOREPLICAS (the old master fenced, in the milliseconds before it is demoted) makes it reconnect,
+// to the new master, and resend the command.
 
 import { createConnection } from 'node:net';
 import Redis, { AbstractConnector } from 'ioredis';
@@ -50,7 +51,7 @@ export function masterClient(nodes: NodeAddress[], password?: string): Redis {
   return new Redis({
     password,
     Connector: MasterConnector,
-    // A failover turns the old master into a replica: reconnect (to the new master) and resend.
-    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+    // A failover fences the old master, then turns it into a replica: reconnect (to the new master) and resend.
+    reconnectOnError: (error) => (/^(READONLY|NOREPLICAS) /.test(error.message) ? 2 : false),
   });
 }

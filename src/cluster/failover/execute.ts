@@ -336,10 +336,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       await log.run('resume writes', from.node.name, restoreMaster).catch((error) => warn(`${from.node.name}: ${(error as Error).message}; \`rctl up\` restores its settings`));
     }
   };
-  // The other replicas first: demoting the old master drops its replicas, and Redis 7 reconnects
-  // a dropped replica at once, which would chain it behind the old master for a moment.
-  await Promise.all(plan.repoint.filter((state) => state !== from).map(repointOne));
-  if (plan.repoint.includes(from)) await repointOne(from);
+  // The old master alongside the others: from the fence until its demotion it answers new writes
+  // with -NOREPLICAS, so that window stays one round trip. (A replica it drops on its demotion may
+  // reconnect to it for a moment; its own REPLICAOF, in flight, moves it on with a partial resync.)
+  await Promise.all(plan.repoint.map(repointOne));
   // Recorded once writes flow again (a file write has no place in the pause), before anything can fail.
   const roles = recordRoles(plan, options.home, leftFenced.map((state) => state.node.name));
   if (roles.warning) warn(roles.warning);

@@ -128,7 +128,7 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
     const better = aheadOf(candidate, ranked);
     if (better) warnings.push(`${candidate.node.name} is ${plural(better.offset - candidate.offset, 'byte')} behind ${better.node.name}: ${better.node.name} will need a full resync and those writes are lost`);
   }
-  // The old master last: it is demoted once the other replicas have left it (see execute.ts).
+  // The old master is repointed with the others (execute.ts): it is fenced until then.
   const repoint = [...states.filter((s) => s !== to && s !== master && s.session !== null), ...(masterLive ? [master] : [])];
   const leftBehind = states.filter((s) => s !== to && s.session === null);
   if (!masterLive) {
