@@ -14,7 +14,7 @@ import { startNode, startNodeProcess, type NodeProcess } from '../helpers/bundle
 import { dumpKeyspace } from '../helpers/keyspace-dump';
 import { fillEveryType } from '../helpers/fill-data';
 import { eventually } from '../helpers/wait';
-import { infoFields as info } from '../helpers/info';
+import { infoFields as info, waitReplicaInSync } from '../helpers/info';
 import { freePort } from '../helpers/ports';
 
 const PASSWORD = '123456';
@@ -69,12 +69,7 @@ async function startProcess(configPath: string, port: number): Promise<NodeProce
   return proc;
 }
 
-async function waitInSync(master: Redis, replica: Redis): Promise<void> {
-  await eventually(async () => {
-    const [m, r] = await Promise.all([info(master), info(replica)]);
-    return r.master_link_status === 'up' && r.slave_repl_offset === m.master_repl_offset;
-  }, { what: 'replica in sync', timeout: 20_000 });
-}
+const waitInSync = (master: Redis, replica: Redis) => waitReplicaInSync(master, replica, { timeout: 20_000 });
 
 function expectInOrder(log: string, patterns: RegExp[]): void {
   let from = 0;

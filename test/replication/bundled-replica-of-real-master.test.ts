@@ -7,8 +7,7 @@ import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpe
 import { startNode } from '../helpers/bundled-node';
 import { dumpKeyspace } from '../helpers/keyspace-dump';
 import { fillEveryType } from '../helpers/fill-data';
-import { eventually } from '../helpers/wait';
-import { infoFields as info } from '../helpers/info';
+import { infoFields as info, waitReplicaInSync } from '../helpers/info';
 import type { RunningServer } from '../../src/server/index';
 
 
@@ -35,12 +34,7 @@ for (const diskless of [true, false]) {
       await Promise.all([master?.stop(), replica?.close()]);
     });
 
-    async function waitInSync(): Promise<void> {
-      await eventually(async () => {
-        const [m, r] = await Promise.all([info(masterClient), info(replicaClient)]);
-        return r.master_link_status === 'up' && r.slave_repl_offset === m.master_repl_offset;
-      }, { what: 'bundled replica caught up' });
-    }
+    const waitInSync = () => waitReplicaInSync(masterClient, replicaClient, { what: 'bundled replica caught up' });
 
     it('full sync loads the real RDB with every encoding', async () => {
       await replicaClient.replicaof(master.host, master.port);

@@ -7,8 +7,7 @@ import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpe
 import { startNode } from '../helpers/bundled-node';
 import { dumpKeyspace } from '../helpers/keyspace-dump';
 import { fillEveryType } from '../helpers/fill-data';
-import { eventually } from '../helpers/wait';
-import { infoFields as info } from '../helpers/info';
+import { infoFields as info, waitReplicaInSync } from '../helpers/info';
 import type { RunningServer } from '../../src/server/index';
 
 
@@ -32,12 +31,7 @@ describeWithRedis('replication: real redis-server replica of a bundled master', 
     await Promise.all([master?.close(), replica?.stop()]);
   });
 
-  async function waitInSync(): Promise<void> {
-    await eventually(async () => {
-      const [m, r] = await Promise.all([info(masterClient), info(replicaClient)]);
-      return r.master_link_status === 'up' && r.master_repl_offset === m.master_repl_offset;
-    }, { what: 'replica caught up' });
-  }
+  const waitInSync = () => waitReplicaInSync(masterClient, replicaClient, { what: 'replica caught up' });
 
   it('full sync: the replica loads the bundled master RDB with every type', async () => {
     await replicaClient.replicaof(master.host, master.port);
