@@ -54,6 +54,10 @@ export interface ReplicationFacts {
    * restarted. Optional only so hand-built facts stay valid; replicationFacts always sets it.
    */
   runId?: string | null;
+  /** INFO server redis_version (the bundled node: the version it emulates). Optional for hand-built facts. */
+  version?: string | null;
+  /** The bundled node (INFO server rctl_node_version). */
+  bundled?: boolean;
 }
 
 export function replicationFacts(fields: InfoFields): ReplicationFacts {
@@ -77,5 +81,7 @@ export function replicationFacts(fields: InfoFields): ReplicationFacts {
     loading: fields.get('loading') === '1',
     configFile: fields.has('config_file') ? fields.get('config_file') || null : null,
     runId: fields.get('run_id') || null,
+    version: fields.get('redis_version') ?? null,
+    bundled: fields.has('rctl_node_version'),
   };
 }

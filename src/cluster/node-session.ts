@@ -4,6 +4,7 @@
 import { NodeFailureError } from '../errors';
 import type { TlsFiles } from '../topology/model';
 import type { Secret } from '../topology/secret';
+import { capabilitiesOf, configSetCommands, describeVersion, OLDEST_SUPPORTED, type Capabilities, type Command } from './capabilities';
 import { Connection, TransportError, formatSeconds } from './connection';
 import { parseInfo, replicationFacts, type InfoFields, type ReplicationFacts } from './info';
 import { ReplyError, type RespValue } from './resp';
@@ -32,6 +33,8 @@ export const ERR_NO_CONFIG_FILE = 'ERR The server is running without a config fi
 export class NodeSession {
   /** The node had no password when we connected (AUTH was not needed). */
   passwordless = false;
+  /** Learnt from the first INFO that carries the server section (see capabilities()). */
+  private known: Capabilities | null = null;
 
   private constructor(
     readonly target: NodeTarget,
@@ -75,11 +78,73 @@ export class NodeSession {
   async info(section?: string): Promise<InfoFields> {
     const reply = await this.expect(section ? ['INFO', section] : ['INFO'], 'INFO');
     if (typeof reply !== 'string') throw this.unexpected('INFO', reply);
-    return parseInfo(reply);
+    const fields = parseInfo(reply);
+    this.known ??= capabilitiesOf(fields);
+    return fields;
+  }
+
+  /** What the node's version can do: from the INFO already read, else one INFO server. */
+  async capabilities(): Promise<Capabilities> {
+    if (!this.known) await this.info('server');
+    if (!this.known) throw new NodeFailureError('NODE_COMMAND_FAILED', `${this.target.name} (${this.target.address}): INFO server shows no redis_version`, 'check that the node is a Redis server');
+    return this.known;
+  }
+
+  /** The capabilities, refusing a node older than rctl manages (exit 4), for commands that change nodes. */
+  async supportedCapabilities(): Promise<Capabilities> {
+    const capabilities = await this.capabilities();
+    if (!capabilities.supported) {
+      throw new NodeFailureError(
+        'UNSUPPORTED_VERSION',
+        `${this.target.name} (${this.target.address}) runs ${describeVersion(capabilities)}: rctl manages Redis ${OLDEST_SUPPORTED} and newer`,
+        `upgrade ${this.target.name} to Redis ${OLDEST_SUPPORTED} or newer (replicas before their master)`,
+      );
+    }
+    return capabilities;
+  }
+
+  /**
+   * MULTI, the commands, EXEC, pipelined in one round trip: no other client's command runs between
+   * them. Returns each command's reply (error replies as ReplyError values: a failed command does
+   * not undo the others); throws when the transaction itself is refused.
+   */
+  async transaction(commands: ReadonlyArray<Command>, what: string): Promise<RespValue[]> {
+    const replies = await Promise.all([this.call(['MULTI']), ...commands.map((command) => this.call(command)), this.call(['EXEC'])]);
+    const exec = replies[replies.length - 1];
+    // A command refused while queueing (unknown, wrong arity) aborts the whole EXEC: its own error says why.
+    const queued = replies.slice(0, -1).find((reply) => reply instanceof ReplyError);
+    if (queued instanceof ReplyError) throw this.replyFailure(queued, what);
+    if (exec instanceof ReplyError) throw this.replyFailure(exec, what);
+    if (!Array.isArray(exec) || exec.length !== commands.length) throw this.unexpected(`EXEC of ${what}`, exec);
+    return exec;
+  }
+
+  /**
+   * Sets parameters together, the way the node's version allows (capabilities.ts): throws with the
+   * server's own error text, naming the parameter, when any is refused. The commands go out before
+   * this returns, so a command sent right after it reaches the node after them.
+   */
+  configSet(settings: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    if (!this.known) return this.capabilities().then(() => this.configSet(settings));
+    const { commands, transaction } = configSetCommands(this.known, settings);
+    if (!transaction) {
+      return Promise.all(commands.map((command) => this.expect(command, `CONFIG SET ${command.slice(2).filter((_, i) => i % 2 === 0).join(' ')}`))).then(() => undefined);
+    }
+    return this.transaction(commands, 'CONFIG SET').then((replies) => {
+      replies.forEach((reply, i) => {
+        if (reply instanceof ReplyError) throw this.replyFailure(reply, `CONFIG SET ${settings[i][0]}`);
+      });
+    });
   }
 
   async facts(): Promise<ReplicationFacts> {
     return replicationFacts(await this.info());
+  }
+
+  /** CONFIG GET of several names, one call each, pipelined: several names in one call need 7.0. */
+  async configGetMany<T extends string>(names: readonly T[]): Promise<Record<T, string | null>> {
+    const values = await Promise.all(names.map((name) => this.configGet(name)));
+    return Object.fromEntries(names.map((name, i) => [name, values[i]])) as Record<T, string | null>;
   }
 
   /** CONFIG GET name → value, or null when the node does not know the parameter. */

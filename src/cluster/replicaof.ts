@@ -46,6 +46,7 @@ export async function replicaof(topology: Topology, target: NodeRef, master: Nod
   let masterSession: NodeSession | null = null;
   try {
     const facts = await session.facts();
+    await session.supportedCapabilities();
     if (master === null) {
       if (facts.role !== 'master') {
         options.reporter.step(`promoting ${target.name}: REPLICAOF NO ONE`);
@@ -55,7 +56,9 @@ export async function replicaof(topology: Topology, target: NodeRef, master: Nod
     } else {
       // Talk to the master first: an unreachable master or wrong password fails before any change.
       masterSession = await openFor(topology, master, options.timeoutMs);
-      const risk = dataLossRisk(target, facts, master, await masterSession.facts());
+      const masterFacts = await masterSession.facts();
+      await masterSession.supportedCapabilities();
+      const risk = dataLossRisk(target, facts, master, masterFacts);
       if (risk && !(await options.confirmDataLoss([risk], riskQuestion([risk])))) {
         throw new RefusedError(
           'DATA_LOSS_REFUSED',
@@ -65,7 +68,7 @@ export async function replicaof(topology: Topology, target: NodeRef, master: Nod
       }
       const password = topology.password?.reveal();
       if (password !== undefined && (await session.configGet('masterauth')) !== password) {
-        await session.expect(['CONFIG', 'SET', 'masterauth', password], 'CONFIG SET masterauth');
+        await session.configSet([['masterauth', password]]);
         actions.push('CONFIG SET masterauth (password)');
       }
       if (!followsMaster(facts, master.host, master.port)) {

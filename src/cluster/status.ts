@@ -2,6 +2,7 @@
 // table shows (drift from the file, seconds since the master last spoke).
 
 import { sameAddress, formatAddress, type Topology, type TopologyNode } from '../topology/model';
+import { capabilitiesOfVersion, describeVersion, OLDEST_SUPPORTED, type Capabilities } from './capabilities';
 import { describeDivergence, divergenceFrom } from './failover/divergence';
 import { abandonedSwitches, leftoverProblem } from './failover/switch-record';
 import { readMasterRecord, type MasterRecord } from './master-record';
@@ -23,6 +24,8 @@ export interface NodeStatus {
   connectedReplicas: number | null;
   replid: string | null;
   replid2: string | null;
+  /** INFO server redis_version; the bundled node reports the Redis version it emulates. */
+  version: string | null;
   /** Why the node is not healthy: unreachable, drifted from the file, link down. null when fine. */
   error: string | null;
 }
@@ -40,6 +43,8 @@ export interface NodeDetail {
   declaredRole: TopologyNode['role'];
   lastIoSecondsAgo: number | null;
   loading: boolean;
+  /** The bundled node: its version is the Redis version it emulates. */
+  bundled: boolean;
   problems: string[];
 }
 
@@ -64,7 +69,7 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
     const problems: string[] = [];
     if (!facts) {
       problems.push(observation.error?.message ?? 'unreachable');
-      details.push({ declaredRole: node.role, lastIoSecondsAgo: null, loading: false, problems });
+      details.push({ declaredRole: node.role, lastIoSecondsAgo: null, loading: false, bundled: false, problems });
       return {
         name: node.name,
         address: node.address,
@@ -78,6 +83,7 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
         connectedReplicas: null,
         replid: null,
         replid2: null,
+        version: null,
         error: problems.join('; '),
       };
     }
@@ -90,6 +96,8 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
     }
 
     if (facts.loading) problems.push('still loading its dataset');
+    const unsupported = facts.version ? unsupportedVersionProblem(capabilitiesOfVersion(facts.version, facts.bundled)) : null;
+    if (unsupported) problems.push(unsupported);
     if (node.role === 'master') {
       if (facts.role === 'replica') problems.push(`declared master, but is a replica of ${masterLabel ?? 'another node'}`);
     } else if (facts.role === 'master') {
@@ -116,7 +124,7 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
       if (masterFacts?.role === 'master' && masterFacts.offset !== null) lagBytes = Math.max(0, masterFacts.offset - facts.offset);
     }
 
-    details.push({ declaredRole: node.role, lastIoSecondsAgo: facts.lastIoSecondsAgo, loading: facts.loading, problems });
+    details.push({ declaredRole: node.role, lastIoSecondsAgo: facts.lastIoSecondsAgo, loading: facts.loading, bundled: facts.bundled ?? false, problems });
     return {
       name: node.name,
       address: node.address,
@@ -130,6 +138,7 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
       connectedReplicas: facts.connectedReplicas,
       replid: facts.replid,
       replid2: facts.replid2,
+      version: facts.version ?? null,
       error: problems.length > 0 ? problems.join('; ') : null,
     };
   });
@@ -149,6 +158,10 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
 
   const healthy = details.every((d) => d.problems.length === 0);
   return { report: { topology: topology.name, master: topology.master.name, healthy, nodes }, details };
+}
+
+function unsupportedVersionProblem(capabilities: Capabilities): string | null {
+  return capabilities.supported ? null : `runs ${describeVersion(capabilities)}: rctl manages Redis ${OLDEST_SUPPORTED} and newer`;
 }
 
 /** A master that restarted without its data (src/cluster/master-restart.ts). */

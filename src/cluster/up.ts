@@ -17,6 +17,7 @@ import { dataLossRisk, followsMaster, riskQuestion, type DataLossRisk } from './
 import { openSessions, readyFacts, type SessionSet } from './sessions';
 import { buildStatus, type StatusView } from './status';
 import { waitForSync } from './sync';
+import { planSnapshotRejoins } from './snapshot-rejoin';
 import { guardMasterRestart } from './up-guard';
 
 export interface UpAction {
@@ -56,9 +57,13 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   // A master that is or would come back empty must not be followed: check before launching anything.
   const restartGuard = await guardMasterRestart(topology, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, force: options.force ?? false, reporter, warn });
 
-  const launched = await launchNodes(topology, { home: options.home, startTimeoutMs: Math.max(options.waitMs, 5000), reporter });
+  const snapshots = await planSnapshotRejoins(topology, { home: options.home, timeoutMs: options.timeoutMs });
+  const launched = await launchNodes(topology, { home: options.home, startTimeoutMs: Math.max(options.waitMs, 5000), reporter, replicaOf: snapshots.replicaOf });
   for (const result of launched) {
-    if (result.launched) actions.push({ node: result.node.name, action: 'launched', detail: `launched ${result.node.launch} (pid ${result.pid}, files in ${result.paths.dir})` });
+    if (!result.launched) continue;
+    actions.push({ node: result.node.name, action: 'launched', detail: `launched ${result.node.launch} (pid ${result.pid}, files in ${result.paths.dir})` });
+    const rejoin = snapshots.rejoins.find((r) => r.node === result.node.name);
+    if (rejoin) actions.push({ node: rejoin.node, action: 'replicaof', detail: rejoin.detail });
   }
   // Relaunched by this up after the guard vetted it: its new run id (and, from an AOF, new replid) is expected.
   const masterRestartAccepted = restartGuard.accepted || launched.some((r) => r.launched && r.node.name === topology.master.name);
@@ -71,6 +76,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const sessions = await openSessions(topology, topology.nodes, options.timeoutMs);
   try {
     const facts = await readyFacts(topology.nodes, sessions, options.waitMs);
+    // A version rctl does not manage is refused before anything changes (its INFO is already read).
+    for (const node of topology.nodes) await sessions.get(node).supportedCapabilities();
     const factsOf = (node: TopologyNode) => facts.get(node.name) as ReplicationFacts;
     const master = topology.master;
 
@@ -166,7 +173,7 @@ async function configureAuth(topology: Topology, sessions: SessionSet, actions: 
         if (!setting) return null;
         const session = sessions.get(node);
         if ((await session.configGet(setting.name)) === setting.value) return null;
-        await session.expect(['CONFIG', 'SET', setting.name, setting.value], `CONFIG SET ${setting.name}`);
+        await session.configSet([[setting.name, setting.value]]);
         return { node: node.name, action: 'config set', detail: `CONFIG SET ${setting.name} ${setting.shown}` };
       }),
     );

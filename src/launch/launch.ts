@@ -24,6 +24,8 @@ export interface LaunchOptions {
   reporter: Reporter;
   /** Launch only these nodes (by name); the others are left as they are. Default: every launched node. */
   only?: ReadonlySet<string>;
+  /** Nodes (by name) to start as replicas of an address: their snapshot continues its history. */
+  replicaOf?: ReadonlyMap<string, { host: string; port: number }>;
 }
 
 /** True when something accepts TCP connections at host:port within `timeoutMs`. */
@@ -58,8 +60,8 @@ export async function launchNodes(topology: Topology, options: LaunchOptions): P
 async function launchOne(topology: Topology, node: TopologyNode, options: LaunchOptions): Promise<LaunchResult> {
   const paths = nodePaths(options.home, topology.name, node.name);
   if (node.launch === 'external') throw new Error('external nodes are never launched');
-  writeNodeConfig(node, paths, topology.password);
-  const child = startNodeProcess(node.launch, paths);
+  writeNodeConfig(node, paths, topology.password, options.replicaOf?.get(node.name));
+  const child = startNodeProcess(node.launch, paths, node.redisServer);
   let exitedWith: string | null = null;
   void child.exited.then((why) => (exitedWith = why));
   try {

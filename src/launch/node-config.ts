@@ -97,16 +97,31 @@ const INITIAL_CONFIG = `# Written by rctl up. rctl rewrites the directives it ma
 # on each launch; CONFIG REWRITE persists the rest.
 # up starts every replica at once: no need to wait for more replicas before a diskless transfer.
 repl-diskless-sync-delay 0
+# Redis 7.0's snapshot defaults, spelled out: Redis 5.0 started with a config file that has no save
+# line takes no snapshots at all (6.2 and later keep the defaults). One pair a line: 5.0 reads no more.
+save 3600 1
+save 300 100
+save 60 10000
 `;
 
-/** Creates the node's directories (0700) and writes its config (0600). */
-export function writeNodeConfig(node: TopologyNode, paths: NodePaths, password: Secret | null): void {
+/**
+ * Creates the node's directories (0700) and writes its config (0600). `replicaOf`: the node starts
+ * as a replica of that address (its own replicaof/slaveof lines replaced), so that a snapshot of
+ * the master's history lets it continue with a partial resync (Redis restores the replication id
+ * from its RDB only when it starts as a replica).
+ */
+export function writeNodeConfig(node: TopologyNode, paths: NodePaths, password: Secret | null, replicaOf?: { host: string; port: number }): void {
   mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(paths.dir, 0o700);
   const existing = existsSync(paths.config) ? readFileSync(paths.config, 'utf8') : INITIAL_CONFIG;
   // Without tls, earlier TLS lines would keep a TLS listener on the node's plain port.
-  const base = node.tls ? existing : removeDirectives(existing, TLS_DIRECTIVE_NAMES);
-  writeFileSync(paths.config, upsertDirectives(base, managedDirectives(node, paths, password)), { mode: 0o600 });
+  let base = node.tls ? existing : removeDirectives(existing, TLS_DIRECTIVE_NAMES);
+  const directives = managedDirectives(node, paths, password);
+  if (replicaOf) {
+    base = removeDirectives(base, ['slaveof']);
+    directives.push(['replicaof', `${replicaOf.host.replace(/^\[(.*)\]$/, '$1')} ${replicaOf.port}`]);
+  }
+  writeFileSync(paths.config, upsertDirectives(base, directives), { mode: 0o600 });
   // writeFileSync keeps the mode of an existing file, and CONFIG REWRITE recreates it 0644.
   chmodSync(paths.config, 0o600);
 }

@@ -10,6 +10,11 @@ import type { NodePaths } from './paths';
 
 export type PersistenceMode = 'aof' | 'rdb' | 'none';
 
+export interface SnapshotHistory {
+  replid: string;
+  offset: number;
+}
+
 export interface RelaunchPrediction {
   /** How the config persists data: aof (appendonly yes), rdb (save points, the default), none. */
   persistence: PersistenceMode;
@@ -17,6 +22,8 @@ export interface RelaunchPrediction {
   loads: string | null;
   /** Whether that file holds any key: false for an RDB without one, null when not read (an AOF). */
   hasKeys: boolean | null;
+  /** The replication history an RDB was saved at (its repl-id and repl-offset aux fields), or null. */
+  history: SnapshotHistory | null;
   dataDir: string;
 }
 
@@ -65,6 +72,7 @@ export function predictRelaunch(paths: NodePaths): RelaunchPrediction {
   const persistence = persistenceMode(directives);
   let loads: string | null = null;
   let hasKeys: boolean | null = null;
+  let history: SnapshotHistory | null = null;
   if (persistence === 'aof') {
     const dirName = lastValue(directives, 'appenddirname', 'appendonlydir');
     const manifest = `${lastValue(directives, 'appendfilename', 'appendonly.aof')}.manifest`;
@@ -75,9 +83,46 @@ export function predictRelaunch(paths: NodePaths): RelaunchPrediction {
     if (nonEmptyFile(join(paths.dataDir, rdb))) {
       loads = rdb;
       hasKeys = rdbHasKeys(join(paths.dataDir, rdb));
+      history = rdbHistory(join(paths.dataDir, rdb));
     }
   }
-  return { persistence, loads, hasKeys, dataDir: paths.dataDir };
+  return { persistence, loads, hasKeys, history, dataDir: paths.dataDir };
+}
+
+/** Stops the reader once the aux fields are over; not an Error, it is never reported. */
+const AUX_DONE = { auxDone: true };
+
+/**
+ * The replication id and offset an RDB was saved at, from its aux fields (Redis writes them, with
+ * repl-stream-db, whenever it saves with replication info: SHUTDOWN, BGSAVE, a full sync). null
+ * when the file has none or cannot be read.
+ */
+export function rdbHistory(path: string): SnapshotHistory | null {
+  const aux = new Map<string, string>();
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const stop = () => {
+      throw AUX_DONE;
+    };
+    const reader = new RdbReader({ onAux: (name, value) => void aux.set(name, value), onResizeDb: stop, onEntry: stop });
+    for (let read = 0; read < HEADER_SCAN_BYTES && !reader.done; ) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, read);
+      if (n === 0) break;
+      reader.write(chunk.subarray(0, n));
+      read += n;
+    }
+  } catch (error) {
+    if (error !== AUX_DONE) return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  const replid = aux.get('repl-id');
+  const offset = Number(aux.get('repl-offset'));
+  // Redis restores the history only with a stream db (rdbPopulateSaveInfo writes -1 without one).
+  if (!replid || !/^[0-9a-f]{40}$/.test(replid) || !Number.isInteger(offset) || offset < 0 || Number(aux.get('repl-stream-db') ?? '-1') < 0) return null;
+  return { replid, offset };
 }
 
 /** Stops the reader at the first sign of a key; not an Error, it is never reported. */

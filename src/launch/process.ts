@@ -13,13 +13,13 @@ export interface LaunchedProcess {
   exited: Promise<string>;
 }
 
-export function launchCommand(mode: Exclude<LaunchMode, 'external'>, configFile: string): { command: string; args: string[] } {
+export function launchCommand(mode: Exclude<LaunchMode, 'external'>, configFile: string, redisServer = 'redis-server'): { command: string; args: string[] } {
   if (mode === 'embedded') return { command: process.execPath, args: [rctlBinary(), 'server', configFile] };
-  return { command: 'redis-server', args: [configFile] };
+  return { command: redisServer, args: [configFile] };
 }
 
-export function startNodeProcess(mode: Exclude<LaunchMode, 'external'>, paths: NodePaths): LaunchedProcess {
-  const { command, args } = launchCommand(mode, paths.config);
+export function startNodeProcess(mode: Exclude<LaunchMode, 'external'>, paths: NodePaths, redisServer?: string): LaunchedProcess {
+  const { command, args } = launchCommand(mode, paths.config, redisServer);
   // stdout/stderr go to the node's log too: start-up failures (bad config, port in use) land there
   // before the node's own logging starts.
   const logFd = openSync(paths.log, 'a', 0o600);
@@ -31,7 +31,7 @@ export function startNodeProcess(mode: Exclude<LaunchMode, 'external'>, paths: N
   }
   const exited = new Promise<string>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
-      resolve(error.code === 'ENOENT' ? `${command} not found on PATH` : `cannot start ${command}: ${error.message}`),
+      resolve(error.code === 'ENOENT' ? `${command} not found${command.includes('/') ? '' : ' on PATH'}` : `cannot start ${command}: ${error.message}`),
     );
     child.once('exit', (code, signal) => resolve(signal ? `exited on ${signal}` : `exited with code ${code}`));
   });

@@ -5,6 +5,8 @@
 import type { Client } from './client';
 
 const MAY_WRITE = new Set(['publish', 'eval', 'evalsha', 'fcall', 'pfcount', 'wait', 'spublish']);
+/** setTimeout's longest delay: a longer one fires after 1 ms (TimeoutOverflowWarning). */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 export type PauseMode = 'all' | 'write';
 
@@ -42,7 +44,8 @@ export class PauseState {
 
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
-    const delay = Math.max(0, this.until - this.now());
+    // FAILOVER pauses with no deadline of its own: wake up at most every ~24.8 days to look again.
+    const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, this.until - this.now()));
     this.timer = setTimeout(() => {
       if (this.now() >= this.until) this.unpause();
       else this.schedule();

@@ -9,8 +9,9 @@ import type { Topology } from './model';
 import { readPasswordFile } from './password';
 import { Secret } from './secret';
 
-// Bump when the Topology shape or the validation rules change (2: tls paths on the topology and its nodes).
-const CACHE_VERSION = 2;
+// Bump when the Topology shape or the validation rules change (2: tls paths on the topology and its
+// nodes; 3: redisServer).
+const CACHE_VERSION = 3;
 
 type CachedAuth = { kind: 'none' } | { kind: 'inline'; password: string } | { kind: 'env'; name: string } | { kind: 'file'; path: string; shown: string };
 

@@ -2,7 +2,7 @@
 // naming file:line:col and the field.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { BadInputError, TopologyError } from '../errors';
 import { translateIssues } from './issues';
 import { formatAddress, type Topology, type TopologyNode } from './model';
@@ -56,6 +56,7 @@ export function parseTopology(file: string, absolute: string, text: string, env:
     role: node.role,
     ...(node.priority !== undefined ? { priority: node.priority } : {}),
     launch: node.launch ?? input.launch,
+    ...redisServerOf(node.launch ?? input.launch, node.redisServer ?? input.redisServer, absolute),
     address: formatAddress(node.host, node.port),
     index,
     ...(tls ? { tls } : {}),
@@ -73,6 +74,12 @@ export function parseTopology(file: string, absolute: string, text: string, env:
     passwordSource: password.source,
     ...(tls ? { tls } : {}),
   };
+}
+
+/** A path is taken relative to the topology file; a bare name is a command on PATH. */
+function redisServerOf(launch: string, value: string | undefined, topologyFile: string): { redisServer?: string } {
+  if (launch !== 'redis-server' || value === undefined) return {};
+  return { redisServer: value.includes('/') ? resolve(dirname(topologyFile), value) : value };
 }
 
 function sortIssues<T extends { line: number; col: number }>(issues: T[]): T[] {

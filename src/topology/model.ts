@@ -12,6 +12,8 @@ export interface TopologyNode {
   priority?: number;
   /** The node's own launch mode, or the file's. */
   launch: LaunchMode;
+  /** launch: redis-server only: the executable (an absolute path, or a command looked up on PATH); default redis-server. */
+  redisServer?: string;
   /** host:port as written ([::1]:port for IPv6). */
   address: string;
   /** Position in the file's nodes list. */

@@ -35,6 +35,9 @@ export function checkTopologyRules(source: YamlSource, input: TopologyInput): To
     }
 
     const launch = node.launch ?? input.launch;
+    if (node.redisServer !== undefined && launch !== 'redis-server') {
+      issues.push(source.issue(['nodes', index, 'redisServer'], `redisServer is the executable of launch: redis-server nodes, and this node's launch is ${launch}`, 'key'));
+    }
     if (launch !== 'external' && !isLoopbackHost(node.host)) {
       const where = node.launch !== undefined ? ['nodes', index, 'launch'] : ['nodes', index, 'host'];
       issues.push(

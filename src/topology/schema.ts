@@ -10,10 +10,10 @@ export type LaunchMode = (typeof LAUNCH_MODES)[number];
 export const ROLES = ['master', 'replica'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const TOP_LEVEL_KEYS = ['name', 'auth', 'tls', 'launch', 'nodes'] as const;
+export const TOP_LEVEL_KEYS = ['name', 'auth', 'tls', 'launch', 'redisServer', 'nodes'] as const;
 export const AUTH_KEYS = ['password', 'passwordEnv', 'passwordFile'] as const;
 export const TLS_KEYS = ['ca', 'cert', 'key'] as const;
-export const NODE_KEYS = ['name', 'host', 'port', 'role', 'priority', 'launch'] as const;
+export const NODE_KEYS = ['name', 'host', 'port', 'role', 'priority', 'launch', 'redisServer'] as const;
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const NAME_RULE = 'expected a name of letters, digits, ".", "_" or "-" (at most 64, not starting with a punctuation mark)';
@@ -21,6 +21,8 @@ const PORT_RULE = 'expected an integer 1-65535';
 const PRIORITY_RULE = 'expected an integer 0-2147483647 (replica-priority)';
 
 const nameField = z.string().check(z.regex(NAME_PATTERN, { error: NAME_RULE }));
+/** The redis-server executable of `launch: redis-server` nodes: a path (relative to the file) or a command on PATH. */
+const redisServerField = z.string().check(z.minLength(1, { error: 'expected the path of a redis-server executable' }));
 const launchField = z.enum(LAUNCH_MODES);
 
 export const authSchema = z.strictObject({
@@ -45,6 +47,7 @@ export const nodeSchema = z.strictObject({
   role: z.enum(ROLES),
   priority: z.optional(z.int({ error: PRIORITY_RULE }).check(z.minimum(0, { error: PRIORITY_RULE }), z.maximum(2147483647, { error: PRIORITY_RULE }))),
   launch: z.optional(launchField),
+  redisServer: z.optional(redisServerField),
 });
 
 export const topologySchema = z.strictObject({
@@ -52,6 +55,7 @@ export const topologySchema = z.strictObject({
   auth: z.optional(authSchema),
   tls: z.optional(tlsSchema),
   launch: z._default(launchField, 'external'),
+  redisServer: z.optional(redisServerField),
   nodes: z.array(nodeSchema).check(z.minLength(1, { error: 'expected at least one node' })),
 });
 

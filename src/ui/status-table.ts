@@ -18,7 +18,7 @@ export function renderStatusTable(view: StatusView, style: TableStyle): string {
   const ok = style.unicode ? '✔' : 'ok';
   const bad = style.unicode ? '✘' : 'FAIL';
   const table = new Table({
-    head: ['NODE', 'ADDRESS', 'ROLE', 'LINK', 'MASTER', 'OFFSET', 'LAG', 'IO AGO', 'KEYS', 'REPLICAS', 'REPLID', 'HEALTH'],
+    head: ['NODE', 'ADDRESS', 'VERSION', 'ROLE', 'LINK', 'MASTER', 'OFFSET', 'LAG', 'IO AGO', 'KEYS', 'REPLICAS', 'REPLID', 'HEALTH'],
     style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
     chars: style.unicode ? undefined : asciiChars(),
   });
@@ -28,6 +28,7 @@ export function renderStatusTable(view: StatusView, style: TableStyle): string {
     table.push([
       node.name,
       node.address,
+      node.version === null ? dash : detail.bundled ? `${node.version} (rctl)` : node.version,
       role,
       text(node.linkStatus),
       text(node.master),

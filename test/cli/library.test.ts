@@ -93,6 +93,8 @@ describe('status drift', () => {
       connectedReplicas: 0,
       replid: '22fd1acb9c4bb39ab3e914d71742f7e8491b9c11',
       replid2: '0000000000000000000000000000000000000000',
+      // The transcript is INFO replication only: no server section, so no version.
+      version: null,
       error: null,
     });
   });

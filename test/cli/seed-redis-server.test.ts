@@ -60,7 +60,7 @@ nodes:
     expect(Object.keys(report)).toEqual(['topology', 'master', 'healthy', 'nodes']);
     expect(report).toMatchObject({ topology: 'seed-lab', master: 'master', healthy: true });
     expect(report.nodes.map((n: Record<string, unknown>) => Object.keys(n))).toEqual(
-      Array(3).fill(['name', 'address', 'reachable', 'role', 'linkStatus', 'master', 'offset', 'lagBytes', 'keys', 'connectedReplicas', 'replid', 'replid2', 'error']),
+      Array(3).fill(['name', 'address', 'reachable', 'role', 'linkStatus', 'master', 'offset', 'lagBytes', 'keys', 'connectedReplicas', 'replid', 'replid2', 'version', 'error']),
     );
     expect(report.nodes.map((n: Record<string, unknown>) => [n.name, n.role, n.linkStatus, n.master])).toEqual([
       ['master', 'master', null, null],
@@ -86,7 +86,7 @@ nodes:
     expect(status.code).toBe(0);
     const rows = status.stdout.split('\n').filter((l) => /slave\d|master /.test(l) && l.includes('127.0.0.'));
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(/slave1 +│ 127\.0\.0\.17:\d+ +│ replica +│ up +│ master /);
+    expect(rows[1]).toMatch(/slave1 +│ 127\.0\.0\.17:\d+ +│ 7\.0\.\d+ +│ replica +│ up +│ master /);
     expect(rows[0]).toContain('✔');
   });
 

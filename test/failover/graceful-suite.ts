@@ -139,7 +139,7 @@ export function gracefulSuite(kind: LaunchKind, options: { terminal?: boolean } 
     expect(text.stdout).toMatch(/fence +n1 +CONFIG SET min-replicas-to-write 2147483647 /);
     expect(text.stdout).toMatch(/promote +n[23] +REPLICAOF NO ONE/);
     expect(text.stdout).toMatch(/repoint +n1 +REPLICAOF 127\.0\.0\.(17|27) \d+/);
-    expect(text.stdout).toMatch(/resume writes +n1 +CLIENT UNPAUSE; CONFIG SET repl-ping-replica-period 10 min-replicas-to-write 0 min-replicas-max-lag 10/);
+    expect(text.stdout).toMatch(/resume writes +n1 +CONFIG SET min-replicas-to-write 0 min-replicas-max-lag 10 repl-ping-replica-period 10; CLIENT UNPAUSE/);
     expect(text.stdout).toContain('dry run: nothing was changed');
     const json = parseJson<{ dryRun: boolean; from: string; to: string; mode: string; plan: Array<{ step: string; node: string; command: string }> }>(await set.rctl(['failover', '--dry-run', '--json', '--promote', 'n3']));
     expect(json).toMatchObject({ dryRun: true, from: 'n1', to: 'n3', mode: 'graceful' });

@@ -8,6 +8,7 @@ import type { NodeState } from '../../src/cluster/failover/inspect';
 import { planFailover } from '../../src/cluster/failover/plan';
 import { rankCandidates } from '../../src/cluster/failover/candidates';
 import { withDefaults } from '../../src/cluster/failover/switch-settings';
+import { capabilitiesOfVersion } from '../../src/cluster/capabilities';
 import type { Topology, TopologyNode } from '../../src/topology/model';
 
 const OLD = 'a'.repeat(40);
@@ -45,11 +46,11 @@ function facts(role: 'master' | 'replica', offset: number, replid = OLD): Replic
 const fakeSession = {} as NodeState['session'];
 
 function live(n: TopologyNode, f: ReplicationFacts, priority = n.priority ?? 100): NodeState {
-  return { node: n, session: fakeSession, error: null, info: new Map(), facts: f, priority, masterauthOk: true, settings: withDefaults({}) };
+  return { node: n, session: fakeSession, error: null, info: new Map(), facts: f, priority, masterauthOk: true, settings: withDefaults({}), settingsError: null, capabilities: capabilitiesOfVersion('7.0.15'), rttMs: 0.2 };
 }
 
 function dead(n: TopologyNode, code = 'NODE_REFUSED'): NodeState {
-  return { node: n, session: null, error: new NodeFailureError(code, `${n.name} (${n.address}): connection refused`), info: null, facts: null, priority: n.priority ?? null, masterauthOk: true, settings: withDefaults({}) };
+  return { node: n, session: null, error: new NodeFailureError(code, `${n.name} (${n.address}): connection refused`), info: null, facts: null, priority: n.priority ?? null, masterauthOk: true, settings: withDefaults({}), settingsError: null, capabilities: null, rttMs: 0 };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<RctlError> {

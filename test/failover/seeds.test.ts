@@ -46,7 +46,7 @@ function seedScenario(kind: LaunchKind, promoteBy: 'name' | 'host') {
     const result = await set.rctl(['failover', '--promote', promote, '--yes', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const json = parseJson(result);
-    expect(Object.keys(json)).toEqual(['from', 'to', 'mode', 'steps', 'fullResyncs', 'partialResyncs', 'writesPausedMs', 'durationMs']);
+    expect(Object.keys(json)).toEqual(['from', 'to', 'mode', 'steps', 'fullResyncs', 'partialResyncs', 'writesPausedMs', 'readsPausedMs', 'durationMs']);
     expect(json).toMatchObject({ from: 'master', to: 'slave1', mode: 'forced', fullResyncs: 0, partialResyncs: 1, writesPausedMs: 0 });
     const steps = json.steps as Array<{ step: string; node: string; ok: boolean }>;
     expect(steps.every((s) => s.ok && Object.keys(s).join() === 'step,node,ms,ok')).toBe(true);

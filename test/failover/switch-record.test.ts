@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
-import { fenceArgs, restoreArgs, withDefaults } from '../../src/cluster/failover/switch-settings';
+import { fenceSettings, restoreSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
 import { requireBuiltCli, sandbox } from '../cli/helpers';
 import { freePort } from '../helpers/ports';
 
@@ -75,13 +75,21 @@ describe('switch-<node>.json', () => {
 
 describe('the switch settings', () => {
   it('fence with min-replicas-to-write, adding a lag only where 0 would switch the check off', () => {
-    expect(fenceArgs(withDefaults({}))).toEqual(['CONFIG', 'SET', 'min-replicas-to-write', '2147483647']);
-    expect(fenceArgs(withDefaults({ 'min-replicas-max-lag': '0' }))).toEqual(['CONFIG', 'SET', 'min-replicas-to-write', '2147483647', 'min-replicas-max-lag', '10']);
+    expect(fenceSettings(withDefaults({}))).toEqual([['min-replicas-to-write', '2147483647']]);
+    // The lag first: on a version that sets one parameter per call, the two never apply apart.
+    expect(fenceSettings(withDefaults({ 'min-replicas-max-lag': '0' }))).toEqual([
+      ['min-replicas-max-lag', '10'],
+      ['min-replicas-to-write', '2147483647'],
+    ]);
   });
 
-  it('restore every setting in one CONFIG SET, from what the node said (defaults where it did not)', () => {
+  it('restore every setting, the fence first, from what the node said (defaults where it did not)', () => {
     const settings = withDefaults({ 'repl-ping-replica-period': '7', 'min-replicas-to-write': '1', 'min-replicas-max-lag': null });
-    expect(restoreArgs(settings)).toEqual(['CONFIG', 'SET', 'repl-ping-replica-period', '7', 'min-replicas-to-write', '1', 'min-replicas-max-lag', '10']);
+    expect(restoreSettings(settings)).toEqual([
+      ['min-replicas-to-write', '1'],
+      ['min-replicas-max-lag', '10'],
+      ['repl-ping-replica-period', '7'],
+    ]);
   });
 
   it('never take the switch values an unrepaired node still has for its originals', () => {

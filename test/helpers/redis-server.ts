@@ -67,8 +67,9 @@ process.on('exit', () => {
 });
 
 /** Starts redis-server on a free loopback port with a temporary dir and no save points. */
-export async function startRedisServer(options: { directives?: Record<string, string>; host?: string; port?: number } = {}): Promise<RedisProcess> {
-  if (!redisServerPath) throw new Error('redis-server is not on PATH');
+export async function startRedisServer(options: { directives?: Record<string, string>; host?: string; port?: number; /** Another redis-server binary (test/helpers/redis-versions.ts); default: PATH's. */ binary?: string } = {}): Promise<RedisProcess> {
+  const binary = options.binary ?? redisServerPath;
+  if (!binary) throw new Error('redis-server is not on PATH');
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
   const dir = mkdtempSync(join(tmpdir(), 'rctl-redis-'));
@@ -84,7 +85,7 @@ export async function startRedisServer(options: { directives?: Record<string, st
   };
   const confPath = join(dir, 'redis.conf');
   writeFileSync(confPath, Object.entries(directives).map(([k, v]) => `${k} ${v}`).join('\n') + '\n');
-  const child = spawn(redisServerPath, [confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, [confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));

@@ -48,7 +48,7 @@ describe('topology schema errors name file:line:col and the field', () => {
   it('flags unknown keys with a did-you-mean, at the key', () => {
     const text = `name: x\nnodes:\n  - { name: m, host: h, prot: 1, port: 2, role: master }\n`;
     const error = problem(text);
-    expect(error.message).toBe(`topologies/x.yml:3:${col(text, 3, 'prot')} nodes[0].prot: unknown key "prot" (did you mean "port"?); allowed keys: name, host, port, role, priority, launch`);
+    expect(error.message).toBe(`topologies/x.yml:3:${col(text, 3, 'prot')} nodes[0].prot: unknown key "prot" (did you mean "port"?); allowed keys: name, host, port, role, priority, launch, redisServer`);
     const top = problem(`name: x\nlaunh: embedded\nnodes:\n${MASTER}`);
     expect(top.message).toContain('topologies/x.yml:2:1 launh: unknown key "launh" (did you mean "launch"?)');
     const auth = problem(`name: x\nauth:\n  pasword: "1"\nnodes:\n${MASTER}`);

@@ -2,22 +2,14 @@
 // SET ...`. Passwords are never written out: `<password>` stands for the topology's password.
 
 import type { Topology, TopologyNode } from '../../topology/model';
+import { redisCliCommand, shellWord } from '../fix-command';
 import type { NodeReading } from './model';
 
-export const PASSWORD_PLACEHOLDER = '<password>';
-
-/** A value as one shell word: bare when safe, else double-quoted. */
-export function shellWord(value: string): string {
-  if (value === PASSWORD_PLACEHOLDER) return value;
-  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(value)) return value;
-  return `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
-}
+export { PASSWORD_PLACEHOLDER, shellWord } from '../fix-command';
 
 /** `redis-cli -h HOST -p PORT [-a <password>] ARGS`. */
 export function redisCli(topology: Topology, node: TopologyNode, args: string[]): string {
-  const host = node.host.replace(/^\[(.*)\]$/, '$1');
-  const auth = topology.password ? ` -a ${PASSWORD_PLACEHOLDER}` : '';
-  return `redis-cli -h ${host} -p ${node.port}${auth} ${args.map(shellWord).join(' ')}`;
+  return redisCliCommand(topology, node, args);
 }
 
 /**

@@ -1,8 +1,9 @@
 // The plan in words: every step, the node and the exact commands it sends, for --dry-run and the
 // confirmation prompt. The password is shown as <password>.
 
-import { PAUSE_SLACK_MS } from './execute';
-import { fenceArgs, quietPingArgs, restoreArgs } from './switch-settings';
+import { capabilitiesOfVersion, describeConfigSet, unpauseCommand, type Capabilities } from '../capabilities';
+import { planPause } from './pause';
+import { fenceSettings, quietPingSettings, restoreSettings } from './switch-settings';
 import type { FailoverPlan } from './plan';
 import { fileMasterOf } from './roles';
 import type { PlannedStep } from './types';
@@ -17,32 +18,44 @@ export interface DescribeOptions {
 
 const seconds = (ms: number) => `${ms / 1000}s`;
 
+// A node whose version could not be read is described as Redis 7.0 would be driven.
+const FALLBACK = capabilitiesOfVersion('7.0.0');
+
 export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): PlannedStep[] {
   const { from, to, topology } = plan;
   const steps: PlannedStep[] = [];
   const add = (step: string, node: string, command: string) => steps.push({ step, node, command });
   const target = `${to.node.host} ${to.node.port}`;
+  const master: Capabilities = from.capabilities ?? FALLBACK;
   const originalPing = from.settings['repl-ping-replica-period'];
-  const restore = restoreArgs(from.settings).join(' ');
+  const restore = describeConfigSet(master, restoreSettings(from.settings));
+  const fence = describeConfigSet(master, fenceSettings(from.settings));
+  const pause = planPause(master, from.rttMs, to.rttMs, options.timeoutMs);
+  const unpause = unpauseCommand(master);
 
   for (const state of plan.repoint) {
     if (topology.password && !state.masterauthOk) add('prepare', state.node.name, `CONFIG SET masterauth ${PASSWORD_PLACEHOLDER}`);
   }
   if (plan.masterLive) {
-    add('prepare', from.node.name, `${quietPingArgs().join(' ')}   (no replication PING moves the offset during the switch; ${originalPing} is restored)`);
-    add('pause writes', from.node.name, `CLIENT PAUSE ${options.timeoutMs + PAUSE_SLACK_MS} WRITE`);
+    add('prepare', from.node.name, `${describeConfigSet(master, quietPingSettings())}   (no replication PING moves the offset during the switch; ${originalPing} is restored)`);
     const otherwise =
       plan.mode === 'graceful'
-        ? `else roll back: CLIENT UNPAUSE and ${restore} on ${from.node.name}, exit 4`
+        ? `else roll back: ${restore}${unpause ? `; ${unpause.join(' ')}` : ''} on ${from.node.name}, exit 4`
         : 'else promote it anyway (--force)';
-    add('catch up', to.node.name, `INFO replication on ${to.node.name} and ${from.node.name} every 2 ms until ${to.node.name}'s offset equals ${from.node.name}'s (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
-  }
-  if (plan.masterLive) {
-    add('fence', from.node.name, `${fenceArgs(from.settings).join(' ')}   (it refuses writes for good, not only until the pause deadline: never two writable masters)`);
+    if (pause.holds === 'writes') {
+      add('pause writes', from.node.name, pause.command.join(' '));
+      add('catch up', to.node.name, `INFO replication on ${to.node.name} and ${from.node.name} every 2 ms until ${to.node.name}'s offset equals ${from.node.name}'s (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
+      add('fence', from.node.name, `${fence}   (it refuses writes for good, not only until the pause deadline: never two writable masters)`);
+    } else {
+      add('pause and fence', from.node.name, `MULTI; ${pause.command.join(' ')}; ${fence.replace(/^MULTI; |; EXEC$/g, '')}; INFO replication; EXEC   (${pause.note}; fenced at once: it refuses writes for good, never two writable masters)`);
+      add('catch up', to.node.name, `INFO replication on ${to.node.name} every 2 ms until its offset reaches the one ${from.node.name} stopped at (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
+    }
   }
   add('promote', to.node.name, 'REPLICAOF NO ONE');
   for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
-  if (plan.masterLive) add('resume writes', from.node.name, `CLIENT UNPAUSE; ${restore}   (after its REPLICAOF: held writes get -READONLY)`);
+  if (plan.masterLive) {
+    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}   (after its REPLICAOF, once its pause has ended: writes get -READONLY)`);
+  }
   for (const state of [to, ...plan.repoint]) {
     add('persist config', state.node.name, state.facts?.configFile ? 'CONFIG REWRITE' : '(none: it runs without a config file)');
   }

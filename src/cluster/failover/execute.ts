@@ -16,26 +16,31 @@
 //
 // Forced (the old master does not answer, or --force): the candidate is promoted as it is and the
 // reachable nodes are pointed at it; the nodes left behind rejoin later with `rctl up`.
+//
+// What differs by version (how the pause holds writes, how settings are set together) comes from
+// the node's capabilities (pause.ts, capabilities.ts). No failed step passes for success: a
+// setting that could not be put back, or a config that could not be rewritten, ends the command
+// with exit 4 naming the node, the server's own error and the command that fixes it.
 
 import { performance } from 'node:perf_hooks';
 import { ExitCode, NodeFailureError, RctlError } from '../../errors';
-import { sameAddress } from '../../topology/model';
-import { replicationFacts, type ReplicationFacts } from '../info';
+import { sameAddress, type Topology, type TopologyNode } from '../../topology/model';
+import { unpauseCommand } from '../capabilities';
+import { redisCliCommand } from '../fix-command';
+import { parseInfo, replicationFacts, type ReplicationFacts } from '../info';
 import type { NodeSession } from '../node-session';
 import type { Reporter } from '../reporter';
 import { ReplyError } from '../resp';
 import { persistConfig } from '../persist-config';
 import { waitFor, WaitTimeoutError } from '../wait';
-import { syncCounters, type NodeState, type SyncCounters } from './inspect';
+import { syncCounters, UNREACHABLE_CODES, type NodeState, type SyncCounters } from './inspect';
 import type { FailoverPlan } from './plan';
 import { recordRoles } from './roles';
 import { roundMs, StepLog } from './steps';
 import { clearSwitchRecord, readSwitchRecord, writeSwitchRecord, type SwitchRecord } from './switch-record';
-import { fenceArgs, quietPingArgs, restoreArgs, withDefaults } from './switch-settings';
+import { offsetAfterPauseTransaction, planPause } from './pause';
+import { fenceSettings, quietPingSettings, restoreSettings, withDefaults, type Setting } from './switch-settings';
 import type { FailoverJson, FailoverStep } from './types';
-
-// CLIENT PAUSE carries its own deadline so a crashed rctl never leaves the master paused for good.
-export const PAUSE_SLACK_MS = 5000;
 // Loopback round trips are well under a millisecond: poll tightly, the pause is the cost.
 const CATCH_UP_INTERVAL_MS = 2;
 // A command that went out without an answer (the node froze or the link broke): its effect is unknown.
@@ -134,6 +139,45 @@ async function catchUp(master: NodeSession, candidate: NodeSession, timeoutMs: n
   }
 }
 
+/**
+ * Before 6.2 the paused master cannot be asked (it holds rctl's commands too): the candidate is
+ * polled until it has the offset the master stopped at, on the same history.
+ */
+async function catchUpTo(candidate: NodeSession, target: { offset: number; replid: string | null }, timeoutMs: number): Promise<CatchUp> {
+  let lagBytes = 0;
+  try {
+    await waitFor(
+      async () => {
+        const c = replicationFacts(await candidate.info('replication'));
+        const candidateOffset = c.offset ?? 0;
+        lagBytes = Math.max(0, target.offset - candidateOffset);
+        if ((target.replid === null || c.replid === target.replid) && candidateOffset >= target.offset) return { done: true, value: undefined };
+        return { done: false, reason: target.replid !== null && c.replid !== target.replid ? 'a different replication history' : `${bytes(lagBytes)} behind` };
+      },
+      { interval: CATCH_UP_INTERVAL_MS, timeout: timeoutMs },
+    );
+    return { caughtUp: true, lagBytes: 0 };
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) return { caughtUp: false, lagBytes };
+    throw error;
+  }
+}
+
+/** The catch-up step: a graceful switch that does not catch up is a rollback; a forced one goes on, with a warning. */
+async function awaitCatchUp(log: StepLog, plan: FailoverPlan, timeoutMs: number, caughtUp: Promise<CatchUp>, warn: (text: string) => void): Promise<void> {
+  const progress = await log.run(
+    'catch up',
+    plan.to.node.name,
+    async () => {
+      const result = await caughtUp;
+      if (!result.caughtUp && plan.mode === 'graceful') throw new WaitTimeoutError(`${bytes(result.lagBytes)} behind`, timeoutMs);
+      return result;
+    },
+    (result) => result.caughtUp,
+  );
+  if (!progress.caughtUp) warn(`${plan.to.node.name} did not catch up within ${timeoutMs / 1000}s (${bytes(progress.lagBytes)} behind): promoted anyway (--force); those writes are lost`);
+}
+
 function linkState(facts: ReplicationFacts, host: string, port: number): string | null {
   if (facts.role !== 'replica') return 'still a master';
   if (facts.masterHost === null || facts.masterPort === null || !sameAddress(facts.masterHost, facts.masterPort, host, port)) return 'follows another node';
@@ -159,6 +203,30 @@ async function waitLinked(state: NodeState, to: NodeState, waitMs: number): Prom
   }
 }
 
+/** A step that failed on a node that answered: what the server said and what fixes it. */
+interface StepFailure {
+  node: string;
+  address: string;
+  what: string;
+  /** The server's own error, or the transport failure. */
+  error: string;
+  fix: string;
+}
+
+function describeFailures(failures: StepFailure[]): string {
+  return failures.map((f) => `${f.node} (${f.address}): ${f.what} failed: ${f.error}`).join('; ');
+}
+
+/** `redis-cli ... CONFIG SET ...` putting settings back, the way the node's version takes them. */
+function restoreFix(topology: Topology, node: TopologyNode, state: NodeState, settings: Setting[]): string {
+  const capabilities = state.capabilities;
+  if (!capabilities || capabilities.configSetMany || settings.length === 1) {
+    return redisCliCommand(topology, node, ['CONFIG', 'SET', ...settings.flatMap(([name, value]) => [name, value])]);
+  }
+  // One call a parameter before 7.0; `&&` keeps the order, and each is checked by the shell.
+  return settings.map(([name, value]) => redisCliCommand(topology, node, ['CONFIG', 'SET', name, value])).join(' && ');
+}
+
 export async function executeFailover(plan: FailoverPlan, options: ExecuteOptions): Promise<ExecuteResult> {
   const log = new StepLog(options.reporter);
   const warnings = [...plan.warnings];
@@ -166,6 +234,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     warnings.push(text);
     options.reporter.warn(text);
   };
+  const failures: StepFailure[] = [];
   const { from, to, topology } = plan;
   const candidate = sessionOf(to);
   const reachable = [to, ...plan.repoint];
@@ -174,16 +243,19 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   // where the node now shows that switch's values.
   const previous = plan.masterLive ? readSwitchRecord(options.home, topology.name, from.node.name) : null;
   const original = previous ? withDefaults(previous.restore) : from.settings;
+  const restore = restoreSettings(original);
+  const pause = plan.masterLive && from.capabilities ? planPause(from.capabilities, from.rttMs, to.rttMs, options.timeoutMs) : null;
   let pausedAt: number | null = null;
   let resumedAt: number | null = null;
 
   // Written before the old master is touched, removed once it is restored: what a repair needs.
   let record: SwitchRecord | null = null;
-  const noteStage = (stage: SwitchRecord['stage']) => {
+  const noteRecord = (change: Partial<SwitchRecord>) => {
     if (!record) return;
-    record = { ...record, stage };
+    record = { ...record, ...change };
     writeSwitchRecord(options.home, topology.name, record);
   };
+  const noteStage = (stage: SwitchRecord['stage']) => noteRecord({ stage });
   if (plan.masterLive) {
     record = {
       pid: process.pid,
@@ -202,12 +274,12 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     readCounters(reachable),
     ...plan.repoint
       .filter((state) => password !== undefined && !state.masterauthOk)
-      .map((state) => log.run('prepare', state.node.name, () => sessionOf(state).expect(['CONFIG', 'SET', 'masterauth', password as string], 'CONFIG SET masterauth'))),
-    ...(plan.masterLive ? [log.run('prepare', from.node.name, () => sessionOf(from).expect(quietPingArgs(), 'CONFIG SET repl-ping-replica-period'))] : []),
+      .map((state) => log.run('prepare', state.node.name, () => sessionOf(state).configSet([['masterauth', password as string]]))),
+    ...(plan.masterLive ? [log.run('prepare', from.node.name, () => sessionOf(from).configSet(quietPingSettings()))] : []),
   ]).catch(async (error) => {
     if (plan.masterLive) {
-      const restored = await sessionOf(from).call(restoreArgs(original)).then(
-        (reply) => !(reply instanceof ReplyError),
+      const restored = await sessionOf(from).configSet(restore).then(
+        () => true,
         () => false,
       );
       if (restored) clearSwitchRecord(options.home, topology.name, from.node.name);
@@ -219,26 +291,36 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   const master = plan.masterLive ? sessionOf(from) : null;
   /**
    * Every switch setting as it was, then writes back on; the record goes once nothing is left to
-   * undo. The settings go first (pipelined, one round trip) so that writes the pause held are not
-   * refused by the fence on a rollback.
+   * undo. The settings go first, pipelined ahead of CLIENT UNPAUSE (one round trip), so that
+   * writes the pause held are not refused by the fence on a rollback.
    */
   const restoreMaster = async () => {
-    if (!master) return;
-    const replies = await Promise.allSettled([master.expect(restoreArgs(original), 'CONFIG SET'), master.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE')]);
+    if (!master || !pause) return;
+    const unpause = from.capabilities ? unpauseCommand(from.capabilities) : null;
+    const replies = await Promise.allSettled([master.configSet(restore), ...(unpause ? [master.expect(unpause, 'CLIENT UNPAUSE')] : [])]);
     const failed = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) {
+      noteRecord({ failure: (failed.reason as Error).message });
+      throw failed.reason;
+    }
     resumedAt = performance.now();
     clearSwitchRecord(options.home, topology.name, from.node.name);
   };
+  const restoreFailure = (error: unknown, what: string): StepFailure => ({
+    node: from.node.name,
+    address: from.node.address,
+    what,
+    error: (error as Error).message,
+    fix: `${restoreFix(topology, from.node, from, restore)}${pause?.holds === 'writes' ? ` && ${redisCliCommand(topology, from.node, ['CLIENT', 'UNPAUSE'])}` : ''}   (or \`rctl up\`)`,
+  });
 
-  log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (writes paused)` : `promoting ${to.node.name}`);
+  log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (${pause?.holds === 'all' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
   let fenceSent = false;
   let promoteSent = false;
   try {
-    if (master) {
-      const pauseMs = options.timeoutMs + PAUSE_SLACK_MS;
+    if (master && pause?.holds === 'writes') {
       pausedAt = performance.now();
-      const paused = master.expect(['CLIENT', 'PAUSE', pauseMs, 'WRITE'], 'CLIENT PAUSE');
+      const paused = master.expect(pause.command, 'CLIENT PAUSE');
       // The first probe is pipelined behind CLIENT PAUSE on the same connection, so the master
       // answers it after the pause took effect: one round trip less while writes wait.
       const abandon = new AbortController();
@@ -250,15 +332,25 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         await caughtUp.catch(() => undefined);
         throw error;
       }
-      const progress = await log.run('catch up', to.node.name, async () => {
-        const result = await caughtUp;
-        if (!result.caughtUp && plan.mode === 'graceful') throw new WaitTimeoutError(`${bytes(result.lagBytes)} behind`, options.timeoutMs);
-        return result;
-      }, (result) => result.caughtUp);
-      if (!progress.caughtUp) warn(`${to.node.name} did not catch up within ${options.timeoutMs / 1000}s (${bytes(progress.lagBytes)} behind): promoted anyway (--force); those writes are lost`);
+      await awaitCatchUp(log, plan, options.timeoutMs, caughtUp, warn);
       noteStage('fencing');
       fenceSent = true;
-      await log.run('fence', from.node.name, () => master.expect(fenceArgs(original), 'CONFIG SET min-replicas-to-write'));
+      await log.run('fence', from.node.name, () => master.configSet(fenceSettings(original)));
+    } else if (master && pause) {
+      // Before 6.2: paused (reads too) and fenced at once, with the offset the master stops at.
+      noteStage('fencing');
+      fenceSent = true;
+      pausedAt = performance.now();
+      const fence = fenceSettings(original);
+      const target = await log.run('pause and fence', from.node.name, async () => {
+        const replies = await master.transaction([pause.command, ...fence.map(([name, value]) => ['CONFIG', 'SET', name, value]), ['INFO', 'replication']], 'CLIENT PAUSE and fence');
+        const refused = replies.findIndex((reply) => reply instanceof ReplyError);
+        if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, refused === 0 ? 'CLIENT PAUSE' : `CONFIG SET ${fence[refused - 1][0]}`);
+        const offset = replicationFacts(parseInfo(String(replies[replies.length - 1]))).offset;
+        if (offset === null) throw new NodeFailureError('NODE_COMMAND_FAILED', `${from.node.name} (${from.node.address}): INFO replication shows no master_repl_offset`);
+        return { offset: offsetAfterPauseTransaction(offset), replid: from.facts?.replid ?? null };
+      });
+      await awaitCatchUp(log, plan, options.timeoutMs, catchUpTo(candidate, target, options.timeoutMs), warn);
     }
     // From here the candidate may be a master: a repair must not lift the fence unless it is not.
     noteStage('promoting');
@@ -283,23 +375,24 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       // not, the old master takes writes again at its pause deadline. One master either way.
       throw new FailoverError(
         'FENCE_UNKNOWN',
-        `${from.node.name} stopped answering while being fenced (${error.message}): ${to.node.name} was not promoted, so ${from.node.name} is still the only master; it is write-paused until its CLIENT PAUSE expires and may refuse writes (-NOREPLICAS) after that until repaired`,
+        `${from.node.name} stopped answering while being fenced (${error.message}): ${to.node.name} was not promoted, so ${from.node.name} is still the only master; it is paused until its CLIENT PAUSE expires and may refuse writes (-NOREPLICAS) after that until repaired`,
         log.steps,
         `once ${from.node.name} answers, \`rctl up\` repairs it; then run the failover again`,
       );
     }
     // Not promoted, and the old master answers: undo the pause and the settings, change nothing else.
-    let undone = true;
+    let undoError: unknown = null;
     if (master) {
-      await log.run('roll back', from.node.name, restoreMaster).catch(() => {
-        undone = false;
+      await log.run('roll back', from.node.name, restoreMaster).catch((failure: unknown) => {
+        undoError = failure;
       });
     }
-    const outcome = undone
-      ? master
-        ? `rolled back: writes resumed on ${from.node.name}, nothing changed`
-        : 'nothing changed'
-      : `and the rollback failed: ${from.node.name} stays write-paused until its CLIENT PAUSE expires (\`rctl up\` restores its settings)`;
+    const outcome =
+      undoError === null
+        ? master
+          ? `rolled back: writes resumed on ${from.node.name}, nothing changed`
+          : 'nothing changed'
+        : `and the rollback failed (${(undoError as Error).message}): ${from.node.name} may refuse writes until its settings are restored: ${restoreFailure(undoError, 'roll back').fix}`;
     if (error instanceof WaitTimeoutError) {
       throw new FailoverError(
         'CATCH_UP_TIMEOUT',
@@ -320,6 +413,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       repointed.push(state);
     } catch (error) {
       if (!(error instanceof RctlError)) throw error;
+      const refused = !NO_ANSWER_CODES.has(error.code) && !UNREACHABLE_CODES.has(error.code);
+      if (refused) {
+        failures.push({ node: state.node.name, address: state.node.address, what: `REPLICAOF ${to.node.host} ${to.node.port}`, error: error.message, fix: '`rctl up` repoints it' });
+      }
       if (state === from) {
         // Fenced, so it cannot take a write: the switch stands and the node rejoins later.
         leftFenced.push(state);
@@ -333,7 +430,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     }
     // The old master is a replica now: its held writes get -READONLY instead of being lost.
     if (state === from) {
-      await log.run('resume writes', from.node.name, restoreMaster).catch((error) => warn(`${from.node.name}: ${(error as Error).message}; \`rctl up\` restores its settings`));
+      await log.run('resume writes', from.node.name, restoreMaster).catch((error: unknown) => {
+        if (!(error instanceof RctlError)) throw error;
+        failures.push(restoreFailure(error, `restoring ${restore.map(([name, value]) => `${name} ${value}`).join(', ')}`));
+      });
     }
   };
   // The old master alongside the others: from the fence until its demotion it answers new writes
@@ -352,8 +452,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         warn(`${state.node.name} (${state.node.address}) runs without a config file: the change is live but will not survive a restart`);
         return;
       }
-      const persisted = await log.run('persist config', state.node.name, () => persistConfig(topology, state.node, sessionOf(state), options.home));
-      if (persisted !== true) warn(persisted);
+      const persisted = await log.run('persist config', state.node.name, () => persistConfig(topology, state.node, sessionOf(state), options.home), (result) => result === true);
+      if (persisted !== true) {
+        failures.push({ node: state.node.name, address: state.node.address, what: 'CONFIG REWRITE', error: persisted, fix: redisCliCommand(topology, state.node, ['CONFIG', 'REWRITE']) });
+      }
     }),
   );
   try {
@@ -362,6 +464,16 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     throw FailoverError.wrap(error, log.steps, `${to.node.name} is the master now, but: `);
   }
   const durationMs = roundMs(performance.now() - options.startedAt);
+
+  if (failures.length > 0) {
+    const restoreFailed = failures.some((f) => f.node === from.node.name && f.what.startsWith('restoring'));
+    throw new FailoverError(
+      restoreFailed ? 'RESTORE_FAILED' : 'FAILOVER_STEP_FAILED',
+      `${to.node.name} is the master now, but ${describeFailures(failures)}`,
+      log.steps,
+      failures.map((f) => `${f.node}: ${f.fix}`).join('; '),
+    );
+  }
 
   const after = await readCounters(reachable);
   let fullResyncs = 0;
@@ -381,9 +493,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       steps: log.steps,
       fullResyncs,
       partialResyncs,
-      writesPausedMs: pausedAt !== null && resumedAt !== null ? roundMs((resumedAt as number) - (pausedAt as number)) : 0,
+      writesPausedMs: pausedAt !== null && resumedAt !== null ? (pause?.holds === 'all' ? pause.ms : roundMs((resumedAt as number) - (pausedAt as number))) : 0,
+      readsPausedMs: pausedAt !== null && pause?.holds === 'all' ? pause.ms : 0,
       durationMs,
     },
-    warnings,
+    warnings: pause?.note ? [...warnings, pause.note] : warnings,
   };
 }

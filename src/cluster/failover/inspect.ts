@@ -1,13 +1,16 @@
 // What a failover needs to know about every node before it changes anything: reachability,
-// replication facts, replica-priority, whether masterauth is already right, and the settings a
-// switch changes on the master (switch-settings.ts, restored after). One pipelined round trip
-// per node, all nodes in parallel, each session kept open for the execution.
+// its version's capabilities, replication facts, replica-priority, whether masterauth is already
+// right, and the settings a switch changes on the master (switch-settings.ts, restored after).
+// One pipelined round trip per node (CONFIG GET one name per call, which every version takes),
+// all nodes in parallel, each session kept open for the execution.
 
+import { performance } from 'node:perf_hooks';
 import { RctlError } from '../../errors';
+import type { Capabilities } from '../capabilities';
 import type { Topology, TopologyNode } from '../../topology/model';
-import { intField, parseInfo, replicationFacts, type InfoFields, type ReplicationFacts } from '../info';
+import { intField, replicationFacts, type InfoFields, type ReplicationFacts } from '../info';
 import { NodeSession } from '../node-session';
-import { ReplyError, type RespValue } from '../resp';
+import { ReplyError } from '../resp';
 import { SWITCH_SETTINGS, withDefaults, type SwitchSettings } from './switch-settings';
 
 export interface NodeState {
@@ -23,44 +26,64 @@ export interface NodeState {
   masterauthOk: boolean;
   /** The settings a switch changes, as the node reports them (Redis defaults where it does not). */
   settings: SwitchSettings;
+  /** Why the settings could not be read (CONFIG GET refused): a switch could not restore them. */
+  settingsError: string | null;
+  /** What its version can do; null when it could not be read. */
+  capabilities: Capabilities | null;
+  /** One round trip to the node, measured with PING (sizes a pause that cannot be ended early). */
+  rttMs: number;
 }
 
 // A node that does not answer at all is "unreachable": the only case a failover treats as a dead
 // master without --force. A wrong password, a loading node or a foreign server answer, so they
 // are not dead: promoting a replica beside them could make two masters.
-const UNREACHABLE_CODES = new Set(['NODE_REFUSED', 'NODE_UNREACHABLE', 'NODE_TIMEOUT', 'NODE_CLOSED']);
+const RTT_SAMPLES = 3;
+
+export const UNREACHABLE_CODES = new Set(['NODE_REFUSED', 'NODE_UNREACHABLE', 'NODE_TIMEOUT', 'NODE_CLOSED']);
 
 export function isUnreachable(state: NodeState): boolean {
   return state.error !== null && UNREACHABLE_CODES.has(state.error.code);
 }
 
-function configValue(reply: RespValue, name: string): string | null {
-  if (!Array.isArray(reply)) return null;
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    if (String(reply[i]).toLowerCase() === name && typeof reply[i + 1] === 'string') return reply[i + 1] as string;
-  }
-  return null;
-}
-
 async function inspectNode(topology: Topology, node: TopologyNode, timeoutMs: number): Promise<NodeState> {
-  const state: NodeState = { node, session: null, error: null, info: null, facts: null, priority: node.priority ?? null, masterauthOk: true, settings: withDefaults({}) };
+  const state: NodeState = {
+    node,
+    session: null,
+    error: null,
+    info: null,
+    facts: null,
+    priority: node.priority ?? null,
+    masterauthOk: true,
+    settings: withDefaults({}),
+    settingsError: null,
+    capabilities: null,
+    rttMs: 0,
+  };
   try {
     state.session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs });
     const session = state.session;
-    // Pipelined: the three replies come back in one round trip.
+    // Pipelined: the replies come back in one round trip.
     const [info, masterauth, settings] = await Promise.all([
-      session.expect(['INFO'], 'INFO'),
-      session.call(['CONFIG', 'GET', 'masterauth']),
-      session.call(['CONFIG', 'GET', ...SWITCH_SETTINGS]),
+      session.info(),
+      session.configGet('masterauth').catch((error: unknown) => (error instanceof RctlError ? null : Promise.reject(error))),
+      session.configGetMany(SWITCH_SETTINGS).catch((error: unknown) => (error instanceof RctlError ? error : Promise.reject(error))),
     ]);
-    if (typeof info !== 'string') throw new Error(`unexpected INFO reply from ${node.name}`);
-    state.info = parseInfo(info);
-    state.facts = replicationFacts(state.info);
+    // The quickest of a few: under load one PING may wait behind other clients' commands.
+    state.rttMs = Infinity;
+    for (let i = 0; i < RTT_SAMPLES; i++) {
+      const pingStart = performance.now();
+      await session.call(['PING']);
+      state.rttMs = Math.min(state.rttMs, performance.now() - pingStart);
+    }
+    state.info = info;
+    state.facts = replicationFacts(info);
+    state.capabilities = await session.supportedCapabilities();
     if (state.facts.loading) throw session.replyFailure(new ReplyError('LOADING Redis is loading the dataset in memory'), 'INFO');
-    state.priority = node.priority ?? intField(state.info, 'slave_priority');
+    state.priority = node.priority ?? intField(info, 'slave_priority') ?? intField(info, 'replica_priority');
     const password = topology.password;
-    state.masterauthOk = password === null || (!(masterauth instanceof ReplyError) && password.equals(configValue(masterauth, 'masterauth') ?? ''));
-    if (!(settings instanceof ReplyError)) state.settings = withDefaults(Object.fromEntries(SWITCH_SETTINGS.map((name) => [name, configValue(settings, name)])));
+    state.masterauthOk = password === null || (masterauth !== null && password.equals(masterauth));
+    if (settings instanceof RctlError) state.settingsError = settings.message;
+    else state.settings = withDefaults(settings);
   } catch (error) {
     if (!(error instanceof RctlError)) throw error;
     state.session?.close();

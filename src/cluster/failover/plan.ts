@@ -3,6 +3,7 @@
 
 import { BadInputError, ExitCode, NodeFailureError, RctlError, RefusedError } from '../../errors';
 import type { Topology, TopologyNode } from '../../topology/model';
+import { describeVersion } from '../capabilities';
 import { aheadOf, rankCandidates } from './candidates';
 import { isUnreachable, type NodeState } from './inspect';
 import type { Candidate, FailoverMode } from './types';
@@ -107,8 +108,19 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
   if (topology.replicas.length === 0) {
     throw new BadInputError('NO_REPLICAS', `${topology.name} has no replicas: there is nothing to fail over to`, `add a node with role: replica to ${topology.displayFile}`);
   }
+  // A version rctl does not manage is refused whatever else: its commands are not known (--force included).
+  const unsupported = states.find((s) => s.error?.code === 'UNSUPPORTED_VERSION');
+  if (unsupported?.error) throw unsupported.error;
   const master = stateOf(states, topology.master);
   const masterLive = checkMasters(topology, states, master, options.force);
+  if (masterLive && master.settingsError) {
+    // Without the originals a switch could not put them back: it would leave the master changed.
+    throw new NodeFailureError(
+      'SETTINGS_UNREADABLE',
+      `cannot read ${master.node.name}'s replication settings (${master.settingsError}): a graceful failover changes and restores them`,
+      'allow CONFIG GET and CONFIG SET for rctl on the master (renamed, or refused by an ACL?)',
+    );
+  }
   const mode: FailoverMode = masterLive && !options.force ? 'graceful' : 'forced';
   const { ranked, excluded } = rankCandidates(states, master, mode);
 
@@ -137,6 +149,16 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
     warnings.push(
       `${master.node.name} (${master.node.address}) ${state} and cannot be fenced: if it is alive beyond a partition, its clients may keep writing to it, and rejoining it later discards those writes (\`rctl up\` asks first); a master with min-replicas-to-write 1 stops taking writes within min-replicas-max-lag once its replicas are gone`,
     );
+  }
+  // Continuing after the switch is a partial resync, which needs no RDB; a later full sync does.
+  const newRdb = to.capabilities?.rdbVersion ?? null;
+  for (const state of repoint) {
+    const reads = state.capabilities?.rdbReadMax ?? null;
+    if (newRdb !== null && reads !== null && reads < newRdb && to.capabilities && state.capabilities) {
+      warnings.push(
+        `${state.node.name} runs ${describeVersion(state.capabilities)} and ${to.node.name} ${describeVersion(to.capabilities)}: this switch continues with a partial resync, but any later full sync of ${state.node.name} from ${to.node.name} fails (it cannot read RDB ${newRdb}); upgrade ${state.node.name} first`,
+      );
+    }
   }
   for (const state of leftBehind) {
     if (state === master) continue;

@@ -9,12 +9,16 @@
 // candidate answers as a replica. An old master still fenced beside the new one waits for `rctl up`
 // to rejoin it as a replica; up then calls this again.
 
+import { RctlError } from '../../errors';
 import type { Topology } from '../../topology/model';
+import { unpauseCommand } from '../capabilities';
+import { redisCliCommand } from '../fix-command';
 import { NodeSession } from '../node-session';
 import { observeTopology } from '../observe';
 import { persistConfig } from '../persist-config';
-import { abandonedSwitches, clearSwitchRecord, describeLeftover, type SwitchRecord } from './switch-record';
-import { restoreArgs } from './switch-settings';
+import { UNREACHABLE_CODES } from './inspect';
+import { abandonedSwitches, clearSwitchRecord, describeLeftover, switchOrigin, writeSwitchRecord, type SwitchRecord } from './switch-record';
+import { restoreSettings } from './switch-settings';
 
 export interface RepairOptions {
   /** Say nothing when a node still waits to be rejoined: the caller is about to rejoin it. */
@@ -42,7 +46,7 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
   const { node } = record;
   const address = `${node.host}:${node.port}`;
   const label = node.name || address;
-  const origin = `an interrupted failover (pid ${record.pid}, started ${record.startedAt})`;
+  const origin = switchOrigin(record);
   let session: NodeSession | null = null;
   try {
     session = await NodeSession.open(
@@ -57,18 +61,30 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
         return false;
       }
     }
-    // Settings first: writes the pause held must not meet the fence.
-    await session.expect(restoreArgs(record.restore), 'CONFIG SET');
-    await session.expect(['CLIENT', 'UNPAUSE'], 'CLIENT UNPAUSE');
+    // Settings first, pipelined ahead of the unpause: writes the pause held must not meet the fence.
+    const capabilities = await session.supportedCapabilities();
+    const settings = restoreSettings(record.restore);
+    const unpause = unpauseCommand(capabilities);
+    const replies = await Promise.allSettled([session.configSet(settings), ...(unpause ? [session.expect(unpause, 'CLIENT UNPAUSE')] : [])]);
+    const refused = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
+    if (refused) throw refused.reason;
     clearSwitchRecord(home, topology.name, node.name);
-    warn(`repaired ${origin}: writes resumed on ${label} and ${Object.entries(record.restore).map(([name, value]) => `${name} ${value}`).join(', ')} restored`);
+    warn(`repaired ${origin}: ${unpause ? 'writes resumed on' : 'writes accepted again by'} ${label} and ${settings.map(([name, value]) => `${name} ${value}`).join(', ')} restored`);
     // Its file may hold the fence (rewritten while it was fenced) or an old role: write it as it is now.
     const declared = topology.nodes.find((n) => n.name === node.name);
     const persisted = await persistConfig(topology, declared ?? { name: label, address }, session, home);
     if (persisted !== true) warn(persisted);
     return true;
   } catch (error) {
-    warn(`${origin} left ${label} ${describeLeftover(record)}, and it could not be reached to repair it: ${(error as Error).message}`);
+    if (!(error instanceof RctlError)) throw error;
+    if (UNREACHABLE_CODES.has(error.code)) {
+      warn(`${origin} left ${label} ${describeLeftover(record)}, and it could not be reached to repair it: ${error.message}`);
+    } else {
+      // It answered and refused: say what it said and what fixes it, and keep it for `rctl status`.
+      writeSwitchRecord(home, topology.name, { ...record, failure: error.message });
+      const fix = restoreSettings(record.restore).map(([name, value]) => redisCliCommand(topology, node, ['CONFIG', 'SET', name, value])).join(' && ');
+      warn(`${origin} left ${label} ${describeLeftover(record)}, and the repair failed: ${error.message}; to fix it by hand: ${fix}`);
+    }
     return false;
   } finally {
     session?.close();

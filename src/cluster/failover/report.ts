@@ -15,7 +15,12 @@ export function renderStepTable(steps: FailoverStep[], unicode = true): string {
 }
 
 export function summaryLine(result: FailoverJson): string {
-  const paused = result.mode === 'graceful' || result.writesPausedMs > 0 ? `, writes paused ${result.writesPausedMs} ms` : '';
+  const paused =
+    result.readsPausedMs > 0
+      ? `, reads and writes paused ${result.readsPausedMs} ms`
+      : result.mode === 'graceful' || result.writesPausedMs > 0
+        ? `, writes paused ${result.writesPausedMs} ms`
+        : '';
   const resyncs = `${result.fullResyncs} full resync${result.fullResyncs === 1 ? '' : 's'}, ${result.partialResyncs} partial`;
   return `failover ${result.from} → ${result.to} (${result.mode}) done in ${result.durationMs} ms${paused}; ${resyncs}`;
 }

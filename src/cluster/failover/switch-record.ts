@@ -32,6 +32,8 @@ export interface SwitchRecord {
   stage: SwitchStage;
   /** CONFIG SET arguments that put the node's settings back as they were before the switch. */
   restore: Record<string, string>;
+  /** Set when the node answered but refused to have its settings put back: the server's own error. */
+  failure?: string;
 }
 
 /** Node names are file-name safe (the topology schema's name pattern). */
@@ -70,6 +72,7 @@ export function readSwitchRecord(home: string, topologyName: string, nodeName: s
     candidate: String(data.candidate ?? ''),
     stage: data.stage,
     restore,
+    ...(typeof data.failure === 'string' ? { failure: data.failure } : {}),
   };
 }
 
@@ -123,7 +126,13 @@ export function abandonedSwitches(topology: { name: string }, home: string): Swi
   return readSwitchRecords(home, topology.name).filter((record) => record.pid === process.pid || !processAlive(record.pid));
 }
 
+/** Which switch left the node so, and, when the node refused to be restored, what it said. */
+export function switchOrigin(record: SwitchRecord): string {
+  const which = `failover (pid ${record.pid}, started ${record.startedAt})`;
+  return record.failure ? `a ${which} that could not restore its settings (${record.failure})` : `an interrupted ${which}`;
+}
+
 /** The problem `rctl status` shows on the node an interrupted switch left behind. */
 export function leftoverProblem(record: SwitchRecord): string {
-  return `an interrupted failover (pid ${record.pid}, started ${record.startedAt}) left it ${describeLeftover(record)}; \`rctl up\` repairs it`;
+  return `${switchOrigin(record)} left it ${describeLeftover(record)}; \`rctl up\` repairs it`;
 }

@@ -35,21 +35,27 @@ export function withDefaults(read: Partial<Record<string, string | null>>): Swit
   return settings;
 }
 
-/** CONFIG SET arguments for the switch's PING period (before the pause). */
-export function quietPingArgs(): string[] {
-  return ['CONFIG', 'SET', 'repl-ping-replica-period', SWITCH_PING_PERIOD];
+/** A parameter and its value, as CONFIG SET takes them. */
+export type Setting = readonly [name: string, value: string];
+
+/** The switch's PING period (before the pause). */
+export function quietPingSettings(): Setting[] {
+  return [['repl-ping-replica-period', SWITCH_PING_PERIOD]];
 }
 
-/** CONFIG SET arguments that fence the node: every write gets -NOREPLICAS while it is a master. */
-export function fenceArgs(original: SwitchSettings): string[] {
-  const args = ['CONFIG', 'SET', 'min-replicas-to-write', FENCE_MIN_REPLICAS];
-  if (original['min-replicas-max-lag'] === '0') args.push('min-replicas-max-lag', FENCE_MAX_LAG);
-  return args;
+/**
+ * The fence: every write gets -NOREPLICAS while the node is a master. The lag goes first so that
+ * the two never apply apart on a version that sets them one at a time (capabilities.ts).
+ */
+export function fenceSettings(original: SwitchSettings): Setting[] {
+  const settings: Setting[] = [];
+  if (original['min-replicas-max-lag'] === '0') settings.push(['min-replicas-max-lag', FENCE_MAX_LAG]);
+  settings.push(['min-replicas-to-write', FENCE_MIN_REPLICAS]);
+  return settings;
 }
 
-/** One CONFIG SET (atomic in Redis 7) putting every switch setting back. */
-export function restoreArgs(original: Record<string, string>): string[] {
-  const args = ['CONFIG', 'SET'];
-  for (const name of SWITCH_SETTINGS) if (original[name] !== undefined) args.push(name, original[name]);
-  return args;
+/** Every switch setting back as it was: the fence first, the PING period last. */
+export function restoreSettings(original: Partial<Record<string, string>>): Setting[] {
+  const order: SwitchSetting[] = ['min-replicas-to-write', 'min-replicas-max-lag', 'repl-ping-replica-period'];
+  return order.filter((name) => original[name] !== undefined).map((name) => [name, original[name] as string]);
 }

@@ -23,8 +23,10 @@ export interface FailoverJson {
   fullResyncs: number;
   /** Partial resyncs accepted during the switch (sync_partial_ok deltas). */
   partialResyncs: number;
-  /** From CLIENT PAUSE to CLIENT UNPAUSE on the old master; 0 when it was unreachable. */
+  /** From CLIENT PAUSE to CLIENT UNPAUSE on the old master; 0 when it was unreachable. Before 6.2: the pause's fixed length. */
   writesPausedMs: number;
+  /** Reads held too: the old master's version has no CLIENT PAUSE WRITE (before 6.2); else 0. */
+  readsPausedMs: number;
   /** From the start of the operation until every reachable node is linked to the new master. */
   durationMs: number;
 }

@@ -128,6 +128,14 @@ export class AttachedReplica {
   }
 }
 
+/**
+ * Redis starts the next BGSAVE for replicas only once serverCron (hz 10) has reaped the previous
+ * child, so full syncs begin at most every 100 ms. Without that pause, a replica that fails every
+ * full sync and retries at once (a 6.2 replica cannot load RDB v10) would have this node serialize
+ * snapshots back to back, hundreds per second, each logged on both sides.
+ */
+const FULL_SYNC_MIN_INTERVAL_MS = 100;
+
 /** Thrown into the RDB writer when every replica of a transfer went away. */
 class TransferAbandoned extends Error {}
 
@@ -137,6 +145,8 @@ export class MasterSide {
   private readonly announcements = new WeakMap<Client, ReplicaAnnouncement>();
   private fullSyncTimer: NodeJS.Timeout | null = null;
   private fullSyncRunning = false;
+  /** Wall-clock time the last full sync's snapshot was released (0: none yet). */
+  private lastFullSyncEndedAt = 0;
 
   constructor(private readonly replication: Replication) {}
 
@@ -255,8 +265,10 @@ export class MasterSide {
   private scheduleFullSync(): void {
     if (this.fullSyncTimer || this.fullSyncRunning) return;
     const diskless = this.server.config.getBool('repl-diskless-sync');
-    const delay = diskless ? this.server.config.getInt('repl-diskless-sync-delay') * 1000 : 0;
-    if (delay > 0) this.server.logger.notice('Delay next BGSAVE for diskless SYNC');
+    const configured = diskless ? this.server.config.getInt('repl-diskless-sync-delay') * 1000 : 0;
+    if (configured > 0) this.server.logger.notice('Delay next BGSAVE for diskless SYNC');
+    const sinceLast = Date.now() - this.lastFullSyncEndedAt;
+    const delay = Math.max(configured, FULL_SYNC_MIN_INTERVAL_MS - sinceLast);
     this.fullSyncTimer = setTimeout(() => {
       this.fullSyncTimer = null;
       void this.runFullSync();
@@ -329,6 +341,7 @@ export class MasterSide {
     } finally {
       snapshot.release();
       this.fullSyncRunning = false;
+      this.lastFullSyncEndedAt = Date.now();
     }
     // Replicas that arrived while this one ran get the next snapshot.
     if ([...this.replicas].some((r) => r.state === ReplicaSyncState.WaitBgsave && !r.snapshotTaken)) this.scheduleFullSync();
