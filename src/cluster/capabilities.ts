@@ -5,7 +5,8 @@
 // | since | what                                                                                   |
 // |-------|----------------------------------------------------------------------------------------|
 // | 5.0   | REPLICAOF, the replica-* config names, PSYNC2 (4.0), RDB 9; the oldest version managed |
-// | 6.0   | ACL users: AUTH user pass, masteruser                                                  |
+// | 6.0   | ACL users: AUTH user pass, masteruser; a connection stays authenticated across CONFIG |
+// |       | SET requirepass                                                                        |
 // | 6.2   | CLIENT PAUSE ms WRITE (reads go on) and CLIENT UNPAUSE; FAILOVER                        |
 // | 7.0   | CONFIG SET / CONFIG GET with several parameters in one call (atomic); RDB 10           |
 // | 7.2   | RDB 11 (sets as listpacks)                                                             |
@@ -34,6 +35,11 @@ export interface Capabilities {
   pauseWritesOnly: boolean;
   /** AUTH user pass and masteruser (6.0). */
   aclUsers: boolean;
+  /**
+   * A connection opened while the node had no password stays authenticated once requirepass is
+   * set (6.0: the default user was nopass when it connected); before 6.0 it gets -NOAUTH.
+   */
+  keepsAuthWhenPasswordSet: boolean;
   /** The FAILOVER command (6.2). */
   failoverCommand: boolean;
   /** The RDB format version it writes. null: not known to rctl. */
@@ -87,6 +93,7 @@ export function capabilitiesOfVersion(text: string, bundled = false): Capabiliti
     configSetMany: atLeast(parsed, 7, 0),
     pauseWritesOnly: atLeast(parsed, 6, 2),
     aclUsers: atLeast(parsed, 6, 0),
+    keepsAuthWhenPasswordSet: atLeast(parsed, 6, 0),
     failoverCommand: atLeast(parsed, 6, 2),
     rdbVersion: rdbVersionOf(parsed),
     rdbReadMax: bundled ? BUNDLED_RDB_READ_MAX : rdbVersionOf(parsed),

@@ -137,6 +137,17 @@ export class NodeSession {
     });
   }
 
+  /**
+   * After CONFIG SET requirepass on a node that had no password: before 6.0 this connection is no
+   * longer authenticated (capabilities.ts), so it authenticates with the new password.
+   */
+  async passwordWasSet(): Promise<void> {
+    const password = this.options.password;
+    if (!this.passwordless || !password) return;
+    if (!(await this.capabilities()).keepsAuthWhenPasswordSet) await this.expect(['AUTH', password.reveal()], 'AUTH');
+    this.passwordless = false;
+  }
+
   async facts(): Promise<ReplicationFacts> {
     return replicationFacts(await this.info());
   }

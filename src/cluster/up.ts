@@ -2,7 +2,7 @@
 //   1. launch what needs launching;  2. authenticate, set requirepass + masterauth, REPLICAOF,
 //   CONFIG REWRITE;  3. wait for links up and offsets caught up;  4. report the status.
 
-import { RefusedError } from '../errors';
+import { NodeFailureError, RefusedError } from '../errors';
 import { launchNodes } from '../launch/launch';
 import type { Topology, TopologyNode } from '../topology/model';
 import { forgetRejoined } from '../topology/overlay';
@@ -69,8 +69,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const masterRestartAccepted = restartGuard.accepted || launched.some((r) => r.launched && r.node.name === topology.master.name);
 
   // A failover killed mid-switch may have left the old master paused: undo that before anything else.
-  const { repaired } = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
-  for (const node of repaired) actions.push({ node, action: 'repaired', detail: 'lifted what an interrupted failover left: writes resumed, settings restored' });
+  const firstRepair = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
+  for (const node of firstRepair.repaired) actions.push({ node, action: 'repaired', detail: 'lifted what an interrupted failover left: writes resumed, settings restored' });
 
   reporter.step(`connecting to ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}`);
   const sessions = await openSessions(topology, topology.nodes, options.timeoutMs);
@@ -129,9 +129,12 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
 
     // An old master left fenced beside the new one is a replica now: its fence can be lifted.
     // (A repair rewrites the node's config itself: its role may have changed without up changing it.)
-    for (const node of (await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn)).repaired) {
+    const secondRepair = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn);
+    for (const node of secondRepair.repaired) {
       actions.push({ node, action: 'repaired', detail: 'lifted the fence an interrupted failover left: writes resumed, settings restored' });
     }
+    // Every other step still ran; a node that refused its repair makes the whole `up` a failure.
+    const refused = secondRepair.refused.length > 0 ? secondRepair.refused : firstRepair.refused.filter((r) => !secondRepair.repaired.includes(r.node));
 
     for (const node of topology.nodes) {
       if (!changedNodes.has(node.name)) continue;
@@ -151,6 +154,13 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     const status = await observeWithSessions(topology, sessions, options.home);
     if (status.report.healthy) recordMasterIdentity(options.home, topology.name, master.name, master.address, await sessions.get(master).facts());
     if (topology.roles && topology.roles.rejoin.length > 0) forgetRejoined(options.home, topology.name, topology.nodes.map((n) => n.name));
+    if (refused.length > 0) {
+      throw new NodeFailureError(
+        'REPAIR_FAILED',
+        `${refused.map((r) => `${r.node} refused to have the settings an earlier failover changed put back: ${r.error}`).join('; ')}`,
+        `${refused.map((r) => `${r.node}: ${r.fix}`).join('; ')}; or run \`rctl up\` again`,
+      );
+    }
     return { changed: actions.length > 0, actions, warnings, status };
   } finally {
     sessions.closeAll();
@@ -174,6 +184,7 @@ async function configureAuth(topology: Topology, sessions: SessionSet, actions: 
         const session = sessions.get(node);
         if ((await session.configGet(setting.name)) === setting.value) return null;
         await session.configSet([[setting.name, setting.value]]);
+        if (setting.name === 'requirepass') await session.passwordWasSet();
         return { node: node.name, action: 'config set', detail: `CONFIG SET ${setting.name} ${setting.shown}` };
       }),
     );

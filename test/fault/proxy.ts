@@ -11,6 +11,8 @@
 //                kernel, so the sender's output buffer fills as it would. The other way flows.
 // - freeze():    both directions stall that way: the network froze, TCP keeps everything.
 // - delay(ms):   every chunk is delivered ms later, in order, closes included.
+// - rewriteAt(): overwrites bytes of one chunk in place (same length, so the framing holds): a
+//                command the real node then refuses with its own error.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -115,6 +117,7 @@ export class FaultProxy {
   private safetyTimer: NodeJS.Timeout | null = null;
   private cutTrigger: { direction: Direction; find: (chunk: Buffer) => number; fired: () => void } | null = null;
   private blackholeTrigger: { direction: Direction; find: (chunk: Buffer) => number; deliver: BlackholeDelivery; fired: () => void } | null = null;
+  private rewriteTrigger: { direction: Direction; find: (chunk: Buffer) => number; bytes: Buffer; times: number; fired: () => void } | null = null;
 
   private constructor(
     readonly targetHost: string,
@@ -189,6 +192,17 @@ export class FaultProxy {
     });
   }
 
+  /**
+   * Corrupts a command on its way: the first `times` chunks in `direction` for which find() gives
+   * an index >= 0 have `bytes` written over them from that index (same length: RESP framing
+   * holds), then everything passes through again. Resolves once the last one happened.
+   */
+  rewriteAt(direction: Direction, find: (chunk: Buffer) => number, bytes: Buffer, times = 1): Promise<void> {
+    return new Promise((resolve) => {
+      this.rewriteTrigger = { direction, find, bytes, times, fired: resolve };
+    });
+  }
+
   /** Drops all bytes and closes both ways, silently, until restore(). */
   blackhole(): void {
     this.blackholeActive = true;
@@ -221,6 +235,7 @@ export class FaultProxy {
   restore(): void {
     this.cutTrigger = null;
     this.blackholeTrigger = null;
+    this.rewriteTrigger = null;
     this.cutActive = false;
     this.blackholeActive = false;
     this.delayMs = 0;
@@ -292,6 +307,18 @@ export class FaultProxy {
     }
     if (lane.closed) return;
     if (chunk === null) lane.closed = true;
+    const rewrite = this.rewriteTrigger;
+    if (chunk && rewrite && rewrite.direction === lane.direction) {
+      const at = rewrite.find(chunk);
+      if (at >= 0 && at + rewrite.bytes.length <= chunk.length) {
+        chunk = Buffer.from(chunk);
+        rewrite.bytes.copy(chunk, at);
+        if (--rewrite.times === 0) {
+          this.rewriteTrigger = null;
+          rewrite.fired();
+        }
+      }
+    }
     lane.queue.push(chunk);
     if (lane.stalled) {
       if (chunk) this.stats.held[lane.direction] += chunk.length;

@@ -30,19 +30,26 @@ export interface RepairOutcome {
   repaired: string[];
   /** Records still standing: the node could not be reached, or must stay fenced for now. */
   left: SwitchRecord[];
+  /** Nodes that answered and refused the repair: the server's own error and the command that fixes it. */
+  refused: Array<{ node: string; error: string; fix: string }>;
 }
 
 /** Lifts what interrupted switches left on old masters. */
 export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<RepairOutcome> {
-  const outcome: RepairOutcome = { repaired: [], left: [] };
+  const outcome: RepairOutcome = { repaired: [], left: [], refused: [] };
   for (const record of abandonedSwitches(topology, home)) {
-    if (await repairOne(topology, home, record, timeoutMs, warn, options)) outcome.repaired.push(record.node.name);
-    else outcome.left.push(record);
+    const result = await repairOne(topology, home, record, timeoutMs, warn, options);
+    if (result === true) outcome.repaired.push(record.node.name);
+    else {
+      outcome.left.push(record);
+      if (result !== false) outcome.refused.push({ node: record.node.name || `${record.node.host}:${record.node.port}`, ...result });
+    }
   }
   return outcome;
 }
 
-async function repairOne(topology: Topology, home: string, record: SwitchRecord, timeoutMs: number, warn: (text: string) => void, options: RepairOptions): Promise<boolean> {
+/** true: repaired; false: not now (unreachable, or it must stay fenced); else the node refused it. */
+async function repairOne(topology: Topology, home: string, record: SwitchRecord, timeoutMs: number, warn: (text: string) => void, options: RepairOptions): Promise<boolean | { error: string; fix: string }> {
   const { node } = record;
   const address = `${node.host}:${node.port}`;
   const label = node.name || address;
@@ -84,6 +91,7 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
       writeSwitchRecord(home, topology.name, { ...record, failure: error.message });
       const fix = restoreSettings(record.restore).map(([name, value]) => redisCliCommand(topology, node, ['CONFIG', 'SET', name, value])).join(' && ');
       warn(`${origin} left ${label} ${describeLeftover(record)}, and the repair failed: ${error.message}; to fix it by hand: ${fix}`);
+      return { error: error.message, fix };
     }
     return false;
   } finally {
