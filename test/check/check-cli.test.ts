@@ -120,10 +120,12 @@ describeWithRedis('rctl check: protected-mode no without a password', () => {
       writeRates: new Map(),
       readings: readings.map((r) => (r.node.name === 'replica' ? { ...r, config: { ...r.config!, values: new Map([...r.config!.values, ['bind' as ConfigParameter, bind]]) } } : r)),
     });
-    expect(evaluate(context('127.0.0.1'))).toEqual([]);
+    // Notices (a version past its security support) are not findings.
+    const findingsOf = (bind: string) => evaluate(context(bind)).filter((f) => f.severity !== 'info');
+    expect(findingsOf('127.0.0.1')).toEqual([]);
     // Redis 7's default bind when none is configured, and an explicit wildcard.
     for (const bind of ['* -::*', '127.0.0.1 0.0.0.0']) {
-      expect(evaluate(context(bind))).toEqual([
+      expect(findingsOf(bind)).toEqual([
         {
           severity: 'error',
           node: 'replica',

@@ -86,8 +86,13 @@ export function readingOf(topology: Topology, name: string, spec: NodeSpec = {})
   };
 }
 
-/** Readings for every node (specs override), evaluated by every rule. */
+/** Readings for every node (specs override), evaluated by every rule: the findings, without notices. */
 export function check(topology: Topology, specs: Record<string, NodeSpec | NodeReading> = {}, writeRates: WriteRate[] = []): Finding[] {
+  return checkAll(topology, specs, writeRates).filter((f) => f.severity !== 'info');
+}
+
+/** check(), notices (severity info) included. */
+export function checkAll(topology: Topology, specs: Record<string, NodeSpec | NodeReading> = {}, writeRates: WriteRate[] = []): Finding[] {
   const readings = topology.nodes.map((node) => {
     const spec = specs[node.name];
     return spec && 'node' in spec ? spec : readingOf(topology, node.name, spec);

@@ -8,7 +8,7 @@ import { renderCheckReport } from '../../src/cluster/check/render';
 import { addressesBeyondLoopback } from '../../src/cluster/check/rules/exposure';
 import { suggestedBacklog } from '../../src/cluster/check/rules/backlog';
 import { compareVersions } from '../../src/cluster/check/rules/versions';
-import { check, codes, PASSWORD, readingOf, threeNodes, topologyOf } from './fixtures';
+import { check, checkAll, codes, PASSWORD, readingOf, threeNodes, topologyOf } from './fixtures';
 
 const REWRITE = ' && redis-cli -h 127.0.0.1 -p 7001 -a <password> CONFIG REWRITE';
 
@@ -217,11 +217,47 @@ describe('versions', () => {
     expect(check(threeNodes(), { master: { info: { rctl_node_version: '0.1.0' } } })).toEqual([]);
   });
 
-  it('a replica older than its master is an error, a newer one a warning', () => {
+  it('a replica that cannot read its master\'s RDB is an error naming both formats; a newer one a warning', () => {
     const findings = check(threeNodes(), { master: { info: { redis_version: '7.2.4' } }, replica2: { info: { redis_version: '7.2.4' } } });
-    expect(codes(findings)).toEqual(['error REPLICA_OLDER_THAN_MASTER@replica1']);
-    expect(findings[0].reason).toMatch(/^runs Redis 7\.0\.15, older than its master master \(7\.2\.4\)/);
-    expect(codes(check(threeNodes(), { replica2: { info: { redis_version: '7.2.4' } } }))).toEqual(['warn MIXED_VERSIONS@replica2']);
+    expect(codes(findings)).toEqual(['error REPLICA_OLDER_THAN_MASTER@replica1', 'warn CANDIDATE_NEWER_THAN_REPLICAS@replica2']);
+    expect(findings[0].reason).toBe(
+      'runs Redis 7.0.15, which reads RDB up to version 10, and its master master runs Redis 7.2.4, which writes RDB 11: its next full sync fails (it flushes its data, then retries for ever)',
+    );
+    expect(findings[0].fix).toBe('upgrade replica1 (127.0.0.1:7002) to Redis 7.2 or newer and restart it (replicas before their master)');
+    expect(codes(check(threeNodes(), { replica2: { info: { redis_version: '7.2.4' } } }))).toEqual(['warn CANDIDATE_NEWER_THAN_REPLICAS@replica2', 'warn MIXED_VERSIONS@replica2']);
+  });
+
+  it('the seeds\' 6.2 master with a 7.0 replica: no error (it reads RDB 9), but promoting the 7.0 node would strand the 6.2 one', () => {
+    const v62 = { info: { redis_version: '6.2.16' } };
+    const findings = check(threeNodes(), { master: v62, replica2: v62 });
+    expect(codes(findings)).toEqual(['warn CANDIDATE_NEWER_THAN_REPLICAS@replica1', 'warn MIXED_VERSIONS@replica1']);
+    expect(findings[0].reason).toBe('runs Redis 7.0.15 (RDB 10): if it is promoted, master (Redis 6.2.16), replica2 (Redis 6.2.16) continue with a partial resync, but a later full sync from it fails');
+  });
+
+  it('same RDB format across versions (5.0 and 6.2 both write 9) is only mixed; a 5.0 master warns that a failover pauses reads', () => {
+    const findings = check(threeNodes(), { master: { info: { redis_version: '5.0.14' } }, replica1: { info: { redis_version: '6.2.16' } }, replica2: { info: { redis_version: '6.2.16' } } });
+    expect(codes(findings)).toEqual(['warn FAILOVER_PAUSES_READS@master', 'warn MIXED_VERSIONS@replica1', 'warn MIXED_VERSIONS@replica2']);
+    expect(findings[0].reason).toMatch(/^runs Redis 5\.0\.14, which has no CLIENT PAUSE WRITE \(6\.2\): `rctl failover` pauses its reads as well as its writes/);
+    expect(findings[1].fix).toBe('upgrade the nodes on Redis 5.0.14 to 6.2.16, replicas before their master');
+  });
+
+  it('the bundled node reads RDB 11: as a replica of a 7.2 master it is only mixed', () => {
+    const findings = check(threeNodes(), { master: { info: { redis_version: '7.2.6' } }, replica1: { info: { rctl_node_version: '0.1.0' } }, replica2: { info: { redis_version: '7.2.6' } } });
+    expect(codes(findings)).toEqual(['warn MIXED_VERSIONS@replica1']);
+  });
+
+  it('a version before 5.0 is an error; one newer than 7.2 is untested', () => {
+    expect(codes(check(threeNodes(), { replica2: { info: { redis_version: '4.0.14' } } }))).toContain('error VERSION_UNSUPPORTED@replica2');
+    const newer = { info: { redis_version: '8.0.2' } };
+    expect(codes(check(threeNodes(), { master: newer, replica1: newer, replica2: newer }))).toEqual(['warn VERSION_UNTESTED@master', 'warn VERSION_UNTESTED@replica1', 'warn VERSION_UNTESTED@replica2']);
+  });
+
+  it('versions past the Redis project\'s security support are notices, not findings; the bundled node is not a Redis release', () => {
+    const all = checkAll(threeNodes(), { master: { info: { rctl_node_version: '0.1.0' } }, replica1: { info: { redis_version: '6.2.16' } }, replica2: { info: { redis_version: '7.4.1' } } });
+    const notices = all.filter((f) => f.severity === 'info');
+    expect(codes(notices)).toEqual(['info VERSION_END_OF_SUPPORT@replica1']);
+    expect(notices[0].reason).toBe('runs Redis 6.2.16: the Redis project says 6.2 support may be removed after the end of 2025 (redis/redis SECURITY.md supports 8.2, 8.0, 7.4 and, for now, 6.2)');
+    expect(codes(checkAll(threeNodes()).filter((f) => f.severity === 'info'))).toEqual(['info VERSION_END_OF_SUPPORT@master', 'info VERSION_END_OF_SUPPORT@replica1', 'info VERSION_END_OF_SUPPORT@replica2']);
   });
 
   it('two builds of the bundled node differ', () => {
@@ -256,18 +292,18 @@ describe('fixes and output', () => {
 
   it('renders a table with the code, reason and fix, the write rate and a verdict', () => {
     const findings = check(threeNodes(), { replica2: { follows: 'replica1' } });
-    const text = renderCheckReport({ topology: 'lab', clean: false, findings, writeRate: { node: 'master', bytesPerSecond: 2048, sampleMs: 1002 } }, { unicode: false, nodeCount: 3 });
+    const text = renderCheckReport({ topology: 'lab', clean: false, findings, notices: [], writeRate: { node: 'master', bytesPerSecond: 2048, sampleMs: 1002 } }, { unicode: false, nodeCount: 3 });
     expect(text).toContain('| warn     | replica2 | CHAINED_REPLICA: follows replica1');
     expect(text).toContain('write rate: 2.0 KB/s on master (replication offset over 1.0 s)');
     expect(text.split('\n').at(-1)).toBe('lab: 1 warning (see FIX)');
-    const clean = renderCheckReport({ topology: 'lab', clean: true, findings: [], writeRate: null }, { unicode: true, nodeCount: 3 });
+    const clean = renderCheckReport({ topology: 'lab', clean: true, findings: [], notices: [], writeRate: null }, { unicode: true, nodeCount: 3 });
     expect(clean).toBe('write rate: not measured (no master could be sampled, or --sample 0)\nlab: clean; 3 nodes checked, nothing found');
     expect(text + clean).not.toContain(PASSWORD);
   });
 
   it('wraps reasons and fixes to the terminal width', () => {
     const findings = check(threeNodes(), { master: { config: { save: '' }, info: { config_file: '/etc/redis/redis.conf' } }, replica1: { secrets: { masterauth: 'x' } } });
-    const text = renderCheckReport({ topology: 'lab', clean: false, findings, writeRate: null }, { unicode: true, width: 100, nodeCount: 3 });
+    const text = renderCheckReport({ topology: 'lab', clean: false, findings, notices: [], writeRate: null }, { unicode: true, width: 100, nodeCount: 3 });
     const widest = Math.max(...text.split('\n').map((line) => line.length));
     expect(widest).toBeLessThanOrEqual(100);
     // Wrapping spreads a cell over lines and loses none of its words.

@@ -91,7 +91,7 @@ nodes:
     const { result, report } = await check();
     expect(result.code, result.stderr).toBe(0);
     expect(report).toMatchObject({ topology: 'check-lab', clean: true, findings: [] });
-    expect(Object.keys(report)).toEqual(['topology', 'clean', 'findings', 'writeRate']);
+    expect(Object.keys(report)).toEqual(['topology', 'clean', 'findings', 'notices', 'writeRate']);
     expect(report.writeRate).toMatchObject({ node: 'master' });
     expect(report.writeRate?.sampleMs).toBeGreaterThan(0);
 

@@ -51,7 +51,7 @@ export function evaluate(context: CheckContext, rules: readonly Rule[] = RULES):
 }
 
 function severityRank(finding: Finding): number {
-  return finding.severity === 'error' ? 0 : 1;
+  return finding.severity === 'error' ? 0 : finding.severity === 'warn' ? 1 : 2;
 }
 
 export async function runCheck(topology: Topology, options: CheckOptions): Promise<CheckReport> {
@@ -79,7 +79,8 @@ export async function runCheck(topology: Topology, options: CheckOptions): Promi
   }
 
   const context: CheckContext = { topology, readings: opened.map((o) => o.reading), writeRates };
-  const findings = evaluate(context);
+  const all = evaluate(context);
+  const findings = all.filter((f) => f.severity !== 'info');
   const writeRate = writeRates.get(topology.master.name) ?? [...writeRates.values()][0] ?? null;
-  return { topology: topology.name, clean: findings.length === 0, findings, writeRate };
+  return { topology: topology.name, clean: findings.length === 0, findings, notices: all.filter((f) => f.severity === 'info'), writeRate };
 }

@@ -7,7 +7,8 @@ import type { Topology, TopologyNode } from '../../topology/model';
 import type { Secret } from '../../topology/secret';
 import type { InfoFields, ReplicationFacts } from '../info';
 
-export type Severity = 'error' | 'warn';
+/** info: worth knowing, not a problem: it neither makes a report unclean nor changes the exit code. */
+export type Severity = 'error' | 'warn' | 'info';
 
 /** One entry of `rctl check --json`. The key set and order are a stable interface. */
 export interface Finding {
@@ -32,8 +33,12 @@ export interface WriteRate {
 /** `rctl check --json`. */
 export interface CheckReport {
   topology: string;
+  /** No finding (notices do not count). */
   clean: boolean;
+  /** Errors and warnings. */
   findings: Finding[];
+  /** Worth knowing, not a problem (severity info): a version past its security support. */
+  notices: Finding[];
   writeRate: WriteRate | null;
 }
 

@@ -26,6 +26,7 @@ export function renderCheckReport(report: CheckReport, options: RenderOptions): 
     }
     lines.push(table.toString());
   }
+  for (const notice of report.notices) lines.push(`notice: ${notice.node}: ${notice.code}: ${notice.reason}; ${notice.fix}`);
   lines.push(writeRateLine(report));
   lines.push(verdict(report, options.nodeCount));
   return lines.join('\n');
@@ -38,11 +39,12 @@ function writeRateLine(report: CheckReport): string {
 }
 
 export function verdict(report: CheckReport, nodeCount: number): string {
-  if (report.clean) return `${report.topology}: clean; ${plural(nodeCount, 'node')} checked, nothing found`;
+  const noticed = report.notices.length > 0 ? ` (${plural(report.notices.length, 'notice')})` : '';
+  if (report.clean) return `${report.topology}: clean; ${plural(nodeCount, 'node')} checked, nothing found${noticed}`;
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.length - errors;
   const parts = [errors > 0 ? plural(errors, 'error') : null, warnings > 0 ? plural(warnings, 'warning') : null].filter((p) => p !== null);
-  return `${report.topology}: ${parts.join(', ')} (see FIX)`;
+  return `${report.topology}: ${parts.join(', ')} (see FIX)${noticed}`;
 }
 
 function columnLayout(report: CheckReport, width: number | undefined): { colWidths?: number[]; wordWrap?: boolean } {

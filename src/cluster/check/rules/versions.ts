@@ -1,26 +1,132 @@
-// Mixed server versions. The bundled node reports the Redis version it is compatible with
-// (redis_version:7.0.15) plus its own rctl_node_version, so:
-//   - redis_version is compared across every node: a bundled node next to redis-server 7.0.x is
-//     not a finding (it speaks 7.0's protocol, RDB 10 and PSYNC2), next to 7.2 it is;
-//   - rctl_node_version is compared across the bundled nodes only: two rctl builds may differ.
-// A replica older than its master is an error: it may not read the master's newer RDB format,
-// so its next full resync can fail.
+// Versions: what each node's Redis version (capabilities.ts) means for replication and failover.
+//   - A replica that cannot read the RDB format its master writes (v9 for 5.0/6.2, v10 for 7.0,
+//     v11 for 7.2): its next full sync fails (it flushes its data first, then loops on full
+//     syncs). The same holds for a replica that could be promoted over an older node. Safe
+//     upgrade order: replicas first, the master last.
+//   - A master older than 6.2: a failover pauses its reads as well as its writes.
+//   - A version rctl does not manage (before 5.0), or newer than it was tested with.
+//   - A version past the Redis project's security support (a notice).
+//   - Mixed versions otherwise. The bundled node reports the Redis version it emulates (7.0.15)
+//     plus rctl_node_version: next to redis-server 7.0.x it is not mixed; two rctl builds are.
 
+import { capabilitiesOf, compareVersions, describeVersion, NEWEST_TESTED, OLDEST_SUPPORTED, type Capabilities } from '../../capabilities';
 import { followedReading, liveReadings, type LiveReading } from '../accessors';
 import { rctlUpFix, shellWord } from '../fixes';
 import type { CheckContext, Finding } from '../model';
 
-export function parseVersion(text: string): [number, number, number] | null {
-  const match = /^(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : null;
+export { compareVersions, parseVersion } from '../../capabilities';
+
+// The Redis project's security support (redis/redis SECURITY.md, the newest table seen: 8.2, 8.0
+// and 7.4 supported, < 7.4 not, except 6.2, "Support may be removed after end of 2025").
+const SUPPORTED_LINES = ['8.2', '8.0', '7.4'];
+const EXPIRING_LINES: Record<string, string> = { '6.2': 'support may be removed after the end of 2025' };
+const SUPPORT_SOURCE = 'redis/redis SECURITY.md supports 8.2, 8.0, 7.4 and, for now, 6.2';
+
+interface VersionedReading {
+  reading: LiveReading;
+  capabilities: Capabilities;
 }
 
-/** Negative when a < b, 0 when equal or unparsable, positive when a > b. */
-export function compareVersions(a: string, b: string): number {
-  const pa = parseVersion(a);
-  const pb = parseVersion(b);
-  if (!pa || !pb) return 0;
-  return pa[0] - pb[0] || pa[1] - pb[1] || pa[2] - pb[2];
+function versioned(context: CheckContext): VersionedReading[] {
+  return liveReadings(context).flatMap((reading) => {
+    const capabilities = capabilitiesOf(reading.info);
+    return capabilities ? [{ reading, capabilities }] : [];
+  });
+}
+
+const upgradeFix = (reading: LiveReading, to: string) => `upgrade ${reading.node.name} (${reading.node.address}) to Redis ${to} or newer and restart it (replicas before their master)`;
+const lineOf = (c: Capabilities) => `${c.major}.${c.minor}`;
+
+/** A replica (or a node that follows a candidate after a switch) that cannot read what its master writes. */
+function unreadable(replica: Capabilities, master: Capabilities): boolean {
+  return replica.rdbReadMax !== null && master.rdbVersion !== null && replica.rdbReadMax < master.rdbVersion;
+}
+
+function replicationFindings(context: CheckContext, nodes: VersionedReading[]): Finding[] {
+  const findings: Finding[] = [];
+  const byName = new Map(nodes.map((n) => [n.reading.node.name, n]));
+  for (const { reading, capabilities } of nodes) {
+    if (reading.facts.role !== 'replica') continue;
+    const followed = followedReading(context, reading);
+    const master = followed ? byName.get(followed.node.name) : undefined;
+    if (!master || !unreadable(capabilities, master.capabilities)) continue;
+    findings.push({
+      severity: 'error',
+      node: reading.node.name,
+      code: 'REPLICA_OLDER_THAN_MASTER',
+      reason: `runs ${describeVersion(capabilities)}, which reads RDB up to version ${capabilities.rdbReadMax}, and its master ${master.reading.node.name} runs ${describeVersion(master.capabilities)}, which writes RDB ${master.capabilities.rdbVersion}: its next full sync fails (it flushes its data, then retries for ever)`,
+      fix: upgradeFix(reading, lineOf(master.capabilities)),
+    });
+  }
+  // Before it happens: a replica that may be promoted over nodes that could not full-sync from it.
+  const master = nodes.find((n) => n.reading.node.name === context.topology.master.name);
+  for (const candidate of nodes) {
+    if (candidate === master || candidate.reading.facts.role !== 'replica' || candidate.reading.config?.values.get('replica-priority') === '0') continue;
+    const stuck = nodes.filter((other) => other !== candidate && unreadable(other.capabilities, candidate.capabilities));
+    if (stuck.length === 0) continue;
+    findings.push({
+      severity: 'warn',
+      node: candidate.reading.node.name,
+      code: 'CANDIDATE_NEWER_THAN_REPLICAS',
+      reason: `runs ${describeVersion(candidate.capabilities)} (RDB ${candidate.capabilities.rdbVersion}): if it is promoted, ${stuck.map((s) => `${s.reading.node.name} (${describeVersion(s.capabilities)})`).join(', ')} continue${stuck.length === 1 ? 's' : ''} with a partial resync, but a later full sync from it fails`,
+      fix: stuck.map((s) => upgradeFix(s.reading, lineOf(candidate.capabilities))).join('; '),
+    });
+  }
+  return findings;
+}
+
+function masterFindings(context: CheckContext, nodes: VersionedReading[]): Finding[] {
+  const master = nodes.find((n) => n.reading.node.name === context.topology.master.name && n.reading.facts.role === 'master');
+  if (!master || master.capabilities.pauseWritesOnly || !master.capabilities.supported) return [];
+  return [
+    {
+      severity: 'warn',
+      node: master.reading.node.name,
+      code: 'FAILOVER_PAUSES_READS',
+      reason: `runs ${describeVersion(master.capabilities)}, which has no CLIENT PAUSE WRITE (6.2): \`rctl failover\` pauses its reads as well as its writes, for a pause sized to the switch (tens of ms), after which writes get -NOREPLICAS until it is a replica`,
+      fix: upgradeFix(master.reading, '6.2'),
+    },
+  ];
+}
+
+function supportFindings(nodes: VersionedReading[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const { reading, capabilities } of nodes) {
+    if (!capabilities.supported) {
+      findings.push({
+        severity: 'error',
+        node: reading.node.name,
+        code: 'VERSION_UNSUPPORTED',
+        reason: `runs ${describeVersion(capabilities)}: rctl manages Redis ${OLDEST_SUPPORTED} and newer, and refuses to change this node`,
+        fix: upgradeFix(reading, OLDEST_SUPPORTED),
+      });
+      continue;
+    }
+    if (capabilities.untested) {
+      findings.push({
+        severity: 'warn',
+        node: reading.node.name,
+        code: 'VERSION_UNTESTED',
+        reason: `runs ${describeVersion(capabilities)}, newer than the Redis ${NEWEST_TESTED} rctl was tested with: it is driven as ${NEWEST_TESTED} is`,
+        fix: 'check the release notes of that version for replication changes before a failover',
+      });
+    }
+    // The bundled node is rctl's own, not a Redis release.
+    if (capabilities.bundled) continue;
+    const line = lineOf(capabilities);
+    if (SUPPORTED_LINES.includes(line) || capabilities.major > 8) continue;
+    const expiring = EXPIRING_LINES[line];
+    findings.push({
+      severity: 'info',
+      node: reading.node.name,
+      code: 'VERSION_END_OF_SUPPORT',
+      reason: expiring
+        ? `runs ${describeVersion(capabilities)}: the Redis project says ${line} ${expiring} (${SUPPORT_SOURCE})`
+        : `runs ${describeVersion(capabilities)}: the Redis project no longer fixes security issues in ${line} (${SUPPORT_SOURCE})`,
+      fix: upgradeFix(reading, '7.4'),
+    });
+  }
+  return findings;
 }
 
 /** The declared master's value when it was read, else the most common one (first seen on ties). */
@@ -34,39 +140,24 @@ function referenceValue(context: CheckContext, readings: LiveReading[], valueOf:
   return { value: valueOf(best), node: best.node.name };
 }
 
-function redisVersionFindings(context: CheckContext): Finding[] {
-  const readings = liveReadings(context).filter((r) => r.info.has('redis_version'));
+function mixedVersionFindings(context: CheckContext, nodes: VersionedReading[], already: Set<string>): Finding[] {
+  const readings = nodes.map((n) => n.reading);
   const version = (r: LiveReading) => r.info.get('redis_version') as string;
   if (new Set(readings.map(version)).size <= 1) return [];
   const reference = referenceValue(context, readings, version);
-  const findings: Finding[] = [];
-  for (const reading of readings) {
-    const followed = followedReading(context, reading);
-    const masterVersion = followed?.info?.get('redis_version');
-    const upgrade = (to: string) => `upgrade ${reading.node.name} (${reading.node.address}) to Redis ${to} and restart it`;
-    if (reading.facts.role === 'replica' && masterVersion !== undefined && compareVersions(version(reading), masterVersion) < 0) {
-      findings.push({
-        severity: 'error',
-        node: reading.node.name,
-        code: 'REPLICA_OLDER_THAN_MASTER',
-        reason: `runs Redis ${version(reading)}, older than its master ${followed?.node.name} (${masterVersion}): it may not read the master's RDB format, so its next full resync can fail`,
-        fix: upgrade(masterVersion),
-      });
-    } else if (version(reading) !== reference.value) {
-      findings.push({
-        severity: 'warn',
-        node: reading.node.name,
-        code: 'MIXED_VERSIONS',
-        reason: `runs Redis ${version(reading)} while ${reference.node} runs ${reference.value}: replication and failover behave differently across versions`,
-        // The older side is the one to move: this node, or every node still on the reference version.
-        fix:
-          compareVersions(version(reading), reference.value) < 0
-            ? upgrade(reference.value)
-            : `upgrade the nodes on Redis ${reference.value} to ${version(reading)}, replicas before their master`,
-      });
-    }
-  }
-  return findings;
+  return readings
+    .filter((reading) => version(reading) !== reference.value && !already.has(reading.node.name))
+    .map((reading) => ({
+      severity: 'warn' as const,
+      node: reading.node.name,
+      code: 'MIXED_VERSIONS',
+      reason: `runs Redis ${version(reading)} while ${reference.node} runs ${reference.value}: replication and failover behave differently across versions`,
+      // The older side is the one to move: this node, or every node still on the reference version.
+      fix:
+        compareVersions(version(reading), reference.value) < 0
+          ? `upgrade ${reading.node.name} (${reading.node.address}) to Redis ${reference.value} and restart it`
+          : `upgrade the nodes on Redis ${reference.value} to ${version(reading)}, replicas before their master`,
+    }));
 }
 
 function bundledVersionFindings(context: CheckContext): Finding[] {
@@ -90,5 +181,9 @@ function bundledVersionFindings(context: CheckContext): Finding[] {
 }
 
 export function versionsRule(context: CheckContext): Finding[] {
-  return [...redisVersionFindings(context), ...bundledVersionFindings(context)];
+  const nodes = versioned(context);
+  const replication = replicationFindings(context, nodes);
+  // A replica already named for its RDB is not "mixed" as well.
+  const named = new Set(replication.filter((f) => f.code === 'REPLICA_OLDER_THAN_MASTER').map((f) => f.node));
+  return [...supportFindings(nodes), ...replication, ...masterFindings(context, nodes), ...mixedVersionFindings(context, nodes, named), ...bundledVersionFindings(context)];
 }
