@@ -173,6 +173,42 @@ export async function startLoadingImpostor(host = '127.0.0.1'): Promise<{ port: 
   return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * A TCP server that answers like a passwordless Redis master of `version` (e.g. 4.0.14, which no
+ * test can start for real): PING, AUTH's no-password error, INFO and CONFIG GET (nothing set). Any
+ * other command gets an error and is recorded, so a test can check that nothing was changed.
+ */
+export async function startVersionImpostor(version: string, host = '127.0.0.1'): Promise<{ port: number; received: string[][]; close(): Promise<void> }> {
+  const received: string[][] = [];
+  const server: Server = createServer((socket) => {
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      for (;;) {
+        const parsed = takeCommand(pending);
+        if (!parsed) break;
+        pending = pending.slice(parsed.consumed);
+        const name = parsed.args[0]?.toUpperCase();
+        if (name === 'PING') socket.write('+PONG\r\n');
+        else if (name === 'AUTH') socket.write('-ERR Client sent AUTH, but no password is set\r\n');
+        else if (name === 'INFO') {
+          const body = `# Server\r\nredis_version:${version}\r\nrun_id:${'4'.repeat(40)}\r\n\r\n# Persistence\r\nloading:0\r\n\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_replid:${'4'.repeat(40)}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\n`;
+          socket.write(`$${Buffer.byteLength(body)}\r\n${body}\r\n`);
+        } else if (name === 'CONFIG' && parsed.args[1]?.toUpperCase() === 'GET') socket.write('*0\r\n');
+        else {
+          received.push(parsed.args);
+          socket.write(`-ERR impostor: ${name} not expected\r\n`);
+        }
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { port, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 function takeCommand(text: string): { args: string[]; consumed: number } | null {
   if (!text.startsWith('*')) return null;
   let cursor = text.indexOf('\r\n');

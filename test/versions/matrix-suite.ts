@@ -274,6 +274,29 @@ export function matrixSuite(spec: MatrixSpec): void {
     await settled('master');
   });
 
+  it('a candidate that cannot catch up is rolled back: the master keeps its settings and takes writes; up re-links the replica', async () => {
+    // slave1 follows an address where nothing listens: it keeps its history and receives nothing more.
+    const deadPort = await sharedPort();
+    expect(await client('slave1').call('REPLICAOF', '127.0.0.1', String(deadPort))).toBe('OK');
+    for (let i = 0; i < 20; i++) expect(await client('master').set(`behind:${i}`, `behind:${i}`)).toBe('OK');
+    acknowledged.push(...Array.from({ length: 20 }, (_, i) => `behind:${i}`));
+    const before = await syncCounters();
+    const result = await rctl(['failover', '--promote', 'slave1', '--yes', '--timeout', '0.5', '--json']);
+    expect(result.code, result.stdout + result.stderr).toBe(4);
+    expect(parseJson<{ error: { code: string; message: string } }>(result).error).toMatchObject({ code: 'CATCH_UP_TIMEOUT' });
+    expect(parseJson<{ error: { message: string } }>(result).error.message).toContain('rolled back: writes resumed on master, nothing changed');
+    expect(await roleOf('master')).toBe('master');
+    await expectSettingsIntact();
+    expect(await client('master').set('after-rollback', 'after-rollback')).toBe('OK');
+    acknowledged.push('after-rollback');
+    expect(existsSync(join(box.home, spec.name, 'switch-master.json'))).toBe(false);
+    const up = await rctl(['up']);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    await settled('master');
+    expect((await syncCounters()).full).toBe(before.full);
+    expectConfigRole('slave1', 'master');
+  });
+
   it('graceful failovers under a write load, round the nodes and back: no acknowledged write lost, no full resync', async () => {
     let current: NodeName = 'master';
     for (const next of spec.round) {
