@@ -1,9 +1,11 @@
 // Failover benchmark (`npm run bench:failover`): one master and two replicas on loopback under a
-// light write load, on real redis-server and on bundled nodes, switched over and over by
+// light write load, on real redis-server of every supported version (5.0, 6.2, 7.0, 7.2: see
+// scripts/redis-versions.ts; a version that cannot be built is reported as skipped) and on bundled
+// nodes, switched over and over by
 //   - `rctl failover --promote NEXT --yes --json` (the built binary),
-//   - Redis's own `FAILOVER TO host port`,
-//   - `SENTINEL FAILOVER` of a redis-sentinel watching the same nodes (skipped with a note when
-//     redis-sentinel is not installed).
+//   - Redis's own `FAILOVER TO host port` (6.2 and later: 5.0 has no FAILOVER),
+//   - `SENTINEL FAILOVER` of a redis-sentinel watching the same nodes, on Debian's 7.0 and the
+//     bundled node only (skipped with a note when redis-sentinel is not installed).
 // For each: the time from the start of the operation until every replica is linked to the new
 // master (rctl: its own durationMs, which excludes Node start-up; start-up is reported apart),
 // the write pause (rctl: CLIENT PAUSE to UNPAUSE; every method: the longest gap between two
@@ -18,8 +20,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
+import { capabilitiesOfVersion } from '../src/cluster/capabilities';
+import { buildRedisVersion, BUILT_VERSIONS, serverVersion } from '../scripts/redis-versions';
 import { currentLoad, machineInfo, markdownTable, median } from './lib/report';
 import { freePort, haveCommand, repoRoot, startServerProcess, stopServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
+
+/** One set of three nodes to switch round: the bundled node, or redis-server of one version. */
+interface NodeSetSpec {
+  label: string;
+  kind: ServerKind;
+  /** redis-server binary; undefined: PATH's (Debian's 7.0) or the bundled node. */
+  redisServer?: string;
+  /** FAILOVER exists (6.2 and later). */
+  failoverCommand: boolean;
+  sentinel: boolean;
+}
 
 const PASSWORD = 'bench-pass';
 const RUNS = Number(process.env.BENCH_FAILOVER_RUNS ?? 7);
@@ -178,6 +193,8 @@ interface Run {
   note?: string;
   /** rctl only: its step table, to explain an outlier. */
   steps?: Array<{ step: string; node: string; ms: number; ok: boolean }>;
+  /** rctl only: reads held too (a master before 6.2). */
+  readsPausedMs?: number;
 }
 
 interface MethodResult {
@@ -211,7 +228,7 @@ async function settle(nodes: Node[]): Promise<Node> {
   return master;
 }
 
-async function benchRctl(nodes: Node[], load: WriteLoad, work: string, kind: ServerKind): Promise<MethodResult> {
+async function benchRctl(nodes: Node[], load: WriteLoad, work: string, kind: string): Promise<MethodResult> {
   const file = join(work, `bench-${kind}.yml`);
   writeFileSync(
     file,
@@ -227,7 +244,7 @@ async function benchRctl(nodes: Node[], load: WriteLoad, work: string, kind: Ser
     const result = await runRctl(['failover', '-t', file, '--promote', next.name, '--yes', '--json'], env);
     const end = performance.now();
     if (result.code !== 0) throw new Error(`rctl failover exited ${result.code}: ${result.stderr}`);
-    const json = JSON.parse(result.stdout) as { durationMs: number; writesPausedMs: number; fullResyncs: number; steps: Run['steps'] };
+    const json = JSON.parse(result.stdout) as { durationMs: number; writesPausedMs: number; readsPausedMs: number; fullResyncs: number; steps: Run['steps'] };
     await settle(nodes);
     runs.push({
       linkedMs: json.durationMs,
@@ -236,8 +253,9 @@ async function benchRctl(nodes: Node[], load: WriteLoad, work: string, kind: Ser
       fullResyncs: (await fullSyncs(nodes)) - fullBefore,
       startupMs: result.wallMs - json.durationMs,
       steps: json.steps,
+      readsPausedMs: json.readsPausedMs,
     });
-    process.stdout.write(`  rctl failover ${master.name} -> ${next.name}: linked ${json.durationMs} ms, paused ${json.writesPausedMs} ms\n`);
+    process.stdout.write(`  rctl failover ${master.name} -> ${next.name}: linked ${json.durationMs} ms, paused ${json.writesPausedMs} ms${json.readsPausedMs > 0 ? ' (reads too)' : ''}\n`);
   }
   return { method: 'rctl failover', runs, lostAckedWrites: 0 };
 }
@@ -279,7 +297,7 @@ async function benchFailoverTo(nodes: Node[], load: WriteLoad): Promise<MethodRe
   return { method: 'FAILOVER TO', runs, lostAckedWrites: 0 };
 }
 
-async function benchSentinel(nodes: Node[], load: WriteLoad, work: string, kind: ServerKind): Promise<MethodResult> {
+async function benchSentinel(nodes: Node[], load: WriteLoad, work: string, kind: string): Promise<MethodResult> {
   const method = 'SENTINEL FAILOVER';
   if (!haveCommand('redis-sentinel')) return { method, runs: [], lostAckedWrites: 0, skipped: 'redis-sentinel is not installed (apt-get install -y redis-sentinel)' };
   if (SENTINEL_RUNS <= 0) return { method, runs: [], lostAckedWrites: 0, skipped: 'BENCH_SENTINEL_RUNS=0' };
@@ -359,9 +377,10 @@ async function benchSentinel(nodes: Node[], load: WriteLoad, work: string, kind:
   return { method, runs, lostAckedWrites };
 }
 
-async function benchKind(kind: ServerKind, work: string): Promise<MethodResult[]> {
-  process.stdout.write(`${kind === 'redis' ? 'redis-server' : 'bundled node'}:\n`);
-  const servers = await Promise.all([0, 1, 2].map(() => startServerProcess(kind)));
+async function benchSet(spec: NodeSetSpec, work: string): Promise<MethodResult[]> {
+  process.stdout.write(`${spec.label}:\n`);
+  const kind = spec.label.replace(/[^A-Za-z0-9]+/g, '-');
+  const servers = await Promise.all([0, 1, 2].map(() => startServerProcess(spec.kind, { redisServer: spec.redisServer })));
   // The password first (the servers start without one), then the replicas.
   for (const server of servers) {
     const open = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true });
@@ -378,8 +397,8 @@ async function benchKind(kind: ServerKind, work: string): Promise<MethodResult[]
   const results: MethodResult[] = [];
   try {
     results.push(await benchRctl(nodes, load, work, kind));
-    results.push(await benchFailoverTo(nodes, load));
-    results.push(await benchSentinel(nodes, load, work, kind));
+    results.push(spec.failoverCommand ? await benchFailoverTo(nodes, load) : { method: 'FAILOVER TO', runs: [], lostAckedWrites: 0, skipped: 'no FAILOVER command before Redis 6.2' });
+    if (spec.sentinel) results.push(await benchSentinel(nodes, load, work, kind));
   } finally {
     await load.stop();
     const master = await settle(nodes).catch(() => null);
@@ -403,6 +422,8 @@ interface Row {
   medianLinkedMs: number | null;
   medianPauseMs: number | null;
   medianStallMs: number | null;
+  /** rctl: reads held too (a master before 6.2), median ms; 0 otherwise. */
+  medianReadsPausedMs: number | null;
   fullResyncs: number;
   lostAckedWrites: number;
   medianStartupMs: number | null;
@@ -429,11 +450,29 @@ function summarize(kind: string, result: MethodResult): Row {
     medianLinkedMs: linked.length > 0 ? round(median(linked)) : null,
     medianPauseMs: pauses.length > 0 ? round(median(pauses)) : null,
     medianStallMs: result.runs.length > 0 ? round(median(result.runs.map((r) => r.stallMs))) : null,
+    medianReadsPausedMs: result.runs.some((r) => r.readsPausedMs !== undefined) ? round(median(result.runs.map((r) => r.readsPausedMs ?? 0))) : null,
     fullResyncs: result.runs.reduce((sum, r) => sum + r.fullResyncs, 0),
     lostAckedWrites: result.lostAckedWrites,
     medianStartupMs: startups.length > 0 ? round(median(startups)) : null,
     notes: notes.join('; '),
   };
+}
+
+/** Every supported Redis version (oldest first), then the bundled node. BENCH_FAILOVER_SETS=7.0,bundled picks some. */
+function nodeSets(): Array<NodeSetSpec | { label: string; skipped: string }> {
+  const sets: Array<NodeSetSpec | { label: string; skipped: string }> = [];
+  for (const version of BUILT_VERSIONS) {
+    const built = buildRedisVersion(version);
+    const label = `redis-server ${version}`;
+    if ('problem' in built) sets.push({ label, skipped: built.problem });
+    else sets.push({ label, kind: 'redis', redisServer: join(built.dir, 'redis-server'), failoverCommand: capabilitiesOfVersion(version).failoverCommand, sentinel: false });
+  }
+  if (haveCommand('redis-server')) {
+    sets.splice(2, 0, { label: `redis-server ${serverVersion('redis-server') ?? '(PATH)'}`, kind: 'redis', failoverCommand: true, sentinel: true });
+  }
+  sets.push({ label: 'bundled node', kind: 'node', failoverCommand: true, sentinel: true });
+  const only = process.env.BENCH_FAILOVER_SETS?.split(',').map((s) => s.trim());
+  return only ? sets.filter((set) => only.some((o) => set.label.includes(o))) : sets;
 }
 
 async function main(): Promise<void> {
@@ -442,12 +481,14 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const raw: Record<string, MethodResult[]> = {};
   try {
-    const kinds: ServerKind[] = haveCommand('redis-server') ? ['redis', 'node'] : ['node'];
-    for (const kind of kinds) {
-      const label = kind === 'redis' ? 'redis-server' : 'bundled node';
-      const results = await benchKind(kind, work);
-      raw[label] = results;
-      for (const result of results) rows.push(summarize(label, result));
+    for (const spec of nodeSets()) {
+      if ('skipped' in spec) {
+        rows.push({ nodes: spec.label, method: 'all', runs: 0, medianLinkedMs: null, medianPauseMs: null, medianStallMs: null, medianReadsPausedMs: null, fullResyncs: 0, lostAckedWrites: 0, medianStartupMs: null, notes: `skipped: ${spec.skipped}` });
+        continue;
+      }
+      const results = await benchSet(spec, work);
+      raw[spec.label] = results;
+      for (const result of results) rows.push(summarize(spec.label, result));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -456,8 +497,8 @@ async function main(): Promise<void> {
 
   const ms = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
   const table = markdownTable(
-    ['nodes', 'method', 'runs', 'until all linked, median ms', 'write pause, median ms', 'longest write gap seen by the client, median ms', 'full resyncs', 'acked writes lost', 'notes'],
-    rows.map((r) => [r.nodes, r.method, String(r.runs), ms(r.medianLinkedMs), ms(r.medianPauseMs), ms(r.medianStallMs), String(r.fullResyncs), String(r.lostAckedWrites), r.notes]),
+    ['nodes', 'method', 'runs', 'until all linked, median ms', 'write pause, median ms', 'reads paused too, median ms', 'longest write gap seen by the client, median ms', 'full resyncs', 'acked writes lost', 'notes'],
+    rows.map((r) => [r.nodes, r.method, String(r.runs), ms(r.medianLinkedMs), ms(r.medianPauseMs), r.medianReadsPausedMs === null ? '-' : ms(r.medianReadsPausedMs), ms(r.medianStallMs), String(r.fullResyncs), String(r.lostAckedWrites), r.notes]),
   );
   const startup = rows
     .filter((r) => r.medianStartupMs !== null)
@@ -473,7 +514,10 @@ time, 1 ms apart, always sent to the node that reports itself master). Each meth
 master round the three nodes. "Until all linked" runs from the start of the operation until every
 replica reports master_link_status:up with the new master: for rctl, its own durationMs, which
 excludes Node and CLI start-up (reported below); for FAILOVER TO and SENTINEL FAILOVER, from
-sending the command. "Write pause": rctl's CLIENT PAUSE to UNPAUSE. The client-side gap is the
+sending the command. "Write pause": rctl's CLIENT PAUSE to UNPAUSE; before Redis 6.2 there is no
+CLIENT PAUSE WRITE nor UNPAUSE, so rctl pauses reads too, for a pause sized to the switch ("reads
+paused too"), and a 5.0 replica links to a new master only at its next once-a-second replication
+cron, which bounds "until all linked" from below. The client-side gap is the
 longest time between two acknowledged writes during the operation. Full resyncs: INFO stats
 sync_full deltas over the three nodes. Acknowledged writes lost: writes the load saw acknowledged
 that the final master does not have.

@@ -13,13 +13,13 @@ export interface FailoverFlags {
   wait: number;
 }
 
-export const FAILOVER_DESCRIPTION = `Graceful when the master answers: pauses writes on it (CLIENT PAUSE WRITE), waits until the candidate has every byte, promotes it (REPLICAOF NO ONE), points the old master and the other replicas at it, releases the pause (held writes get -READONLY: no acknowledged write is lost), persists with CONFIG REWRITE and waits until every link is up. Every node continues with a partial resync. A candidate that does not catch up within --timeout is rolled back: writes resume, nothing changes (exit 4).
+export const FAILOVER_DESCRIPTION = `Graceful when the master answers: pauses writes on it (CLIENT PAUSE WRITE), waits until the candidate has every byte, fences the old master (min-replicas-to-write), promotes the candidate (REPLICAOF NO ONE), points the old master and the other replicas at it, releases the pause and the fence (held writes get -READONLY: no acknowledged write is lost), persists with CONFIG REWRITE and waits until every link is up. Every node continues with a partial resync. A candidate that does not catch up within --timeout is rolled back: writes resume, nothing changes (exit 4). On a Redis 5.0 master (no CLIENT PAUSE WRITE) the pause holds reads too and is sized to the switch; the plan and the result say so. A node that refuses a step (restoring the old master's settings, REPLICAOF, CONFIG REWRITE) ends the completed switch with exit 4, naming the node, its error and the fix.
 
 Forced when the master does not answer (or with --force): promotes the candidate as it is and repoints the reachable nodes; the old master rejoins as a replica with \`rctl up\` when it is back. A named candidate behind another replica is refused (exit 5) unless --force.
 
 Without --promote the best candidate is taken: reachable replicas with priority > 0, by lowest priority, highest offset, then name (a list on a terminal). The new master is recorded in $RCTL_HOME/<topology>/roles.json, so \`rctl up\` is a no-op and \`rctl status\` shows no drift afterwards.
 
---json prints {from, to, mode, steps: [{step, node, ms, ok}], fullResyncs, partialResyncs, writesPausedMs, durationMs}.
+--json prints {from, to, mode, steps: [{step, node, ms, ok}], fullResyncs, partialResyncs, writesPausedMs, readsPausedMs, durationMs}.
 
 ${EXIT_CODES_HELP}`;
 

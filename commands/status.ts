@@ -6,9 +6,9 @@ import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-comman
 
 export default class StatusCommand extends RctlCommand {
   static override summary = "Show every node's role, link, offset, lag, keys and health.";
-  static override description = `Queries all nodes in parallel, each with a connect and reply timeout, and flags drift from the topology file: a declared replica that is a master, two masters, a replica following the wrong node, an unreachable node. Exits 0 when healthy, 3 when degraded.
+  static override description = `Queries all nodes in parallel, each with a connect and reply timeout, and flags drift from the topology file: a declared replica that is a master, two masters, a replica following the wrong node, an unreachable node, a Redis version before 5.0. Exits 0 when healthy, 3 when degraded.
 
---json prints {topology, master, healthy, nodes: [{name, address, reachable, role, linkStatus, master, offset, lagBytes, keys, connectedReplicas, replid, replid2, error}]}.
+--json prints {topology, master, healthy, nodes: [{name, address, reachable, role, linkStatus, master, offset, lagBytes, keys, connectedReplicas, replid, replid2, version, error}]}.
 
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status -t topologies/local.yml --json', '<%= config.bin %> status --watch 5'];

@@ -22,6 +22,8 @@ export interface ServerProcess {
 export interface StartOptions {
   /** Extra flags for the node binary itself, e.g. --cpu-prof or --max-old-space-size. */
   nodeFlags?: string[];
+  /** Another redis-server binary (scripts/redis-versions.ts); default: PATH's. */
+  redisServer?: string;
 }
 
 export function freePort(): Promise<number> {
@@ -58,7 +60,7 @@ export async function startServerProcess(kind: ServerKind, options: StartOptions
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `${kind}.log`)];
   const child =
     kind === 'redis'
-      ? spawn('redis-server', args, { stdio: 'ignore' })
+      ? spawn(options.redisServer ?? 'redis-server', args, { stdio: 'ignore' })
       : spawn(process.execPath, [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'rctl.js'), 'server', ...args], { stdio: 'ignore', cwd: dir });
   try {
     await waitForPort(port, child);

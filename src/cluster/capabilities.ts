@@ -5,8 +5,7 @@
 // | since | what                                                                                   |
 // |-------|----------------------------------------------------------------------------------------|
 // | 5.0   | REPLICAOF, the replica-* config names, PSYNC2 (4.0), RDB 9; the oldest version managed |
-// | 6.0   | ACL users: AUTH user pass, masteruser; a connection stays authenticated across CONFIG |
-// |       | SET requirepass                                                                        |
+// | 6.0   | a connection stays authenticated across CONFIG SET requirepass (ACL's default user)    |
 // | 6.2   | CLIENT PAUSE ms WRITE (reads go on) and CLIENT UNPAUSE; FAILOVER                        |
 // | 7.0   | CONFIG SET / CONFIG GET with several parameters in one call (atomic); RDB 10           |
 // | 7.2   | RDB 11 (sets as listpacks)                                                             |
@@ -33,8 +32,6 @@ export interface Capabilities {
   configSetMany: boolean;
   /** CLIENT PAUSE ms WRITE and CLIENT UNPAUSE (6.2); before, a pause holds reads too and runs to its end. */
   pauseWritesOnly: boolean;
-  /** AUTH user pass and masteruser (6.0). */
-  aclUsers: boolean;
   /**
    * A connection opened while the node had no password stays authenticated once requirepass is
    * set (6.0: the default user was nopass when it connected); before 6.0 it gets -NOAUTH.
@@ -92,7 +89,6 @@ export function capabilitiesOfVersion(text: string, bundled = false): Capabiliti
     untested: parsed[0] > newest[0] || (parsed[0] === newest[0] && parsed[1] > newest[1]),
     configSetMany: atLeast(parsed, 7, 0),
     pauseWritesOnly: atLeast(parsed, 6, 2),
-    aclUsers: atLeast(parsed, 6, 0),
     keepsAuthWhenPasswordSet: atLeast(parsed, 6, 0),
     failoverCommand: atLeast(parsed, 6, 2),
     rdbVersion: rdbVersionOf(parsed),

@@ -149,28 +149,14 @@ export function isAlive(pid: number): boolean {
  * flags it ok-loading), INFO reports loading:1, everything else gets Redis's LOADING error.
  */
 export async function startLoadingImpostor(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
-  const server: Server = createServer((socket) => {
-    let pending = '';
-    socket.on('data', (chunk) => {
-      pending += chunk.toString('latin1');
-      for (;;) {
-        const parsed = takeCommand(pending);
-        if (!parsed) break;
-        pending = pending.slice(parsed.consumed);
-        const name = parsed.args[0]?.toUpperCase();
-        if (name === 'AUTH') socket.write('+OK\r\n');
-        else if (name === 'INFO') {
-          const body = '# Server\r\nredis_version:7.0.15\r\n\r\n# Persistence\r\nloading:1\r\n\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_replid:0000000000000000000000000000000000000001\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\n';
-          socket.write(`$${Buffer.byteLength(body)}\r\n${body}\r\n`);
-        } else socket.write('-LOADING Redis is loading the dataset in memory\r\n');
-      }
-    });
-    socket.on('error', () => {});
+  return startImpostor(host, (args) => {
+    const name = args[0]?.toUpperCase();
+    if (name === 'AUTH') return '+OK\r\n';
+    if (name === 'INFO') {
+      return bulk('# Server\r\nredis_version:7.0.15\r\n\r\n# Persistence\r\nloading:1\r\n\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_replid:0000000000000000000000000000000000000001\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\n');
+    }
+    return '-LOADING Redis is loading the dataset in memory\r\n';
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /**
@@ -180,6 +166,24 @@ export async function startLoadingImpostor(host = '127.0.0.1'): Promise<{ port: 
  */
 export async function startVersionImpostor(version: string, host = '127.0.0.1'): Promise<{ port: number; received: string[][]; close(): Promise<void> }> {
   const received: string[][] = [];
+  const impostor = await startImpostor(host, (args) => {
+    const name = args[0]?.toUpperCase();
+    if (name === 'PING') return '+PONG\r\n';
+    if (name === 'AUTH') return '-ERR Client sent AUTH, but no password is set\r\n';
+    if (name === 'INFO') {
+      return bulk(`# Server\r\nredis_version:${version}\r\nrun_id:${'4'.repeat(40)}\r\n\r\n# Persistence\r\nloading:0\r\n\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_replid:${'4'.repeat(40)}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\n`);
+    }
+    if (name === 'CONFIG' && args[1]?.toUpperCase() === 'GET') return '*0\r\n';
+    received.push(args);
+    return `-ERR impostor: ${name} not expected\r\n`;
+  });
+  return { ...impostor, received };
+}
+
+const bulk = (body: string) => `$${Buffer.byteLength(body)}\r\n${body}\r\n`;
+
+/** A TCP server that answers each command with `reply(args)`: a stand-in for what no test can run for real. */
+async function startImpostor(host: string, reply: (args: string[]) => string): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((socket) => {
     let pending = '';
     socket.on('data', (chunk) => {
@@ -188,17 +192,7 @@ export async function startVersionImpostor(version: string, host = '127.0.0.1'):
         const parsed = takeCommand(pending);
         if (!parsed) break;
         pending = pending.slice(parsed.consumed);
-        const name = parsed.args[0]?.toUpperCase();
-        if (name === 'PING') socket.write('+PONG\r\n');
-        else if (name === 'AUTH') socket.write('-ERR Client sent AUTH, but no password is set\r\n');
-        else if (name === 'INFO') {
-          const body = `# Server\r\nredis_version:${version}\r\nrun_id:${'4'.repeat(40)}\r\n\r\n# Persistence\r\nloading:0\r\n\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_replid:${'4'.repeat(40)}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\n`;
-          socket.write(`$${Buffer.byteLength(body)}\r\n${body}\r\n`);
-        } else if (name === 'CONFIG' && parsed.args[1]?.toUpperCase() === 'GET') socket.write('*0\r\n');
-        else {
-          received.push(parsed.args);
-          socket.write(`-ERR impostor: ${name} not expected\r\n`);
-        }
+        socket.write(reply(parsed.args));
       }
     });
     socket.on('error', () => {});
@@ -206,7 +200,7 @@ export async function startVersionImpostor(version: string, host = '127.0.0.1'):
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { port, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 function takeCommand(text: string): { args: string[]; consumed: number } | null {

@@ -4,15 +4,14 @@
 // redis-server on PATH (Debian's 7.0.15). Suites that need a version skip with a visible reason
 // when it cannot be had, and fail instead when RCTL_REQUIRE_REDIS=1 (CI).
 
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe } from 'vitest';
-import { repoRoot } from './bundled-node';
+import { buildRedisVersion, serverVersion, type BuiltVersion } from '../../scripts/redis-versions';
 import { redisRequired, redisServerPath } from './redis-server';
 
-export const BUILT_VERSIONS = ['5.0.14', '6.2.16', '7.2.6'] as const;
-export type MatrixVersion = (typeof BUILT_VERSIONS)[number] | '7.0';
+export { BUILT_VERSIONS, redisVersionsFolder } from '../../scripts/redis-versions';
+
+export type MatrixVersion = BuiltVersion | '7.0';
 /** Every version rctl supports, oldest first. */
 export const MATRIX_VERSIONS: readonly MatrixVersion[] = ['5.0.14', '6.2.16', '7.0', '7.2.6'];
 
@@ -28,18 +27,6 @@ export interface RedisBinaries {
 }
 
 
-/** The folder holding `build` and the tarballs: $RCTL_REDIS_VERSIONS, else a `shared/redis-versions` beside an ancestor of the checkout, else /work's. */
-export function redisVersionsFolder(): string | null {
-  const candidates: string[] = [];
-  if (process.env.RCTL_REDIS_VERSIONS) candidates.push(process.env.RCTL_REDIS_VERSIONS);
-  for (let dir = repoRoot; ; dir = dirname(dir)) {
-    candidates.push(join(dir, '..', 'shared', 'redis-versions'));
-    if (dirname(dir) === dir) break;
-  }
-  candidates.push('/work/shared/redis-versions');
-  return candidates.find((dir) => existsSync(join(dir, 'build'))) ?? null;
-}
-
 const cache = new Map<MatrixVersion, RedisBinaries | string>();
 
 /** The binaries of one version, or why they cannot be had. Builds on first use (about a minute). */
@@ -48,30 +35,21 @@ export function redisBinaries(version: MatrixVersion): RedisBinaries | string {
   if (known !== undefined) return known;
   let result: RedisBinaries | string;
   if (version === '7.0') {
+    const printed = redisServerPath ? serverVersion(redisServerPath) : null;
     if (!redisServerPath) result = 'redis-server is not on PATH';
-    else {
-      const printed = spawnSync(redisServerPath, ['--version'], { encoding: 'utf8' }).stdout ?? '';
-      const dir = dirname(redisServerPath);
-      result = /v=7\.0\./.test(printed) ? binariesIn(version, dir) : `the redis-server on PATH is not 7.0 (${printed.trim()})`;
-    }
+    else result = printed?.startsWith('7.0.') ? binariesIn(version, dirname(redisServerPath), printed) : `the redis-server on PATH is not 7.0 (${printed ?? 'no version'})`;
   } else {
-    const folder = redisVersionsFolder();
-    if (!folder) result = 'no shared/redis-versions folder with a build script was found (set RCTL_REDIS_VERSIONS)';
-    else {
-      const built = spawnSync('bash', [join(folder, 'build'), version], { encoding: 'utf8', timeout: 15 * 60_000 });
-      const dir = built.stdout.trim().split('\n').pop() ?? '';
-      result = built.status === 0 && existsSync(join(dir, 'redis-server')) ? binariesIn(version, dir) : `building redis ${version} failed: ${(built.stderr || built.error?.message || '').trim().split('\n').slice(-3).join(' ')}`;
-    }
+    const built = buildRedisVersion(version);
+    result = 'problem' in built ? built.problem : binariesIn(version, built.dir, serverVersion(join(built.dir, 'redis-server')) ?? version);
   }
   cache.set(version, result);
   return result;
 }
 
-function binariesIn(version: MatrixVersion, dir: string): RedisBinaries {
-  const printed = spawnSync(join(dir, 'redis-server'), ['--version'], { encoding: 'utf8' }).stdout ?? '';
+function binariesIn(version: MatrixVersion, dir: string, fullVersion: string): RedisBinaries {
   return {
     version,
-    fullVersion: /v=(\d+\.\d+\.\d+)/.exec(printed)?.[1] ?? version,
+    fullVersion,
     dir,
     server: join(dir, 'redis-server'),
     cli: join(dir, 'redis-cli'),

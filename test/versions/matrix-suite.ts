@@ -14,8 +14,9 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { requireBuiltCli, sandbox, type RunResult, type Sandbox } from '../cli/helpers';
 import { masterClient } from '../failover/follow-master-client';
+import { info } from '../failover/helpers';
 import { eventually } from '../helpers/wait';
-import type { RedisBinaries } from '../helpers/redis-versions';
+import { describeWithVersion, type MatrixVersion, type RedisBinaries } from '../helpers/redis-versions';
 
 export const PASSWORD = '123456';
 const HOSTS = ['127.0.0.58', '127.0.0.17', '127.0.0.27'] as const;
@@ -57,15 +58,7 @@ async function sharedPort(): Promise<number> {
   throw new Error('no port free on all three addresses');
 }
 
-async function infoOf(client: Redis, section: string): Promise<Record<string, string>> {
-  const text = await client.info(section);
-  return Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((line) => line.includes(':') && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]),
-  );
-}
+const infoOf = (client: Redis, section: string) => info(client, section);
 
 function parseJson<T>(result: RunResult): T {
   try {
@@ -383,5 +376,13 @@ export function matrixSuite(spec: MatrixSpec): void {
     expect(status.code, status.stdout).toBe(0);
     expect(existsSync(join(box.home, spec.name, 'switch-master.json'))).toBe(false);
     console.log(`[${spec.name}] ${acknowledged.length} acknowledged writes on all three nodes`);
+  });
+}
+
+/** The matrix on three redis-server nodes of one version, switched master → slave1 → master. */
+export function sameVersionMatrix(version: MatrixVersion, name: string): void {
+  describeWithVersion(version, `version matrix: the seeds scenario on Redis ${version}`, (redis) => {
+    const node = { kind: 'redis' as const, binaries: redis };
+    matrixSuite({ name, nodes: [node, node, node], versions: [redis.fullVersion, redis.fullVersion, redis.fullVersion], round: ['slave1', 'master'] });
   });
 }
