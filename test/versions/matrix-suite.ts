@@ -267,6 +267,28 @@ export function matrixSuite(spec: MatrixSpec): void {
     await settled('master');
   });
 
+  it('--dry-run names the pause this master\'s version allows, and changes nothing', async () => {
+    const result = await rctl(['failover', '--promote', 'slave1', '--dry-run', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const plan = parseJson<{ warnings: string[]; plan: Array<{ step: string; node: string; command: string }> }>(result);
+    const steps = plan.plan.map((s) => s.step);
+    if (spec.versions[0].startsWith('5.')) {
+      expect(steps).toContain('pause and fence');
+      expect(steps).not.toContain('pause writes');
+      expect(plan.plan.find((s) => s.step === 'pause and fence')?.command).toMatch(/^MULTI; CLIENT PAUSE \d+; CONFIG SET min-replicas-to-write 2147483647; INFO replication; EXEC/);
+      expect(plan.warnings.join('\n')).toContain(`master runs Redis ${spec.versions[0]}, which has no CLIENT PAUSE WRITE: the switch pauses its reads as well as its writes`);
+    } else {
+      expect(plan.plan.find((s) => s.step === 'pause writes')?.command).toBe('CLIENT PAUSE 10000 WRITE');
+      expect(plan.warnings.join('\n')).not.toContain('CLIENT PAUSE WRITE');
+    }
+    // The restore in this version's syntax: one CONFIG SET from 7.0, a transaction before.
+    const restore = plan.plan.find((s) => s.step === 'resume writes')?.command ?? '';
+    if (/^[56]\./.test(spec.versions[0])) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; EXEC/);
+    else expect(restore).toMatch(/^CONFIG SET min-replicas-to-write 0 min-replicas-max-lag 7 repl-ping-replica-period 5; CLIENT UNPAUSE/);
+    await expectSettingsIntact();
+    expect(await roleOf('master')).toBe('master');
+  });
+
   it('a candidate that cannot catch up is rolled back: the master keeps its settings and takes writes; up re-links the replica', async () => {
     // slave1 follows an address where nothing listens: it keeps its history and receives nothing more.
     const deadPort = await sharedPort();

@@ -45,6 +45,11 @@ import type { FailoverJson, FailoverStep } from './types';
 // A command that went out without an answer (the node froze or the link broke): its effect is unknown.
 const NO_ANSWER_CODES = new Set(['NODE_TIMEOUT', 'NODE_CLOSED']);
 
+/** The node answered, with an error: a refusal, as opposed to silence or a lost connection. */
+function refusedByNode(error: unknown): boolean {
+  return error instanceof RctlError && !NO_ANSWER_CODES.has(error.code) && !UNREACHABLE_CODES.has(error.code);
+}
+
 export interface ExecuteOptions {
   home: string;
   /** How long the candidate may take to catch up while writes are paused. */
@@ -171,7 +176,8 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     const replies = await Promise.allSettled([master.configSet(restore), ...(unpause ? [master.expect(unpause, 'CLIENT UNPAUSE')] : [])]);
     const failed = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
     if (failed) {
-      noteRecord({ failure: (failed.reason as Error).message });
+      // Only a refusal is the node's own answer; silence says nothing about its settings.
+      if (refusedByNode(failed.reason)) noteRecord({ failure: (failed.reason as Error).message });
       throw failed.reason;
     }
     resumedAt = performance.now();
@@ -284,8 +290,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       repointed.push(state);
     } catch (error) {
       if (!(error instanceof RctlError)) throw error;
-      const refused = !NO_ANSWER_CODES.has(error.code) && !UNREACHABLE_CODES.has(error.code);
-      if (refused) {
+      if (refusedByNode(error)) {
         failures.push({ node: state.node.name, address: state.node.address, what: `REPLICAOF ${to.node.host} ${to.node.port}`, error: error.message, fix: '`rctl up` repoints it' });
       }
       if (state === from) {
@@ -302,6 +307,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     // The old master is a replica now: its held writes get -READONLY instead of being lost.
     if (state === from) {
       await log.run('resume writes', from.node.name, restoreMaster).catch((error: unknown) => {
+        // Refused or unanswered, the step failed: the switch stands, the command does not pass.
         if (!(error instanceof RctlError)) throw error;
         failures.push(restoreFailure(error, `restoring ${restore.map(([name, value]) => `${name} ${value}`).join(', ')}`));
       });
@@ -368,6 +374,6 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       readsPausedMs: pausedAt !== null && pause?.holds === 'all' ? pause.ms : 0,
       durationMs,
     },
-    warnings: pause?.note ? [...warnings, pause.note] : warnings,
+    warnings,
   };
 }

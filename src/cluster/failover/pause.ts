@@ -27,7 +27,7 @@ export interface PausePlan {
   holds: 'writes' | 'all';
   ms: number;
   command: Command;
-  /** Why reads pause too, for the plan and the result; null when only writes do. */
+  /** Why reads pause too, for the plan's step; null when only writes do. */
   note: string | null;
 }
 

@@ -150,6 +150,11 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
       `${master.node.name} (${master.node.address}) ${state} and cannot be fenced: if it is alive beyond a partition, its clients may keep writing to it, and rejoining it later discards those writes (\`rctl up\` asks first); a master with min-replicas-to-write 1 stops taking writes within min-replicas-max-lag once its replicas are gone`,
     );
   }
+  if (masterLive && master.capabilities && !master.capabilities.pauseWritesOnly) {
+    warnings.push(
+      `${master.node.name} runs ${describeVersion(master.capabilities)}, which has no CLIENT PAUSE WRITE: the switch pauses its reads as well as its writes, for a pause sized to the switch (see the pause step); if the switch takes longer, writes get -NOREPLICAS until it is a replica`,
+    );
+  }
   // Continuing after the switch is a partial resync, which needs no RDB; a later full sync does.
   const newRdb = to.capabilities?.rdbVersion ?? null;
   for (const state of repoint) {
