@@ -122,10 +122,12 @@ export class NodeSession {
   /**
    * Sets parameters together, the way the node's version allows (capabilities.ts): throws with the
    * server's own error text, naming the parameter, when any is refused. The commands go out before
-   * this returns, so a command sent right after it reaches the node after them.
+   * this returns, so a command sent right after it reaches the node after them; hence the version
+   * must be known already.
    */
   configSet(settings: ReadonlyArray<readonly [string, string]>): Promise<void> {
-    if (!this.known) return this.capabilities().then(() => this.configSet(settings));
+    // Callers read INFO first (observation, inspection): a command queued behind this one relies on that.
+    if (!this.known) return Promise.reject(new Error(`${this.target.name}: CONFIG SET before the node's version was read`));
     const { commands, transaction } = configSetCommands(this.known, settings);
     if (!transaction) {
       return Promise.all(commands.map((command) => this.expect(command, `CONFIG SET ${command.slice(2).filter((_, i) => i % 2 === 0).join(' ')}`))).then(() => undefined);

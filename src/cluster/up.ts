@@ -134,7 +134,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
       actions.push({ node, action: 'repaired', detail: 'lifted the fence an interrupted failover left: writes resumed, settings restored' });
     }
     // Every other step still ran; a node that refused its repair makes the whole `up` a failure.
-    const refused = secondRepair.refused.length > 0 ? secondRepair.refused : firstRepair.refused.filter((r) => !secondRepair.repaired.includes(r.node));
+    const refusedBy = new Map([...firstRepair.refused, ...secondRepair.refused].map((r) => [r.node, r]));
+    const refused = [...refusedBy.values()].filter((r) => !secondRepair.repaired.includes(r.node));
 
     for (const node of topology.nodes) {
       if (!changedNodes.has(node.name)) continue;

@@ -47,7 +47,10 @@ function lastValue(directives: Map<string, string[][]>, name: string, fallback: 
   return lines && lines.length > 0 ? (lines[lines.length - 1][0] ?? fallback) : fallback;
 }
 
-/** rdb unless the file turns snapshots off: `save ""` after the last save point (no save line keeps the defaults). */
+/**
+ * rdb unless the file turns snapshots off: `save ""` after the last save point (no save line keeps
+ * the defaults from Redis 6.0; 5.0 then takes none, which is why a new node.conf spells them out).
+ */
 function persistenceMode(directives: Map<string, string[][]>): PersistenceMode {
   if (lastValue(directives, 'appendonly', 'no').toLowerCase() === 'yes') return 'aof';
   const saves = directives.get('save');

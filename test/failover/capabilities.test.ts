@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { capabilitiesOf, capabilitiesOfVersion, configSetCommands, describeConfigSet, pauseCommand, propagatedBytes, unpauseCommand } from '../../src/cluster/capabilities';
 import { parseInfo } from '../../src/cluster/info';
-import { planPause, sizedPauseMs } from '../../src/cluster/failover/pause';
+import { offsetAfterPauseTransaction, planHold, sizedPauseMs } from '../../src/cluster/failover/pause';
 import { encodeCommand } from '../../src/cluster/resp';
 
 const FENCE = [
@@ -66,15 +66,17 @@ describe('capabilities by version', () => {
 
 describe('the pause of a graceful switch', () => {
   it('from 6.2: writes only, with the catch-up limit plus slack as its deadline', () => {
-    expect(planPause(capabilitiesOfVersion('6.2.16'), 0.3, 0.3, 5000)).toEqual({ holds: 'writes', ms: 10000, command: ['CLIENT', 'PAUSE', 10000, 'WRITE'], note: null });
+    expect(planHold(capabilitiesOfVersion('6.2.16'), 0.3, 0.3, 5000)).toEqual({ kind: 'pause-writes', ms: 10000, command: ['CLIENT', 'PAUSE', 10000, 'WRITE'] });
   });
 
-  it('before 6.2: every command, sized to 8 round trips, between 10 ms and 1 s', () => {
+  it('before 6.2: every command, sized to 8 round trips, between 10 ms and 1 s, then the old master is demoted', () => {
     expect(sizedPauseMs(0.2, 0.3)).toBe(10);
     expect(sizedPauseMs(2, 3)).toBe(40);
     expect(sizedPauseMs(100, 100)).toBe(1000);
-    const pause = planPause(capabilitiesOfVersion('5.0.14'), 2, 3, 5000);
-    expect(pause).toMatchObject({ holds: 'all', ms: 40, command: ['CLIENT', 'PAUSE', 40] });
-    expect(pause.note).toMatch(/^Redis 5\.0\.14 has no CLIENT PAUSE WRITE: reads pause too, for 40 ms/);
+    const hold = planHold(capabilitiesOfVersion('5.0.14'), 2, 3, 5000);
+    expect(hold).toMatchObject({ kind: 'pause-and-demote', ms: 40, command: ['CLIENT', 'PAUSE', 40] });
+    expect(hold.kind === 'pause-and-demote' && hold.note).toMatch(/^Redis 5\.0\.14 has no CLIENT PAUSE WRITE: its reads pause too, for 40 ms and until Redis lifts the pause/);
+    // The EXEC that 5.0 propagates after a transaction holding INFO (measured on a real 5.0: 65 in, 79 after).
+    expect(offsetAfterPauseTransaction(65)).toBe(79);
   });
 });

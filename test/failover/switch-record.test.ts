@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
-import { fenceSettings, restoreSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
+import { fenceSettings, restoreSettings, switchedSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
 import { requireBuiltCli, sandbox } from '../cli/helpers';
 import { freePort } from '../helpers/ports';
 
@@ -83,13 +83,23 @@ describe('the switch settings', () => {
     ]);
   });
 
-  it('restore every setting, the fence first, from what the node said (defaults where it did not)', () => {
+  it('restore what the switch changed, the fence first, from what the node said (defaults where it did not)', () => {
     const settings = withDefaults({ 'repl-ping-replica-period': '7', 'min-replicas-to-write': '1', 'min-replicas-max-lag': null });
-    expect(restoreSettings(settings)).toEqual([
+    expect(restoreSettings(switchedSettings(settings, 'pause-writes'))).toEqual([
       ['min-replicas-to-write', '1'],
       ['min-replicas-max-lag', '10'],
       ['repl-ping-replica-period', '7'],
     ]);
+    // Before 6.2 the switch also raises hz and makes a writable replica read-only: those come back too.
+    const old = withDefaults({ 'replica-read-only': 'no', hz: '10' });
+    expect(restoreSettings(switchedSettings(old, 'pause-and-demote'))).toEqual([
+      ['min-replicas-to-write', '0'],
+      ['min-replicas-max-lag', '10'],
+      ['repl-ping-replica-period', '10'],
+      ['hz', '10'],
+      ['replica-read-only', 'no'],
+    ]);
+    expect(restoreSettings(switchedSettings(withDefaults({ hz: '100' }), 'pause-and-demote')).map(([name]) => name)).toEqual(['min-replicas-to-write', 'min-replicas-max-lag', 'repl-ping-replica-period']);
   });
 
   it('never take the switch values an unrepaired node still has for its originals', () => {
@@ -97,6 +107,8 @@ describe('the switch settings', () => {
       'repl-ping-replica-period': '10',
       'min-replicas-to-write': '0',
       'min-replicas-max-lag': '3',
+      'replica-read-only': 'yes',
+      hz: '10',
     });
   });
 });

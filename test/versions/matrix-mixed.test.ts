@@ -15,5 +15,6 @@ describeWithVersions(['6.2.16', '7.2.6'], 'version matrix: a mixed set (6.2 mast
     nodes: [{ kind: 'redis', binaries: v62 }, { kind: 'bundled' }, { kind: 'redis', binaries: v72 }],
     versions: [v62.fullVersion, REDIS_COMPAT_VERSION, v72.fullVersion],
     round: ['slave1', 'slave2', 'master'],
+    scripts: false,
   });
 });

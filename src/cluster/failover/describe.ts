@@ -2,8 +2,8 @@
 // confirmation prompt. The password is shown as <password>.
 
 import { capabilitiesOfVersion, describeConfigSet, unpauseCommand, type Capabilities } from '../capabilities';
-import { planPause } from './pause';
-import { fenceSettings, quietPingSettings, restoreSettings } from './switch-settings';
+import { DISCONNECT_CLIENTS, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
+import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings } from './switch-settings';
 import type { FailoverPlan } from './plan';
 import { fileMasterOf } from './roles';
 import type { PlannedStep } from './types';
@@ -28,33 +28,41 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   const target = `${to.node.host} ${to.node.port}`;
   const master: Capabilities = from.capabilities ?? FALLBACK;
   const originalPing = from.settings['repl-ping-replica-period'];
-  const restore = describeConfigSet(master, restoreSettings(from.settings));
+  const hold = planHold(master, from.rttMs, to.rttMs, options.timeoutMs);
+  const restore = describeConfigSet(master, restoreSettings(switchedSettings(from.settings, hold.kind)));
   const fence = describeConfigSet(master, fenceSettings(from.settings));
-  const pause = planPause(master, from.rttMs, to.rttMs, options.timeoutMs);
   const unpause = unpauseCommand(master);
 
   for (const state of plan.repoint) {
     if (topology.password && !state.masterauthOk) add('prepare', state.node.name, `CONFIG SET masterauth ${PASSWORD_PLACEHOLDER}`);
   }
   if (plan.masterLive) {
-    add('prepare', from.node.name, `${describeConfigSet(master, quietPingSettings())}   (no replication PING moves the offset during the switch; ${originalPing} is restored)`);
+    const lift = hold.kind === 'pause-and-demote' ? pauseLiftSettings(from.settings) : [];
+    add(
+      'prepare',
+      from.node.name,
+      `${describeConfigSet(master, [...quietPingSettings(), ...lift])}   (no replication PING moves the offset during the switch; ${originalPing} is restored${lift.length > 0 ? `; with hz 100, taken at the next cron tick, ${Math.ceil(1000 / Math.max(1, Number(from.settings.hz)))} ms on, the pause lifts within 10 ms of its deadline` : ''})`,
+    );
     const otherwise =
       plan.mode === 'graceful'
         ? `else roll back: ${restore}${unpause ? `; ${unpause.join(' ')}` : ''} on ${from.node.name}, exit 4`
         : 'else promote it anyway (--force)';
-    if (pause.holds === 'writes') {
-      add('pause writes', from.node.name, pause.command.join(' '));
+    if (hold.kind === 'pause-writes') {
+      add('pause writes', from.node.name, hold.command.join(' '));
       add('catch up', to.node.name, `INFO replication on ${to.node.name} and ${from.node.name} every 2 ms until ${to.node.name}'s offset equals ${from.node.name}'s (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
       add('fence', from.node.name, `${fence}   (it refuses writes for good, not only until the pause deadline: never two writable masters)`);
     } else {
-      add('pause and fence', from.node.name, `MULTI; ${pause.command.join(' ')}; ${fence.replace(/^MULTI; |; EXEC$/g, '')}; INFO replication; EXEC   (${pause.note}; fenced at once: it refuses writes for good, never two writable masters)`);
+      const settings = fenceSettings(from.settings).map(([name, value]) => `CONFIG SET ${name} ${value}`);
+      add('pause and fence', from.node.name, `MULTI; ${[...settings, `${STOP_ACTIVE_EXPIRE.join(' ')} (where DEBUG is available)`, hold.command.join(' '), DISCONNECT_CLIENTS.join(' ')].join('; ')}; INFO replication; EXEC   (${hold.note})`);
       add('catch up', to.node.name, `INFO replication on ${to.node.name} every 2 ms until its offset reaches the one ${from.node.name} stopped at (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
+      const readOnly = readOnlySettings(from.settings).map(([name, value]) => `CONFIG SET ${name} ${value}; `);
+      add('demote', from.node.name, `MULTI; ${readOnly.join('')}REPLICAOF ${target}; ${START_ACTIVE_EXPIRE.join(' ')}; EXEC; INFO replication   (queued behind the pause, it runs before any client's command; ${to.node.name} must then hold every byte ${from.node.name} has, else roll back: REPLICAOF NO ONE and ${restore} on ${from.node.name}, exit 4)`);
     }
   }
   add('promote', to.node.name, 'REPLICAOF NO ONE');
   for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
   if (plan.masterLive) {
-    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}   (after its REPLICAOF, once its pause has ended: writes get -READONLY)`);
+    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}   (a replica by then: writes get -READONLY)`);
   }
   for (const state of [to, ...plan.repoint]) {
     add('persist config', state.node.name, state.facts?.configFile ? 'CONFIG REWRITE' : '(none: it runs without a config file)');

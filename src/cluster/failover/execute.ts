@@ -28,22 +28,42 @@ import { unpauseCommand } from '../capabilities';
 import { redisCliCommand } from '../fix-command';
 import { parseInfo, replicationFacts } from '../info';
 import type { Reporter } from '../reporter';
+import type { NodeSession } from '../node-session';
 import { ReplyError } from '../resp';
 import { persistConfig } from '../persist-config';
-import { WaitTimeoutError } from '../wait';
+import { sleep, WaitTimeoutError } from '../wait';
 import { syncCounters, UNREACHABLE_CODES, type NodeState, type SyncCounters } from './inspect';
 import type { FailoverPlan } from './plan';
 import { recordRoles } from './roles';
 import { roundMs, StepLog } from './steps';
 import { clearSwitchRecord, readSwitchRecord, writeSwitchRecord, type SwitchRecord } from './switch-record';
-import { offsetAfterPauseTransaction, planPause } from './pause';
+import { DISCONNECT_CLIENTS, offsetAfterPauseTransaction, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
 import { describeFailures, restoreFix, type StepFailure } from './step-failures';
-import { awaitCatchUp, catchUp, catchUpTo, sessionOf, waitLinked } from './waits';
-import { fenceSettings, quietPingSettings, restoreSettings, withDefaults } from './switch-settings';
+import { awaitCatchUp, bytes, catchUp, catchUpTo, sessionOf, waitLinked } from './waits';
+import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from './switch-settings';
 import type { FailoverJson, FailoverStep } from './types';
 
 // A command that went out without an answer (the node froze or the link broke): its effect is unknown.
 const NO_ANSWER_CODES = new Set(['NODE_TIMEOUT', 'NODE_CLOSED']);
+
+// After a pre-6.2 demotion, bytes in flight to the candidate still arrive; none come after.
+const TAIL_GRACE_MS = 500;
+
+/** The demoted old master holds writes the candidate did not get before their link ended. */
+class TailLostError extends Error {
+  constructor(
+    readonly lagBytes: number,
+    readonly takenBytes: number,
+  ) {
+    super(`the candidate is ${lagBytes} bytes short of the demoted master`);
+  }
+}
+
+/** The command exists under its own name (not renamed or removed): COMMAND INFO knows it. */
+async function hasCommand(session: NodeSession, name: string): Promise<boolean> {
+  const reply = await session.call(['COMMAND', 'INFO', name]);
+  return Array.isArray(reply) && Array.isArray(reply[0]);
+}
 
 /** The node answered, with an error: a refusal, as opposed to silence or a lost connection. */
 function refusedByNode(error: unknown): boolean {
@@ -118,9 +138,12 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   // An earlier switch left this node unrepaired (only with --force): its record has the originals,
   // where the node now shows that switch's values.
   const previous = plan.masterLive ? readSwitchRecord(options.home, topology.name, from.node.name) : null;
-  const original = previous ? withDefaults(previous.restore) : from.settings;
-  const restore = restoreSettings(original);
-  const pause = plan.masterLive && from.capabilities ? planPause(from.capabilities, from.rttMs, to.rttMs, options.timeoutMs) : null;
+  // A previous record keeps the originals of what it changed; the node shows the rest as it is.
+  const original = previous ? withDefaults({ ...from.settings, ...previous.restore }) : from.settings;
+  if (plan.masterLive && !from.capabilities) throw new Error(`${from.node.name} answers but its capabilities were not read: no switch without a pause`);
+  const hold = plan.masterLive && from.capabilities ? planHold(from.capabilities, from.rttMs, to.rttMs, options.timeoutMs) : null;
+  const switched = switchedSettings(original, hold?.kind ?? 'none');
+  const restore = restoreSettings(switched);
   let pausedAt: number | null = null;
   let resumedAt: number | null = null;
 
@@ -139,10 +162,22 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       node: { name: from.node.name, host: from.node.host, port: from.node.port },
       candidate: to.node.name,
       stage: 'pausing',
-      restore: { ...original },
+      restore: { ...switched } as Record<string, string>,
     };
     writeSwitchRecord(options.home, topology.name, record);
   }
+
+  /**
+   * The PING period, and before 6.2 hz: Redis takes a new hz at its next cron tick, one old period
+   * later, so the wait (reads and writes still flowing) makes the pause lift within 10 ms of its deadline.
+   */
+  let stopsExpiry = false;
+  const prepareMaster = async (session: NodeSession) => {
+    const lift = hold?.kind === 'pause-and-demote' ? pauseLiftSettings(original) : [];
+    await session.configSet([...quietPingSettings(), ...lift]);
+    if (hold?.kind === 'pause-and-demote') stopsExpiry = await hasCommand(session, 'DEBUG');
+    if (lift.length > 0) await sleep(Math.ceil(1000 / Math.max(1, Number(original.hz))) + 2);
+  };
 
   // --- before the pause: everything that can be done while writes still flow ----------------
   log.announce(`preparing ${reachable.map((s) => s.node.name).join(', ')}`);
@@ -151,7 +186,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     ...plan.repoint
       .filter((state) => password !== undefined && !state.masterauthOk)
       .map((state) => log.run('prepare', state.node.name, () => sessionOf(state).configSet([['masterauth', password as string]]))),
-    ...(plan.masterLive ? [log.run('prepare', from.node.name, () => sessionOf(from).configSet(quietPingSettings()))] : []),
+    ...(plan.masterLive ? [log.run('prepare', from.node.name, () => prepareMaster(sessionOf(from)))] : []),
   ]).catch(async (error) => {
     if (plan.masterLive) {
       const restored = await sessionOf(from).configSet(restore).then(
@@ -171,7 +206,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
    * writes the pause held are not refused by the fence on a rollback.
    */
   const restoreMaster = async () => {
-    if (!master || !pause) return;
+    if (!master || !hold) return;
     const unpause = from.capabilities ? unpauseCommand(from.capabilities) : null;
     const replies = await Promise.allSettled([master.configSet(restore), ...(unpause ? [master.expect(unpause, 'CLIENT UNPAUSE')] : [])]);
     const failed = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
@@ -180,7 +215,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       if (refusedByNode(failed.reason)) noteRecord({ failure: (failed.reason as Error).message });
       throw failed.reason;
     }
-    resumedAt = performance.now();
+    resumedAt ??= performance.now();
     clearSwitchRecord(options.home, topology.name, from.node.name);
   };
   const restoreFailure = (error: unknown, what: string): StepFailure => ({
@@ -188,16 +223,17 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     address: from.node.address,
     what,
     error: (error as Error).message,
-    fix: `${restoreFix(topology, from.node, from, restore)}${pause?.holds === 'writes' ? ` && ${redisCliCommand(topology, from.node, ['CLIENT', 'UNPAUSE'])}` : ''}   (or \`rctl up\`)`,
+    fix: `${restoreFix(topology, from.node, from, restore)}${hold?.kind === 'pause-writes' ? ` && ${redisCliCommand(topology, from.node, ['CLIENT', 'UNPAUSE'])}` : ''}   (or \`rctl up\`)`,
   });
 
-  log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (${pause?.holds === 'all' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
+  log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (${hold?.kind === 'pause-and-demote' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
   let fenceSent = false;
+  let demoteSent = false;
   let promoteSent = false;
   try {
-    if (master && pause?.holds === 'writes') {
+    if (master && hold?.kind === 'pause-writes') {
       pausedAt = performance.now();
-      const paused = master.expect(pause.command, 'CLIENT PAUSE');
+      const paused = master.expect(hold.command, 'CLIENT PAUSE');
       // The first probe is pipelined behind CLIENT PAUSE on the same connection, so the master
       // answers it after the pause took effect: one round trip less while writes wait.
       const abandon = new AbortController();
@@ -213,21 +249,45 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       noteStage('fencing');
       fenceSent = true;
       await log.run('fence', from.node.name, () => master.configSet(fenceSettings(original)));
-    } else if (master && pause) {
-      // Before 6.2: paused (reads too) and fenced at once, with the offset the master stops at.
+    } else if (master && hold?.kind === 'pause-and-demote') {
+      // Before 6.2 (pause.ts): paused (reads too), fenced and rid of its clients at once, with the
+      // offset it stops at; then demoted ahead of every client; then the candidate must hold all.
       noteStage('fencing');
       fenceSent = true;
       pausedAt = performance.now();
       const fence = fenceSettings(original);
-      const target = await log.run('pause and fence', from.node.name, async () => {
-        const replies = await master.transaction([pause.command, ...fence.map(([name, value]) => ['CONFIG', 'SET', name, value]), ['INFO', 'replication']], 'CLIENT PAUSE and fence');
+      const stop = await log.run('pause and fence', from.node.name, async () => {
+        const settings = [...fence.map(([name, value]) => ['CONFIG', 'SET', name, value]), ...(stopsExpiry ? [STOP_ACTIVE_EXPIRE] : [])];
+        if (stopsExpiry) noteRecord({ activeExpireStopped: true });
+        const commands = [...settings, hold.command, DISCONNECT_CLIENTS, ['INFO', 'replication']];
+        const replies = await master.transaction(commands, 'CLIENT PAUSE and fence');
         const refused = replies.findIndex((reply) => reply instanceof ReplyError);
-        if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, refused === 0 ? 'CLIENT PAUSE' : `CONFIG SET ${fence[refused - 1][0]}`);
-        const offset = replicationFacts(parseInfo(String(replies[replies.length - 1]))).offset;
-        if (offset === null) throw new NodeFailureError('NODE_COMMAND_FAILED', `${from.node.name} (${from.node.address}): INFO replication shows no master_repl_offset`);
-        return { offset: offsetAfterPauseTransaction(offset), replid: from.facts?.replid ?? null };
+        if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, commands[refused].slice(0, refused < settings.length ? 3 : 2).join(' '));
+        const facts = replicationFacts(parseInfo(String(replies[replies.length - 1])));
+        if (facts.role !== 'master' || facts.offset === null || facts.replid === null) {
+          throw new NodeFailureError('NODE_COMMAND_FAILED', `${from.node.name} (${from.node.address}) is no longer a master with a replication offset (role ${facts.role ?? 'unknown'})`);
+        }
+        return { offset: offsetAfterPauseTransaction(facts.offset), replid: facts.replid };
       });
-      await awaitCatchUp(log, plan, options.timeoutMs, catchUpTo(candidate, target, options.timeoutMs), warn);
+      await awaitCatchUp(log, plan, options.timeoutMs, catchUpTo(candidate, stop, options.timeoutMs), warn);
+      noteStage('demoting');
+      demoteSent = true;
+      const demoted = await log.run('demote', from.node.name, async () => {
+        const settings = readOnlySettings(original);
+        const commands = [...settings.map(([name, value]) => ['CONFIG', 'SET', name, value]), ['REPLICAOF', to.node.host, to.node.port], ...(stopsExpiry ? [START_ACTIVE_EXPIRE] : [])];
+        // Held until the pause lifts, then run before any client's command; INFO right after it.
+        const [replies, info] = await Promise.all([master.transaction(commands, 'REPLICAOF'), master.info('replication')]);
+        const refused = replies.findIndex((reply) => reply instanceof ReplyError);
+        if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, commands[refused].slice(0, 3).join(' '));
+        return replicationFacts(info);
+      });
+      resumedAt = performance.now();
+      // Demoting dropped its links: what the candidate lacks now it can no longer get.
+      if (demoted.offset === null || demoted.offset > stop.offset) {
+        const final = { offset: demoted.offset ?? Number.MAX_SAFE_INTEGER, replid: stop.replid };
+        const confirmed = await log.run('confirm', to.node.name, () => catchUpTo(candidate, final, TAIL_GRACE_MS), (result) => result.caughtUp);
+        if (!confirmed.caughtUp) throw new TailLostError(confirmed.lagBytes, (demoted.offset ?? stop.offset) - stop.offset);
+      }
     }
     // From here the candidate may be a master: a repair must not lift the fence unless it is not.
     noteStage('promoting');
@@ -247,20 +307,35 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
           : 'check `rctl status`, then run the failover again',
       );
     }
+    if (demoteSent && noAnswer) {
+      // The demotion may or may not have run: the old master is fenced, or a replica. Either way
+      // it takes no write, and with the candidate not promoted there is no other master.
+      throw new FailoverError(
+        'DEMOTION_UNKNOWN',
+        `${from.node.name} stopped answering while being made a replica (${error.message}): ${to.node.name} was not promoted; ${from.node.name} is fenced or a replica of ${to.node.name}, so no node takes writes until it is repaired`,
+        log.steps,
+        `once ${from.node.name} answers, \`rctl up\` makes it the master again and lifts the fence; then run the failover again`,
+      );
+    }
     if (fenceSent && noAnswer) {
       // The fence may or may not have been applied, so the promotion must not happen: if it was
       // not, the old master takes writes again at its pause deadline. One master either way.
       throw new FailoverError(
         'FENCE_UNKNOWN',
-        `${from.node.name} stopped answering while being fenced (${error.message}): ${to.node.name} was not promoted, so ${from.node.name} is still the only master; it is paused until its CLIENT PAUSE expires and may refuse writes (-NOREPLICAS) after that until repaired`,
+        `${from.node.name} stopped answering while being fenced (${error.message}): ${to.node.name} was not promoted, so ${from.node.name} is still the only master; ${hold?.kind === 'pause-and-demote' ? `it may be paused (reads too) for up to ${hold.ms} ms` : 'it is write-paused until its CLIENT PAUSE expires'} and may refuse writes (-NOREPLICAS) after that until repaired`,
         log.steps,
         `once ${from.node.name} answers, \`rctl up\` repairs it; then run the failover again`,
       );
     }
-    // Not promoted, and the old master answers: undo the pause and the settings, change nothing else.
+    // Not promoted, and the old master answers: undo the demotion, the pause and the settings.
     let undoError: unknown = null;
     if (master) {
-      await log.run('roll back', from.node.name, restoreMaster).catch((failure: unknown) => {
+      const undo = async () => {
+        if (demoteSent) await master.expect(['REPLICAOF', 'NO', 'ONE'], 'REPLICAOF NO ONE');
+        if (stopsExpiry) await master.expect(START_ACTIVE_EXPIRE, 'DEBUG SET-ACTIVE-EXPIRE 1');
+        await restoreMaster();
+      };
+      await log.run('roll back', from.node.name, undo).catch((failure: unknown) => {
         undoError = failure;
       });
     }
@@ -270,6 +345,14 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
           ? `rolled back: writes resumed on ${from.node.name}, nothing changed`
           : 'nothing changed'
         : `and the rollback failed (${(undoError as Error).message}): ${from.node.name} may refuse writes until its settings are restored: ${restoreFailure(undoError, 'roll back').fix}`;
+    if (error instanceof TailLostError) {
+      throw new FailoverError(
+        'CATCH_UP_TIMEOUT',
+        `${from.node.name} took ${bytes(error.takenBytes)} of writes as its pause lifted (scripts or transactions, which min-replicas-to-write does not stop before Redis 6.2), and ${to.node.name} was ${bytes(error.lagBytes)} short when ${from.node.name} became a replica, which ended their link; ${outcome}`,
+        log.steps,
+        'run the failover again (a quieter moment helps): nothing was lost',
+      );
+    }
     if (error instanceof WaitTimeoutError) {
       throw new FailoverError(
         'CATCH_UP_TIMEOUT',
@@ -338,7 +421,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   try {
     await Promise.all([persist, ...repointed.map((state) => log.run('link up', state.node.name, () => waitLinked(state, to, options.waitMs)))]);
   } catch (error) {
-    throw FailoverError.wrap(error, log.steps, `${to.node.name} is the master now, but: `);
+    // A link that did not come up must not hide a step that failed before it.
+    const also = failures.length > 0 ? `; also ${describeFailures(failures)} (${failures.map((f) => `${f.node}: ${f.fix}`).join('; ')})` : '';
+    const wrapped = FailoverError.wrap(error, log.steps, `${to.node.name} is the master now, but: `);
+    throw also ? new FailoverError(wrapped.code, wrapped.message + also, log.steps, wrapped.suggestion, wrapped.exitCode) : wrapped;
   }
   const durationMs = roundMs(performance.now() - options.startedAt);
 
@@ -370,8 +456,9 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       steps: log.steps,
       fullResyncs,
       partialResyncs,
-      writesPausedMs: pausedAt !== null && resumedAt !== null ? (pause?.holds === 'all' ? pause.ms : roundMs((resumedAt as number) - (pausedAt as number))) : 0,
-      readsPausedMs: pausedAt !== null && pause?.holds === 'all' ? pause.ms : 0,
+      writesPausedMs: pausedAt !== null && resumedAt !== null ? roundMs((resumedAt as number) - (pausedAt as number)) : 0,
+      // Before 6.2 the pause held reads too, until the demotion (queued behind it) got its answer.
+      readsPausedMs: pausedAt !== null && resumedAt !== null && hold?.kind === 'pause-and-demote' ? roundMs((resumedAt as number) - (pausedAt as number)) : 0,
       durationMs,
     },
     warnings,

@@ -1,52 +1,69 @@
-// How a graceful switch holds the old master's writes, by version (capabilities.ts).
+// How a graceful switch stops the old master's writes, by version (capabilities.ts).
 //
-// From 6.2, CLIENT PAUSE ms WRITE holds writes only and CLIENT UNPAUSE ends it: the pause gets a
-// generous deadline (the catch-up limit plus slack, so a crashed rctl never leaves it for good)
-// and is ended as soon as the old master is a replica.
+// From 6.2 ('pause-writes'): CLIENT PAUSE ms WRITE holds writes only (scripts and transactions
+// that write included, and key expiry), and CLIENT UNPAUSE ends it. The pause gets a generous
+// deadline (the catch-up limit plus slack, so a crashed rctl never leaves it for good) and is
+// ended once the old master is a replica: the writes it held then get -READONLY.
 //
-// Before 6.2, CLIENT PAUSE holds every command of every client, reads and rctl's own included,
-// and nothing ends it before its deadline. So the pause is sized to the switch itself (a few
-// round trips), and it starts in one MULTI/EXEC with the fence and an INFO replication: the node
-// is paused and fenced at once, and the offset it reports is final, since nothing moves it while
-// every client waits and the replication PING is quiet. If the candidate needs longer, the pause
-// ends with the node fenced: writes then get -NOREPLICAS until it is a replica. None is lost.
+// Before 6.2 ('pause-and-demote'): CLIENT PAUSE holds every command of every client, reads and
+// rctl's own included, nothing ends it before its deadline, and Redis lifts it only at its next
+// cron tick after that (up to 100 ms later). Nor does min-replicas-to-write stop a script or the
+// EXEC of a transaction queued earlier. So the old master must be a replica before any client
+// command runs again:
+//   0. hz 100 a cron tick ahead, so the pause lifts within 10 ms of its deadline
+//      (switch-settings.ts);
+//   1. one MULTI/EXEC: the fence, active expiry off (STOP_ACTIVE_EXPIRE), CLIENT PAUSE, CLIENT
+//      KILL TYPE normal (every client's held
+//      commands are dropped unanswered: they were never acknowledged, and the clients reconnect
+//      behind rctl's connection), and INFO replication, whose offset is final but for the 14
+//      bytes of the EXEC that 5.0 propagates after a transaction holding INFO;
+//   2. the candidate catches up to that offset (the pause freezes it: no writes, no expiry);
+//   3. the demotion, REPLICAOF <candidate>, queued while paused: rctl's connection is now the
+//      oldest, so when the pause lifts it runs before any client's command, which then gets
+//      -READONLY. Demoting drops the old master's replication links, so the candidate is
+//      promoted only once it holds every byte the old master has as a replica (else rollback).
+// The candidate, still a replica without its master, refuses the old master's sync until it is
+// promoted (NOMASTERLINK), so nothing is copied the wrong way meanwhile.
 
 import { describeVersion, pauseCommand, propagatedBytes, type Capabilities, type Command } from '../capabilities';
 
 // CLIENT PAUSE WRITE carries its own deadline so a crashed rctl never leaves the master paused for good.
 export const PAUSE_SLACK_MS = 5000;
 // A pause that cannot be ended early covers this many round trips to the master and the
-// candidate (the transaction, a probe, the promotion, the demotion reaching the master)...
+// candidate (the transaction, a probe or two, the demotion reaching the master)...
 const SIZED_PAUSE_ROUND_TRIPS = 8;
-// ...and at least this long: the nodes' own work (the promotion, INFO) is not in a PING's time.
+// ...and at least this long: the nodes' own work is not in a PING's time.
 const SIZED_PAUSE_MIN_MS = 10;
 const SIZED_PAUSE_MAX_MS = 1000;
 
-export interface PausePlan {
-  /** 'writes': CLIENT PAUSE WRITE, ended with CLIENT UNPAUSE; 'all': every command, until the deadline. */
-  holds: 'writes' | 'all';
-  ms: number;
-  command: Command;
-  /** Why reads pause too, for the plan's step; null when only writes do. */
-  note: string | null;
-}
+export const DISCONNECT_CLIENTS: Command = ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'];
+// Redis 5.0 lifts an expired pause inside its fast expire cycle, which then deletes expired keys
+// before any held command runs: those DELs would follow the candidate's catch-up and be dropped
+// by the demotion. Expiry stops for the switch where DEBUG is available (a replica expires
+// nothing anyway, so it goes back on right after the demotion).
+export const STOP_ACTIVE_EXPIRE: Command = ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'];
+export const START_ACTIVE_EXPIRE: Command = ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'];
+
+export type SwitchHold =
+  | { kind: 'pause-writes'; ms: number; command: Command }
+  | { kind: 'pause-and-demote'; ms: number; command: Command; note: string };
 
 export function sizedPauseMs(masterRttMs: number, candidateRttMs: number): number {
   const ms = Math.ceil(SIZED_PAUSE_ROUND_TRIPS * (masterRttMs + candidateRttMs));
   return Math.min(SIZED_PAUSE_MAX_MS, Math.max(SIZED_PAUSE_MIN_MS, ms));
 }
 
-export function planPause(master: Capabilities, masterRttMs: number, candidateRttMs: number, timeoutMs: number): PausePlan {
+export function planHold(master: Capabilities, masterRttMs: number, candidateRttMs: number, timeoutMs: number): SwitchHold {
   if (master.pauseWritesOnly) {
     const ms = timeoutMs + PAUSE_SLACK_MS;
-    return { holds: 'writes', ms, command: pauseCommand(master, ms), note: null };
+    return { kind: 'pause-writes', ms, command: pauseCommand(master, ms) };
   }
   const ms = sizedPauseMs(masterRttMs, candidateRttMs);
   return {
-    holds: 'all',
+    kind: 'pause-and-demote',
     ms,
     command: pauseCommand(master, ms),
-    note: `${describeVersion(master)} has no CLIENT PAUSE WRITE: reads pause too, for ${ms} ms (it cannot be ended early, so it is sized to the switch; if the switch takes longer, writes get -NOREPLICAS until the old master is a replica)`,
+    note: `${describeVersion(master)} has no CLIENT PAUSE WRITE: its reads pause too, for ${ms} ms and until Redis lifts the pause at its next cron tick (hz 100 for the switch: up to 10 ms more); its clients are disconnected (their held commands were never answered) and it is made a replica before any of them runs again`,
   };
 }
 

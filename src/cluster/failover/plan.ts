@@ -152,7 +152,7 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
   }
   if (masterLive && master.capabilities && !master.capabilities.pauseWritesOnly) {
     warnings.push(
-      `${master.node.name} runs ${describeVersion(master.capabilities)}, which has no CLIENT PAUSE WRITE: the switch pauses its reads as well as its writes, for a pause sized to the switch (see the pause step); if the switch takes longer, writes get -NOREPLICAS until it is a replica`,
+      `${master.node.name} runs ${describeVersion(master.capabilities)}, which has no CLIENT PAUSE WRITE: the switch pauses its reads as well as its writes (a pause sized to the switch, lifted at Redis's next cron tick), disconnects its clients, and makes it a replica before any of their commands runs again`,
     );
   }
   // Continuing after the switch is a partial resync, which needs no RDB; a later full sync does.

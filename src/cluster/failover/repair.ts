@@ -17,6 +17,7 @@ import { NodeSession } from '../node-session';
 import { observeTopology } from '../observe';
 import { persistConfig } from '../persist-config';
 import { UNREACHABLE_CODES } from './inspect';
+import { START_ACTIVE_EXPIRE } from './pause';
 import { abandonedSwitches, clearSwitchRecord, describeLeftover, switchOrigin, writeSwitchRecord, type SwitchRecord } from './switch-record';
 import { restoreSettings } from './switch-settings';
 
@@ -42,7 +43,7 @@ export async function repairInterruptedFailover(topology: Topology, home: string
     if (result === true) outcome.repaired.push(record.node.name);
     else {
       outcome.left.push(record);
-      if (result !== false) outcome.refused.push({ node: record.node.name || `${record.node.host}:${record.node.port}`, ...result });
+      if (result !== false) outcome.refused.push({ node: record.node.name, ...result });
     }
   }
   return outcome;
@@ -72,7 +73,11 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
     const capabilities = await session.supportedCapabilities();
     const settings = restoreSettings(record.restore);
     const unpause = unpauseCommand(capabilities);
-    const replies = await Promise.allSettled([session.configSet(settings), ...(unpause ? [session.expect(unpause, 'CLIENT UNPAUSE')] : [])]);
+    const replies = await Promise.allSettled([
+      session.configSet(settings),
+      ...(record.activeExpireStopped ? [session.expect(START_ACTIVE_EXPIRE, 'DEBUG SET-ACTIVE-EXPIRE 1')] : []),
+      ...(unpause ? [session.expect(unpause, 'CLIENT UNPAUSE')] : []),
+    ]);
     const refused = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
     if (refused) throw refused.reason;
     clearSwitchRecord(home, topology.name, node.name);
@@ -86,12 +91,15 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
     if (!(error instanceof RctlError)) throw error;
     if (UNREACHABLE_CODES.has(error.code)) {
       warn(`${origin} left ${label} ${describeLeftover(record)}, and it could not be reached to repair it: ${error.message}`);
-    } else {
-      // It answered and refused: say what it said and what fixes it, and keep it for `rctl status`.
+    } else if (error.code === 'NODE_COMMAND_FAILED') {
+      // It answered and refused the restore: say what it said and what fixes it, and keep it for `rctl status`.
       writeSwitchRecord(home, topology.name, { ...record, failure: error.message });
       const fix = restoreSettings(record.restore).map(([name, value]) => redisCliCommand(topology, node, ['CONFIG', 'SET', name, value])).join(' && ');
       warn(`${origin} left ${label} ${describeLeftover(record)}, and the repair failed: ${error.message}; to fix it by hand: ${fix}`);
       return { error: error.message, fix };
+    } else {
+      // Loading, a wrong password, a version rctl does not manage: not a refusal of the repair, which waits.
+      warn(`${origin} left ${label} ${describeLeftover(record)}, and it cannot be repaired now: ${error.message}`);
     }
     return false;
   } finally {

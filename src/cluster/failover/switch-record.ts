@@ -19,6 +19,8 @@ export type SwitchStage =
   | 'pausing'
   /** About to refuse writes for good (min-replicas-to-write), so a promotion cannot make two writable masters. */
   | 'fencing'
+  /** Before 6.2: fenced, and about to be made a replica of the candidate (pause.ts). */
+  | 'demoting'
   /** Fenced, and about to promote the candidate: it may be a master from here on. */
   | 'promoting';
 
@@ -34,6 +36,8 @@ export interface SwitchRecord {
   restore: Record<string, string>;
   /** Set when the node answered but refused to have its settings put back: the server's own error. */
   failure?: string;
+  /** Before 6.2: its active expiry was stopped for the switch (DEBUG SET-ACTIVE-EXPIRE 0), to start again. */
+  activeExpireStopped?: boolean;
 }
 
 /** Node names are file-name safe (the topology schema's name pattern). */
@@ -41,7 +45,7 @@ export function switchRecordPath(home: string, topologyName: string, nodeName: s
   return join(home, topologyName, `switch-${nodeName}.json`);
 }
 
-const STAGES: readonly SwitchStage[] = ['pausing', 'fencing', 'promoting'];
+const STAGES: readonly SwitchStage[] = ['pausing', 'fencing', 'demoting', 'promoting'];
 
 export function readSwitchRecord(home: string, topologyName: string, nodeName: string): SwitchRecord | null {
   let data: Partial<SwitchRecord>;
@@ -73,6 +77,7 @@ export function readSwitchRecord(home: string, topologyName: string, nodeName: s
     stage: data.stage,
     restore,
     ...(typeof data.failure === 'string' ? { failure: data.failure } : {}),
+    ...(data.activeExpireStopped === true ? { activeExpireStopped: true } : {}),
   };
 }
 
@@ -100,6 +105,8 @@ export function describeLeftover(record: SwitchRecord): string {
       return 'write-paused until its CLIENT PAUSE deadline, with its replication PING period raised';
     case 'fencing':
       return 'write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes)';
+    case 'demoting':
+      return `fenced (min-replicas-to-write: it refuses writes) and possibly made a replica of ${record.candidate || 'the candidate'}, which was not promoted`;
     case 'promoting':
       return `fenced (min-replicas-to-write: it refuses writes) while ${record.candidate || 'the candidate'} was being promoted`;
   }

@@ -10,16 +10,23 @@
 //   rctl off from it after the promotion would leave two writable masters once the pause ends.
 //   No master has INT_MAX good replicas, so it answers -NOREPLICAS until the setting is restored;
 //   min-replicas-max-lag 0 would switch that check off, hence a lag when it is 0.
+// - replica-read-only: before 6.2 the old master is made a replica to stop its writes (pause.ts);
+//   a writable replica would still take them, so it is set to yes for the switch when it was no.
+// - hz: before 6.2 Redis lifts an expired CLIENT PAUSE only at its next cron tick, 1000/hz ms
+//   apart: hz 100 in the pause's own transaction brings a 10 ms pause from about 60 ms down to
+//   about 13 ms (measured on 5.0.14), so it is raised for the switch when it is lower.
+// Only what a switch changes is recorded and restored (switchedSettings).
 
 export const SWITCH_PING_PERIOD = '2147483647';
 export const FENCE_MIN_REPLICAS = '2147483647';
 const FENCE_MAX_LAG = '10';
 
-export const SWITCH_SETTINGS = ['repl-ping-replica-period', 'min-replicas-to-write', 'min-replicas-max-lag'] as const;
+export const SWITCH_SETTINGS = ['repl-ping-replica-period', 'min-replicas-to-write', 'min-replicas-max-lag', 'replica-read-only', 'hz'] as const;
 export type SwitchSetting = (typeof SWITCH_SETTINGS)[number];
 
 /** Redis 7.0's defaults, for a node that did not say. */
-const DEFAULTS: Record<SwitchSetting, string> = { 'repl-ping-replica-period': '10', 'min-replicas-to-write': '0', 'min-replicas-max-lag': '10' };
+const DEFAULTS: Record<SwitchSetting, string> = { 'repl-ping-replica-period': '10', 'min-replicas-to-write': '0', 'min-replicas-max-lag': '10', 'replica-read-only': 'yes', hz: '10' };
+const PAUSE_LIFT_HZ = 100;
 
 export type SwitchSettings = Record<SwitchSetting, string>;
 
@@ -54,8 +61,33 @@ export function fenceSettings(original: SwitchSettings): Setting[] {
   return settings;
 }
 
-/** Every switch setting back as it was: the fence first, the PING period last. */
-export function restoreSettings(original: Partial<Record<string, string>>): Setting[] {
-  const order: SwitchSetting[] = ['min-replicas-to-write', 'min-replicas-max-lag', 'repl-ping-replica-period'];
-  return order.filter((name) => original[name] !== undefined).map((name) => [name, original[name] as string]);
+/** A demoted old master refuses writes: replica-read-only yes, where it was not. */
+export function readOnlySettings(original: SwitchSettings): Setting[] {
+  return original['replica-read-only'] === 'yes' ? [] : [['replica-read-only', 'yes']];
+}
+
+/** A pause that cannot be ended early lifts within 10 ms of its deadline: hz 100, where it is lower. */
+export function pauseLiftSettings(original: SwitchSettings): Setting[] {
+  return Number(original.hz) >= PAUSE_LIFT_HZ ? [] : [['hz', String(PAUSE_LIFT_HZ)]];
+}
+
+/** The original values of what a switch of this kind changes: what its record keeps and its end restores. */
+export function switchedSettings(original: SwitchSettings, kind: 'pause-writes' | 'pause-and-demote' | 'none'): Partial<SwitchSettings> {
+  if (kind === 'none') return {};
+  const changed: Partial<SwitchSettings> = {
+    'repl-ping-replica-period': original['repl-ping-replica-period'],
+    'min-replicas-to-write': original['min-replicas-to-write'],
+    'min-replicas-max-lag': original['min-replicas-max-lag'],
+  };
+  if (kind === 'pause-and-demote') {
+    if (pauseLiftSettings(original).length > 0) changed.hz = original.hz;
+    if (readOnlySettings(original).length > 0) changed['replica-read-only'] = original['replica-read-only'];
+  }
+  return changed;
+}
+
+/** Settings back as they were, from what a switch recorded: the fence first. */
+export function restoreSettings(recorded: Partial<Record<string, string>>): Setting[] {
+  const order: SwitchSetting[] = ['min-replicas-to-write', 'min-replicas-max-lag', 'repl-ping-replica-period', 'hz', 'replica-read-only'];
+  return order.filter((name) => recorded[name] !== undefined).map((name) => [name, recorded[name] as string]);
 }

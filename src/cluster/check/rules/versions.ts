@@ -83,7 +83,7 @@ function masterFindings(context: CheckContext, nodes: VersionedReading[]): Findi
       severity: 'warn',
       node: master.reading.node.name,
       code: 'FAILOVER_PAUSES_READS',
-      reason: `runs ${describeVersion(master.capabilities)}, which has no CLIENT PAUSE WRITE (6.2): \`rctl failover\` pauses its reads as well as its writes, for a pause sized to the switch (tens of ms), after which writes get -NOREPLICAS until it is a replica`,
+      reason: `runs ${describeVersion(master.capabilities)}, which has no CLIENT PAUSE WRITE (6.2): \`rctl failover\` pauses its reads as well as its writes (about 20-40 ms), disconnects its clients, and may roll back (losing nothing) when a script writes as the pause lifts`,
       fix: upgradeFix(master.reading, '6.2'),
     },
   ];
