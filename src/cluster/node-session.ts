@@ -154,6 +154,15 @@ export class NodeSession {
     return replicationFacts(await this.info());
   }
 
+  /**
+   * The ACL user this node replicates as (masteruser, Redis 6.0+), or null: its masterauth is then
+   * that user's password, which rctl must never overwrite with the default user's.
+   */
+  async replicationUser(): Promise<string | null> {
+    const user = await this.configGet('masteruser');
+    return user ? user : null;
+  }
+
   /** CONFIG GET of several names, one call each, pipelined: several names in one call need 7.0. */
   async configGetMany<T extends string>(names: readonly T[]): Promise<Record<T, string | null>> {
     const values = await Promise.all(names.map((name) => this.configGet(name)));

@@ -67,7 +67,8 @@ export async function replicaof(topology: Topology, target: NodeRef, master: Nod
         );
       }
       const password = topology.password?.reveal();
-      if (password !== undefined && (await session.configGet('masterauth')) !== password) {
+      // A node replicating as an ACL user (masteruser) keeps that user's password.
+      if (password !== undefined && (await session.replicationUser()) === null && (await session.configGet('masterauth')) !== password) {
         await session.configSet([['masterauth', password]]);
         actions.push('CONFIG SET masterauth (password)');
       }

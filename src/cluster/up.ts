@@ -183,6 +183,8 @@ async function configureAuth(topology: Topology, sessions: SessionSet, actions: 
         const setting = phase(node);
         if (!setting) return null;
         const session = sessions.get(node);
+        // A node replicating as an ACL user (masteruser) keeps that user's password as masterauth.
+        if (setting.name === 'masterauth' && (await session.replicationUser()) !== null) return null;
         if ((await session.configGet(setting.name)) === setting.value) return null;
         await session.configSet([[setting.name, setting.value]]);
         if (setting.name === 'requirepass') await session.passwordWasSet();

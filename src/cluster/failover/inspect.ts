@@ -22,7 +22,7 @@ export interface NodeState {
   facts: ReplicationFacts | null;
   /** replica-priority: the topology's, else the node's own (INFO slave_priority on replicas). */
   priority: number | null;
-  /** masterauth already holds the topology's password, or there is no password. */
+  /** masterauth already holds the topology's password, or there is no password, or it replicates as an ACL user (masteruser). */
   masterauthOk: boolean;
   /** The settings a switch changes, as the node reports them (Redis defaults where it does not). */
   settings: SwitchSettings;
@@ -63,9 +63,10 @@ async function inspectNode(topology: Topology, node: TopologyNode, timeoutMs: nu
     state.session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs });
     const session = state.session;
     // Pipelined: the replies come back in one round trip.
-    const [info, masterauth, settings] = await Promise.all([
+    const [info, masterauth, replicationUser, settings] = await Promise.all([
       session.info(),
       session.configGet('masterauth').catch((error: unknown) => (error instanceof RctlError ? null : Promise.reject(error))),
+      session.replicationUser().catch((error: unknown) => (error instanceof RctlError ? null : Promise.reject(error))),
       session.configGetMany(SWITCH_SETTINGS).catch((error: unknown) => (error instanceof RctlError ? error : Promise.reject(error))),
     ]);
     // The quickest of a few: under load one PING may wait behind other clients' commands.
@@ -81,7 +82,8 @@ async function inspectNode(topology: Topology, node: TopologyNode, timeoutMs: nu
     if (state.facts.loading) throw session.replyFailure(new ReplyError('LOADING Redis is loading the dataset in memory'), 'INFO');
     state.priority = node.priority ?? intField(info, 'slave_priority') ?? intField(info, 'replica_priority');
     const password = topology.password;
-    state.masterauthOk = password === null || (masterauth !== null && password.equals(masterauth));
+    // A node replicating as an ACL user keeps that user's password as masterauth: never touched.
+    state.masterauthOk = password === null || replicationUser !== null || (masterauth !== null && password.equals(masterauth));
     if (settings instanceof RctlError) state.settingsError = settings.message;
     else state.settings = withDefaults(settings);
   } catch (error) {
