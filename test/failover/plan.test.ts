@@ -93,6 +93,23 @@ describe('candidate ranking', () => {
     expect(excluded[0].reason).toMatch(/does not replicate m's history/);
   });
 
+  it('before 6.2 a graceful candidate must be linked straight to the master: not a chained replica, not one with its link down', () => {
+    const nodes = [node('m', 0, 'master'), node('direct', 1, 'replica'), node('chained', 2, 'replica'), node('down', 3, 'replica')];
+    const chained = { ...facts('replica', 10), masterPort: 7001 };
+    const down = { ...facts('replica', 10), linkStatus: 'down' as const };
+    const states = [live(nodes[0], facts('master', 10)), live(nodes[1], facts('replica', 10)), live(nodes[2], chained), live(nodes[3], down)];
+    states[0].capabilities = capabilitiesOfVersion('5.0.14');
+    const { ranked, excluded } = rankCandidates(states, states[0], 'graceful');
+    expect(ranked.map((c) => c.node.name)).toEqual(['direct']);
+    expect(excluded.map((e) => [e.node, e.reason])).toEqual([
+      ['chained', 'before Redis 6.2 only a replica linked straight to m can take over gracefully (it follows another node)'],
+      ['down', 'before Redis 6.2 only a replica linked straight to m can take over gracefully (it has its link down)'],
+    ]);
+    // From 6.2 the chained replica qualifies: the old master is demoted only after the promotion.
+    states[0].capabilities = capabilitiesOfVersion('6.2.16');
+    expect(rankCandidates(states, states[0], 'graceful').ranked.map((c) => c.node.name)).toEqual(['chained', 'direct', 'down']);
+  });
+
   it('in forced mode the lag is measured against the most advanced replica of the same history', () => {
     const nodes = [node('m', 0, 'master'), node('x', 1, 'replica'), node('y', 2, 'replica')];
     const states = [dead(nodes[0]), live(nodes[1], facts('replica', 700)), live(nodes[2], facts('replica', 1000))];

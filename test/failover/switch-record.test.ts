@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
-import { fenceSettings, restoreSettings, switchedSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
+import { fenceSettings, lastSettings, restoreSettings, switchedSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
 import { requireBuiltCli, sandbox } from '../cli/helpers';
 import { freePort } from '../helpers/ports';
 
@@ -97,8 +97,11 @@ describe('the switch settings', () => {
       ['min-replicas-max-lag', '10'],
       ['repl-ping-replica-period', '10'],
       ['hz', '10'],
-      ['replica-read-only', 'no'],
     ]);
+    // A writable replica-to-be is read-only for the switch on every version, put back last.
+    expect(lastSettings(switchedSettings(old, 'pause-and-demote'))).toEqual([['replica-read-only', 'no']]);
+    expect(lastSettings(switchedSettings(old, 'pause-writes'))).toEqual([['replica-read-only', 'no']]);
+    expect(lastSettings(switchedSettings(withDefaults({}), 'pause-writes'))).toEqual([]);
     expect(restoreSettings(switchedSettings(withDefaults({ hz: '100' }), 'pause-and-demote')).map(([name]) => name)).toEqual(['min-replicas-to-write', 'min-replicas-max-lag', 'repl-ping-replica-period']);
   });
 

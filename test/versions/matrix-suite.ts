@@ -48,7 +48,8 @@ type WriteKind = 'set' | 'eval' | 'multi' | 'ttl';
 const EVAL_SET = "redis.call('set', KEYS[1], ARGV[1]) return 1";
 
 /** Settings a switch changes, set to values that are not Redis's defaults: each must come back. */
-const SETTINGS: Record<string, string> = { 'min-replicas-to-write': '0', 'min-replicas-max-lag': '7', 'repl-ping-replica-period': '5' };
+// replica-read-only no: the old master, a replica after the switch, must still refuse the writes its pause held.
+const SETTINGS: Record<string, string> = { 'min-replicas-to-write': '0', 'min-replicas-max-lag': '7', 'repl-ping-replica-period': '5', 'replica-read-only': 'no' };
 
 function canListen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -311,8 +312,9 @@ export function matrixSuite(spec: MatrixSpec): void {
     if (spec.versions[0].startsWith('5.')) {
       expect(steps).toContain('pause and fence');
       expect(steps).not.toContain('pause writes');
-      expect(plan.plan.find((s) => s.step === 'pause and fence')?.command).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 2147483647; DEBUG SET-ACTIVE-EXPIRE 0 \(where DEBUG is available\); CLIENT PAUSE \d+; CLIENT KILL TYPE normal SKIPME yes; INFO replication; EXEC/);
-      expect(plan.plan.find((s) => s.step === 'demote')?.command).toMatch(/^MULTI; REPLICAOF 127\.0\.0\.17 \d+; DEBUG SET-ACTIVE-EXPIRE 1; EXEC; INFO replication/);
+      expect(plan.plan.find((s) => s.step === 'pause and fence')?.command).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 2147483647; DEBUG SET-ACTIVE-EXPIRE 0 \(where DEBUG is available\); CLIENT PAUSE \d+; CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub; INFO replication; EXEC/);
+      // replica-read-only is no on these nodes: the demoted master turns read-only until the writes it held were refused.
+      expect(plan.plan.find((s) => s.step === 'demote')?.command).toMatch(/^MULTI; CONFIG SET replica-read-only yes; REPLICAOF 127\.0\.0\.17 \d+; DEBUG SET-ACTIVE-EXPIRE 1; EXEC; INFO replication/);
       expect(plan.warnings.join('\n')).toContain(`master runs Redis ${spec.versions[0]}, which has no CLIENT PAUSE WRITE: the switch pauses its reads as well as its writes`);
     } else {
       expect(plan.plan.find((s) => s.step === 'pause writes')?.command).toBe('CLIENT PAUSE 10000 WRITE');
@@ -320,14 +322,16 @@ export function matrixSuite(spec: MatrixSpec): void {
     }
     // The restore in this version's syntax: one CONFIG SET from 7.0, a transaction before.
     const restore = plan.plan.find((s) => s.step === 'resume writes')?.command ?? '';
-    if (spec.versions[0].startsWith('5.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; CONFIG SET hz 10; EXEC/);
-    else if (spec.versions[0].startsWith('6.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; EXEC/);
-    else expect(restore).toMatch(/^CONFIG SET min-replicas-to-write 0 min-replicas-max-lag 7 repl-ping-replica-period 5; CLIENT UNPAUSE/);
+    if (spec.versions[0].startsWith('5.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; CONFIG SET hz 10; EXEC; then, once the held writes were refused, CONFIG SET replica-read-only no/);
+    else if (spec.versions[0].startsWith('6.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; EXEC; CLIENT UNPAUSE; then, once the held writes were refused, CONFIG SET replica-read-only no/);
+    else expect(restore).toMatch(/^CONFIG SET min-replicas-to-write 0 min-replicas-max-lag 7 repl-ping-replica-period 5; CLIENT UNPAUSE; then, once the held writes were refused, CONFIG SET replica-read-only no/);
+    // The fence turns the master-to-be-replica read-only at once from 6.2 (before, the demotion does).
+    if (!spec.versions[0].startsWith('5.')) expect(plan.plan.find((s) => s.step === 'fence')?.command).toMatch(/replica-read-only yes/);
     await expectSettingsIntact();
     expect(await roleOf('master')).toBe('master');
   });
 
-  it('a candidate that cannot catch up is rolled back: the master keeps its settings and takes writes; up re-links the replica', async () => {
+  it('a detached candidate: refused before 6.2 (it must be linked straight to the master), rolled back from 6.2 after --timeout; up re-links it', async () => {
     // slave1 follows an address where nothing listens: it keeps its history and receives nothing more.
     const deadPort = await sharedPort();
     expect(await client('slave1').call('REPLICAOF', '127.0.0.1', String(deadPort))).toBe('OK');
@@ -336,8 +340,14 @@ export function matrixSuite(spec: MatrixSpec): void {
     const before = await syncCounters();
     const result = await rctl(['failover', '--promote', 'slave1', '--yes', '--timeout', '0.5', '--json']);
     expect(result.code, result.stdout + result.stderr).toBe(4);
-    expect(parseJson<{ error: { code: string; message: string } }>(result).error).toMatchObject({ code: 'CATCH_UP_TIMEOUT' });
-    expect(parseJson<{ error: { message: string } }>(result).error.message).toContain('rolled back: writes resumed on master, nothing changed');
+    const error = parseJson<{ error: { code: string; message: string } }>(result).error;
+    if (spec.versions[0].startsWith('5.')) {
+      expect(error.code).toBe('NOT_A_CANDIDATE');
+      expect(error.message).toContain('before Redis 6.2 only a replica linked straight to master can take over gracefully');
+    } else {
+      expect(error.code).toBe('CATCH_UP_TIMEOUT');
+      expect(error.message).toContain('rolled back: writes resumed on master, nothing changed');
+    }
     expect(await roleOf('master')).toBe('master');
     await expectSettingsIntact();
     expect(await client('master').set('after-rollback', 'after-rollback')).toBe('OK');

@@ -76,6 +76,27 @@ nodes:
       box?.cleanup();
     });
 
+    it('a pause the master refuses rolls the switch back: every setting as before, writes flow, nothing left to repair', async () => {
+      const master = client(servers[0]);
+      // CLIENT PAUSE becomes CLIENT PAUSX: the real node refuses it, after the settings before it applied.
+      const refused = proxy.rewriteAt('toTarget', (chunk) => {
+        const at = chunk.indexOf('$5\r\nPAUSE\r\n');
+        return at === -1 ? -1 : at + 8;
+      }, Buffer.from('X'));
+      const result = await rctl(['failover', '--promote', 'slave1', '--yes', '--json']);
+      await within(refused, 'the pause');
+      expect(result.code, result.stdout + result.stderr).toBe(4);
+      const error = (JSON.parse(result.stdout) as { error: { code: string; message: string } }).error;
+      expect(error.message).toMatch(/failover stopped before the promotion, rolled back: writes resumed on master, nothing changed: .*CLIENT PAUSE.*failed: ERR /);
+      expect((await master.info('replication')).includes('role:master')).toBe(true);
+      expect(await fenceOf(master)).toBe('0');
+      expect(await master.config('GET', 'min-replicas-max-lag')).toEqual(['min-replicas-max-lag', '7']);
+      expect(await master.config('GET', 'repl-ping-replica-period')).toEqual(['repl-ping-replica-period', '10']);
+      expect(await master.config('GET', 'hz')).toEqual(['hz', '10']);
+      expect(await master.set('after-refused-pause', 'yes')).toBe('OK');
+      expect((await rctl(['status'])).code).toBe(0);
+    });
+
     it('the failover completes but exits 4 with the node, the server error and the fix; status flags the node', async () => {
       const master = client(servers[0]);
       const refused = proxy.rewriteAt('toTarget', findRestoreValue, Buffer.from('x'));

@@ -2,6 +2,7 @@
 // replica-priority > 0 qualify; they rank by lowest priority value, then highest replication
 // offset, then name.
 
+import { sameAddress } from '../../topology/model';
 import type { NodeState } from './inspect';
 import type { Candidate, FailoverMode } from './types';
 
@@ -31,7 +32,19 @@ export function exclusionReason(state: NodeState, master: NodeState, mode: Failo
   if (facts.offset === null) return 'INFO shows no replication offset';
   // A live master's candidate must hold a prefix of its history, or it could never catch up.
   if (mode === 'graceful' && master.facts && facts.replid !== master.facts.replid) return `it does not replicate ${master.node.name}'s history (replid ${facts.replid?.slice(0, 8)})`;
+  // Before 6.2 the old master is demoted onto the candidate before the promotion (pause.ts): only a
+  // candidate whose link that demotion cuts refuses to sync it back meanwhile (NOMASTERLINK). One
+  // behind another replica keeps its link and would copy its older data over the old master's.
+  if (mode === 'graceful' && master.capabilities && !master.capabilities.pauseWritesOnly && !linkedTo(state, master)) {
+    return `before Redis 6.2 only a replica linked straight to ${master.node.name} can take over gracefully (it ${facts.linkStatus !== 'up' ? 'has its link down' : 'follows another node'})`;
+  }
   return null;
+}
+
+function linkedTo(state: NodeState, master: NodeState): boolean {
+  const facts = state.facts;
+  if (!facts || facts.linkStatus !== 'up' || facts.masterHost === null || facts.masterPort === null) return false;
+  return sameAddress(facts.masterHost, facts.masterPort, master.node.host, master.node.port);
 }
 
 export function rankCandidates(states: NodeState[], master: NodeState, mode: FailoverMode): CandidateSet {

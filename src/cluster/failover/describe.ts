@@ -2,8 +2,8 @@
 // confirmation prompt. The password is shown as <password>.
 
 import { capabilitiesOfVersion, describeConfigSet, unpauseCommand, type Capabilities } from '../capabilities';
-import { DISCONNECT_CLIENTS, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
-import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings } from './switch-settings';
+import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
+import { fenceSettings, lastSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings } from './switch-settings';
 import type { FailoverPlan } from './plan';
 import { fileMasterOf } from './roles';
 import type { PlannedStep } from './types';
@@ -14,6 +14,8 @@ export interface DescribeOptions {
   home: string;
   timeoutMs: number;
   waitMs: number;
+  /** --connect-timeout: caps a pause that holds rctl's own commands (before 6.2). */
+  replyTimeoutMs?: number;
 }
 
 const seconds = (ms: number) => `${ms / 1000}s`;
@@ -28,9 +30,12 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   const target = `${to.node.host} ${to.node.port}`;
   const master: Capabilities = from.capabilities ?? FALLBACK;
   const originalPing = from.settings['repl-ping-replica-period'];
-  const hold = planHold(master, from.rttMs, to.rttMs, options.timeoutMs);
-  const restore = describeConfigSet(master, restoreSettings(switchedSettings(from.settings, hold.kind)));
-  const fence = describeConfigSet(master, fenceSettings(from.settings));
+  const hold = planHold(master, from.rttMs, to.rttMs, options.timeoutMs, options.replyTimeoutMs);
+  const switched = switchedSettings(from.settings, hold.kind);
+  const restore = describeConfigSet(master, restoreSettings(switched));
+  const last = lastSettings(switched);
+  const afterwards = last.length > 0 ? `; then, once the held writes were refused, ${describeConfigSet(master, last)}` : '';
+  const fence = describeConfigSet(master, [...fenceSettings(from.settings), ...(hold.kind === 'pause-writes' ? readOnlySettings(from.settings) : [])]);
   const unpause = unpauseCommand(master);
 
   for (const state of plan.repoint) {
@@ -53,24 +58,24 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
       add('fence', from.node.name, `${fence}   (it refuses writes for good, not only until the pause deadline: never two writable masters)`);
     } else {
       const settings = fenceSettings(from.settings).map(([name, value]) => `CONFIG SET ${name} ${value}`);
-      add('pause and fence', from.node.name, `MULTI; ${[...settings, `${STOP_ACTIVE_EXPIRE.join(' ')} (where DEBUG is available)`, hold.command.join(' '), DISCONNECT_CLIENTS.join(' ')].join('; ')}; INFO replication; EXEC   (${hold.note})`);
+      add('pause and fence', from.node.name, `MULTI; ${[...settings, `${STOP_ACTIVE_EXPIRE.join(' ')} (where DEBUG is available)`, hold.command.join(' '), DISCONNECT_CLIENTS.join(' '), DISCONNECT_SUBSCRIBERS.join(' ')].join('; ')}; INFO replication; EXEC   (${hold.note})`);
       add('catch up', to.node.name, `INFO replication on ${to.node.name} every 2 ms until its offset reaches the one ${from.node.name} stopped at (at most ${seconds(options.timeoutMs)}; ${otherwise})`);
       const readOnly = readOnlySettings(from.settings).map(([name, value]) => `CONFIG SET ${name} ${value}; `);
-      add('demote', from.node.name, `MULTI; ${readOnly.join('')}REPLICAOF ${target}; ${START_ACTIVE_EXPIRE.join(' ')}; EXEC; INFO replication   (queued behind the pause, it runs before any client's command; ${to.node.name} must then hold every byte ${from.node.name} has, else roll back: REPLICAOF NO ONE and ${restore} on ${from.node.name}, exit 4)`);
+      add('demote', from.node.name, `MULTI; ${readOnly.join('')}REPLICAOF ${target}; ${START_ACTIVE_EXPIRE.join(' ')}; EXEC; INFO replication   (queued behind the pause, it most likely runs before any client's command; ${to.node.name} must then hold every byte ${from.node.name} ended with, else roll back: REPLICAOF NO ONE and ${restore} on ${from.node.name}, exit 4)`);
     }
   }
+  const rolesFile = `${options.home}/${topology.name}/roles.json`;
+  const backToFile = to.node.name === fileMasterOf(plan) && plan.leftBehind.length === 0;
+  add('record roles', to.node.name, `${backToFile ? `delete ${rolesFile} (${to.node.name} is the file's own master)` : `write ${rolesFile}: master ${to.node.name}`}   (before the promotion: a killed rctl leaves \`rctl up\` to finish the switch; put back on a rollback)`);
   add('promote', to.node.name, 'REPLICAOF NO ONE');
   for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
   if (plan.masterLive) {
-    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}   (a replica by then: writes get -READONLY)`);
+    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}${afterwards}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}${afterwards}   (a replica by then: writes get -READONLY)`);
   }
   for (const state of [to, ...plan.repoint]) {
     add('persist config', state.node.name, state.facts?.configFile ? 'CONFIG REWRITE' : '(none: it runs without a config file)');
   }
   for (const state of plan.repoint) add('link up', state.node.name, `INFO replication every 2 ms until master_link_status:up with ${to.node.name} (at most ${seconds(options.waitMs)})`);
-  const rolesFile = `${options.home}/${topology.name}/roles.json`;
-  const backToFile = to.node.name === fileMasterOf(plan) && plan.leftBehind.length === 0;
-  add('record roles', to.node.name, backToFile ? `delete ${rolesFile} (${to.node.name} is the file's own master)` : `write ${rolesFile}: master ${to.node.name}`);
   return steps;
 }
 

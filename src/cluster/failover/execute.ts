@@ -34,13 +34,13 @@ import { persistConfig } from '../persist-config';
 import { sleep, WaitTimeoutError } from '../wait';
 import { syncCounters, UNREACHABLE_CODES, type NodeState, type SyncCounters } from './inspect';
 import type { FailoverPlan } from './plan';
-import { recordRoles } from './roles';
+import { recordRoles, restoreRoles, rolesBefore } from './roles';
 import { roundMs, StepLog } from './steps';
 import { clearSwitchRecord, readSwitchRecord, writeSwitchRecord, type SwitchRecord } from './switch-record';
-import { DISCONNECT_CLIENTS, offsetAfterPauseTransaction, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
+import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, offsetAfterPauseTransaction, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
 import { describeFailures, restoreFix, type StepFailure } from './step-failures';
 import { awaitCatchUp, bytes, catchUp, catchUpTo, sessionOf, waitLinked } from './waits';
-import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from './switch-settings';
+import { fenceSettings, lastSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from './switch-settings';
 import type { FailoverJson, FailoverStep } from './types';
 
 // A command that went out without an answer (the node froze or the link broke): its effect is unknown.
@@ -72,6 +72,8 @@ function refusedByNode(error: unknown): boolean {
 
 export interface ExecuteOptions {
   home: string;
+  /** The sessions' reply limit (--connect-timeout): a pause that holds rctl's commands stays well inside it. */
+  replyTimeoutMs?: number;
   /** How long the candidate may take to catch up while writes are paused. */
   timeoutMs: number;
   /** How long the nodes may take to link to the new master. */
@@ -141,9 +143,10 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   // A previous record keeps the originals of what it changed; the node shows the rest as it is.
   const original = previous ? withDefaults({ ...from.settings, ...previous.restore }) : from.settings;
   if (plan.masterLive && !from.capabilities) throw new Error(`${from.node.name} answers but its capabilities were not read: no switch without a pause`);
-  const hold = plan.masterLive && from.capabilities ? planHold(from.capabilities, from.rttMs, to.rttMs, options.timeoutMs) : null;
+  const hold = plan.masterLive && from.capabilities ? planHold(from.capabilities, from.rttMs, to.rttMs, options.timeoutMs, options.replyTimeoutMs) : null;
   const switched = switchedSettings(original, hold?.kind ?? 'none');
   const restore = restoreSettings(switched);
+  const last = lastSettings(switched);
   let pausedAt: number | null = null;
   let resumedAt: number | null = null;
 
@@ -209,6 +212,8 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     if (!master || !hold) return;
     const unpause = from.capabilities ? unpauseCommand(from.capabilities) : null;
     const replies = await Promise.allSettled([master.configSet(restore), ...(unpause ? [master.expect(unpause, 'CLIENT UNPAUSE')] : [])]);
+    // Only once the held writes got their answers (-READONLY): a writable replica would take them.
+    if (!replies.some((reply) => reply.status === 'rejected') && last.length > 0) replies.push(...(await Promise.allSettled([master.configSet(last)])));
     const failed = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
     if (failed) {
       // Only a refusal is the node's own answer; silence says nothing about its settings.
@@ -223,13 +228,16 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     address: from.node.address,
     what,
     error: (error as Error).message,
-    fix: `${restoreFix(topology, from.node, from, restore)}${hold?.kind === 'pause-writes' ? ` && ${redisCliCommand(topology, from.node, ['CLIENT', 'UNPAUSE'])}` : ''}   (or \`rctl up\`)`,
+    fix: `${restoreFix(topology, from.node, from, [...restore, ...last])}${hold?.kind === 'pause-writes' ? ` && ${redisCliCommand(topology, from.node, ['CLIENT', 'UNPAUSE'])}` : ''}   (or \`rctl up\`)`,
   });
 
   log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (${hold?.kind === 'pause-and-demote' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
   let fenceSent = false;
   let demoteSent = false;
   let promoteSent = false;
+  let rolesRecorded = false;
+  let stopReplid: string | null = null;
+  const previousRoles = rolesBefore(plan, options.home);
   try {
     if (master && hold?.kind === 'pause-writes') {
       pausedAt = performance.now();
@@ -248,7 +256,8 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       await awaitCatchUp(log, plan, options.timeoutMs, caughtUp, warn);
       noteStage('fencing');
       fenceSent = true;
-      await log.run('fence', from.node.name, () => master.configSet(fenceSettings(original)));
+      // With the fence, a writable replica-to-be turns read-only: the writes the pause holds meet either.
+      await log.run('fence', from.node.name, () => master.configSet([...fenceSettings(original), ...readOnlySettings(original)]));
     } else if (master && hold?.kind === 'pause-and-demote') {
       // Before 6.2 (pause.ts): paused (reads too), fenced and rid of its clients at once, with the
       // offset it stops at; then demoted ahead of every client; then the candidate must hold all.
@@ -259,7 +268,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       const stop = await log.run('pause and fence', from.node.name, async () => {
         const settings = [...fence.map(([name, value]) => ['CONFIG', 'SET', name, value]), ...(stopsExpiry ? [STOP_ACTIVE_EXPIRE] : [])];
         if (stopsExpiry) noteRecord({ activeExpireStopped: true });
-        const commands = [...settings, hold.command, DISCONNECT_CLIENTS, ['INFO', 'replication']];
+        const commands = [...settings, hold.command, DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, ['INFO', 'replication']];
         const replies = await master.transaction(commands, 'CLIENT PAUSE and fence');
         const refused = replies.findIndex((reply) => reply instanceof ReplyError);
         if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, commands[refused].slice(0, refused < settings.length ? 3 : 2).join(' '));
@@ -269,6 +278,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         }
         return { offset: offsetAfterPauseTransaction(facts.offset), replid: facts.replid };
       });
+      stopReplid = stop.replid;
       await awaitCatchUp(log, plan, options.timeoutMs, catchUpTo(candidate, stop, options.timeoutMs), warn);
       noteStage('demoting');
       demoteSent = true;
@@ -289,6 +299,11 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         if (!confirmed.caughtUp) throw new TailLostError(confirmed.lagBytes, (demoted.offset ?? stop.offset) - stop.offset);
       }
     }
+    // The candidate holds every byte: recorded as the master before it becomes one, so that an rctl
+    // killed from here on leaves `rctl up` to finish the switch, never to undo it.
+    const recorded = recordRoles(plan, options.home);
+    if (recorded.warning) warn(recorded.warning);
+    rolesRecorded = true;
     // From here the candidate may be a master: a repair must not lift the fence unless it is not.
     noteStage('promoting');
     promoteSent = true;
@@ -300,11 +315,11 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       // old master is fenced, so at most one of them takes writes; which one is for the operator.
       throw new FailoverError(
         'PROMOTION_UNKNOWN',
-        `${to.node.name} did not answer REPLICAOF NO ONE (${error.message}): it may or may not be a master now; ${master ? `${from.node.name} is fenced and refuses writes until repaired` : 'nothing else was changed'}`,
+        `${to.node.name} did not answer REPLICAOF NO ONE (${error.message}): it may or may not be a master now; it holds every write${master ? `, and ${from.node.name} is fenced and refuses writes until repaired` : ''}; ${to.node.name} is recorded as the master`,
         log.steps,
         master
-          ? `check \`rctl status\`; \`rctl up\` keeps ${from.node.name} as the master (making ${to.node.name} its replica, asking before discarding writes) and lifts the fence`
-          : 'check `rctl status`, then run the failover again',
+          ? `once ${to.node.name} answers, \`rctl up\` finishes the switch (promotes it, makes ${from.node.name} its replica) and lifts the fence`
+          : 'once it answers, `rctl up` finishes the switch',
       );
     }
     if (demoteSent && noAnswer) {
@@ -328,10 +343,17 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       );
     }
     // Not promoted, and the old master answers: undo the demotion, the pause and the settings.
+    if (rolesRecorded) restoreRoles(plan, options.home, previousRoles);
     let undoError: unknown = null;
+    let resynced: string | null = null;
     if (master) {
       const undo = async () => {
-        if (demoteSent) await master.expect(['REPLICAOF', 'NO', 'ONE'], 'REPLICAOF NO ONE');
+        if (demoteSent) {
+          // A demoted master that began copying another node's data has lost what only it had.
+          const now = replicationFacts(await master.info('replication'));
+          if (now.syncInProgress || (stopReplid !== null && now.replid !== stopReplid)) resynced = `${from.node.name} had begun a full resync from ${to.node.name}, discarding what only it held`;
+          await master.expect(['REPLICAOF', 'NO', 'ONE'], 'REPLICAOF NO ONE');
+        }
         if (stopsExpiry) await master.expect(START_ACTIVE_EXPIRE, 'DEBUG SET-ACTIVE-EXPIRE 1');
         await restoreMaster();
       };
@@ -342,7 +364,9 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     const outcome =
       undoError === null
         ? master
-          ? `rolled back: writes resumed on ${from.node.name}, nothing changed`
+          ? resynced
+            ? `rolled back, but ${resynced}: writes acknowledged by it after the pause may be lost`
+            : `rolled back: writes resumed on ${from.node.name}, nothing changed`
           : 'nothing changed'
         : `and the rollback failed (${(undoError as Error).message}): ${from.node.name} may refuse writes until its settings are restored: ${restoreFailure(undoError, 'roll back').fix}`;
     if (error instanceof TailLostError) {
@@ -350,7 +374,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         'CATCH_UP_TIMEOUT',
         `${from.node.name} took ${bytes(error.takenBytes)} of writes as its pause lifted (scripts or transactions, which min-replicas-to-write does not stop before Redis 6.2), and ${to.node.name} was ${bytes(error.lagBytes)} short when ${from.node.name} became a replica, which ended their link; ${outcome}`,
         log.steps,
-        'run the failover again (a quieter moment helps): nothing was lost',
+        resynced ? 'check the data on both nodes' : 'run the failover again: nothing was lost',
       );
     }
     if (error instanceof WaitTimeoutError) {
@@ -400,9 +424,11 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   // with -NOREPLICAS, so that window stays one round trip. (A replica it drops on its demotion may
   // reconnect to it for a moment; its own REPLICAOF, in flight, moves it on with a partial resync.)
   await Promise.all(plan.repoint.map(repointOne));
-  // Recorded once writes flow again (a file write has no place in the pause), before anything can fail.
-  const roles = recordRoles(plan, options.home, leftFenced.map((state) => state.node.name));
-  if (roles.warning) warn(roles.warning);
+  // An old master that could not be demoted rejoins with `rctl up`: the record says so.
+  if (leftFenced.length > 0) {
+    const roles = recordRoles(plan, options.home, leftFenced.map((state) => state.node.name));
+    if (roles.warning) warn(roles.warning);
+  }
 
   // --- persist and wait for the links, side by side -----------------------------------------
   log.announce(`waiting for ${repointed.map((s) => s.node.name).join(', ') || 'nothing'} to link to ${to.node.name}`);

@@ -107,7 +107,7 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
     const states = await inspectTopology(topology, options.connectTimeoutMs);
     try {
       const plan = await planFailover(topology, states, { promote: options.promote, force: options.force, choose: options.choose });
-      const steps = plannedSteps(plan, options);
+      const steps = plannedSteps(plan, { ...options, replyTimeoutMs: options.connectTimeoutMs });
       const text = describePlan(plan, steps);
       if (options.dryRun) {
         return {
@@ -128,7 +128,7 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
       if (!(await options.confirm(text))) throw new RefusedError('FAILOVER_DECLINED', 'failover declined: nothing was changed');
       // The operator's reading time is not the operation's.
       startedAt += performance.now() - asking;
-      const result = await executeFailover(plan, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
+      const result = await executeFailover(plan, { home: options.home, timeoutMs: options.timeoutMs, replyTimeoutMs: options.connectTimeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
       await rememberNewMaster(plan, options.home);
       return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states, options.home) };
     } finally {

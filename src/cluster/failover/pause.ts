@@ -19,9 +19,14 @@
 //      bytes of the EXEC that 5.0 propagates after a transaction holding INFO;
 //   2. the candidate catches up to that offset (the pause freezes it: no writes, no expiry);
 //   3. the demotion, REPLICAOF <candidate>, queued while paused: rctl's connection is now the
-//      oldest, so when the pause lifts it runs before any client's command, which then gets
-//      -READONLY. Demoting drops the old master's replication links, so the candidate is
-//      promoted only once it holds every byte the old master has as a replica (else rollback).
+//      oldest, so when the cron lifts the pause it runs before any client's command, which then
+//      gets -READONLY. That order is likely, not certain: a replica's REPLCONF ACK refreshes Redis's
+//      clock, and a client's command arriving next lifts the pause itself and runs first; so does a
+//      command that arrives when the pause already expired. The guarantee is the next point.
+//   4. Demoting drops the old master's replication links, so the candidate is promoted only once
+//      it holds every byte the old master ended with as a replica; else the switch rolls back.
+// The candidate must be linked straight to the old master (candidates.ts): its link, cut by the
+// demotion, makes it refuse the old master's sync until it is promoted (NOMASTERLINK).
 // The candidate, still a replica without its master, refuses the old master's sync until it is
 // promoted (NOMASTERLINK), so nothing is copied the wrong way meanwhile.
 
@@ -37,6 +42,8 @@ const SIZED_PAUSE_MIN_MS = 10;
 const SIZED_PAUSE_MAX_MS = 1000;
 
 export const DISCONNECT_CLIENTS: Command = ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'];
+// A pub/sub client may leave subscribe mode and write as the pause lifts: it goes too.
+export const DISCONNECT_SUBSCRIBERS: Command = ['CLIENT', 'KILL', 'TYPE', 'pubsub'];
 // Redis 5.0 lifts an expired pause inside its fast expire cycle, which then deletes expired keys
 // before any held command runs: those DELs would follow the candidate's catch-up and be dropped
 // by the demotion. Expiry stops for the switch where DEBUG is available (a replica expires
@@ -48,17 +55,18 @@ export type SwitchHold =
   | { kind: 'pause-writes'; ms: number; command: Command }
   | { kind: 'pause-and-demote'; ms: number; command: Command; note: string };
 
-export function sizedPauseMs(masterRttMs: number, candidateRttMs: number): number {
+/** `maxMs`: the demotion's answer waits for the pause, so it must stay well inside the reply timeout. */
+export function sizedPauseMs(masterRttMs: number, candidateRttMs: number, maxMs = SIZED_PAUSE_MAX_MS): number {
   const ms = Math.ceil(SIZED_PAUSE_ROUND_TRIPS * (masterRttMs + candidateRttMs));
-  return Math.min(SIZED_PAUSE_MAX_MS, Math.max(SIZED_PAUSE_MIN_MS, ms));
+  return Math.max(1, Math.min(SIZED_PAUSE_MAX_MS, maxMs, Math.max(SIZED_PAUSE_MIN_MS, ms)));
 }
 
-export function planHold(master: Capabilities, masterRttMs: number, candidateRttMs: number, timeoutMs: number): SwitchHold {
+export function planHold(master: Capabilities, masterRttMs: number, candidateRttMs: number, timeoutMs: number, replyTimeoutMs = Infinity): SwitchHold {
   if (master.pauseWritesOnly) {
     const ms = timeoutMs + PAUSE_SLACK_MS;
     return { kind: 'pause-writes', ms, command: pauseCommand(master, ms) };
   }
-  const ms = sizedPauseMs(masterRttMs, candidateRttMs);
+  const ms = sizedPauseMs(masterRttMs, candidateRttMs, Math.floor(replyTimeoutMs / 4));
   return {
     kind: 'pause-and-demote',
     ms,

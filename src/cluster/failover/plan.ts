@@ -4,7 +4,7 @@
 import { BadInputError, ExitCode, NodeFailureError, RctlError, RefusedError } from '../../errors';
 import type { Topology, TopologyNode } from '../../topology/model';
 import { describeVersion } from '../capabilities';
-import { aheadOf, rankCandidates } from './candidates';
+import { aheadOf, rankCandidates, type Exclusion } from './candidates';
 import { isUnreachable, type NodeState } from './inspect';
 import type { Candidate, FailoverMode } from './types';
 
@@ -75,7 +75,7 @@ function checkMasters(topology: Topology, states: NodeState[], master: NodeState
   return false;
 }
 
-function chooseNamed(promote: TopologyNode, master: NodeState, states: NodeState[], ranked: Candidate[], mode: FailoverMode, force: boolean): Candidate {
+function chooseNamed(promote: TopologyNode, master: NodeState, states: NodeState[], ranked: Candidate[], excluded: Exclusion[], mode: FailoverMode, force: boolean): Candidate {
   const name = `${promote.name} (${promote.address})`;
   if (promote.name === master.node.name) {
     throw new BadInputError('ALREADY_MASTER', `--promote ${promote.name}: ${name} is the master already`, `promote one of its replicas: ${states.filter((s) => s !== master).map((s) => s.node.name).join(', ')}`);
@@ -87,8 +87,8 @@ function chooseNamed(promote: TopologyNode, master: NodeState, states: NodeState
   }
   const candidate = ranked.find((c) => c.node.name === promote.name);
   if (!candidate) {
-    const reason = state.facts?.role !== 'replica' ? `it is not a replica` : `it does not replicate ${master.node.name}'s history`;
-    throw new NodeFailureError('NOT_A_CANDIDATE', `cannot promote ${name}: ${reason}`, 'see `rctl status`');
+    const reason = state.facts?.role !== 'replica' ? `it is not a replica` : (excluded.find((e) => e.node === promote.name)?.reason ?? `it does not replicate ${master.node.name}'s history`);
+    throw new NodeFailureError('NOT_A_CANDIDATE', `cannot promote ${name}: ${reason}`, 'see `rctl status`; `rctl replicaof NODE MASTER` links a replica straight to the master');
   }
   if (mode === 'forced') {
     const better = aheadOf(candidate, ranked);
@@ -126,7 +126,7 @@ export async function planFailover(topology: Topology, states: NodeState[], opti
 
   let candidate: Candidate;
   if (options.promote) {
-    candidate = chooseNamed(options.promote, master, states, ranked, mode, options.force);
+    candidate = chooseNamed(options.promote, master, states, ranked, excluded, mode, options.force);
   } else {
     if (ranked.length === 0) {
       throw new NodeFailureError('NO_CANDIDATE', `no replica of ${topology.name} can be promoted: ${excluded.map((e) => `${e.node}: ${e.reason}`).join('; ')}`, 'bring a replica back, or check the priorities in the topology');

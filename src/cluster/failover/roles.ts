@@ -1,7 +1,9 @@
-// Records the new master in RCTL_HOME's roles overlay right after the promotion, so every later
-// command (up, status, the next failover) works from the roles as they are now.
+// Records the new master in RCTL_HOME's roles overlay just before the promotion (the candidate
+// holds every byte by then), so every later command (up, status, the next failover) works from the
+// roles as they are about to be: an rctl killed after the promotion leaves `rctl up` to finish the
+// switch forward, never to undo it. A rollback puts the overlay back.
 
-import { clearRolesOverlay, writeRolesOverlay } from '../../topology/overlay';
+import { clearRolesOverlay, readRolesOverlay, writeRolesOverlay, type RolesOverlay } from '../../topology/overlay';
 import type { FailoverPlan } from './plan';
 
 /** The master the operator's file declares (the overlay may have moved it). */
@@ -30,5 +32,20 @@ export function recordRoles(plan: FailoverPlan, home: string, alsoRejoin: string
     return { warning: null };
   } catch (error) {
     return { warning: `could not record the new master in ${home}: ${(error as Error).message}; until it is, \`rctl up\` would switch the roles back` };
+  }
+}
+
+/** The overlay as it was before a switch recorded its candidate, to put back if the switch rolls back. */
+export function rolesBefore(plan: FailoverPlan, home: string): RolesOverlay | null {
+  return readRolesOverlay(home, plan.topology.name);
+}
+
+/** Undoes recordRoles after a rollback: the overlay as it was, or none. */
+export function restoreRoles(plan: FailoverPlan, home: string, before: RolesOverlay | null): void {
+  try {
+    if (before) writeRolesOverlay(home, plan.topology.name, before);
+    else clearRolesOverlay(home, plan.topology.name);
+  } catch {
+    // The recorded candidate stays: `rctl status` then shows the roles as drifted, `rctl up` asks.
   }
 }

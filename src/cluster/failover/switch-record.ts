@@ -104,7 +104,9 @@ export function describeLeftover(record: SwitchRecord): string {
     case 'pausing':
       return 'write-paused until its CLIENT PAUSE deadline, with its replication PING period raised';
     case 'fencing':
-      return 'write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes)';
+      return record.activeExpireStopped
+        ? 'possibly fenced (min-replicas-to-write: it refuses writes, but before Redis 6.2 not those of scripts), with its active expiry stopped and hz raised'
+        : 'write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes)';
     case 'demoting':
       return `fenced (min-replicas-to-write: it refuses writes) and possibly made a replica of ${record.candidate || 'the candidate'}, which was not promoted`;
     case 'promoting':
