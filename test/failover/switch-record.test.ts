@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
-import { fenceSettings, lastSettings, restoreSettings, switchedSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
+import { fenceSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
 import { requireBuiltCli, sandbox } from '../cli/helpers';
 import { freePort } from '../helpers/ports';
 
@@ -98,10 +98,10 @@ describe('the switch settings', () => {
       ['repl-ping-replica-period', '10'],
       ['hz', '10'],
     ]);
-    // A writable replica-to-be is read-only for the switch on every version, put back last.
-    expect(lastSettings(switchedSettings(old, 'pause-and-demote'))).toEqual([['replica-read-only', 'no']]);
-    expect(lastSettings(switchedSettings(old, 'pause-writes'))).toEqual([['replica-read-only', 'no']]);
-    expect(lastSettings(switchedSettings(withDefaults({}), 'pause-writes'))).toEqual([]);
+    // A writable replica-to-be turns read-only with the switch and stays so: it is not restored.
+    expect(readOnlySettings(old)).toEqual([['replica-read-only', 'yes']]);
+    expect(Object.keys(switchedSettings(old, 'pause-writes'))).not.toContain('replica-read-only');
+    expect(readOnlySettings(withDefaults({}))).toEqual([]);
     expect(restoreSettings(switchedSettings(withDefaults({ hz: '100' }), 'pause-and-demote')).map(([name]) => name)).toEqual(['min-replicas-to-write', 'min-replicas-max-lag', 'repl-ping-replica-period']);
   });
 

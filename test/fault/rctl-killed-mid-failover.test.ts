@@ -123,7 +123,8 @@ faultScenario('rctl killed mid-failover', RCTL_TOPOLOGIES, async (context) => {
   // Killed once the switch began: status names the node it left to repair, and why.
   if (point.startsWith('rctl killed')) {
     expect(status.code).toBe(3);
-    expect(report.nodes.find((n) => n.name === 'master')?.error ?? '').toMatch(/an interrupted failover \(pid \d+, started [^)]+\) left it write-paused/);
+    // Paused (killed before the promotion), or fenced beside the candidate it was promoting.
+    expect(report.nodes.find((n) => n.name === 'master')?.error ?? '').toMatch(/an interrupted failover \(pid \d+, started [^)]+\) left it (write-paused|fenced \(min-replicas-to-write: it refuses writes\) while slave\d was being promoted)/);
   }
   expect(up.code, up.stdout + up.stderr).toBe(0);
   expect(masters).toHaveLength(1);

@@ -48,8 +48,7 @@ type WriteKind = 'set' | 'eval' | 'multi' | 'ttl';
 const EVAL_SET = "redis.call('set', KEYS[1], ARGV[1]) return 1";
 
 /** Settings a switch changes, set to values that are not Redis's defaults: each must come back. */
-// replica-read-only no: the old master, a replica after the switch, must still refuse the writes its pause held.
-const SETTINGS: Record<string, string> = { 'min-replicas-to-write': '0', 'min-replicas-max-lag': '7', 'repl-ping-replica-period': '5', 'replica-read-only': 'no' };
+const SETTINGS: Record<string, string> = { 'min-replicas-to-write': '0', 'min-replicas-max-lag': '7', 'repl-ping-replica-period': '5' };
 
 function canListen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -298,6 +297,9 @@ export function matrixSuite(spec: MatrixSpec): void {
     for (const name of NAMES) expectConfigRole(name, 'master');
     // Non-default values of what a switch changes, so that a reset to defaults would show.
     for (const name of NAMES) for (const [setting, value] of Object.entries(SETTINGS)) expect(await client(name).config('SET', setting, value)).toBe('OK');
+    // Writable replicas: each old master must still refuse the writes of the clients left on it
+    // (it turns read-only with the switch, and stays so).
+    for (const name of NAMES) expect(await client(name).config('SET', 'replica-read-only', 'no')).toBe('OK');
     // The load writes megabytes a second, and a 5.0 replica links to a new master only at its
     // next once-a-second cron: the backlog must hold that (rctl check's BACKLOG_TOO_SMALL rule).
     for (const name of NAMES) expect(await client(name).config('SET', 'repl-backlog-size', String(64 * 1024 * 1024))).toBe('OK');
@@ -322,9 +324,10 @@ export function matrixSuite(spec: MatrixSpec): void {
     }
     // The restore in this version's syntax: one CONFIG SET from 7.0, a transaction before.
     const restore = plan.plan.find((s) => s.step === 'resume writes')?.command ?? '';
-    if (spec.versions[0].startsWith('5.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; CONFIG SET hz 10; EXEC; then, once the held writes were refused, CONFIG SET replica-read-only no/);
-    else if (spec.versions[0].startsWith('6.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; EXEC; CLIENT UNPAUSE; then, once the held writes were refused, CONFIG SET replica-read-only no/);
-    else expect(restore).toMatch(/^CONFIG SET min-replicas-to-write 0 min-replicas-max-lag 7 repl-ping-replica-period 5; CLIENT UNPAUSE; then, once the held writes were refused, CONFIG SET replica-read-only no/);
+    if (spec.versions[0].startsWith('5.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; CONFIG SET hz 10; EXEC/);
+    else if (spec.versions[0].startsWith('6.')) expect(restore).toMatch(/^MULTI; CONFIG SET min-replicas-to-write 0; CONFIG SET min-replicas-max-lag 7; CONFIG SET repl-ping-replica-period 5; EXEC; CLIENT UNPAUSE/);
+    else expect(restore).toMatch(/^CONFIG SET min-replicas-to-write 0 min-replicas-max-lag 7 repl-ping-replica-period 5; CLIENT UNPAUSE/);
+    expect(restore).not.toContain('replica-read-only');
     // The fence turns the master-to-be-replica read-only at once from 6.2 (before, the demotion does).
     if (!spec.versions[0].startsWith('5.')) expect(plan.plan.find((s) => s.step === 'fence')?.command).toMatch(/replica-read-only yes/);
     await expectSettingsIntact();
@@ -392,6 +395,7 @@ export function matrixSuite(spec: MatrixSpec): void {
 
       expect(json).toMatchObject({ from: current, to: next, mode: 'graceful', fullResyncs: 0, partialResyncs: 2 });
       expect(json.steps.filter((s) => !s.ok)).toEqual([]);
+      expect(await client(current).config('GET', 'replica-read-only')).toEqual(['replica-read-only', 'yes']);
       await settled(next);
       expect((await syncCounters()).full).toBe(before.full);
       await expectSettingsIntact();

@@ -3,7 +3,7 @@
 
 import { capabilitiesOfVersion, describeConfigSet, unpauseCommand, type Capabilities } from '../capabilities';
 import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
-import { fenceSettings, lastSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings } from './switch-settings';
+import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings } from './switch-settings';
 import type { FailoverPlan } from './plan';
 import { fileMasterOf } from './roles';
 import type { PlannedStep } from './types';
@@ -33,8 +33,6 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   const hold = planHold(master, from.rttMs, to.rttMs, options.timeoutMs, options.replyTimeoutMs);
   const switched = switchedSettings(from.settings, hold.kind);
   const restore = describeConfigSet(master, restoreSettings(switched));
-  const last = lastSettings(switched);
-  const afterwards = last.length > 0 ? `; then, once the held writes were refused, ${describeConfigSet(master, last)}` : '';
   const fence = describeConfigSet(master, [...fenceSettings(from.settings), ...(hold.kind === 'pause-writes' ? readOnlySettings(from.settings) : [])]);
   const unpause = unpauseCommand(master);
 
@@ -70,7 +68,7 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   add('promote', to.node.name, 'REPLICAOF NO ONE');
   for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
   if (plan.masterLive) {
-    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}${afterwards}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}${afterwards}   (a replica by then: writes get -READONLY)`);
+    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}   (a replica by then: writes get -READONLY)`);
   }
   for (const state of [to, ...plan.repoint]) {
     add('persist config', state.node.name, state.facts?.configFile ? 'CONFIG REWRITE' : '(none: it runs without a config file)');

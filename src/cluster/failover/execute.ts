@@ -40,7 +40,7 @@ import { clearSwitchRecord, readSwitchRecord, writeSwitchRecord, type SwitchReco
 import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, offsetAfterPauseTransaction, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
 import { describeFailures, restoreFix, type StepFailure } from './step-failures';
 import { awaitCatchUp, bytes, catchUp, catchUpTo, sessionOf, waitLinked } from './waits';
-import { fenceSettings, lastSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from './switch-settings';
+import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from './switch-settings';
 import type { FailoverJson, FailoverStep } from './types';
 
 // A command that went out without an answer (the node froze or the link broke): its effect is unknown.
@@ -146,7 +146,8 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   const hold = plan.masterLive && from.capabilities ? planHold(from.capabilities, from.rttMs, to.rttMs, options.timeoutMs, options.replyTimeoutMs) : null;
   const switched = switchedSettings(original, hold?.kind ?? 'none');
   const restore = restoreSettings(switched);
-  const last = lastSettings(switched);
+  // Made read-only for the switch (switch-settings.ts): put back only if the switch rolls back.
+  const readOnly = readOnlySettings(original);
   let pausedAt: number | null = null;
   let resumedAt: number | null = null;
 
@@ -212,8 +213,6 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     if (!master || !hold) return;
     const unpause = from.capabilities ? unpauseCommand(from.capabilities) : null;
     const replies = await Promise.allSettled([master.configSet(restore), ...(unpause ? [master.expect(unpause, 'CLIENT UNPAUSE')] : [])]);
-    // Only once the held writes got their answers (-READONLY): a writable replica would take them.
-    if (!replies.some((reply) => reply.status === 'rejected') && last.length > 0) replies.push(...(await Promise.allSettled([master.configSet(last)])));
     const failed = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
     if (failed) {
       // Only a refusal is the node's own answer; silence says nothing about its settings.
@@ -228,7 +227,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     address: from.node.address,
     what,
     error: (error as Error).message,
-    fix: `${restoreFix(topology, from.node, from, [...restore, ...last])}${hold?.kind === 'pause-writes' ? ` && ${redisCliCommand(topology, from.node, ['CLIENT', 'UNPAUSE'])}` : ''}   (or \`rctl up\`)`,
+    fix: `${restoreFix(topology, from.node, from, restore)}${hold?.kind === 'pause-writes' ? ` && ${redisCliCommand(topology, from.node, ['CLIENT', 'UNPAUSE'])}` : ''}   (or \`rctl up\`)`,
   });
 
   log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (${hold?.kind === 'pause-and-demote' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
@@ -355,6 +354,8 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
           await master.expect(['REPLICAOF', 'NO', 'ONE'], 'REPLICAOF NO ONE');
         }
         if (stopsExpiry) await master.expect(START_ACTIVE_EXPIRE, 'DEBUG SET-ACTIVE-EXPIRE 1');
+        // Still the master: its own replica-read-only comes back (it applies only once it is a replica).
+        if (readOnly.length > 0 && (fenceSent || demoteSent)) await master.configSet([['replica-read-only', original['replica-read-only']]]);
         await restoreMaster();
       };
       await log.run('roll back', from.node.name, undo).catch((failure: unknown) => {
@@ -453,6 +454,11 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     throw also ? new FailoverError(wrapped.code, wrapped.message + also, log.steps, wrapped.suggestion, wrapped.exitCode) : wrapped;
   }
   const durationMs = roundMs(performance.now() - options.startedAt);
+  if (readOnly.length > 0 && repointed.includes(from)) {
+    warn(
+      `${from.node.name} had replica-read-only ${original['replica-read-only']}: it stays read-only, so that clients still connected to it get -READONLY instead of having writes acknowledged and lost; \`CONFIG SET replica-read-only ${original['replica-read-only']}\` on it makes it a writable replica again`,
+    );
+  }
 
   if (failures.length > 0) {
     const restoreFailed = failures.some((f) => f.node === from.node.name && f.what.startsWith('restoring'));

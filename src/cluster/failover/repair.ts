@@ -19,7 +19,7 @@ import { persistConfig } from '../persist-config';
 import { UNREACHABLE_CODES } from './inspect';
 import { START_ACTIVE_EXPIRE } from './pause';
 import { abandonedSwitches, clearSwitchRecord, describeLeftover, switchOrigin, writeSwitchRecord, type SwitchRecord } from './switch-record';
-import { lastSettings, restoreSettings } from './switch-settings';
+import { restoreSettings } from './switch-settings';
 
 export interface RepairOptions {
   /** Say nothing when a node still waits to be rejoined: the caller is about to rejoin it. */
@@ -71,7 +71,7 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
     }
     // Settings first, pipelined ahead of the unpause: writes the pause held must not meet the fence.
     const capabilities = await session.supportedCapabilities();
-    const settings = [...restoreSettings(record.restore), ...lastSettings(record.restore)];
+    const settings = restoreSettings(record.restore);
     const unpause = unpauseCommand(capabilities);
     const replies = await Promise.allSettled([
       session.configSet(settings),
@@ -94,7 +94,7 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
     } else if (error.code === 'NODE_COMMAND_FAILED') {
       // It answered and refused the restore: say what it said and what fixes it, and keep it for `rctl status`.
       writeSwitchRecord(home, topology.name, { ...record, failure: error.message });
-      const fix = [...restoreSettings(record.restore), ...lastSettings(record.restore)].map(([name, value]) => redisCliCommand(topology, node, ['CONFIG', 'SET', name, value])).join(' && ');
+      const fix = restoreSettings(record.restore).map(([name, value]) => redisCliCommand(topology, node, ['CONFIG', 'SET', name, value])).join(' && ');
       warn(`${origin} left ${label} ${describeLeftover(record)}, and the repair failed: ${error.message}; to fix it by hand: ${fix}`);
       return { error: error.message, fix };
     } else {

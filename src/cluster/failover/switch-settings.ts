@@ -10,9 +10,11 @@
 //   rctl off from it after the promotion would leave two writable masters once the pause ends.
 //   No master has INT_MAX good replicas, so it answers -NOREPLICAS until the setting is restored;
 //   min-replicas-max-lag 0 would switch that check off, hence a lag when it is 0.
-// - replica-read-only: the old master becomes a replica, and the writes its pause held then run:
-//   a writable replica would acknowledge them, and lose them. It is set to yes for the switch when
-//   it was no, and put back only once those writes were refused (restoreSettings' last step).
+// - replica-read-only: the old master becomes a replica, and the writes its pause held then run;
+//   so do those of every client still connected to it, which follows no ROLE change without an
+//   error. A writable replica would acknowledge them all, and lose them at its next sync. So it is
+//   set to yes with the fence when it was no, and left so (the result says it, `rctl check` flags
+//   writable replicas): it is not one of the settings a switch puts back.
 // - hz: before 6.2 Redis lifts an expired CLIENT PAUSE only at its next cron tick, 1000/hz ms
 //   apart: hz 100 in the pause's own transaction brings a 10 ms pause from about 60 ms down to
 //   about 13 ms (measured on 5.0.14), so it is raised for the switch when it is lower.
@@ -80,19 +82,12 @@ export function switchedSettings(original: SwitchSettings, kind: 'pause-writes' 
     'min-replicas-to-write': original['min-replicas-to-write'],
     'min-replicas-max-lag': original['min-replicas-max-lag'],
   };
-  if (readOnlySettings(original).length > 0) changed['replica-read-only'] = original['replica-read-only'];
   if (kind === 'pause-and-demote' && pauseLiftSettings(original).length > 0) changed.hz = original.hz;
   return changed;
 }
 
-/** Settings back as they were, from what a switch recorded: the fence first, replica-read-only apart (lastSettings). */
+/** Settings back as they were, from what a switch recorded: the fence first. */
 export function restoreSettings(recorded: Partial<Record<string, string>>): Setting[] {
   const order: SwitchSetting[] = ['min-replicas-to-write', 'min-replicas-max-lag', 'repl-ping-replica-period', 'hz'];
   return order.filter((name) => recorded[name] !== undefined).map((name) => [name, recorded[name] as string]);
-}
-
-/** What goes back only after the writes held by the pause were refused: a writable replica would take them. */
-export function lastSettings(recorded: Partial<Record<string, string>>): Setting[] {
-  const value = recorded['replica-read-only'];
-  return value === undefined ? [] : [['replica-read-only', value]];
 }
