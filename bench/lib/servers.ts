@@ -24,6 +24,8 @@ export interface StartOptions {
   nodeFlags?: string[];
   /** Another redis-server binary (scripts/redis-versions.ts); default: PATH's. */
   redisServer?: string;
+  /** More directives for either server, after the defaults (so they override them). */
+  extraArgs?: string[];
 }
 
 export function freePort(): Promise<number> {
@@ -57,7 +59,7 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
 export async function startServerProcess(kind: ServerKind, options: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `rctl-bench-server-${kind}-`));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `${kind}.log`)];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `${kind}.log`), ...(options.extraArgs ?? [])];
   const child =
     kind === 'redis'
       ? spawn(options.redisServer ?? 'redis-server', args, { stdio: 'ignore' })

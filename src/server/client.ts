@@ -166,11 +166,18 @@ export class Client {
     }
   }
 
-  /** Sends everything buffered; closes the connection when a reply asked for it. */
+  /**
+   * Sends everything buffered; closes the connection when a reply asked for it. Writes reach the
+   * AOF before the replies that acknowledge them: while a write is pending, the output waits for
+   * the end of the event-loop turn, where one AOF write (and fsync) covers every client.
+   */
   flush(): void {
-    // Writes reach the AOF before the replies that acknowledge them.
-    const aof = this.server.persistence.aof;
-    if (aof.pendingLength > 0) aof.writePending();
+    const barrier = this.server.persistence.replyBarrier;
+    if (barrier.holdsReplies()) barrier.sendAfterWrite(this);
+    else this.sendBuffered();
+  }
+
+  sendBuffered(): void {
     const out = this.reply.take();
     if (out.length > 0 && this.socket && !this.closed) {
       this.server.stats.netOutputBytes += out.length;

@@ -465,8 +465,9 @@ export class Server extends EventEmitter {
     this.cronTimer = null;
     this.pause.stop();
     this.replication.stop();
+    this.persistence.aof.writePending();
     for (const client of [...this.clients.values()]) {
-      client.flush();
+      client.sendBuffered();
       client.close();
     }
     await this.closeListeners();

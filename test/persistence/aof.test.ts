@@ -244,6 +244,34 @@ describeWithRedis('persistence: AOF', () => {
     expect(statSync(join(realDir, 'appendonlydir', INCR_FILE)).size).toBe(validSize);
   });
 
+  it('a torn write anywhere in the last command: the node keeps what redis-server keeps, with its log lines', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const { validSize, fullSize, incrPath } = await writeThenCut(dir);
+    const original = readFileSync(incrPath);
+    // writeThenCut removed 9 bytes; put the whole command back and cut it at every kind of place:
+    // inside the '*' line, a '$' line, the argument bytes, and before the final CRLF.
+    const lastCommand = encodeCommand(['SET', 'cut', 'this command is cut in the middle']);
+    expect(fullSize - validSize).toBe(lastCommand.length);
+    const whole = Buffer.concat([original.subarray(0, validSize), lastCommand]);
+    for (const keep of [1, 3, 4, 8, 13, 20, 35, lastCommand.length - 2, lastCommand.length - 1]) {
+      writeFileSync(incrPath, whole.subarray(0, validSize + keep));
+      const realDir = tempDir();
+      cpSync(join(dir, 'appendonlydir'), join(realDir, 'appendonlydir'), { recursive: true });
+      const { node, client, log } = await aofNode(dir);
+      expect(await client.exists('cut'), `${keep} bytes of the last command kept`).toBe(0);
+      expect(await client.get('a')).toBe('1');
+      expect(statSync(incrPath).size).toBe(validSize);
+      await node.close();
+      const real = await startRealOnAof(realDir);
+      for (const line of [`!!! Warning: short read while loading the AOF file ${INCR_FILE}!!!`, `!!! Truncating the AOF ${INCR_FILE} at offset ${validSize} !!!`]) {
+        expect(log(), `${keep} bytes kept`).toContain(line);
+        expect(real.log(), `${keep} bytes kept`).toContain(line);
+      }
+      expect(statSync(join(realDir, 'appendonlydir', INCR_FILE)).size).toBe(validSize);
+      await real.stop();
+    }
+  });
+
   it('with aof-load-truncated no the node refuses to start, naming the file and the byte offset', async () => {
     const dir = tempDir();
     const { validSize, incrPath } = await writeThenCut(dir);

@@ -2,12 +2,13 @@
 //   <dir>/<appenddirname>/<appendfilename>.manifest   lists the files in order
 //   <appendfilename>.<n>.base.rdb                      a snapshot (RDB preamble)
 //   <appendfilename>.<n>.incr.aof                      commands since that snapshot, as RESP
-// Commands are written to the file before the replies that acknowledge them leave the node;
-// appendfsync decides when they are also fsynced (always: before the reply; everysec: once a second).
+// Commands are written to the file before the replies that acknowledge them leave the node
+// (aof-reply-barrier.ts: once per event-loop turn for every client); appendfsync decides when they
+// are also fsynced (always: before the reply; everysec: once a second).
 // BGREWRITEAOF starts a new incr file, writes a fresh base from a copy-on-write snapshot without
 // blocking, then swaps the manifest.
 
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, ftruncateSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, ftruncateSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from '../server';
 import { KeyspaceSnapshot } from '../keyspace/snapshot';
@@ -16,8 +17,28 @@ import { loadRdbFile } from './rdb-file';
 import type { PropagatedCommand } from '../propagation';
 import { encodeCommand } from '../replication/stream';
 import { replayAofFile, AofLoadError } from './aof-replay';
+import { removeUnlistedAofFiles } from './crash-leftovers';
+import { fsyncDirectory } from './directory-sync';
 
 export { AofLoadError };
+
+/**
+ * How the AOF reaches the disk. Injectable so a test can see when each fsync ends and which bytes
+ * it covered, the only way to measure what a power cut would take (kill -9 loses nothing the
+ * kernel already has).
+ */
+export interface DiskSync {
+  /** fsync before returning (appendfsync always, and file switches). */
+  now(fd: number): void;
+  /** fsync in the background (appendfsync everysec); `done` runs when it finished. */
+  inBackground(fd: number, done: () => void): void;
+}
+
+/** fdatasync, as Redis's redis_fsync on Linux: the appended data and the file size, without the mtime update a full fsync also waits for. */
+export const systemDiskSync: DiskSync = {
+  now: (fd) => fdatasyncSync(fd),
+  inBackground: (fd, done) => fdatasync(fd, () => done()),
+};
 
 interface ManifestEntry {
   file: string;
@@ -53,6 +74,9 @@ export class AppendOnlyFile {
   private baseSize = 0;
   /** Set while loading: the loader's own commands must not be appended again. */
   private loading = false;
+  /** Commands were fed since the last write attempt: replies acknowledging them must wait. */
+  private unwritten = false;
+  diskSync: DiskSync = systemDiskSync;
 
   constructor(private readonly server: Server) {
     server.propagation.addSink((commands) => this.feed(commands));
@@ -90,6 +114,11 @@ export class AppendOnlyFile {
     return this.pending.length;
   }
 
+  /** Commands arrived since the last write attempt (a failed attempt keeps them pending, but clears this). */
+  get hasUnwrittenCommands(): boolean {
+    return this.unwritten;
+  }
+
   private feed(commands: readonly PropagatedCommand[]): void {
     if (!this.enabled || this.loading) return;
     let out = '';
@@ -101,16 +130,18 @@ export class AppendOnlyFile {
       out += encodeCommand(args);
     }
     this.pending += out;
+    this.unwritten = true;
   }
 
   /** Writes what commands added since the last call; with appendfsync always, fsyncs too. Runs before replies go out. */
   writePending(): void {
+    this.unwritten = false;
     if (this.fd === null || this.pending.length === 0) return;
     const data = Buffer.from(this.pending, 'latin1');
     let written = 0;
     try {
       while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
-      if (this.server.config.get('appendfsync') === 'always') fsyncSync(this.fd);
+      if (this.server.config.get('appendfsync') === 'always') this.diskSync.now(this.fd);
     } catch (error) {
       this.onWriteError(error as NodeJS.ErrnoException, data, written);
       return;
@@ -155,7 +186,7 @@ export class AppendOnlyFile {
     if (this.server.config.get('appendfsync') === 'everysec' && now - this.lastFsync >= 1000 && !this.fsyncInFlight) {
       this.lastFsync = now;
       this.fsyncInFlight = true;
-      fsync(this.fd, () => (this.fsyncInFlight = false));
+      this.diskSync.inBackground(this.fd, () => (this.fsyncInFlight = false));
     }
     this.maybeAutoRewrite();
   }
@@ -209,6 +240,7 @@ export class AppendOnlyFile {
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temp, this.manifestPath);
+    fsyncDirectory(this.dirPath);
     this.manifest = entries;
   }
 
@@ -226,7 +258,7 @@ export class AppendOnlyFile {
   private openAppendFile(name: string, flags: 'a' | 'w'): void {
     if (this.fd !== null) {
       this.writePending();
-      fsyncSync(this.fd);
+      this.diskSync.now(this.fd);
       closeSync(this.fd);
     }
     this.fd = openSync(join(this.dirPath, name), flags === 'w' ? 'w' : 'a', 0o644);
@@ -240,6 +272,7 @@ export class AppendOnlyFile {
   async loadAtStartup(): Promise<boolean> {
     mkdirSync(this.dirPath, { recursive: true });
     if (!existsSync(this.manifestPath)) {
+      removeUnlistedAofFiles(this.dirPath, this.baseName, null, this.server.logger);
       // A fresh AOF: its base is the (empty) dataset we start with.
       this.manifest = [];
       const base = `${this.baseName}.1.base.rdb`;
@@ -254,7 +287,8 @@ export class AppendOnlyFile {
       return false;
     }
     this.manifest = this.readManifest();
-    // History files are leftovers of a finished rewrite waiting for deletion, never data to load.
+    this.dropHistoryFiles();
+    removeUnlistedAofFiles(this.dirPath, this.baseName, new Set(this.manifest.map((e) => e.file)), this.server.logger);
     const toLoad = [...this.manifest.filter((e) => e.type === 'b'), ...this.manifest.filter((e) => e.type === 'i')];
     for (const entry of toLoad) {
       const path = join(this.dirPath, entry.file);
@@ -280,6 +314,17 @@ export class AppendOnlyFile {
     this.server.logger.notice(`Opening AOF incr file ${name} on server start`);
     this.currentSize = toLoad.reduce((sum, e) => sum + safeSize(join(this.dirPath, e.file)), 0);
     return true;
+  }
+
+  /** History files are leftovers of a finished rewrite waiting for deletion, never data to load. */
+  private dropHistoryFiles(): void {
+    const history = this.manifest.filter((e) => e.type === 'h');
+    if (history.length === 0) return;
+    this.writeManifest(this.manifest.filter((e) => e.type !== 'h'));
+    for (const entry of history) {
+      safeUnlink(join(this.dirPath, entry.file));
+      this.server.logger.notice(`Removing the history file ${entry.file}`);
+    }
   }
 
   private async loadFile(path: string, name: string, isLast: boolean): Promise<void> {
@@ -426,7 +471,7 @@ export class AppendOnlyFile {
   private disable(): void {
     if (this.fd === null) return;
     this.writePending();
-    fsyncSync(this.fd);
+    this.diskSync.now(this.fd);
     closeSync(this.fd);
     this.fd = null;
   }
@@ -434,7 +479,7 @@ export class AppendOnlyFile {
   async flushOnShutdown(): Promise<void> {
     if (this.fd === null) return;
     this.writePending();
-    fsyncSync(this.fd);
+    this.diskSync.now(this.fd);
   }
 
   infoFields(): { aof_enabled: number; aof_rewrite_in_progress: number; aof_last_rewrite_time_sec: number; aof_current_rewrite_time_sec: number; aof_last_bgrewrite_status: 'ok' | 'err'; aof_rewrites: number; aof_last_write_status: 'ok' | 'err'; aofDetails?: Record<string, number> } {

@@ -12,6 +12,8 @@ import { KeyspaceSnapshot } from '../keyspace/snapshot';
 import { defaultPersistenceInfo, type PersistenceInfo } from '../info';
 import { loadRdbFile, saveRdbInBackground, saveRdbSync, RdbSaveError } from './rdb-file';
 import { AppendOnlyFile } from './aof';
+import { AofReplyBarrier } from './aof-reply-barrier';
+import { removeDeadSaveFiles } from './crash-leftovers';
 import type { RdbReplicationInfo } from '../rdb/writer';
 
 /** After a failed BGSAVE, save points wait this long before trying again (Redis's CONFIG_BGSAVE_RETRY_DELAY). */
@@ -30,12 +32,14 @@ export class Persistence {
   private lastLoadKeys = 0;
   private lastLoadExpired = 0;
   readonly aof: AppendOnlyFile;
+  readonly replyBarrier: AofReplyBarrier;
   /** Waiters for the running BGSAVE (SHUTDOWN, tests). */
   private bgsaveDone: Promise<void> | null = null;
   private bgsaveAbort = { aborted: false };
 
   constructor(private readonly server: Server) {
     this.aof = new AppendOnlyFile(server);
+    this.replyBarrier = new AofReplyBarrier(this.aof);
     server.shutdownHooks.push((options) => this.onShutdown(options));
   }
 
@@ -180,6 +184,7 @@ export class Persistence {
     const server = this.server;
     const started = process.hrtime.bigint();
     server.loading = true;
+    removeDeadSaveFiles(this.dir, server.logger);
     try {
       if (server.config.getBool('appendonly')) {
         const loaded = await this.aof.loadAtStartup();

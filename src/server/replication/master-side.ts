@@ -184,8 +184,10 @@ export class MasterSide {
       client.reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
     }
-    // Replies so far have been buffered; from here on the socket carries raw replication data.
-    client.flush();
+    // Replies so far have been buffered; from here on the socket carries raw replication data, so
+    // they leave now, not at the end of the turn (after the AOF has what they acknowledge).
+    server.persistence.aof.writePending();
+    client.sendBuffered();
     const announcement = this.announcementOf(client);
     const replica = new AttachedReplica(client, announcement, server.clock.now());
     client.isReplica = true;
