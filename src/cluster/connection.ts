@@ -1,5 +1,9 @@
-// One TCP (or TLS) connection to a node, with a connect timeout and a per-command reply timeout,
-// so a dead, frozen or foreign peer can never stall a command beyond the limit.
+// One TCP (or TLS) connection to a node, with a connect timeout and a per-command reply deadline,
+// so a dead, frozen, trickling or foreign peer can never stall a command beyond the limit. The
+// deadline runs from when the command was sent: bytes that arrive without completing its reply
+// do not extend it (a peer dripping one byte a second would otherwise hold rctl forever). An
+// optional overall deadline caps every command of a conversation, so `--timeout` is the bound
+// the user sees for a whole observation, not for each of its commands.
 
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -26,9 +30,15 @@ export class TransportError extends Error {
   }
 }
 
+/** rctl reads INFO, CONFIG GET and ROLE replies, all small: a peer streaming more is not a node. */
+const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+const BULK_HEADER = /^\$(\d+)\r?\n/;
+
 interface Pending {
   resolve: (value: RespValue) => void;
   reject: (error: Error) => void;
+  /** Date.now() by which its reply must be complete. */
+  deadline: number;
 }
 
 export class Connection {
@@ -36,6 +46,8 @@ export class Connection {
   private readonly pending: Pending[] = [];
   private failure: TransportError | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** When set, no command may complete after this Date.now(). */
+  private overallDeadline: number | null = null;
 
   private constructor(
     private readonly socket: Socket,
@@ -47,8 +59,9 @@ export class Connection {
     socket.on('close', () => this.fail(new TransportError('closed', 'connection closed by the node')));
   }
 
-  /** With `tls`, the connection is TLS and the limit covers the handshake too. */
-  static open(host: string, port: number, timeoutMs: number, tls?: TlsFiles): Promise<Connection> {
+  /** With `tls`, the connection is TLS and the limit covers the handshake too. `deadline` (Date.now()) caps the connect and every later command. */
+  static open(host: string, port: number, timeoutMs: number, tls?: TlsFiles, deadline: number | null = null): Promise<Connection> {
+    const connectMs = deadline === null ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
     return new Promise((resolve, reject) => {
       let socket: Socket;
       if (tls) {
@@ -65,12 +78,14 @@ export class Connection {
       }
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new TransportError('connect-timeout', `no answer to connect within ${formatSeconds(timeoutMs)}`));
-      }, timeoutMs);
+        reject(new TransportError('connect-timeout', `no answer to connect within ${formatSeconds(connectMs)}`));
+      }, connectMs);
       socket.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new Connection(socket, timeoutMs));
+        const connection = new Connection(socket, timeoutMs);
+        connection.overallDeadline = deadline;
+        resolve(connection);
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
@@ -80,13 +95,21 @@ export class Connection {
     });
   }
 
+  /** Caps every command from now on (null lifts the cap: the conversation goes on past its observation). */
+  setOverallDeadline(deadline: number | null): void {
+    this.overallDeadline = deadline;
+  }
+
   /** Sends one command; resolves with its reply (error replies are ReplyError values). */
   call(args: ReadonlyArray<string | number>): Promise<RespValue> {
     if (this.failure) return Promise.reject(this.failure);
+    const now = Date.now();
+    const deadline = Math.min(now + this.timeoutMs, this.overallDeadline ?? Infinity);
+    if (deadline <= now) return Promise.reject(new TransportError('reply-timeout', `no reply: the time limit ran out`));
     return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
+      this.pending.push({ resolve, reject, deadline });
       this.socket.write(encodeCommand(args));
-      this.armTimer();
+      if (this.pending.length === 1) this.armTimer();
     });
   }
 
@@ -94,22 +117,41 @@ export class Connection {
     this.fail(new TransportError('closed', 'connection closed'));
   }
 
+  /** Times the oldest command waiting for its reply. */
   private armTimer(): void {
-    if (this.timer) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const head = this.pending[0];
+    if (!head) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.pending.length > 0) this.fail(new TransportError('reply-timeout', `no reply within ${formatSeconds(this.timeoutMs)}`));
-    }, this.timeoutMs);
+      if (this.pending[0] !== head) return this.armTimer();
+      const limit = formatSeconds(this.timeoutMs);
+      this.fail(
+        new TransportError(
+          'reply-timeout',
+          this.buffer.length > 0 ? `the reply was still incomplete after ${limit} (${this.buffer.length} bytes received)` : `no reply within ${limit}`,
+        ),
+      );
+    }, Math.max(0, head.deadline - Date.now()));
   }
 
   private onData(chunk: Buffer): void {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    // Refused at its header when it announces more than any reply rctl reads, else once it got that big.
+    const announced = BULK_HEADER.exec(this.buffer.latin1Slice(0, Math.min(24, this.buffer.length)));
+    if (this.buffer.length > MAX_REPLY_BYTES || (announced !== null && Number(announced[1]) > MAX_REPLY_BYTES)) {
+      this.fail(new TransportError('protocol', `the peer sent a reply over ${MAX_REPLY_BYTES / 1024 / 1024} MB`, this.buffer.latin1Slice(0, Math.min(40, this.buffer.length))));
+      return;
+    }
     let offset = 0;
+    let completed = 0;
     try {
       while (this.pending.length > 0) {
         const parsed = parseReply(this.buffer, offset);
         if (parsed === null) break;
         offset = parsed.next;
+        completed++;
         this.pending.shift()?.resolve(parsed.value);
       }
     } catch (error) {
@@ -120,12 +162,8 @@ export class Connection {
       throw error;
     }
     this.buffer = offset >= this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(offset);
-    // Each reply restarts the clock: the limit is per reply, not per batch.
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.pending.length > 0) this.armTimer();
+    // Only a completed reply moves the clock on, to the next command's own deadline.
+    if (completed > 0) this.armTimer();
   }
 
   private fail(error: TransportError): void {

@@ -22,6 +22,11 @@ export interface SessionOptions {
   password: Secret | null;
   /** Connect and per-reply limit. */
   timeoutMs: number;
+  /**
+   * Date.now() by which the connect, AUTH and every command must be done, until endDeadline():
+   * observations (status, check, dry runs) read each node within --timeout, whatever it sends.
+   */
+  deadline?: number;
   /** Where the password came from, for the wrong-password hint. */
   passwordSource?: string | null;
 }
@@ -45,7 +50,7 @@ export class NodeSession {
   static async open(target: NodeTarget, options: SessionOptions): Promise<NodeSession> {
     let connection: Connection;
     try {
-      connection = await Connection.open(target.host, target.port, options.timeoutMs, target.tls);
+      connection = await Connection.open(target.host, target.port, options.timeoutMs, target.tls, options.deadline ?? null);
     } catch (error) {
       throw transportFailure(target, error);
     }
@@ -57,6 +62,11 @@ export class NodeSession {
       throw error;
     }
     return session;
+  }
+
+  /** The observation is over: later commands (a failover's steps) get the per-reply limit only. */
+  endDeadline(): void {
+    this.connection.setOverallDeadline(null);
   }
 
   /** Raw call: error replies come back as ReplyError values; transport failures throw. */

@@ -20,7 +20,8 @@ export interface ObserveOptions {
 export async function observeNode(topology: Topology, node: TopologyNode, options: ObserveOptions): Promise<NodeObservation> {
   let session: NodeSession | null = null;
   try {
-    session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs: options.timeoutMs });
+    // One bound for the whole look at the node, so status returns within --timeout whatever it sends.
+    session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs: options.timeoutMs, deadline: Date.now() + options.timeoutMs });
     return { node, facts: await session.facts(), error: null };
   } catch (error) {
     if (error instanceof RctlError) return { node, facts: null, error };

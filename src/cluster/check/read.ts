@@ -31,7 +31,7 @@ async function readNode(topology: Topology, node: TopologyNode, timeoutMs: numbe
   const empty: NodeReading = { node, info: null, facts: null, config: null, error: null, configError: null };
   let session: NodeSession;
   try {
-    session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs });
+    session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs, deadline: Date.now() + timeoutMs });
   } catch (error) {
     if (error instanceof RctlError) return { reading: { ...empty, error }, session: null };
     throw error;
@@ -45,6 +45,7 @@ async function readNode(topology: Topology, node: TopologyNode, timeoutMs: numbe
       if (!(error instanceof RctlError) || error.exitCode !== 4 || error.code !== 'NODE_COMMAND_FAILED') throw error;
       reading.configError = error.message;
     }
+    session.endDeadline();
     return { reading, session };
   } catch (error) {
     session.close();

@@ -60,7 +60,8 @@ async function inspectNode(topology: Topology, node: TopologyNode, timeoutMs: nu
     rttMs: 0,
   };
   try {
-    state.session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs });
+    // The inspection has one bound per node; the switch that follows has per-reply limits only.
+    state.session = await NodeSession.open(node, { password: topology.password, passwordSource: topology.passwordSource, timeoutMs, deadline: Date.now() + timeoutMs });
     const session = state.session;
     // Pipelined: the replies come back in one round trip.
     const [info, masterauth, replicationUser, settings] = await Promise.all([
@@ -86,6 +87,7 @@ async function inspectNode(topology: Topology, node: TopologyNode, timeoutMs: nu
     state.masterauthOk = password === null || replicationUser !== null || (masterauth !== null && password.equals(masterauth));
     if (settings instanceof RctlError) state.settingsError = settings.message;
     else state.settings = withDefaults(settings);
+    session.endDeadline();
   } catch (error) {
     if (!(error instanceof RctlError)) throw error;
     state.session?.close();
