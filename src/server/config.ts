@@ -3,6 +3,7 @@
 // The config file reader and CONFIG REWRITE both work from this table.
 
 import { splitInlineArgs } from './resp/request-parser';
+import { isValidProcTitleTemplate } from './proc-title';
 
 export type ConfigValue = string;
 
@@ -95,6 +96,12 @@ function parseReplicaOf(args: string[]): string {
   return `${parts[0]} ${port}`;
 }
 
+function parseProcTitleTemplate(args: string[]): string {
+  const template = args.join(' ');
+  if (!isValidProcTitleTemplate(template)) throw new ConfigValueError('template format is invalid or contains unknown variables');
+  return template;
+}
+
 function parseBind(args: string[]): string {
   const parts = args.length === 1 ? args[0].trim().split(/\s+/) : args;
   if (parts.length > 16) throw new ConfigValueError('Too many bind addresses specified.');
@@ -129,6 +136,7 @@ export const DIRECTIVES: Directive[] = [
   int('databases', 16, 1, INT_MAX, { mutable: false }),
   bool('always-show-logo', false, { mutable: false }),
   bool('set-proc-title', true, { mutable: false }),
+  { name: 'proc-title-template', kind: 'custom', default: '{title} {listen-addr} {server-mode}', parse: parseProcTitleTemplate },
   { name: 'save', kind: 'custom', default: '3600 1 300 100 60 10000', parse: parseSave, fileArgs: 'many' },
   bool('stop-writes-on-bgsave-error', true),
   bool('rdbcompression', true),

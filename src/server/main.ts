@@ -8,6 +8,7 @@ import { fileSink, stdoutSink, type LogSink } from './log';
 import { StartupLoadError } from './persistence/persistence';
 import { AofLoadError } from './persistence/aof';
 import { appendFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { PROC_TITLE_NAME, renderProcTitle } from './proc-title';
 
 export { startServer } from './index';
 
@@ -73,6 +74,11 @@ export async function runFromArgv(argv: string[]): Promise<void> {
     }
     throw error;
   }
+  applyProcTitle(server);
+  if (!store.getBool('set-proc-title') && argv.some((arg) => /^--(requirepass|masterauth)$/i.test(arg))) {
+    log.warning('A password given on the command line stays visible to every user of this machine (ps) with set-proc-title no: put it in the config file instead.');
+  }
+  store.onChange('proc-title-template', () => applyProcTitle(server));
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.warning('Server initialized');
   try {
@@ -155,4 +161,20 @@ function strerror(error: NodeJS.ErrnoException): string {
     default:
       return error.message;
   }
+}
+
+/** set-proc-title: `ps` shows the node's address instead of its arguments (which may hold a password). */
+function applyProcTitle(server: Server): void {
+  const config = server.config;
+  if (!config.getBool('set-proc-title')) return;
+  const bind = config.get('bind').split(' ').filter(Boolean)[0]?.replace(/^-/, '') ?? '*';
+  process.title = renderProcTitle(config.get('proc-title-template'), {
+    title: PROC_TITLE_NAME,
+    'listen-addr': `${bind === '0.0.0.0' ? '*' : bind}:${server.port}`,
+    'server-mode': '',
+    port: String(server.port),
+    'tls-port': String(config.getInt('tls-port')),
+    unixsocket: config.get('unixsocket'),
+    'config-file': server.configFile ?? '',
+  });
 }
