@@ -5,6 +5,7 @@ import { sameAddress, formatAddress, type Topology, type TopologyNode } from '..
 import { capabilitiesOfVersion, describeVersion, OLDEST_SUPPORTED, type Capabilities } from './capabilities';
 import { describeDivergence, divergenceFrom } from './failover/divergence';
 import { abandonedSwitches, leftoverProblem } from './failover/switch-record';
+import { staleFailoverLock, staleLockProblem } from './failover/lock';
 import { readMasterRecord, type MasterRecord } from './master-record';
 import { masterRestartProblem } from './master-restart';
 import type { NodeObservation } from './observe';
@@ -155,6 +156,7 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
 
   addMasterRestartProblem(topology, observations, nodes, details, options);
   addInterruptedSwitchProblem(topology, nodes, details, options);
+  addStaleLockProblem(topology, nodes, details, options);
 
   const healthy = details.every((d) => d.problems.length === 0);
   return { report: { topology: topology.name, master: topology.master.name, healthy, nodes }, details };
@@ -171,6 +173,15 @@ function addMasterRestartProblem(topology: Topology, observations: NodeObservati
   const index = observations.findIndex((o) => o.node.name === topology.master.name);
   if (problem === null || index === -1) return;
   details[index].problems.push(problem);
+  nodes[index].error = details[index].problems.join('; ');
+}
+
+/** A failover killed mid-way leaves its lock; shown on the master's row, where the switch began. */
+function addStaleLockProblem(topology: Topology, nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
+  const stale = staleFailoverLock(options.home, topology.name);
+  const index = topology.nodes.findIndex((n) => n.name === topology.master.name);
+  if (!stale || index === -1) return;
+  details[index].problems.push(staleLockProblem(stale));
   nodes[index].error = details[index].problems.join('; ');
 }
 

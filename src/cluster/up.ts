@@ -8,6 +8,8 @@ import type { Topology, TopologyNode } from '../topology/model';
 import { forgetRejoined } from '../topology/overlay';
 import { assessRejoins, describeLosses, lossyRejoins } from './failover/rejoin';
 import { repairInterruptedFailover } from './failover/repair';
+import { abandonedSwitches } from './failover/switch-record';
+import { removeStaleFailoverLock } from './failover/lock';
 import type { ReplicationFacts } from './info';
 import { recordMasterIdentity } from './master-record';
 import { persistConfig } from './persist-config';
@@ -78,8 +80,12 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     const facts = await readyFacts(topology.nodes, sessions, options.waitMs);
     // A version rctl does not manage is refused before anything changes (its INFO is already read).
     for (const node of topology.nodes) await sessions.get(node).supportedCapabilities();
-    const factsOf = (node: TopologyNode) => facts.get(node.name) as ReplicationFacts;
     const master = topology.master;
+    // The master read again after every replica: its offset only grows, so a replica sharing its
+    // history can never look ahead of it because the two INFOs were taken at different moments
+    // (a replica chained behind a node still relaying the master's writes was read a moment later).
+    facts.set(master.name, await sessions.get(master).facts());
+    const factsOf = (node: TopologyNode) => facts.get(node.name) as ReplicationFacts;
 
     // After a failover: old masters and nodes left behind rejoin; writes only they have are data loss too,
     // reported with the bytes at stake rather than as keys a new replica would discard.
@@ -149,6 +155,12 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
       topology.replicas.map((node) => ({ name: node.name, session: sessions.get(node) })),
       { waitMs: options.waitMs, reporter },
     );
+
+    // Everything an interrupted failover left is repaired: its lock goes too (never a running one's).
+    if (refused.length === 0 && abandonedSwitches(topology, options.home).length === 0) {
+      const removed = removeStaleFailoverLock(options.home, topology.name);
+      if (removed) actions.push({ node: master.name, action: 'repaired', detail: removed });
+    }
 
     // An accepted restart becomes the new normal before the status judges the master against the record.
     if (masterRestartAccepted) recordMasterIdentity(options.home, topology.name, master.name, master.address, await sessions.get(master).facts());

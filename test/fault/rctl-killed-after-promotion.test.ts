@@ -7,6 +7,8 @@
 // goes into a blackhole, so rctl waits on it with the candidate already promoted.
 
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rctlBin, requireBuiltCli, sandbox, type Sandbox } from '../cli/helpers';
@@ -86,8 +88,16 @@ nodes:
     const afterKill = acked.length;
     await eventually(() => acked.length > afterKill + 100, { what: 'writes on slave1 after the kill' });
 
+    // What the killed rctl left is named: its switch record and its lock.
+    const leftLock = readdirSync(box.home, { recursive: true }).map(String).find((path) => path.endsWith('failover.lock'));
+    expect(leftLock, 'the killed failover left its lock').toBeDefined();
+    const before = await box.run(['status', '-t', file, '--json']);
+    expect(before.code, before.stdout).toBe(3);
+    expect(before.stdout).toContain('was killed before it finished');
+
     const up = await box.run(['up', '-t', file]);
     expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(existsSync(join(box.home, leftLock as string)), 'up removed the stale lock').toBe(false);
     expect(await roleOf(servers[1])).toBe('master');
     expect(await roleOf(servers[0])).toBe('slave');
     stop = true;

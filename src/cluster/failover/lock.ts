@@ -43,6 +43,37 @@ function ageMs(path: string): number {
   }
 }
 
+/**
+ * The lock of a failover whose rctl is gone (killed mid-switch), or null. A fresh empty lock may
+ * be one being written this instant, so it is not judged.
+ */
+export function staleFailoverLock(home: string, topologyName: string): { path: string; holder: LockHolder | null } | null {
+  const path = lockPath(home, topologyName);
+  if (ageMs(path) === Infinity) return null;
+  const holder = readHolder(path);
+  if (!holder) return ageMs(path) < FRESH_LOCK_MS ? null : { path, holder: null };
+  if (holder.pid !== process.pid && processAlive(holder.pid)) return null;
+  return { path, holder };
+}
+
+/** What `rctl status` says of a stale lock. */
+export function staleLockProblem(stale: { path: string; holder: LockHolder | null }): string {
+  const who = stale.holder ? `a failover (pid ${stale.holder.pid}, started ${stale.holder.startedAt}) was killed before it finished` : `an unreadable failover lock is left`;
+  return `${who}: ${stale.path} is left; \`rctl up\` checks the set and removes it`;
+}
+
+/** Removes a stale lock (never a running failover's); returns the problem it was, for the report. */
+export function removeStaleFailoverLock(home: string, topologyName: string): string | null {
+  const stale = staleFailoverLock(home, topologyName);
+  if (!stale) return null;
+  try {
+    unlinkSync(stale.path);
+  } catch {
+    return null;
+  }
+  return stale.holder ? `removed the lock of a failover (pid ${stale.holder.pid}) that was killed before it finished` : `removed an unreadable failover lock`;
+}
+
 export function acquireFailoverLock(home: string, topologyName: string, warn: (text: string) => void): FailoverLock {
   const path = lockPath(home, topologyName);
   mkdirSync(join(home, topologyName), { recursive: true, mode: 0o700 });
