@@ -6,6 +6,14 @@ import { ReplyBuffer } from './resp/reply';
 import type { Server } from './server';
 import type { Db } from './keyspace/db';
 import { dispatch, type DispatchOutcome } from './dispatch';
+import { quoteConfigArg } from './config';
+import { LOG_OUTPUT_LIMIT_CLOSE, outputLimitOf, SoftLimitClock, UNAUTHENTICATED_OUTPUT_LIMIT } from './output-limits';
+
+/**
+ * Whatever client-query-buffer-limit says, the input of one client never holds more: V8 cannot
+ * hold the argument array of a bigger frame (it aborts the process, which no guard catches).
+ */
+const MAX_HELD_INPUT_BYTES = 2 * 1024 * 1024 * 1024;
 
 export interface QueuedCommand {
   args: string[];
@@ -50,6 +58,7 @@ export class Client {
   replyMode: 'on' | 'off' | 'skip' = 'on';
   /** Set by blocking commands (WAIT): no further command runs until unblock(). */
   blocked = false;
+  private readonly softLimit = new SoftLimitClock();
 
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -98,8 +107,26 @@ export class Client {
     this.lastInteraction = this.server.clock.now();
     this.server.stats.netInputBytes += chunk.length;
     this.parser.write(chunk);
+    if (this.overQueryLimit()) return;
     this.processInput();
+    if (this.overQueryLimit()) return;
     if (borrowed) this.parser.retainPending();
+  }
+
+  /**
+   * client-query-buffer-limit: input that is not consumed (a client sending while paused, a command
+   * whose arguments never end) may not grow past it; the client is closed with Redis's log line.
+   * Our master's link is exempt, as in Redis.
+   */
+  private overQueryLimit(): boolean {
+    if (this.isMasterLink || this.closed) return false;
+    const server = this.server;
+    const limit = Math.min(server.config.getInt('client-query-buffer-limit'), MAX_HELD_INPUT_BYTES);
+    if (this.parser.heldBytes <= limit) return false;
+    server.logger.warning(`Closing client that reached max query buffer length: ${this.describe()} (qbuf initial bytes: ${quoteConfigArg(this.parser.pendingPreview(64))})`);
+    server.stats.clientQueryBufferLimitDisconnections++;
+    this.close();
+    return true;
   }
 
   /** Runs parsed commands until input runs out, the client closes, or a pause holds it. */
@@ -178,10 +205,14 @@ export class Client {
   }
 
   sendBuffered(): void {
-    const out = this.reply.take();
-    if (out.length > 0 && this.socket && !this.closed) {
-      this.server.stats.netOutputBytes += out.length;
-      this.socket.write(out, 'latin1');
+    const chunks = this.reply.take();
+    const socket = this.socket;
+    if (chunks.length > 0 && socket && !this.closed) {
+      for (const chunk of chunks) {
+        this.server.stats.netOutputBytes += chunk.length;
+        socket.write(chunk, 'latin1');
+      }
+      if (this.overOutputLimit()) return;
     }
     if (this.closeAfterReply && !this.closed) this.close({ afterPendingWrites: true });
   }
@@ -191,6 +222,27 @@ export class Client {
     if (this.closed || !this.socket) return;
     this.server.stats.netOutputBytes += encoded.length;
     this.socket.write(encoded, 'latin1');
+    this.overOutputLimit();
+  }
+
+  /**
+   * client-output-buffer-limit (and the 1 KB allowed before AUTH): output the peer does not read
+   * piles up in the socket's queue; past the limit the client is closed, with Redis's log line.
+   * Replicas are watched by the replication cron against their own class.
+   */
+  private overOutputLimit(): boolean {
+    if (this.isReplica || this.isMasterLink || !this.socket) return false;
+    const used = this.socket.writableLength;
+    if (used === 0) return false;
+    const server = this.server;
+    const over = !this.authenticated
+      ? used > UNAUTHENTICATED_OUTPUT_LIMIT
+      : this.softLimit.exceeded(used, outputLimitOf(server.config.get('client-output-buffer-limit'), this.inPubSub ? 'pubsub' : 'normal'), server.clock.now());
+    if (!over) return false;
+    server.logger.warning(LOG_OUTPUT_LIMIT_CLOSE(this.describe()));
+    server.stats.clientOutputBufferLimitDisconnections++;
+    this.close();
+    return true;
   }
 
   /**
@@ -222,7 +274,7 @@ export class Client {
     return (
       `id=${this.id} addr=${this.address} laddr=${this.localAddress}:${this.localPort} fd=${this.fdNumber()} name=${this.name} ` +
       `age=${age} idle=${idle} flags=${flags} db=${this.dbIndex} sub=${this.channels.size} psub=${this.patterns.size} ssub=0 ` +
-      `multi=${this.multi ? this.multi.length : -1} qbuf=${this.parser.pendingBytes} qbuf-free=0 argv-mem=0 multi-mem=0 ` +
+      `multi=${this.multi ? this.multi.length : -1} qbuf=${this.parser.pendingBytes} qbuf-free=${this.parser.spareBytes} argv-mem=0 multi-mem=0 ` +
       `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${this.lastCommand} user=${this.user} ` +
       `redir=-1 resp=${this.reply.resp}`
     );

@@ -405,6 +405,8 @@ export function quoteConfigArg(arg: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
+    else if (code === 7) out += '\\a';
+    else if (code === 8) out += '\\b';
     else if (code < 32 || code > 126) out += '\\x' + code.toString(16).padStart(2, '0');
     else out += ch;
   }

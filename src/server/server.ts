@@ -47,6 +47,9 @@ export interface ServerStats {
   syncPartialErr: number;
   /** Handler exceptions caught by the client loop (bugs), logged with their stack. */
   internalErrors: number;
+  /** Clients closed for client-query-buffer-limit / client-output-buffer-limit (INFO stats, as Redis 7.4 names them). */
+  clientQueryBufferLimitDisconnections: number;
+  clientOutputBufferLimitDisconnections: number;
   /** Error replies by error code prefix (ERR, WRONGTYPE...), for INFO errorstats. */
   errorsByCode: Map<string, number>;
 }
@@ -68,6 +71,8 @@ function newStats(now: number): ServerStats {
     syncPartialOk: 0,
     syncPartialErr: 0,
     internalErrors: 0,
+    clientQueryBufferLimitDisconnections: 0,
+    clientOutputBufferLimitDisconnections: 0,
     errorsByCode: new Map(),
   };
 }

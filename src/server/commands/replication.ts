@@ -44,7 +44,7 @@ function replicaof(client: Client, args: string[]): void {
 
 function canSync(client: Client): boolean {
   if (client.isReplica) return false;
-  if (client.reply.out.length > 0) {
+  if (client.reply.pendingBytes > 0) {
     client.reply.error(ERR_SYNC_PENDING_OUTPUT);
     return false;
   }

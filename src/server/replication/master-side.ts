@@ -9,7 +9,7 @@ import { decidePsync } from './psync-decision';
 import { encodeCommand } from './stream';
 import { KeyspaceSnapshot } from '../keyspace/snapshot';
 import { socketsSink, writeRdbSnapshot } from './rdb-transfer';
-import { parseMemory } from '../config';
+import { outputLimitOf, LOG_OUTPUT_LIMIT_CLOSE } from '../output-limits';
 
 /** Where an attached replica is in its synchronization, named as INFO shows it. */
 export enum ReplicaSyncState {
@@ -403,7 +403,7 @@ export class MasterSide {
       // The PING goes through the stream (offset included) without changing the selected db.
       this.replication.feedStream(encodeCommand(['PING']));
     }
-    const limits = replicaOutputLimits(config.get('client-output-buffer-limit'));
+    const limits = outputLimitOf(config.get('client-output-buffer-limit'), 'replica');
     const timeoutMs = config.getInt('repl-timeout') * 1000;
     for (const replica of [...this.replicas]) {
       if (replica.state === ReplicaSyncState.WaitBgsave) {
@@ -422,7 +422,8 @@ export class MasterSide {
         continue;
       }
       if (replica.overLimit(limits.hard, limits.soft, limits.softSeconds, now)) {
-        server.logger.warning(`Client ${replica.client.describe()} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+        server.logger.warning(LOG_OUTPUT_LIMIT_CLOSE(replica.client.describe()));
+        server.stats.clientOutputBufferLimitDisconnections++;
         replica.client.close();
       }
     }
@@ -440,13 +441,3 @@ export class MasterSide {
   }
 }
 
-function replicaOutputLimits(setting: string): { hard: number; soft: number; softSeconds: number } {
-  const parts = setting.split(/\s+/);
-  for (let i = 0; i + 3 < parts.length; i += 4) {
-    const cls = parts[i].toLowerCase();
-    if (cls === 'replica' || cls === 'slave') {
-      return { hard: parseMemory(parts[i + 1]) ?? 0, soft: parseMemory(parts[i + 2]) ?? 0, softSeconds: Number(parts[i + 3]) };
-    }
-  }
-  return { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 };
-}

@@ -42,6 +42,10 @@ export const protoErrExpectedDollar = (byte: number) =>
   `Protocol error: expected '$', got '${byte === CR || byte === LF ? ' ' : String.fromCharCode(byte)}'`;
 
 import { latin1String } from '../latin1';
+import { splitInlineRequest } from './inline-args';
+
+// Config files and the CLI split lines with the same rules.
+export { splitInlineArgs } from './inline-args';
 
 const CR = 13;
 const LF = 10;
@@ -61,6 +65,9 @@ export interface ParserLimits {
 
 export type ParseResult = string[] | ProtocolError | null;
 
+/** What one parsed argument costs beyond its bytes: the string's header and its slot in the array. */
+const ARGUMENT_OVERHEAD = 64;
+
 /** Smallest buffer allocated when bytes must be kept between chunks. */
 const MIN_STORAGE = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -79,6 +86,8 @@ export class RequestParser {
   // Multibulk state, kept between calls so a partial request is never re-parsed.
   private argsRemaining = 0;
   private args: string[] = [];
+  /** What the arguments parsed so far of the command in progress hold (client-query-buffer-limit counts it). */
+  private argsCost = 0;
   private bulkLength = -1;
   /** Bytes consumed by the last returned command: replication counts offsets with this. */
   lastCommandBytes = 0;
@@ -155,6 +164,25 @@ export class RequestParser {
   }
 
   /**
+   * Memory the client's input holds: unparsed bytes plus the arguments already parsed of a command
+   * still arriving. Redis counts only the first (its argv is compact); here a `*200000001` of empty
+   * bulks would fill a JS array until V8 aborts, so the limit has to see the arguments too.
+   */
+  get heldBytes(): number {
+    return this.pendingBytes + this.argsCost;
+  }
+
+  /** The first bytes not yet parsed, for the log line of a client closed over its limit. */
+  pendingPreview(bytes: number): string {
+    return this.buf.latin1Slice(this.pos, Math.min(this.buf.length, this.pos + bytes));
+  }
+
+  /** Room held for input beyond the pending bytes (CLIENT LIST qbuf-free); 0 once idle. */
+  get spareBytes(): number {
+    return this.storage === null ? 0 : this.storage.length - this.buf.length;
+  }
+
+  /**
    * The next complete command, an empty array for an empty command (blank line, `*0`),
    * a ProtocolError (the connection must be closed after replying), or null when more input is needed.
    */
@@ -197,9 +225,8 @@ export class RequestParser {
     }
     let end = newline;
     if (end > this.pos && buf[end - 1] === CR) end--;
-    const line = buf.latin1Slice(this.pos, end);
+    const args = splitInlineRequest(buf, this.pos, end);
     this.pos = newline + 1;
-    const args = splitInlineArgs(line);
     if (args === null) return this.fail(PROTO_ERR_UNBALANCED_QUOTES);
     return this.finish(args);
   }
@@ -216,6 +243,7 @@ export class RequestParser {
         this.pos = end + 2;
         this.argsRemaining = count;
         this.args = [];
+        this.argsCost = 0;
         this.bulkLength = -1;
         return true;
       }
@@ -233,6 +261,7 @@ export class RequestParser {
     this.pos = cr + 2;
     this.argsRemaining = count > 0 ? count : 0;
     this.args = [];
+    this.argsCost = 0;
     this.bulkLength = -1;
     return true;
   }
@@ -285,11 +314,13 @@ export class RequestParser {
       const end = start + this.bulkLength;
       if (end + 2 > buf.length) return null;
       args.push(latin1String(buf, start, this.bulkLength));
+      this.argsCost += this.bulkLength + ARGUMENT_OVERHEAD;
       this.pos = end + 2;
       this.bulkLength = -1;
       this.argsRemaining--;
     }
     this.args = [];
+    this.argsCost = 0;
     return this.finish(args);
   }
 
@@ -371,80 +402,4 @@ function exceedsInt64(digits: string, negative: boolean): boolean {
   const limit = negative ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS;
   // Same-length decimal strings compare like the numbers they spell.
   return digits.length > limit.length || (digits.length === limit.length && digits > limit);
-}
-
-/** Whitespace for skipping between arguments: C's isspace(). */
-function isSpace(ch: string): boolean {
-  return ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === '\v' || ch === '\f';
-}
-
-function hexValue(ch: string): number {
-  const code = ch.charCodeAt(0);
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  if (code >= 65 && code <= 70) return code - 55;
-  return -1;
-}
-
-/**
- * Splits a line into arguments with redis-cli's quoting rules (Redis's sdssplitargs):
- * "double quotes" with \n \r \t \b \a \xHH escapes, 'single quotes' with \' only.
- * Returns null on unbalanced quotes or a closing quote not followed by a space.
- */
-export function splitInlineArgs(line: string): string[] | null {
-  const args: string[] = [];
-  let i = 0;
-  const n = line.length;
-  for (;;) {
-    while (i < n && isSpace(line[i])) i++;
-    if (i >= n) return args;
-    let current = '';
-    let inDouble = false;
-    let inSingle = false;
-    let done = false;
-    while (!done) {
-      if (inDouble) {
-        if (i >= n) return null;
-        const ch = line[i];
-        if (ch === '\\' && line[i + 1] === 'x' && i + 3 < n && hexValue(line[i + 2] ?? '') >= 0 && hexValue(line[i + 3] ?? '') >= 0) {
-          current += String.fromCharCode(hexValue(line[i + 2]) * 16 + hexValue(line[i + 3]));
-          i += 3;
-        } else if (ch === '\\' && i + 1 < n) {
-          i++;
-          const escaped = line[i];
-          current += escaped === 'n' ? '\n' : escaped === 'r' ? '\r' : escaped === 't' ? '\t' : escaped === 'b' ? '\b' : escaped === 'a' ? '\x07' : escaped;
-        } else if (ch === '"') {
-          if (i + 1 < n && !isSpace(line[i + 1])) return null;
-          done = true;
-        } else {
-          current += ch;
-        }
-      } else if (inSingle) {
-        if (i >= n) return null;
-        const ch = line[i];
-        if (ch === '\\' && line[i + 1] === "'") {
-          i++;
-          current += "'";
-        } else if (ch === "'") {
-          if (i + 1 < n && !isSpace(line[i + 1])) return null;
-          done = true;
-        } else {
-          current += ch;
-        }
-      } else {
-        if (i >= n) {
-          done = true;
-          break;
-        }
-        const ch = line[i];
-        // Unlike the skip between arguments, an unquoted argument ends only at these (no \v, \f).
-        if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t') done = true;
-        else if (ch === '"') inDouble = true;
-        else if (ch === "'") inSingle = true;
-        else current += ch;
-      }
-      i++;
-    }
-    args.push(current);
-  }
 }
