@@ -52,7 +52,8 @@ export function staleFailoverLock(home: string, topologyName: string): { path: s
   if (ageMs(path) === Infinity) return null;
   const holder = readHolder(path);
   if (!holder) return ageMs(path) < FRESH_LOCK_MS ? null : { path, holder: null };
-  if (holder.pid !== process.pid && processAlive(holder.pid)) return null;
+  // Our own (a failover showing its final status) or a live rctl's: not stale.
+  if (holder.pid === process.pid || processAlive(holder.pid)) return null;
   return { path, holder };
 }
 
