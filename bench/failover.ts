@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { capabilitiesOfVersion } from '../src/cluster/capabilities';
+import { capabilitiesOfVersion } from '../src/node/capabilities';
 import { buildRedisVersion, BUILT_VERSIONS, serverVersion } from '../scripts/redis-versions';
 import { currentLoad, machineInfo, markdownTable, median } from './lib/report';
 import { freePort, haveCommand, repoRoot, startServerProcess, stopServerProcess, type ServerKind, type ServerProcess } from './lib/servers';

@@ -17,9 +17,9 @@ ${EXIT_CODES_HELP}`;
 
   async run(): Promise<CheckReport> {
     const { flags } = await this.parse(CheckCommand);
-    const { loadSelectedTopology } = await import('../src/topology/index');
+    const { loadSelectedTopology } = await import('../src/state/index');
     const { runCheck } = await import('../src/cluster/check/index');
-    const { renderCheckReport } = await import('../src/cluster/check/render');
+    const { renderCheckReport } = await import('../src/ui/check-report');
 
     const topology = await loadSelectedTopology({ flag: flags.topology });
     const report = await runCheck(topology, {

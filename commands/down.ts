@@ -27,24 +27,24 @@ ${EXIT_CODES_HELP}`;
 
   async run(): Promise<DownJson> {
     const { args, flags } = await this.parse(DownCommand);
-    const { loadSelectedTopology, rctlHome } = await import('../src/topology/index');
+    const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { stopTopology } = await import('../src/launch/stop');
     const { confirmOrRequireYes, isInteractive } = await import('../src/ui/confirm');
     const { renderStopTable } = await import('../src/ui/stop-table');
     const { RefusedError } = await import('../src/errors');
 
     const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
-    const home = rctlHome();
+    const state = topologyStateOf(topology);
     if (flags.purge) {
       const confirmed = await confirmOrRequireYes(
         'down --purge',
-        `Delete the data, config and logs of ${topology.name}'s launched nodes under ${home}?`,
+        `Delete the data, config and logs of ${topology.name}'s launched nodes under ${state.home}?`,
         { yes: flags.yes, interactive: isInteractive() },
       );
       if (!confirmed) throw new RefusedError('PURGE_DECLINED', 'purge declined: nothing was stopped or deleted');
     }
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
-    const nodes = await stopTopology(topology, { home, timeoutMs: Math.min(timeoutMs, 2000), graceMs: timeoutMs, purge: flags.purge, reporter: this.reporter() });
+    const nodes = await stopTopology(topology, { state, timeoutMs: Math.min(timeoutMs, 2000), graceMs: timeoutMs, purge: flags.purge, reporter: this.reporter() });
     this.finishProgress();
     this.log(renderStopTable(nodes, { unicode: true }));
     return { topology: topology.name, file: topology.file, nodes };

@@ -35,10 +35,10 @@ export const FAILOVER_FLAGS = {
 /** The shared body of `rctl failover` and `rctl promote NODE`. */
 export abstract class FailoverRunner extends RctlCommand {
   protected async runFailover(promoteText: string | null, flags: FailoverFlags): Promise<FailoverJson | DryRunJson> {
-    const { loadSelectedTopology, rctlHome } = await import('../src/topology/index');
+    const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { resolveNodeRef } = await import('../src/topology/resolve');
     const { failover, FailoverError } = await import('../src/cluster/failover/index');
-    const { renderStepTable, summaryLine } = await import('../src/cluster/failover/report');
+    const { renderStepTable, summaryLine } = await import('../src/ui/failover-report');
     const { confirmOrRequireYes, isInteractive } = await import('../src/ui/confirm');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
@@ -56,7 +56,7 @@ export abstract class FailoverRunner extends RctlCommand {
     const toMs = (seconds: number) => Math.max(1, Math.round(seconds * 1000));
     try {
       const outcome = await failover(topology, {
-        home: rctlHome(),
+        state: topologyStateOf(topology),
         promote,
         force: flags.force,
         dryRun: flags['dry-run'],

@@ -29,7 +29,7 @@ ${EXIT_CODES_HELP}`;
       throw new BadInputError('USAGE', `unexpected argument "${args.one}"`, 'use `rctl replicaof NODE MASTER` or `rctl replicaof NODE no one`');
     }
     if (args.master.toLowerCase() === 'no' && !noOne) throw new BadInputError('USAGE', 'did you mean `no one`?', 'use `rctl replicaof NODE no one`');
-    const { loadSelectedTopology, rctlHome } = await import('../src/topology/index');
+    const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { resolveNodeRef } = await import('../src/topology/resolve');
     const { replicaof } = await import('../src/cluster/replicaof');
     const { confirmOrDecline, isInteractive } = await import('../src/ui/confirm');
@@ -39,7 +39,7 @@ ${EXIT_CODES_HELP}`;
     const master = noOne ? null : resolveNodeRef(topology, args.master, 'MASTER');
     const reporter = this.reporter();
     const result = await replicaof(topology, target, master, {
-      home: rctlHome(),
+      state: topologyStateOf(topology),
       timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
       waitMs: Math.round(flags.wait * 1000),
       reporter,

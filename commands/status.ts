@@ -20,15 +20,15 @@ ${EXIT_CODES_HELP}`;
 
   async run(): Promise<StatusReport> {
     const { flags } = await this.parse(StatusCommand, defaultWatchValue(this.argv));
-    const { loadSelectedTopology, rctlHome } = await import('../src/topology/index');
+    const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { observeTopology } = await import('../src/cluster/observe');
     const { buildStatus } = await import('../src/cluster/status');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
     const topology = await loadSelectedTopology({ flag: flags.topology });
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
-    const home = rctlHome();
-    const snapshot = async () => buildStatus(topology, await observeTopology(topology, { timeoutMs }), { home });
+    const state = topologyStateOf(topology);
+    const snapshot = async () => buildStatus(topology, await observeTopology(topology, { timeoutMs }), { state });
 
     if (flags.watch === undefined) {
       const view = await snapshot();
@@ -40,7 +40,7 @@ ${EXIT_CODES_HELP}`;
     if (this.jsonEnabled()) throw new BadInputError('USAGE', '--watch redraws a table and cannot be combined with --json', 'poll `rctl status --json` instead');
     const intervalSeconds = Number(flags.watch);
     if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new BadInputError('USAGE', `--watch expects a number of seconds, got "${flags.watch}"`);
-    const { sleep } = await import('../src/cluster/wait');
+    const { sleep } = await import('../src/node/wait');
     const stop = new AbortController();
     const onInterrupt = () => stop.abort();
     process.once('SIGINT', onInterrupt);

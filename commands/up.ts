@@ -36,17 +36,17 @@ ${EXIT_CODES_HELP}`;
 
   async run(): Promise<UpJson> {
     const { args, flags } = await this.parse(UpCommand);
-    const { loadSelectedTopology, rctlHome, rememberCurrentTopology } = await import('../src/topology/index');
+    const { loadSelectedTopology, topologyStateOf, rememberCurrentTopology } = await import('../src/state/index');
     const { up } = await import('../src/cluster/up');
     const { confirmOrDecline, isInteractive } = await import('../src/ui/confirm');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
     const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
-    const home = rctlHome();
-    rememberCurrentTopology(home, topology.file);
+    const state = topologyStateOf(topology);
+    rememberCurrentTopology(state.home, topology.file);
     const reporter = this.reporter();
     const result = await up(topology, {
-      home,
+      state,
       timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
       waitMs: Math.round(flags.wait * 1000),
       reporter,

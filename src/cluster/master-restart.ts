@@ -11,8 +11,8 @@
 //    changed and the offset is below the recorded one.
 
 import type { Topology } from '../topology/model';
-import type { ReplicationFacts } from './info';
-import type { MasterRecord } from './master-record';
+import type { ReplicationFacts } from '../node/info';
+import type { MasterRecord } from '../state/master-record';
 import { followsMaster, historyAheadOfMaster } from './safety';
 
 export interface RecordedRestart {

@@ -3,8 +3,8 @@
 
 import { RctlError } from '../errors';
 import type { Topology, TopologyNode } from '../topology/model';
-import type { ReplicationFacts } from './info';
-import { NodeSession } from './node-session';
+import type { ReplicationFacts } from '../node/info';
+import { NodeSession } from '../node/node-session';
 
 export interface NodeObservation {
   node: TopologyNode;

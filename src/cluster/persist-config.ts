@@ -4,20 +4,20 @@
 // fence rewrites the file again.
 
 import { chmodSync } from 'node:fs';
-import { nodePaths } from '../launch/paths';
 import type { Topology } from '../topology/model';
-import { ERR_NO_CONFIG_FILE, type NodeSession } from './node-session';
-import { ReplyError } from './resp';
+import { ERR_NO_CONFIG_FILE, type NodeSession } from '../node/node-session';
+import { ReplyError } from '../node/resp';
+import type { TopologyState } from '../state/topology-state';
 
 /**
  * CONFIG REWRITE where the node has a config file. Returns true, or the warning to show.
  * Launched nodes get their config back to 0600: Redis recreates the file with the default mode.
  */
-export async function persistConfig(topology: Topology, node: { name: string; address: string; launch?: string }, session: NodeSession, home: string): Promise<true | string> {
+export async function persistConfig(topology: Topology, node: { name: string; address: string; launch?: string }, session: NodeSession, state: TopologyState): Promise<true | string> {
   const reply = await session.call(['CONFIG', 'REWRITE']);
   if (node.launch && node.launch !== 'external') {
     try {
-      chmodSync(nodePaths(home, topology.name, node.name).config, 0o600);
+      chmodSync(state.nodePaths(node.name).config, 0o600);
     } catch {
       // not our file after all
     }

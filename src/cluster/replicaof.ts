@@ -4,15 +4,16 @@
 import { BadInputError, RefusedError } from '../errors';
 import type { Topology } from '../topology/model';
 import type { NodeRef } from '../topology/resolve';
-import { NodeSession } from './node-session';
-import type { Reporter } from './reporter';
+import { NodeSession } from '../node/node-session';
+import type { Reporter } from '../node/reporter';
 import { dataLossRisk, followsMaster, riskQuestion, type DataLossRisk } from './safety';
 import { waitForSync } from './sync';
 import { persistConfig } from './persist-config';
 import { sameAddress } from '../topology/model';
+import type { TopologyState } from '../state/topology-state';
 
 export interface ReplicaofOptions {
-  home: string;
+  state: TopologyState;
   timeoutMs: number;
   /** 0: do not wait for the link. */
   waitMs: number;
@@ -79,7 +80,7 @@ export async function replicaof(topology: Topology, target: NodeRef, master: Nod
       }
     }
     if (actions.length > 0) {
-      const persisted = await persistConfig(topology, { name: target.name, address: target.address, launch: target.node?.launch }, session, options.home);
+      const persisted = await persistConfig(topology, { name: target.name, address: target.address, launch: target.node?.launch }, session, options.state);
       if (persisted === true) actions.push('CONFIG REWRITE');
       else {
         warnings.push(persisted);

@@ -2,7 +2,7 @@
 // discard them when it becomes a replica (the seeds: a new replica flushes its data).
 
 import { sameAddress } from '../topology/model';
-import type { ReplicationFacts } from './info';
+import type { ReplicationFacts } from '../node/info';
 
 export interface DataLossRisk {
   name: string;

@@ -10,12 +10,12 @@
 // a partial resync. Any other node starts as its config says, and the data-loss checks of `up`
 // look at it once it answers.
 
-import { nodePaths } from '../launch/paths';
 import { portAnswers } from '../launch/launch';
 import { predictRelaunch } from '../launch/persisted-data';
 import type { Topology } from '../topology/model';
 import { observeNode } from './observe';
 import { sharesHistory } from './safety';
+import type { TopologyState } from '../state/topology-state';
 
 export interface SnapshotRejoin {
   node: string;
@@ -30,7 +30,7 @@ export interface SnapshotRejoinPlan {
 
 const NO_PLAN: SnapshotRejoinPlan = { replicaOf: new Map(), rejoins: [] };
 
-export async function planSnapshotRejoins(topology: Topology, options: { home: string; timeoutMs: number }): Promise<SnapshotRejoinPlan> {
+export async function planSnapshotRejoins(topology: Topology, options: { state: TopologyState; timeoutMs: number }): Promise<SnapshotRejoinPlan> {
   const stopped = (
     await Promise.all(
       topology.replicas
@@ -44,7 +44,7 @@ export async function planSnapshotRejoins(topology: Topology, options: { home: s
 
   const plan: SnapshotRejoinPlan = { replicaOf: new Map(), rejoins: [] };
   for (const node of stopped) {
-    const relaunch = predictRelaunch(nodePaths(options.home, topology.name, node.name));
+    const relaunch = predictRelaunch(options.state.nodePaths(node.name));
     // An AOF carries no replication id: such a node starts as its config says.
     if (relaunch.persistence === 'aof' || !relaunch.history) continue;
     const snapshot = { ...master.facts, role: 'master' as const, replid: relaunch.history.replid, replid2: null, offset: relaunch.history.offset, secondReplOffset: null };

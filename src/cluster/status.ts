@@ -2,13 +2,14 @@
 // table shows (drift from the file, seconds since the master last spoke).
 
 import { sameAddress, formatAddress, type Topology, type TopologyNode } from '../topology/model';
-import { capabilitiesOfVersion, describeVersion, OLDEST_SUPPORTED, type Capabilities } from './capabilities';
+import { capabilitiesOfVersion, describeVersion, OLDEST_SUPPORTED, type Capabilities } from '../node/capabilities';
 import { describeDivergence, divergenceFrom } from './failover/divergence';
-import { abandonedSwitches, leftoverProblem } from './failover/switch-record';
-import { staleFailoverLock, staleLockProblem } from './failover/lock';
-import { readMasterRecord, type MasterRecord } from './master-record';
+import { abandonedSwitches, leftoverProblem } from '../state/switch-record';
+import { staleFailoverLock, staleLockProblem } from '../state/failover-lock';
+import { readMasterRecord, type MasterRecord } from '../state/master-record';
 import { masterRestartProblem } from './master-restart';
 import type { NodeObservation } from './observe';
+import type { TopologyState } from '../state/topology-state';
 
 /** One node in `rctl status --json`. The key set and order are a stable interface. */
 export interface NodeStatus {
@@ -56,7 +57,7 @@ export interface StatusView {
 
 export interface StatusOptions {
   /** RCTL_HOME: master.json and what interrupted failovers left (switch-<node>.json). */
-  home: string;
+  state: TopologyState;
   /** The master record to judge a restarted master against; read from home when absent. */
   masterRecord?: MasterRecord | null;
 }
@@ -168,7 +169,7 @@ function unsupportedVersionProblem(capabilities: Capabilities): string | null {
 
 /** A master that restarted without its data (src/cluster/master-restart.ts). */
 function addMasterRestartProblem(topology: Topology, observations: NodeObservation[], nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
-  const record = options.masterRecord !== undefined ? options.masterRecord : readMasterRecord(options.home, topology.name);
+  const record = options.masterRecord !== undefined ? options.masterRecord : readMasterRecord(options.state);
   const problem = masterRestartProblem(topology, observations, record);
   const index = observations.findIndex((o) => o.node.name === topology.master.name);
   if (problem === null || index === -1) return;
@@ -178,7 +179,7 @@ function addMasterRestartProblem(topology: Topology, observations: NodeObservati
 
 /** A failover killed mid-way leaves its lock; shown on the master's row, where the switch began. */
 function addStaleLockProblem(topology: Topology, nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
-  const stale = staleFailoverLock(options.home, topology.name);
+  const stale = staleFailoverLock(options.state);
   const index = topology.nodes.findIndex((n) => n.name === topology.master.name);
   if (!stale || index === -1) return;
   details[index].problems.push(staleLockProblem(stale));
@@ -187,7 +188,7 @@ function addStaleLockProblem(topology: Topology, nodes: NodeStatus[], details: N
 
 /** What failovers that never finished left on old masters (switch-<node>.json of a dead rctl). */
 function addInterruptedSwitchProblem(topology: Topology, nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
-  for (const record of abandonedSwitches(topology, options.home)) {
+  for (const record of abandonedSwitches(options.state)) {
     const index = topology.nodes.findIndex((n) => n.name === record.node.name);
     if (index === -1) continue;
     details[index].problems.push(leftoverProblem(record));

@@ -1,11 +1,11 @@
 // Waits until replicas report master_link_status:up and have caught up with the master's offset.
 
 import { NodeFailureError } from '../errors';
-import type { ReplicationFacts } from './info';
-import type { NodeSession } from './node-session';
-import type { Reporter } from './reporter';
+import type { ReplicationFacts } from '../node/info';
+import type { NodeSession } from '../node/node-session';
+import type { Reporter } from '../node/reporter';
 import { followsMaster } from './safety';
-import { waitFor, WaitTimeoutError } from './wait';
+import { waitFor, WaitTimeoutError } from '../node/wait';
 
 export interface SyncTarget {
   name: string;

@@ -12,21 +12,21 @@
 
 import { RefusedError } from '../errors';
 import { launchNodes, portAnswers } from '../launch/launch';
-import { nodePaths } from '../launch/paths';
 import { predictRelaunch, type RelaunchPrediction } from '../launch/persisted-data';
 import type { Topology, TopologyNode } from '../topology/model';
-import type { ReplicationFacts } from './info';
-import { readMasterRecord, recordMasterIdentity } from './master-record';
+import type { ReplicationFacts } from '../node/info';
+import { readMasterRecord, recordMasterIdentity } from '../state/master-record';
 import { copiedMaster, describeMasterRestart, detectMasterRestart } from './master-restart';
 import { observeNode } from './observe';
-import type { Reporter } from './reporter';
-import { waitFor, WaitTimeoutError } from './wait';
+import type { Reporter } from '../node/reporter';
+import { waitFor, WaitTimeoutError } from '../node/wait';
+import type { TopologyState } from '../state/topology-state';
 
 export const MASTER_WOULD_RESTART_EMPTY = 'MASTER_WOULD_RESTART_EMPTY';
 export const MASTER_RESTARTED_EMPTY = 'MASTER_RESTARTED_EMPTY';
 
 export interface RestartGuardOptions {
-  home: string;
+  state: TopologyState;
   timeoutMs: number;
   waitMs: number;
   force: boolean;
@@ -73,7 +73,7 @@ async function surveyReplicas(topology: Topology, options: RestartGuardOptions):
       const answering = await portAnswers(node.host, node.port, PORT_PROBE_MS);
       // No wait for a loading replica here: the connection step waits for it, and its replid and offset are already known.
       if (answering) return { node, answering, facts: (await observeNode(topology, node, { timeoutMs: options.timeoutMs })).facts, onDisk: null };
-      const onDisk = node.launch === 'external' ? null : predictRelaunch(nodePaths(options.home, topology.name, node.name));
+      const onDisk = node.launch === 'external' ? null : predictRelaunch(options.state.nodePaths(node.name));
       return { node, answering, facts: null, onDisk };
     }),
   );
@@ -93,7 +93,7 @@ export async function guardMasterRestart(topology: Topology, options: RestartGua
   const master = topology.master;
   if (await portAnswers(master.host, master.port, PORT_PROBE_MS)) return guardLiveMaster(topology, options);
   if (master.launch === 'external') return { accepted: false };
-  const prediction = predictRelaunch(nodePaths(options.home, topology.name, master.name));
+  const prediction = predictRelaunch(options.state.nodePaths(master.name));
   // An RDB without a key brings it back as empty as no file would.
   if (prediction.loads !== null && prediction.hasKeys !== false) return { accepted: false };
   const replicas = await surveyReplicas(topology, options);
@@ -108,7 +108,7 @@ export async function guardMasterRestart(topology: Topology, options: RestartGua
 
   // The replicas are safe to start while the master is down, and `rctl failover` needs them.
   const down = replicas.filter((r) => !r.answering && r.node.launch !== 'external').map((r) => r.node.name);
-  if (down.length > 0) await launchNodes(topology, { home: options.home, startTimeoutMs: Math.max(options.waitMs, 5000), reporter: options.reporter, only: new Set(down) });
+  if (down.length > 0) await launchNodes(topology, { state: options.state, startTimeoutMs: Math.max(options.waitMs, 5000), reporter: options.reporter, only: new Set(down) });
   const launched = await Promise.all(
     replicas.map(async (r) => (down.includes(r.node.name) ? { ...r, answering: true, facts: await observeReady(topology, r.node, options.timeoutMs, options.waitMs) } : r)),
   );
@@ -135,14 +135,14 @@ async function guardLiveMaster(topology: Topology, options: RestartGuardOptions)
   if (!masterFacts || masterFacts.loading) return { accepted: false };
   const replicas = await surveyReplicas(topology, options);
   const factsOf = (name: string) => (name === master.name ? masterFacts : (replicas.find((r) => r.node.name === name)?.facts ?? null));
-  const restart = detectMasterRestart(topology, factsOf, readMasterRecord(options.home, topology.name));
+  const restart = detectMasterRestart(topology, factsOf, readMasterRecord(options.state));
   if (!restart) return { accepted: false };
 
   const what = `${master.name} (${master.address}) ${describeMasterRestart(restart)}`;
   const atRisk = replicas.filter((r) => holdsData(r) && !(r.facts && copiedMaster(r.facts, master, masterFacts)));
   if (atRisk.length === 0) {
     options.warn(`${what}; every replica has copied it already, nothing is left to protect: recording it as the master`);
-    recordMasterIdentity(options.home, topology.name, master.name, master.address, masterFacts);
+    recordMasterIdentity(options.state, master.name, master.address, masterFacts);
     return { accepted: true };
   }
   if (options.force) {

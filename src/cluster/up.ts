@@ -5,22 +5,23 @@
 import { NodeFailureError, RefusedError } from '../errors';
 import { launchNodes } from '../launch/launch';
 import type { Topology, TopologyNode } from '../topology/model';
-import { forgetRejoined } from '../topology/overlay';
+import { forgetRejoined } from '../state/roles';
 import { assessRejoins, describeLosses, lossyRejoins } from './failover/rejoin';
 import { repairInterruptedFailover } from './failover/repair';
-import { abandonedSwitches } from './failover/switch-record';
-import { removeStaleFailoverLock } from './failover/lock';
-import type { ReplicationFacts } from './info';
-import { recordMasterIdentity } from './master-record';
+import { abandonedSwitches } from '../state/switch-record';
+import { removeStaleFailoverLock } from '../state/failover-lock';
+import type { ReplicationFacts } from '../node/info';
+import { recordMasterIdentity } from '../state/master-record';
 import { persistConfig } from './persist-config';
 import type { NodeObservation } from './observe';
-import type { Reporter } from './reporter';
+import type { Reporter } from '../node/reporter';
 import { dataLossRisk, followsMaster, riskQuestion, type DataLossRisk } from './safety';
-import { openSessions, readyFacts, type SessionSet } from './sessions';
+import { openSessions, readyFacts, type SessionSet } from '../node/sessions';
 import { buildStatus, type StatusView } from './status';
 import { waitForSync } from './sync';
 import { planSnapshotRejoins } from './snapshot-rejoin';
 import { guardMasterRestart } from './up-guard';
+import type { TopologyState } from '../state/topology-state';
 
 export interface UpAction {
   node: string;
@@ -30,7 +31,7 @@ export interface UpAction {
 }
 
 export interface UpOptions {
-  home: string;
+  state: TopologyState;
   timeoutMs: number;
   waitMs: number;
   reporter: Reporter;
@@ -57,10 +58,10 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   };
 
   // A master that is or would come back empty must not be followed: check before launching anything.
-  const restartGuard = await guardMasterRestart(topology, { home: options.home, timeoutMs: options.timeoutMs, waitMs: options.waitMs, force: options.force ?? false, reporter, warn });
+  const restartGuard = await guardMasterRestart(topology, { state: options.state, timeoutMs: options.timeoutMs, waitMs: options.waitMs, force: options.force ?? false, reporter, warn });
 
-  const snapshots = await planSnapshotRejoins(topology, { home: options.home, timeoutMs: options.timeoutMs });
-  const launched = await launchNodes(topology, { home: options.home, startTimeoutMs: Math.max(options.waitMs, 5000), reporter, replicaOf: snapshots.replicaOf });
+  const snapshots = await planSnapshotRejoins(topology, { state: options.state, timeoutMs: options.timeoutMs });
+  const launched = await launchNodes(topology, { state: options.state, startTimeoutMs: Math.max(options.waitMs, 5000), reporter, replicaOf: snapshots.replicaOf });
   for (const result of launched) {
     if (!result.launched) continue;
     actions.push({ node: result.node.name, action: 'launched', detail: `launched ${result.node.launch} (pid ${result.pid}, files in ${result.paths.dir})` });
@@ -71,7 +72,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const masterRestartAccepted = restartGuard.accepted || launched.some((r) => r.launched && r.node.name === topology.master.name);
 
   // A failover killed mid-switch may have left the old master paused: undo that before anything else.
-  const firstRepair = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn, { quietWhileRejoining: true });
+  const firstRepair = await repairInterruptedFailover(topology, options.state, options.timeoutMs, warn, { quietWhileRejoining: true });
   for (const node of firstRepair.repaired) actions.push({ node, action: 'repaired', detail: 'lifted what an interrupted failover left: writes resumed, settings restored' });
 
   reporter.step(`connecting to ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}`);
@@ -135,7 +136,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
 
     // An old master left fenced beside the new one is a replica now: its fence can be lifted.
     // (A repair rewrites the node's config itself: its role may have changed without up changing it.)
-    const secondRepair = await repairInterruptedFailover(topology, options.home, options.timeoutMs, warn);
+    const secondRepair = await repairInterruptedFailover(topology, options.state, options.timeoutMs, warn);
     for (const node of secondRepair.repaired) {
       actions.push({ node, action: 'repaired', detail: 'lifted the fence an interrupted failover left: writes resumed, settings restored' });
     }
@@ -145,7 +146,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
 
     for (const node of topology.nodes) {
       if (!changedNodes.has(node.name)) continue;
-      const persisted = await persistConfig(topology, node, sessions.get(node), options.home);
+      const persisted = await persistConfig(topology, node, sessions.get(node), options.state);
       if (persisted === true) actions.push({ node: node.name, action: 'config rewrite', detail: 'CONFIG REWRITE' });
       else warn(persisted);
     }
@@ -157,16 +158,16 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     );
 
     // Everything an interrupted failover left is repaired: its lock goes too (never a running one's).
-    if (refused.length === 0 && abandonedSwitches(topology, options.home).length === 0) {
-      const removed = removeStaleFailoverLock(options.home, topology.name);
+    if (refused.length === 0 && abandonedSwitches(options.state).length === 0) {
+      const removed = removeStaleFailoverLock(options.state);
       if (removed) actions.push({ node: master.name, action: 'repaired', detail: removed });
     }
 
     // An accepted restart becomes the new normal before the status judges the master against the record.
-    if (masterRestartAccepted) recordMasterIdentity(options.home, topology.name, master.name, master.address, await sessions.get(master).facts());
-    const status = await observeWithSessions(topology, sessions, options.home);
-    if (status.report.healthy) recordMasterIdentity(options.home, topology.name, master.name, master.address, await sessions.get(master).facts());
-    if (topology.roles && topology.roles.rejoin.length > 0) forgetRejoined(options.home, topology.name, topology.nodes.map((n) => n.name));
+    if (masterRestartAccepted) recordMasterIdentity(options.state, master.name, master.address, await sessions.get(master).facts());
+    const status = await observeWithSessions(topology, sessions, options.state);
+    if (status.report.healthy) recordMasterIdentity(options.state, master.name, master.address, await sessions.get(master).facts());
+    if (topology.roles && topology.roles.rejoin.length > 0) forgetRejoined(options.state, topology.nodes.map((n) => n.name));
     if (refused.length > 0) {
       throw new NodeFailureError(
         'REPAIR_FAILED',
@@ -211,9 +212,9 @@ async function configureAuth(topology: Topology, sessions: SessionSet, actions: 
   }
 }
 
-export async function observeWithSessions(topology: Topology, sessions: SessionSet, home: string): Promise<StatusView> {
+export async function observeWithSessions(topology: Topology, sessions: SessionSet, state: TopologyState): Promise<StatusView> {
   const observations: NodeObservation[] = await Promise.all(
     topology.nodes.map(async (node) => ({ node, facts: await sessions.get(node).facts(), error: null })),
   );
-  return buildStatus(topology, observations, { home });
+  return buildStatus(topology, observations, { state });
 }

@@ -3,12 +3,12 @@
 
 import { connect } from 'node:net';
 import { NodeFailureError } from '../errors';
-import type { Reporter } from '../cluster/reporter';
-import { waitFor, WaitTimeoutError } from '../cluster/wait';
+import type { Reporter } from '../node/reporter';
+import { waitFor, WaitTimeoutError } from '../node/wait';
 import type { Topology, TopologyNode } from '../topology/model';
 import { writeNodeConfig } from './node-config';
-import { nodePaths, type NodePaths } from './paths';
 import { logTail, startNodeProcess } from './process';
+import type { NodePaths, TopologyState } from '../state/topology-state';
 
 export interface LaunchResult {
   node: TopologyNode;
@@ -18,7 +18,7 @@ export interface LaunchResult {
 }
 
 export interface LaunchOptions {
-  home: string;
+  state: TopologyState;
   /** How long a started node may take to accept connections. */
   startTimeoutMs: number;
   reporter: Reporter;
@@ -52,13 +52,13 @@ export async function launchNodes(topology: Topology, options: LaunchOptions): P
   if (toStart.length > 0) options.reporter.step(`starting ${toStart.map((n) => `${n.name} (${n.launch})`).join(', ')}`);
   return Promise.all(
     launchable.map((node, i) =>
-      answering[i] ? { node, launched: false, pid: null, paths: nodePaths(options.home, topology.name, node.name) } : launchOne(topology, node, options),
+      answering[i] ? { node, launched: false, pid: null, paths: options.state.nodePaths(node.name) } : launchOne(topology, node, options),
     ),
   );
 }
 
 async function launchOne(topology: Topology, node: TopologyNode, options: LaunchOptions): Promise<LaunchResult> {
-  const paths = nodePaths(options.home, topology.name, node.name);
+  const paths = options.state.nodePaths(node.name);
   if (node.launch === 'external') throw new Error('external nodes are never launched');
   writeNodeConfig(node, paths, topology.password, options.replicaOf?.get(node.name));
   const child = startNodeProcess(node.launch, paths, node.redisServer);

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Secret } from '../topology/secret';
 import type { TopologyNode } from '../topology/model';
-import type { NodePaths } from './paths';
+import type { NodePaths } from '../state/topology-state';
 
 /** Quotes a value the way redis.conf reads it back byte for byte (sdssplitargs rules). */
 export function quoteConfigValue(value: string): string {

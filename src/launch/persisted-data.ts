@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { join } from 'node:path';
 import { RdbReader } from '../server/rdb/reader';
 import { splitInlineArgs } from '../server/resp/request-parser';
-import type { NodePaths } from './paths';
+import type { NodePaths } from '../state/topology-state';
 
 export type PersistenceMode = 'aof' | 'rdb' | 'none';
 

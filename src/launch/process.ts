@@ -4,8 +4,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, fstatSync, realpathSync, writeFileSync } from 'node:fs';
 import type { LaunchMode } from '../topology/schema';
-import type { NodePaths } from './paths';
-import { rctlBinary } from './paths';
+import type { NodePaths } from '../state/topology-state';
+import { rctlBinary } from './package-root';
+import { processAlive } from '../state/pid';
 
 export interface LaunchedProcess {
   pid: number;
@@ -55,22 +56,6 @@ export function readPid(paths: NodePaths): number | null {
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
-  }
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A detached node outlives the rctl that started it; once it exits it may stay a zombie until
-  // init reaps it, and kill(pid, 0) still succeeds on a zombie.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return !existsSync('/proc/self/stat');
   }
 }
 

@@ -3,14 +3,15 @@
 
 import { rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { RctlError } from '../errors';
-import { clearSwitchRecord } from '../cluster/failover/switch-record';
-import { masterRecordPath } from '../cluster/master-record';
-import { NodeSession } from '../cluster/node-session';
-import type { Reporter } from '../cluster/reporter';
-import { waitFor, WaitTimeoutError } from '../cluster/wait';
+import { clearSwitchRecord } from '../state/switch-record';
+import { masterRecordPath } from '../state/master-record';
+import { NodeSession } from '../node/node-session';
+import type { Reporter } from '../node/reporter';
+import { waitFor, WaitTimeoutError } from '../node/wait';
 import type { Topology, TopologyNode } from '../topology/model';
-import { nodePaths, topologyDir } from './paths';
-import { processAlive, runningPid } from './process';
+import { processAlive } from '../state/pid';
+import { runningPid } from './process';
+import type { TopologyState } from '../state/topology-state';
 
 export type StopOutcome = 'stopped' | 'terminated' | 'killed' | 'not running' | 'external';
 
@@ -25,7 +26,7 @@ export interface StopResult {
 }
 
 export interface StopOptions {
-  home: string;
+  state: TopologyState;
   /** Connect/reply limit for SHUTDOWN. */
   timeoutMs: number;
   /** How long to wait for the process after SHUTDOWN, and again after SIGTERM. */
@@ -47,7 +48,7 @@ async function exitedWithin(pid: number, ms: number): Promise<boolean> {
 async function stopOne(topology: Topology, node: TopologyNode, options: StopOptions): Promise<StopResult> {
   const base = { name: node.name, address: node.address, note: null as string | null, purged: false };
   if (node.launch === 'external') return { ...base, outcome: 'external', pid: null };
-  const paths = nodePaths(options.home, topology.name, node.name);
+  const paths = options.state.nodePaths(node.name);
   const pid = runningPid(paths);
   let result: StopResult;
   if (pid === null) {
@@ -96,10 +97,10 @@ export async function stopTopology(topology: Topology, options: StopOptions): Pr
   const masterResult = await stopOne(topology, topology.master, options);
   if (options.purge) {
     // The record of the master describes data that is gone now, and so do a purged node's switch leftovers.
-    rmSync(masterRecordPath(options.home, topology.name), { force: true });
-    for (const result of [...replicaResults, masterResult]) if (result.purged) clearSwitchRecord(options.home, topology.name, result.name);
+    rmSync(masterRecordPath(options.state), { force: true });
+    for (const result of [...replicaResults, masterResult]) if (result.purged) clearSwitchRecord(options.state, result.name);
     try {
-      rmdirSync(topologyDir(options.home, topology.name));
+      rmdirSync(options.state.dir);
     } catch {
       // not empty (external nodes never had a dir; other files stay) or already gone
     }

@@ -1,7 +1,7 @@
 // Progress on stderr, so stdout stays clean for scripts: a spinner with a task list on a TTY,
 // plain lines otherwise.
 
-import type { Reporter } from '../cluster/reporter';
+import type { Reporter } from '../node/reporter';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

@@ -8,8 +8,9 @@
 
 import { observeTopology } from '../cluster/observe';
 import { buildStatus, type StatusReport } from '../cluster/status';
-import { cachedSelectedTopology } from '../topology/cached';
-import { rctlHome } from '../topology/home';
+import { cachedSelectedTopology } from '../state/cached';
+import { rctlHome } from '../state/home';
+import { TopologyState } from '../state/topology-state';
 import { renderError } from './error-output';
 import { renderStatusTable } from './status-table';
 
@@ -65,7 +66,7 @@ export async function runStatusFast(argv: string[], io: FastIo): Promise<number 
   if (!topology) return null;
   try {
     const observations = await observeTopology(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)) });
-    const view = buildStatus(topology, observations, { home: rctlHome(env) });
+    const view = buildStatus(topology, observations, { state: new TopologyState(rctlHome(env), topology.name) });
     const report: StatusReport = view.report;
     io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : renderStatusTable(view, { unicode: true }) + '\n');
     return report.healthy ? 0 : 3;

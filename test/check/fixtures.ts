@@ -4,7 +4,7 @@
 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { replicationFacts, type InfoFields } from '../../src/cluster/info';
+import { replicationFacts, type InfoFields } from '../../src/node/info';
 import { evaluate } from '../../src/cluster/check/index';
 import type { CheckContext, ConfigParameter, Finding, NodeReading, SecretParameter, WriteRate } from '../../src/cluster/check/model';
 import { parseTopology } from '../../src/topology/load';

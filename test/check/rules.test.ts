@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { NodeFailureError } from '../../src/errors';
 import { redisCli, shellWord } from '../../src/cluster/check/fixes';
-import { renderCheckReport } from '../../src/cluster/check/render';
+import { renderCheckReport } from '../../src/ui/check-report';
 import { addressesBeyondLoopback } from '../../src/cluster/check/rules/exposure';
 import { suggestedBacklog } from '../../src/cluster/check/rules/backlog';
 import { compareVersions } from '../../src/cluster/check/rules/versions';

@@ -4,8 +4,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseInfo, replicationFacts, type ReplicationFacts } from '../../src/cluster/info';
-import { parseReply, ProtocolError, ReplyError } from '../../src/cluster/resp';
+import { parseInfo, replicationFacts, type ReplicationFacts } from '../../src/node/info';
+import { parseReply, ProtocolError, ReplyError } from '../../src/node/resp';
 import { dataLossRisk } from '../../src/cluster/safety';
 import { buildStatus } from '../../src/cluster/status';
 import { BadInputError, NodeFailureError, TopologyError } from '../../src/errors';
@@ -14,6 +14,7 @@ import { parseTopology } from '../../src/topology/load';
 import { resolveNodeRef } from '../../src/topology/resolve';
 import { defaultWatchValue } from '../../src/ui/argv';
 import { oneLine, renderError } from '../../src/ui/error-output';
+import { TopologyState } from '../../src/state/topology-state';
 
 // INFO replication as the seeds show it (Redis 6.2, 000_a36e67155c8673f2.txt).
 const SEED_MASTER = `# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:e04b37408faec364d9bb88963c63d76ea2735204\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\nrepl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n`;
@@ -74,7 +75,7 @@ describe('status drift', () => {
       topology,
       topology.nodes.map((node, i) => ({ node, facts: facts[i], error: facts[i] ? null : new NodeFailureError('NODE_REFUSED', `${node.name} (${node.address}): connection refused`) })),
       // An RCTL_HOME with nothing in it: no master record, no interrupted failover.
-      { home: join(tmpdir(), 'rctl-library-no-home') },
+      { state: new TopologyState(join(tmpdir(), 'rctl-library-no-home'), 'lab') },
     );
 
   it('is healthy when the seeds transcript matches the file', () => {

@@ -7,17 +7,17 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInfo, replicationFacts, type ReplicationFacts } from '../../src/cluster/info';
-import { readMasterRecord, recordMasterIdentity, type MasterRecord } from '../../src/cluster/master-record';
+import { parseInfo, replicationFacts, type ReplicationFacts } from '../../src/node/info';
+import { readMasterRecord, recordMasterIdentity, type MasterRecord } from '../../src/state/master-record';
 import { copiedMaster, detectMasterRestart, recordedRestart } from '../../src/cluster/master-restart';
 import { historyAheadOfMaster } from '../../src/cluster/safety';
 import { buildStatus } from '../../src/cluster/status';
-import { nodePaths } from '../../src/launch/paths';
 import { predictRelaunch, rdbHasKeys, readDirectives } from '../../src/launch/persisted-data';
 import { startNode } from '../helpers/bundled-node';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { redisCommand } from './helpers';
 import { parseTopology } from '../../src/topology/load';
+import { TopologyState } from '../../src/state/topology-state';
 
 const OLD_RUN = 'f64f9ca0b6493fa95142c22298d366ff326409f7';
 const NEW_RUN = '4e7d009b3b945c9a7aa15fae779463c4ba6ed3d5';
@@ -59,7 +59,7 @@ function status(facts: Array<ReplicationFacts | null>, masterRecord: MasterRecor
   return buildStatus(
     topology,
     topology.nodes.map((node, i) => ({ node, facts: facts[i], error: null })),
-    { home: NO_HOME, masterRecord },
+    { state: new TopologyState(NO_HOME, 'set'), masterRecord },
   ).report;
 }
 
@@ -145,7 +145,7 @@ describe('what a relaunch would load', () => {
   function node(config: string | null) {
     const home = mkdtempSync(join(tmpdir(), 'rctl-relaunch-'));
     dirs.push(home);
-    const paths = nodePaths(home, 'set', 'master');
+    const paths = new TopologyState(home, 'set').nodePaths('master');
     mkdirSync(paths.dataDir, { recursive: true });
     if (config !== null) writeFileSync(paths.config, config);
     return paths;
@@ -216,12 +216,12 @@ describe('the master record', () => {
   it('round-trips through a 0600 file', () => {
     const home = mkdtempSync(join(tmpdir(), 'rctl-record-'));
     try {
-      const written = recordMasterIdentity(home, 'set', 'master', '10.0.0.58:6379', masterInfo(OLD_RUN, HISTORY, 5120, 1000), new Date('2026-11-21T10:00:00.000Z'));
+      const written = recordMasterIdentity(new TopologyState(home, 'set'), 'master', '10.0.0.58:6379', masterInfo(OLD_RUN, HISTORY, 5120, 1000), new Date('2026-11-21T10:00:00.000Z'));
       expect(written).toEqual(record);
-      expect(readMasterRecord(home, 'set')).toEqual(record);
+      expect(readMasterRecord(new TopologyState(home, 'set'))).toEqual(record);
       expect(statSync(join(home, 'set', 'master.json')).mode & 0o777).toBe(0o600);
       writeFileSync(join(home, 'set', 'master.json'), '{not json');
-      expect(readMasterRecord(home, 'set')).toBeNull();
+      expect(readMasterRecord(new TopologyState(home, 'set'))).toBeNull();
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

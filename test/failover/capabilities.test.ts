@@ -3,10 +3,10 @@
 // play the same choices against the real servers.
 
 import { describe, expect, it } from 'vitest';
-import { capabilitiesOf, capabilitiesOfVersion, configSetCommands, describeConfigSet, pauseCommand, propagatedBytes, unpauseCommand } from '../../src/cluster/capabilities';
-import { parseInfo } from '../../src/cluster/info';
+import { capabilitiesOf, capabilitiesOfVersion, configSetCommands, describeConfigSet, pauseCommand, propagatedBytes, unpauseCommand } from '../../src/node/capabilities';
+import { parseInfo } from '../../src/node/info';
 import { offsetAfterPauseTransaction, planHold, sizedPauseMs } from '../../src/cluster/failover/pause';
-import { encodeCommand } from '../../src/cluster/resp';
+import { encodeCommand } from '../../src/node/resp';
 
 const FENCE = [
   ['min-replicas-max-lag', '10'],

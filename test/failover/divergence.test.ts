@@ -1,7 +1,7 @@
 // What a node that stopped following the master holds that the master never saw (PSYNC2 rules).
 
 import { describe, expect, it } from 'vitest';
-import type { ReplicationFacts } from '../../src/cluster/info';
+import type { ReplicationFacts } from '../../src/node/info';
 import { describeDivergence, divergenceFrom } from '../../src/cluster/failover/divergence';
 
 const OLD = 'a'.repeat(40);

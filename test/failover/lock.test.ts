@@ -6,15 +6,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireFailoverLock, lockPath } from '../../src/cluster/failover/lock';
+import { acquireFailoverLock, lockPath } from '../../src/state/failover-lock';
 import { RefusedError } from '../../src/errors';
+import { TopologyState } from '../../src/state/topology-state';
 
 const home = mkdtempSync(join(tmpdir(), 'rctl-lock-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('the failover lock', () => {
   it('is exclusive while its holder runs, and released by its owner', () => {
-    const lock = acquireFailoverLock(home, 'lab', () => {});
+    const lock = acquireFailoverLock(new TopologyState(home, 'lab'), () => {});
     expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toMatchObject({ pid: process.pid });
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
@@ -24,10 +25,10 @@ describe('the failover lock', () => {
     const holder = spawn('sleep', ['30']);
     try {
       mkdirSync(join(home, 'busy'), { recursive: true });
-      writeFileSync(lockPath(home, 'busy'), JSON.stringify({ pid: holder.pid, startedAt: '2026-01-01T00:00:00.000Z' }));
+      writeFileSync(lockPath(new TopologyState(home, 'busy')), JSON.stringify({ pid: holder.pid, startedAt: '2026-01-01T00:00:00.000Z' }));
       let error: unknown;
       try {
-        acquireFailoverLock(home, 'busy', () => {});
+        acquireFailoverLock(new TopologyState(home, 'busy'), () => {});
       } catch (caught) {
         error = caught;
       }
@@ -43,9 +44,9 @@ describe('the failover lock', () => {
     const gone = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => gone.once('exit', resolve));
     mkdirSync(join(home, 'stale'), { recursive: true });
-    writeFileSync(lockPath(home, 'stale'), JSON.stringify({ pid: gone.pid, startedAt: 'then' }));
+    writeFileSync(lockPath(new TopologyState(home, 'stale')), JSON.stringify({ pid: gone.pid, startedAt: 'then' }));
     const warnings: string[] = [];
-    const lock = acquireFailoverLock(home, 'stale', (text) => warnings.push(text));
+    const lock = acquireFailoverLock(new TopologyState(home, 'stale'), (text) => warnings.push(text));
     expect(warnings).toEqual([`removing a stale failover lock of pid ${gone.pid} (no longer running), started then`]);
     writeFileSync(lock.path, JSON.stringify({ pid: 1, startedAt: 'later' }));
     lock.release();

@@ -3,12 +3,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { ExitCode, NodeFailureError, RctlError } from '../../src/errors';
-import type { ReplicationFacts } from '../../src/cluster/info';
+import type { ReplicationFacts } from '../../src/node/info';
 import type { NodeState } from '../../src/cluster/failover/inspect';
 import { planFailover } from '../../src/cluster/failover/plan';
 import { rankCandidates } from '../../src/cluster/failover/candidates';
 import { withDefaults } from '../../src/cluster/failover/switch-settings';
-import { capabilitiesOfVersion } from '../../src/cluster/capabilities';
+import { capabilitiesOfVersion } from '../../src/node/capabilities';
 import type { Topology, TopologyNode } from '../../src/topology/model';
 
 const OLD = 'a'.repeat(40);

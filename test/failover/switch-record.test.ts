@@ -8,10 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/cluster/failover/switch-record';
+import { abandonedSwitches, clearSwitchRecord, leftoverProblem, readSwitchRecord, readSwitchRecords, switchRecordPath, writeSwitchRecord, type SwitchRecord } from '../../src/state/switch-record';
 import { fenceSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from '../../src/cluster/failover/switch-settings';
 import { requireBuiltCli, sandbox } from '../cli/helpers';
 import { freePort } from '../helpers/ports';
+import { TopologyState } from '../../src/state/topology-state';
 
 const home = mkdtempSync(join(tmpdir(), 'rctl-switch-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -33,15 +34,15 @@ async function deadPid(): Promise<number> {
 
 describe('switch-<node>.json', () => {
   it('round-trips per node, owner-only, and is gone once cleared', () => {
-    writeSwitchRecord(home, 'lab', record(process.pid, 'm1'));
-    writeSwitchRecord(home, 'lab', record(process.pid, 'r1'));
-    expect(readSwitchRecord(home, 'lab', 'm1')).toEqual(record(process.pid, 'm1'));
-    expect(readSwitchRecords(home, 'lab').map((r) => r.node.name)).toEqual(['m1', 'r1']);
-    expect(statSync(switchRecordPath(home, 'lab', 'm1')).mode & 0o777).toBe(0o600);
-    clearSwitchRecord(home, 'lab', 'm1');
-    expect(readSwitchRecord(home, 'lab', 'm1')).toBeNull();
-    expect(readSwitchRecords(home, 'lab').map((r) => r.node.name)).toEqual(['r1']);
-    clearSwitchRecord(home, 'lab', 'm1');
+    writeSwitchRecord(new TopologyState(home, 'lab'), record(process.pid, 'm1'));
+    writeSwitchRecord(new TopologyState(home, 'lab'), record(process.pid, 'r1'));
+    expect(readSwitchRecord(new TopologyState(home, 'lab'), 'm1')).toEqual(record(process.pid, 'm1'));
+    expect(readSwitchRecords(new TopologyState(home, 'lab')).map((r) => r.node.name)).toEqual(['m1', 'r1']);
+    expect(statSync(switchRecordPath(new TopologyState(home, 'lab'), 'm1')).mode & 0o777).toBe(0o600);
+    clearSwitchRecord(new TopologyState(home, 'lab'), 'm1');
+    expect(readSwitchRecord(new TopologyState(home, 'lab'), 'm1')).toBeNull();
+    expect(readSwitchRecords(new TopologyState(home, 'lab')).map((r) => r.node.name)).toEqual(['r1']);
+    clearSwitchRecord(new TopologyState(home, 'lab'), 'm1');
   });
 
   it.each([
@@ -51,22 +52,22 @@ describe('switch-<node>.json', () => {
     ['a port that is not a number', JSON.stringify({ ...record(1), node: { name: 'm1', host: 'h', port: '6379' } })],
   ])('reads as no record when it holds %s', (_what, text) => {
     mkdirSync(join(home, 'bad'), { recursive: true });
-    writeFileSync(switchRecordPath(home, 'bad', 'm1'), text);
-    expect(readSwitchRecord(home, 'bad', 'm1')).toBeNull();
-    expect(readSwitchRecords(home, 'bad')).toEqual([]);
+    writeFileSync(switchRecordPath(new TopologyState(home, 'bad'), 'm1'), text);
+    expect(readSwitchRecord(new TopologyState(home, 'bad'), 'm1')).toBeNull();
+    expect(readSwitchRecords(new TopologyState(home, 'bad'))).toEqual([]);
   });
 
   it('is abandoned only once its rctl is gone', async () => {
     const holder = spawn('sleep', ['30']);
     try {
-      writeSwitchRecord(home, 'busy', record(holder.pid as number));
-      expect(abandonedSwitches({ name: 'busy' }, home)).toEqual([]);
+      writeSwitchRecord(new TopologyState(home, 'busy'), record(holder.pid as number));
+      expect(abandonedSwitches(new TopologyState(home, 'busy'))).toEqual([]);
     } finally {
       holder.kill('SIGKILL');
     }
     const pid = await deadPid();
-    writeSwitchRecord(home, 'dead', record(pid));
-    expect(abandonedSwitches({ name: 'dead' }, home)).toMatchObject([{ pid, stage: 'fencing' }]);
+    writeSwitchRecord(new TopologyState(home, 'dead'), record(pid));
+    expect(abandonedSwitches(new TopologyState(home, 'dead'))).toMatchObject([{ pid, stage: 'fencing' }]);
     expect(leftoverProblem(record(pid))).toBe(
       `an interrupted failover (pid ${pid}, started 2026-11-21T10:00:00.000Z) left it write-paused until its CLIENT PAUSE deadline and possibly fenced (min-replicas-to-write: it refuses writes); \`rctl up\` repairs it`,
     );
@@ -127,7 +128,7 @@ describe('a failover from a master an earlier switch left unrepaired', () => {
         `name: pending\nlaunch: external\nnodes:\n  - { name: m1, host: 127.0.0.1, port: ${ports[0]}, role: master }\n  - { name: r1, host: 127.0.0.1, port: ${ports[1]}, role: replica }\n  - { name: r2, host: 127.0.0.1, port: ${ports[2]}, role: replica }\n`,
       );
       const left = { ...record(await deadPid(), 'm1'), node: { name: 'm1', host: '127.0.0.1', port: ports[0] }, stage: 'promoting' as const };
-      writeSwitchRecord(box.home, 'pending', left);
+      writeSwitchRecord(new TopologyState(box.home, 'pending'), left);
       const refused = await box.run(['failover', '--yes', '--json', '-t', file]);
       expect(refused.code, refused.stdout + refused.stderr).toBe(5);
       expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'REPAIR_PENDING' });
@@ -135,7 +136,7 @@ describe('a failover from a master an earlier switch left unrepaired', () => {
       // Nothing answers, so --force gets as far as looking for a candidate, and keeps the record.
       const forced = await box.run(['failover', '--yes', '--force', '--json', '-t', file]);
       expect(JSON.parse(forced.stdout).error.code).not.toBe('REPAIR_PENDING');
-      expect(readSwitchRecord(box.home, 'pending', 'm1')).toEqual(left);
+      expect(readSwitchRecord(new TopologyState(box.home, 'pending'), 'm1')).toEqual(left);
     } finally {
       box.cleanup();
     }

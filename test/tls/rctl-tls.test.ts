@@ -9,9 +9,9 @@ import { join, relative } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNodeConfig } from '../../src/launch/node-config';
-import { nodePaths } from '../../src/launch/paths';
 import type { TopologyNode } from '../../src/topology/model';
 import { errorLines, isAlive, launchedPids, requireBuiltCli, sandbox, type Sandbox } from '../cli/helpers';
+import { TopologyState } from '../../src/state/topology-state';
 import { freePort } from '../helpers/ports';
 import { describeWithRedis } from '../helpers/redis-server';
 import { makeTestCerts, type TestCerts } from '../helpers/tls-certs';
@@ -206,7 +206,7 @@ nodes:
 
 describe('node config with tls', () => {
   it('makes the declared port the TLS port, and drops the TLS lines when the tls section goes away', () => {
-    const paths = nodePaths(mkdtempSync(join(tmpdir(), 'rctl-tls-conf-')), 'conf', 'n1');
+    const paths = new TopologyState(mkdtempSync(join(tmpdir(), 'rctl-tls-conf-')), 'conf').nodePaths('n1');
     const plain: TopologyNode = { name: 'n1', host: '127.0.0.1', port: 7100, role: 'master', launch: 'redis-server', address: '127.0.0.1:7100', index: 0 };
     const tls = { ca: '/c/ca.crt', cert: '/c/node.crt', key: '/c/node.key' };
     writeNodeConfig({ ...plain, tls }, paths, null);

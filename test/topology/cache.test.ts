@@ -4,9 +4,9 @@
 import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCachedTopology } from '../../src/topology/cache';
-import { cachedSelectedTopology } from '../../src/topology/cached';
-import { loadSelectedTopology } from '../../src/topology/index';
+import { readCachedTopology } from '../../src/state/cache';
+import { cachedSelectedTopology } from '../../src/state/cached';
+import { loadSelectedTopology } from '../../src/state/index';
 import { tempDir } from './temp';
 
 function setup(auth: string) {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../src/errors';
 import { closestMatch, editDistance } from '../../src/topology/did-you-mean';
-import { readCurrentTopology, rememberCurrentTopology, rctlHome } from '../../src/topology/home';
-import { loadSelectedTopology } from '../../src/topology/index';
-import { chooseTopologyFile } from '../../src/topology/select';
+import { readCurrentTopology, rememberCurrentTopology, rctlHome } from '../../src/state/home';
+import { loadSelectedTopology } from '../../src/state/index';
+import { chooseTopologyFile } from '../../src/state/select';
 import { tempDir } from './temp';
 
 describe('topology selection', () => {

@@ -5,7 +5,7 @@
 import type { RctlError } from '../../errors';
 import type { Topology, TopologyNode } from '../../topology/model';
 import type { Secret } from '../../topology/secret';
-import type { InfoFields, ReplicationFacts } from '../info';
+import type { InfoFields, ReplicationFacts } from '../../node/info';
 
 /** info: worth knowing, not a problem: it neither makes a report unclean nor changes the exit code. */
 export type Severity = 'error' | 'warn' | 'info';

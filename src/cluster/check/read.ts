@@ -5,8 +5,8 @@
 import { RctlError } from '../../errors';
 import type { Topology, TopologyNode } from '../../topology/model';
 import { Secret } from '../../topology/secret';
-import { replicationFacts } from '../info';
-import { NodeSession } from '../node-session';
+import { replicationFacts } from '../../node/info';
+import { NodeSession } from '../../node/node-session';
 import { CONFIG_PARAMETERS, SECRET_PARAMETERS, type ConfigParameter, type NodeConfig, type NodeReading, type SecretParameter } from './model';
 
 export interface OpenReading {

@@ -2,9 +2,9 @@
 // of the replication stream) read twice, `sampleMs` apart. The two readings must share a
 // replication ID: a failover or restart in between makes the difference meaningless.
 
-import { intField } from '../info';
-import type { NodeSession } from '../node-session';
-import { sleep } from '../wait';
+import { intField } from '../../node/info';
+import type { NodeSession } from '../../node/node-session';
+import { sleep } from '../../node/wait';
 import type { WriteRate } from './model';
 
 interface OffsetReading {

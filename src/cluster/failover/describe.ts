@@ -1,17 +1,19 @@
 // The plan in words: every step, the node and the exact commands it sends, for --dry-run and the
 // confirmation prompt. The password is shown as <password>.
 
-import { capabilitiesOfVersion, describeConfigSet, unpauseCommand, type Capabilities } from '../capabilities';
+import { capabilitiesOfVersion, describeConfigSet, unpauseCommand, type Capabilities } from '../../node/capabilities';
 import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
 import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings } from './switch-settings';
 import type { FailoverPlan } from './plan';
 import { fileMasterOf } from './roles';
 import type { PlannedStep } from './types';
+import { rolesPath } from '../../state/roles';
+import type { TopologyState } from '../../state/topology-state';
 
 export const PASSWORD_PLACEHOLDER = '<password>';
 
 export interface DescribeOptions {
-  home: string;
+  state: TopologyState;
   timeoutMs: number;
   waitMs: number;
   /** --connect-timeout: caps a pause that holds rctl's own commands (before 6.2). */
@@ -62,7 +64,7 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
       add('demote', from.node.name, `MULTI; ${readOnly.join('')}REPLICAOF ${target}; ${START_ACTIVE_EXPIRE.join(' ')}; EXEC; INFO replication   (queued behind the pause, it most likely runs before any client's command; ${to.node.name} must then hold every byte ${from.node.name} ended with, else roll back: REPLICAOF NO ONE and ${restore} on ${from.node.name}, exit 4)`);
     }
   }
-  const rolesFile = `${options.home}/${topology.name}/roles.json`;
+  const rolesFile = rolesPath(options.state);
   const backToFile = to.node.name === fileMasterOf(plan) && plan.leftBehind.length === 0;
   add('record roles', to.node.name, `${backToFile ? `delete ${rolesFile} (${to.node.name} is the file's own master)` : `write ${rolesFile}: master ${to.node.name}`}   (before the promotion: a killed rctl leaves \`rctl up\` to finish the switch; put back on a rollback)`);
   add('promote', to.node.name, 'REPLICAOF NO ONE');

@@ -5,7 +5,7 @@
 // rejoins (partial resync); beyond it, the extra bytes exist only on that node and a rejoin
 // (always a full resync then) discards them.
 
-import type { ReplicationFacts } from '../info';
+import type { ReplicationFacts } from '../../node/info';
 
 const NO_REPLID = '0000000000000000000000000000000000000000';
 

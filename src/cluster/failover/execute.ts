@@ -24,24 +24,25 @@
 
 import { performance } from 'node:perf_hooks';
 import { ExitCode, NodeFailureError, RctlError } from '../../errors';
-import { unpauseCommand } from '../capabilities';
+import { unpauseCommand } from '../../node/capabilities';
 import { redisCliCommand } from '../fix-command';
-import { parseInfo, replicationFacts } from '../info';
-import type { Reporter } from '../reporter';
-import type { NodeSession } from '../node-session';
-import { ReplyError } from '../resp';
+import { parseInfo, replicationFacts } from '../../node/info';
+import type { Reporter } from '../../node/reporter';
+import type { NodeSession } from '../../node/node-session';
+import { ReplyError } from '../../node/resp';
 import { persistConfig } from '../persist-config';
-import { sleep, WaitTimeoutError } from '../wait';
+import { sleep, WaitTimeoutError } from '../../node/wait';
 import { syncCounters, UNREACHABLE_CODES, type NodeState, type SyncCounters } from './inspect';
 import type { FailoverPlan } from './plan';
 import { recordRoles, restoreRoles, rolesBefore } from './roles';
 import { roundMs, StepLog } from './steps';
-import { clearSwitchRecord, readSwitchRecord, writeSwitchRecord, type SwitchRecord } from './switch-record';
+import { clearSwitchRecord, readSwitchRecord, writeSwitchRecord, type SwitchRecord } from '../../state/switch-record';
 import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, offsetAfterPauseTransaction, planHold, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
 import { describeFailures, restoreFix, type StepFailure } from './step-failures';
 import { awaitCatchUp, bytes, catchUp, catchUpTo, sessionOf, waitLinked } from './waits';
 import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings, restoreSettings, switchedSettings, withDefaults } from './switch-settings';
 import type { FailoverJson, FailoverStep } from './types';
+import type { TopologyState } from '../../state/topology-state';
 
 // A command that went out without an answer (the node froze or the link broke): its effect is unknown.
 const NO_ANSWER_CODES = new Set(['NODE_TIMEOUT', 'NODE_CLOSED']);
@@ -71,7 +72,7 @@ function refusedByNode(error: unknown): boolean {
 }
 
 export interface ExecuteOptions {
-  home: string;
+  state: TopologyState;
   /** The sessions' reply limit (--connect-timeout): a pause that holds rctl's commands stays well inside it. */
   replyTimeoutMs?: number;
   /** How long the candidate may take to catch up while writes are paused. */
@@ -139,7 +140,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   const password = topology.password?.reveal();
   // An earlier switch left this node unrepaired (only with --force): its record has the originals,
   // where the node now shows that switch's values.
-  const previous = plan.masterLive ? readSwitchRecord(options.home, topology.name, from.node.name) : null;
+  const previous = plan.masterLive ? readSwitchRecord(options.state, from.node.name) : null;
   // A previous record keeps the originals of what it changed; the node shows the rest as it is.
   const original = previous ? withDefaults({ ...from.settings, ...previous.restore }) : from.settings;
   if (plan.masterLive && !from.capabilities) throw new Error(`${from.node.name} answers but its capabilities were not read: no switch without a pause`);
@@ -156,7 +157,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   const noteRecord = (change: Partial<SwitchRecord>) => {
     if (!record) return;
     record = { ...record, ...change };
-    writeSwitchRecord(options.home, topology.name, record);
+    writeSwitchRecord(options.state, record);
   };
   const noteStage = (stage: SwitchRecord['stage']) => noteRecord({ stage });
   if (plan.masterLive) {
@@ -168,7 +169,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       stage: 'pausing',
       restore: { ...switched } as Record<string, string>,
     };
-    writeSwitchRecord(options.home, topology.name, record);
+    writeSwitchRecord(options.state, record);
   }
 
   /**
@@ -197,7 +198,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         () => true,
         () => false,
       );
-      if (restored) clearSwitchRecord(options.home, topology.name, from.node.name);
+      if (restored) clearSwitchRecord(options.state, from.node.name);
     }
     throw FailoverError.wrap(error, log.steps, 'stopped while preparing (at most masterauth was set): ');
   });
@@ -220,7 +221,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       throw failed.reason;
     }
     resumedAt ??= performance.now();
-    clearSwitchRecord(options.home, topology.name, from.node.name);
+    clearSwitchRecord(options.state, from.node.name);
   };
   const restoreFailure = (error: unknown, what: string): StepFailure => ({
     node: from.node.name,
@@ -236,7 +237,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   let promoteSent = false;
   let rolesRecorded = false;
   let stopReplid: string | null = null;
-  const previousRoles = rolesBefore(plan, options.home);
+  const previousRoles = rolesBefore(plan, options.state);
   try {
     if (master && hold?.kind === 'pause-writes') {
       pausedAt = performance.now();
@@ -300,7 +301,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     }
     // The candidate holds every byte: recorded as the master before it becomes one, so that an rctl
     // killed from here on leaves `rctl up` to finish the switch, never to undo it.
-    const recorded = recordRoles(plan, options.home);
+    const recorded = recordRoles(plan, options.state);
     if (recorded.warning) warn(recorded.warning);
     rolesRecorded = true;
     // From here the candidate may be a master: a repair must not lift the fence unless it is not.
@@ -342,7 +343,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
       );
     }
     // Not promoted, and the old master answers: undo the demotion, the pause and the settings.
-    if (rolesRecorded) restoreRoles(plan, options.home, previousRoles);
+    if (rolesRecorded) restoreRoles(plan, options.state, previousRoles);
     let undoError: unknown = null;
     let resynced: string | null = null;
     if (master) {
@@ -427,7 +428,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   await Promise.all(plan.repoint.map(repointOne));
   // An old master that could not be demoted rejoins with `rctl up`: the record says so.
   if (leftFenced.length > 0) {
-    const roles = recordRoles(plan, options.home, leftFenced.map((state) => state.node.name));
+    const roles = recordRoles(plan, options.state, leftFenced.map((state) => state.node.name));
     if (roles.warning) warn(roles.warning);
   }
 
@@ -439,7 +440,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
         warn(`${state.node.name} (${state.node.address}) runs without a config file: the change is live but will not survive a restart`);
         return;
       }
-      const persisted = await log.run('persist config', state.node.name, () => persistConfig(topology, state.node, sessionOf(state), options.home), (result) => result === true);
+      const persisted = await log.run('persist config', state.node.name, () => persistConfig(topology, state.node, sessionOf(state), options.state), (result) => result === true);
       if (persisted !== true) {
         failures.push({ node: state.node.name, address: state.node.address, what: 'CONFIG REWRITE', error: persisted, fix: redisCliCommand(topology, state.node, ['CONFIG', 'REWRITE']) });
       }

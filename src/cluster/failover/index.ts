@@ -3,25 +3,26 @@
 import { performance } from 'node:perf_hooks';
 import { RctlError, RefusedError } from '../../errors';
 import type { Topology, TopologyNode } from '../../topology/model';
-import { withMaster } from '../../topology/overlay';
-import { recordMasterIdentity } from '../master-record';
+import { withMaster } from '../../state/roles';
+import { recordMasterIdentity } from '../../state/master-record';
 import type { NodeObservation } from '../observe';
-import type { Reporter } from '../reporter';
+import type { Reporter } from '../../node/reporter';
 import { buildStatus, type StatusView } from '../status';
 import { describePlan, plannedSteps } from './describe';
 import { executeFailover } from './execute';
 import { closeStates, inspectTopology, type NodeState } from './inspect';
-import { acquireFailoverLock } from './lock';
+import { acquireFailoverLock } from '../../state/failover-lock';
 import { repairInterruptedFailover } from './repair';
-import { describeLeftover, switchRecordPath } from './switch-record';
+import { describeLeftover, switchRecordPath } from '../../state/switch-record';
 import { planFailover, type FailoverPlan } from './plan';
 import type { Candidate, FailoverJson, FailoverMode, PlannedStep } from './types';
+import type { TopologyState } from '../../state/topology-state';
 
 export type { Candidate, FailoverJson, FailoverStep, PlannedStep } from './types';
 export { FailoverError } from './execute';
 
 export interface FailoverOptions {
-  home: string;
+  state: TopologyState;
   /** --promote, resolved to a node of the topology; null picks the best candidate. */
   promote: TopologyNode | null;
   force: boolean;
@@ -55,7 +56,7 @@ export type FailoverOutcome =
   | { kind: 'done'; json: FailoverJson; warnings: string[]; status: StatusView };
 
 /** The status table after the switch, from the sessions already open (unreachable nodes keep their error). */
-async function finalStatus(plan: FailoverPlan, states: NodeState[], home: string): Promise<StatusView> {
+async function finalStatus(plan: FailoverPlan, states: NodeState[], state: TopologyState): Promise<StatusView> {
   const after = withMaster(plan.topology, plan.to.node.name);
   const observations: NodeObservation[] = await Promise.all(
     after.nodes.map(async (node, i) => {
@@ -69,15 +70,15 @@ async function finalStatus(plan: FailoverPlan, states: NodeState[], home: string
       }
     }),
   );
-  return buildStatus(after, observations, { home });
+  return buildStatus(after, observations, { state });
 }
 
 /** The new master's identity, so a later restart of it without its data is recognised (master-restart.ts). */
-async function rememberNewMaster(plan: FailoverPlan, home: string): Promise<void> {
+async function rememberNewMaster(plan: FailoverPlan, state: TopologyState): Promise<void> {
   const { node, session } = plan.to;
   if (!session) return;
   try {
-    recordMasterIdentity(home, plan.topology.name, node.name, node.address, await session.facts());
+    recordMasterIdentity(state, node.name, node.address, await session.facts());
   } catch {
     // Only a hint for later checks: the failover itself is done.
   }
@@ -87,7 +88,7 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
   let startedAt = performance.now();
   // A dry run changes nothing, so it neither needs nor blocks on the lock.
   if (!options.dryRun) {
-    const repair = await repairInterruptedFailover(topology, options.home, options.connectTimeoutMs, (text) => options.reporter.warn(text));
+    const repair = await repairInterruptedFailover(topology, options.state, options.connectTimeoutMs, (text) => options.reporter.warn(text));
     // The master this switch starts from, still fenced by an earlier one, must be sorted out
     // first: a rollback would lift that fence while the earlier candidate may be taking writes.
     // Leftovers on other nodes do not stand in its way (this switch never restores them).
@@ -97,11 +98,11 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
       throw new RefusedError(
         'REPAIR_PENDING',
         `an interrupted failover left ${names} ${left.length === 1 ? describeLeftover(left[0]) : 'fenced or write-paused'}, and it could not be repaired yet (see the warning above)`,
-        `once ${names} ${left.length === 1 ? 'answers' : 'answer'}, \`rctl up\` repairs ${left.length === 1 ? 'it' : 'them'}; if ${left.length === 1 ? 'it is' : 'they are'} gone for good, delete ${left.map((record) => switchRecordPath(options.home, topology.name, record.node.name)).join(' and ')} or pass --force`,
+        `once ${names} ${left.length === 1 ? 'answers' : 'answer'}, \`rctl up\` repairs ${left.length === 1 ? 'it' : 'them'}; if ${left.length === 1 ? 'it is' : 'they are'} gone for good, delete ${left.map((record) => switchRecordPath(options.state, record.node.name)).join(' and ')} or pass --force`,
       );
     }
   }
-  const lock = options.dryRun ? null : acquireFailoverLock(options.home, topology.name, (text) => options.reporter.warn(text));
+  const lock = options.dryRun ? null : acquireFailoverLock(options.state, (text) => options.reporter.warn(text));
   try {
     options.reporter.step(`observing ${topology.nodes.map((n) => n.name).join(', ')}`);
     const states = await inspectTopology(topology, options.connectTimeoutMs);
@@ -128,9 +129,9 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
       if (!(await options.confirm(text))) throw new RefusedError('FAILOVER_DECLINED', 'failover declined: nothing was changed');
       // The operator's reading time is not the operation's.
       startedAt += performance.now() - asking;
-      const result = await executeFailover(plan, { home: options.home, timeoutMs: options.timeoutMs, replyTimeoutMs: options.connectTimeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
-      await rememberNewMaster(plan, options.home);
-      return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states, options.home) };
+      const result = await executeFailover(plan, { state: options.state, timeoutMs: options.timeoutMs, replyTimeoutMs: options.connectTimeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });
+      await rememberNewMaster(plan, options.state);
+      return { kind: 'done', json: result.json, warnings: result.warnings, status: await finalStatus(plan, states, options.state) };
     } finally {
       closeStates(states);
     }

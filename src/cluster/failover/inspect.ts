@@ -6,11 +6,11 @@
 
 import { performance } from 'node:perf_hooks';
 import { RctlError } from '../../errors';
-import type { Capabilities } from '../capabilities';
+import type { Capabilities } from '../../node/capabilities';
 import type { Topology, TopologyNode } from '../../topology/model';
-import { intField, replicationFacts, type InfoFields, type ReplicationFacts } from '../info';
-import { NodeSession } from '../node-session';
-import { ReplyError } from '../resp';
+import { intField, replicationFacts, type InfoFields, type ReplicationFacts } from '../../node/info';
+import { NodeSession } from '../../node/node-session';
+import { ReplyError } from '../../node/resp';
 import { SWITCH_SETTINGS, withDefaults, type SwitchSettings } from './switch-settings';
 
 export interface NodeState {

@@ -30,7 +30,7 @@
 // The candidate, still a replica without its master, refuses the old master's sync until it is
 // promoted (NOMASTERLINK), so nothing is copied the wrong way meanwhile.
 
-import { describeVersion, pauseCommand, propagatedBytes, type Capabilities, type Command } from '../capabilities';
+import { describeVersion, pauseCommand, propagatedBytes, type Capabilities, type Command } from '../../node/capabilities';
 
 // CLIENT PAUSE WRITE carries its own deadline so a crashed rctl never leaves the master paused for good.
 export const PAUSE_SLACK_MS = 5000;

@@ -3,7 +3,7 @@
 
 import { BadInputError, ExitCode, NodeFailureError, RctlError, RefusedError } from '../../errors';
 import type { Topology, TopologyNode } from '../../topology/model';
-import { describeVersion } from '../capabilities';
+import { describeVersion } from '../../node/capabilities';
 import { aheadOf, rankCandidates, type Exclusion } from './candidates';
 import { isUnreachable, type NodeState } from './inspect';
 import type { Candidate, FailoverMode } from './types';

@@ -4,7 +4,7 @@
 // any other data loss.
 
 import type { TopologyNode } from '../../topology/model';
-import type { ReplicationFacts } from '../info';
+import type { ReplicationFacts } from '../../node/info';
 import { followsMaster } from '../safety';
 import { describeDivergence, divergenceFrom, type Divergence } from './divergence';
 

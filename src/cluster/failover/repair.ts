@@ -11,15 +11,16 @@
 
 import { RctlError } from '../../errors';
 import type { Topology } from '../../topology/model';
-import { unpauseCommand } from '../capabilities';
+import { unpauseCommand } from '../../node/capabilities';
 import { redisCliCommand } from '../fix-command';
-import { NodeSession } from '../node-session';
+import { NodeSession } from '../../node/node-session';
 import { observeTopology } from '../observe';
 import { persistConfig } from '../persist-config';
 import { UNREACHABLE_CODES } from './inspect';
 import { START_ACTIVE_EXPIRE } from './pause';
-import { abandonedSwitches, clearSwitchRecord, describeLeftover, switchOrigin, writeSwitchRecord, type SwitchRecord } from './switch-record';
+import { abandonedSwitches, clearSwitchRecord, describeLeftover, switchOrigin, writeSwitchRecord, type SwitchRecord } from '../../state/switch-record';
 import { restoreSettings } from './switch-settings';
+import type { TopologyState } from '../../state/topology-state';
 
 export interface RepairOptions {
   /** Say nothing when a node still waits to be rejoined: the caller is about to rejoin it. */
@@ -36,10 +37,10 @@ export interface RepairOutcome {
 }
 
 /** Lifts what interrupted switches left on old masters. */
-export async function repairInterruptedFailover(topology: Topology, home: string, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<RepairOutcome> {
+export async function repairInterruptedFailover(topology: Topology, state: TopologyState, timeoutMs: number, warn: (text: string) => void, options: RepairOptions = {}): Promise<RepairOutcome> {
   const outcome: RepairOutcome = { repaired: [], left: [], refused: [] };
-  for (const record of abandonedSwitches(topology, home)) {
-    const result = await repairOne(topology, home, record, timeoutMs, warn, options);
+  for (const record of abandonedSwitches(state)) {
+    const result = await repairOne(topology, state, record, timeoutMs, warn, options);
     if (result === true) outcome.repaired.push(record.node.name);
     else {
       outcome.left.push(record);
@@ -50,7 +51,7 @@ export async function repairInterruptedFailover(topology: Topology, home: string
 }
 
 /** true: repaired; false: not now (unreachable, or it must stay fenced); else the node refused it. */
-async function repairOne(topology: Topology, home: string, record: SwitchRecord, timeoutMs: number, warn: (text: string) => void, options: RepairOptions): Promise<boolean | { error: string; fix: string }> {
+async function repairOne(topology: Topology, state: TopologyState, record: SwitchRecord, timeoutMs: number, warn: (text: string) => void, options: RepairOptions): Promise<boolean | { error: string; fix: string }> {
   const { node } = record;
   const address = `${node.host}:${node.port}`;
   const label = node.name || address;
@@ -80,11 +81,11 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
     ]);
     const refused = replies.find((reply): reply is PromiseRejectedResult => reply.status === 'rejected');
     if (refused) throw refused.reason;
-    clearSwitchRecord(home, topology.name, node.name);
+    clearSwitchRecord(state, node.name);
     warn(`repaired ${origin}: ${unpause ? 'writes resumed on' : 'writes accepted again by'} ${label} and ${settings.map(([name, value]) => `${name} ${value}`).join(', ')} restored`);
     // Its file may hold the fence (rewritten while it was fenced) or an old role: write it as it is now.
     const declared = topology.nodes.find((n) => n.name === node.name);
-    const persisted = await persistConfig(topology, declared ?? { name: label, address }, session, home);
+    const persisted = await persistConfig(topology, declared ?? { name: label, address }, session, state);
     if (persisted !== true) warn(persisted);
     return true;
   } catch (error) {
@@ -93,7 +94,7 @@ async function repairOne(topology: Topology, home: string, record: SwitchRecord,
       warn(`${origin} left ${label} ${describeLeftover(record)}, and it could not be reached to repair it: ${error.message}`);
     } else if (error.code === 'NODE_COMMAND_FAILED') {
       // It answered and refused the restore: say what it said and what fixes it, and keep it for `rctl status`.
-      writeSwitchRecord(home, topology.name, { ...record, failure: error.message });
+      writeSwitchRecord(state, { ...record, failure: error.message });
       const fix = restoreSettings(record.restore).map(([name, value]) => redisCliCommand(topology, node, ['CONFIG', 'SET', name, value])).join(' && ');
       warn(`${origin} left ${label} ${describeLeftover(record)}, and the repair failed: ${error.message}; to fix it by hand: ${fix}`);
       return { error: error.message, fix };

@@ -3,8 +3,9 @@
 // roles as they are about to be: an rctl killed after the promotion leaves `rctl up` to finish the
 // switch forward, never to undo it. A rollback puts the overlay back.
 
-import { clearRolesOverlay, readRolesOverlay, writeRolesOverlay, type RolesOverlay } from '../../topology/overlay';
+import { clearRolesOverlay, readRolesOverlay, writeRolesOverlay, type RolesOverlay } from '../../state/roles';
 import type { FailoverPlan } from './plan';
+import type { TopologyState } from '../../state/topology-state';
 
 /** The master the operator's file declares (the overlay may have moved it). */
 export function fileMasterOf(plan: Pick<FailoverPlan, 'topology'>): string {
@@ -12,15 +13,15 @@ export function fileMasterOf(plan: Pick<FailoverPlan, 'topology'>): string {
 }
 
 /** `alsoRejoin`: reachable nodes the switch could not repoint (an old master cut off mid-switch). */
-export function recordRoles(plan: FailoverPlan, home: string, alsoRejoin: string[] = []): { warning: string | null } {
+export function recordRoles(plan: FailoverPlan, state: TopologyState, alsoRejoin: string[] = []): { warning: string | null } {
   const fileMaster = fileMasterOf(plan);
   const rejoin = [...plan.leftBehind.map((state) => state.node.name), ...alsoRejoin];
   try {
     if (plan.to.node.name === fileMaster && rejoin.length === 0) {
       // Back to the file's own roles: no overlay needed.
-      clearRolesOverlay(home, plan.topology.name);
+      clearRolesOverlay(state);
     } else {
-      writeRolesOverlay(home, plan.topology.name, {
+      writeRolesOverlay(state, {
         master: plan.to.node.name,
         changedAt: new Date().toISOString(),
         by: 'failover',
@@ -31,20 +32,20 @@ export function recordRoles(plan: FailoverPlan, home: string, alsoRejoin: string
     }
     return { warning: null };
   } catch (error) {
-    return { warning: `could not record the new master in ${home}: ${(error as Error).message}; until it is, \`rctl up\` would switch the roles back` };
+    return { warning: `could not record the new master in ${state.dir}: ${(error as Error).message}; until it is, \`rctl up\` would switch the roles back` };
   }
 }
 
 /** The overlay as it was before a switch recorded its candidate, to put back if the switch rolls back. */
-export function rolesBefore(plan: FailoverPlan, home: string): RolesOverlay | null {
-  return readRolesOverlay(home, plan.topology.name);
+export function rolesBefore(plan: FailoverPlan, state: TopologyState): RolesOverlay | null {
+  return readRolesOverlay(state);
 }
 
 /** Undoes recordRoles after a rollback: the overlay as it was, or none. */
-export function restoreRoles(plan: FailoverPlan, home: string, before: RolesOverlay | null): void {
+export function restoreRoles(plan: FailoverPlan, state: TopologyState, before: RolesOverlay | null): void {
   try {
-    if (before) writeRolesOverlay(home, plan.topology.name, before);
-    else clearRolesOverlay(home, plan.topology.name);
+    if (before) writeRolesOverlay(state, before);
+    else clearRolesOverlay(state);
   } catch {
     // The recorded candidate stays: `rctl status` then shows the roles as drifted, `rctl up` asks.
   }

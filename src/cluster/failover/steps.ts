@@ -2,7 +2,7 @@
 // so the report reads like the procedure whatever finished first.
 
 import { performance } from 'node:perf_hooks';
-import type { Reporter } from '../reporter';
+import type { Reporter } from '../../node/reporter';
 import type { FailoverStep } from './types';
 
 export function roundMs(ms: number): number {

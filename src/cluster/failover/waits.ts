@@ -3,9 +3,9 @@
 
 import { NodeFailureError } from '../../errors';
 import { sameAddress } from '../../topology/model';
-import { replicationFacts, type ReplicationFacts } from '../info';
-import type { NodeSession } from '../node-session';
-import { waitFor, WaitTimeoutError } from '../wait';
+import { replicationFacts, type ReplicationFacts } from '../../node/info';
+import type { NodeSession } from '../../node/node-session';
+import { waitFor, WaitTimeoutError } from '../../node/wait';
 import type { NodeState } from './inspect';
 import type { FailoverPlan } from './plan';
 import type { StepLog } from './steps';

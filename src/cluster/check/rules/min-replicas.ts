@@ -3,7 +3,7 @@
 // when both settings are non-zero, and counts replicas in state=online whose lag (seconds since
 // their last REPLCONF ACK) is within the limit; INFO's slaveN lines show both.
 
-import type { InfoFields } from '../../info';
+import type { InfoFields } from '../../../node/info';
 import { configInt, liveReadings, plural } from '../accessors';
 import { FENCE_MIN_REPLICAS } from '../../failover/switch-settings';
 import { configSetFix, rctlUpFix } from '../fixes';

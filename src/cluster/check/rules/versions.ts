@@ -9,12 +9,12 @@
 //   - Mixed versions otherwise. The bundled node reports the Redis version it emulates (7.0.15)
 //     plus rctl_node_version: next to redis-server 7.0.x it is not mixed; two rctl builds are.
 
-import { capabilitiesOf, compareVersions, describeVersion, NEWEST_TESTED, OLDEST_SUPPORTED, type Capabilities } from '../../capabilities';
+import { capabilitiesOf, compareVersions, describeVersion, NEWEST_TESTED, OLDEST_SUPPORTED, type Capabilities } from '../../../node/capabilities';
 import { followedReading, liveReadings, type LiveReading } from '../accessors';
 import { rctlUpFix, shellWord } from '../fixes';
 import type { CheckContext, Finding } from '../model';
 
-export { compareVersions, parseVersion } from '../../capabilities';
+export { compareVersions, parseVersion } from '../../../node/capabilities';
 
 // The Redis project's security support (redis/redis SECURITY.md, the newest table seen: 8.2, 8.0
 // and 7.4 supported, < 7.4 not, except 6.2, "Support may be removed after end of 2025").

@@ -2,7 +2,7 @@
 // The final status table comes from the status renderer.
 
 import Table from 'cli-table3';
-import type { FailoverJson, FailoverStep } from './types';
+import type { FailoverJson, FailoverStep } from '../cluster/failover/types';
 
 export function renderStepTable(steps: FailoverStep[], unicode = true): string {
   const table = new Table({

@@ -3,8 +3,8 @@
 
 import { readCachedTopology } from './cache';
 import { rctlHome } from './home';
-import type { Topology } from './model';
-import { applyRolesOverlay } from './overlay';
+import type { Topology } from '../topology/model';
+import { applyRolesOverlay } from './roles';
 import { resolve } from 'node:path';
 import { chooseTopologyFile } from './select';
 

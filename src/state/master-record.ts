@@ -3,9 +3,10 @@
 // offset back at 0; its replicas then copy the empty dataset. The live facts of a lone master
 // cannot tell "restarted empty" from "new and empty"; this record can (src/cluster/master-restart.ts).
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ReplicationFacts } from './info';
+import { readFileSync } from 'node:fs';
+import type { ReplicationFacts } from '../node/info';
+import { writePrivateJson } from './private-file';
+import type { TopologyState } from './topology-state';
 
 export const MASTER_RECORD_FILE = 'master.json';
 
@@ -21,12 +22,12 @@ export interface MasterRecord {
   recordedAt: string;
 }
 
-export function masterRecordPath(home: string, topologyName: string): string {
-  return join(home, topologyName, MASTER_RECORD_FILE);
+export function masterRecordPath(state: TopologyState): string {
+  return state.recordPath(MASTER_RECORD_FILE);
 }
 
 /** Writes the master's identity (0600, write-then-rename so a reader never sees half a file). */
-export function recordMasterIdentity(home: string, topologyName: string, name: string, address: string, facts: ReplicationFacts, now: Date = new Date()): MasterRecord {
+export function recordMasterIdentity(state: TopologyState, name: string, address: string, facts: ReplicationFacts, now: Date = new Date()): MasterRecord {
   const record: MasterRecord = {
     name,
     address,
@@ -36,11 +37,7 @@ export function recordMasterIdentity(home: string, topologyName: string, name: s
     keys: facts.keys,
     recordedAt: now.toISOString(),
   };
-  const path = masterRecordPath(home, topologyName);
-  mkdirSync(join(home, topologyName), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
-  renameSync(temp, path);
+  writePrivateJson(masterRecordPath(state), record, { pretty: true });
   return record;
 }
 
@@ -48,10 +45,10 @@ const nullableString = (value: unknown): string | null => (typeof value === 'str
 const nullableNumber = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /** The record, or null when there is none or it is unreadable: a damaged record never blocks a command. */
-export function readMasterRecord(home: string, topologyName: string): MasterRecord | null {
+export function readMasterRecord(state: TopologyState): MasterRecord | null {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(masterRecordPath(home, topologyName), 'utf8'));
+    data = JSON.parse(readFileSync(masterRecordPath(state), 'utf8'));
   } catch {
     return null;
   }

@@ -1,16 +1,19 @@
-// Entry point for commands: pick the topology file (flag, RCTL_TOPOLOGY, last up) and load it.
+// Entry point for commands: pick the topology file (flag, RCTL_TOPOLOGY, last up), load it with
+// the roles rctl recorded applied, and hand out the state directory it keeps for it.
 
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { BadInputError } from '../errors';
 import { readCachedTopology, writeTopologyCache } from './cache';
 import { rctlHome } from './home';
-import type { Topology } from './model';
-import { applyRolesOverlay } from './overlay';
+import type { Topology } from '../topology/model';
+import { applyRolesOverlay } from './roles';
 import { chooseTopologyFile } from './select';
+import { TopologyState } from './topology-state';
 
 export { rctlHome, rememberCurrentTopology } from './home';
-export type { Topology, TopologyNode } from './model';
+export { TopologyState } from './topology-state';
+export type { Topology, TopologyNode } from '../topology/model';
 
 export async function loadSelectedTopology(options: { argument?: string; flag?: string; env?: NodeJS.ProcessEnv }): Promise<Topology> {
   const env = options.env ?? process.env;
@@ -35,8 +38,13 @@ export async function loadSelectedTopology(options: { argument?: string; flag?: 
   }
   // YAML and the schema load only here: building zod schemas costs more start-up time than the
   // rest of `rctl status`, so a cache hit skips them.
-  const { loadTopologyFile } = await import('./load');
+  const { loadTopologyFile } = await import('../topology/load');
   const topology = loadTopologyFile(choice.file, { env });
   if (stats) writeTopologyCache(topology, stats, home);
   return applyRolesOverlay(topology, home);
+}
+
+/** RCTL_HOME/<topology>: where rctl records what it knows of this topology. */
+export function topologyStateOf(topology: { name: string }, env: NodeJS.ProcessEnv = process.env): TopologyState {
+  return new TopologyState(rctlHome(env), topology.name);
 }

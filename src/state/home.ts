@@ -1,9 +1,10 @@
 // RCTL_HOME (default ~/.rctl): per-topology node directories and the memory of the topology
 // last brought up, so `rctl up FILE` followed by a bare `rctl status` works.
 
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writePrivateFileAtomically } from './private-file';
 
 const CURRENT_FILE = 'current-topology';
 
@@ -23,10 +24,5 @@ export function readCurrentTopology(home: string): string | null {
 }
 
 export function rememberCurrentTopology(home: string, absoluteFile: string): void {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  // Write-then-rename so a concurrent `rctl status` never reads half a path.
-  const target = join(home, CURRENT_FILE);
-  const temp = `${target}.${process.pid}.tmp`;
-  writeFileSync(temp, absoluteFile + '\n', { mode: 0o600 });
-  renameSync(temp, target);
+  writePrivateFileAtomically(join(home, CURRENT_FILE), absoluteFile + '\n');
 }

@@ -8,9 +8,10 @@
 // failover never silently overrides a deliberate edit. Reset: delete roles.json (`rctl up` then
 // restores the file's roles); a failover back to the file's master deletes it too.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AppliedRoles, Topology, TopologyNode } from './model';
+import { readFileSync } from 'node:fs';
+import type { AppliedRoles, Topology, TopologyNode } from '../topology/model';
+import { removeRecord, writePrivateJson } from './private-file';
+import { TopologyState } from './topology-state';
 
 export const ROLES_FILE = 'roles.json';
 
@@ -28,8 +29,8 @@ export interface RolesOverlay {
   rejoin: string[];
 }
 
-export function rolesPath(home: string, topologyName: string): string {
-  return join(home, topologyName, ROLES_FILE);
+export function rolesPath(state: TopologyState): string {
+  return state.recordPath(ROLES_FILE);
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -37,10 +38,10 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 /** The overlay, or null when there is none or it is unreadable (an unreadable overlay never blocks a command). */
-export function readRolesOverlay(home: string, topologyName: string): RolesOverlay | null {
+export function readRolesOverlay(state: TopologyState): RolesOverlay | null {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(rolesPath(home, topologyName), 'utf8'));
+    data = JSON.parse(readFileSync(rolesPath(state), 'utf8'));
   } catch {
     return null;
   }
@@ -57,17 +58,12 @@ export function readRolesOverlay(home: string, topologyName: string): RolesOverl
   };
 }
 
-export function writeRolesOverlay(home: string, topologyName: string, overlay: RolesOverlay): void {
-  const path = rolesPath(home, topologyName);
-  mkdirSync(join(home, topologyName), { recursive: true, mode: 0o700 });
-  // Write-then-rename: a command loading the topology meanwhile sees the old or the new roles, never half a file.
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(overlay, null, 2) + '\n', { mode: 0o600 });
-  renameSync(temp, path);
+export function writeRolesOverlay(state: TopologyState, overlay: RolesOverlay): void {
+  writePrivateJson(rolesPath(state), overlay, { pretty: true });
 }
 
-export function clearRolesOverlay(home: string, topologyName: string): void {
-  rmSync(rolesPath(home, topologyName), { force: true });
+export function clearRolesOverlay(state: TopologyState): void {
+  removeRecord(rolesPath(state));
 }
 
 /** The topology with `masterName` as its master and every other node a replica. */
@@ -80,19 +76,20 @@ export function withMaster(topology: Topology, masterName: string, roles?: Appli
 
 /** Applies RCTL_HOME's overlay to a topology as the file declares it. */
 export function applyRolesOverlay(topology: Topology, home: string): Topology {
-  const overlay = readRolesOverlay(home, topology.name);
+  const state = new TopologyState(home, topology.name);
+  const overlay = readRolesOverlay(state);
   if (!overlay || overlay.fileMaster !== topology.master.name) return topology;
   if (!topology.nodes.some((node) => node.name === overlay.master)) return topology;
-  const roles: AppliedRoles = { master: overlay.master, fileMaster: overlay.fileMaster, changedAt: overlay.changedAt, file: rolesPath(home, topology.name), rejoin: overlay.rejoin };
+  const roles: AppliedRoles = { master: overlay.master, fileMaster: overlay.fileMaster, changedAt: overlay.changedAt, file: rolesPath(state), rejoin: overlay.rejoin };
   return withMaster(topology, overlay.master, roles);
 }
 
 /** Drops nodes from the overlay's rejoin list once `rctl up` has made them replicas again. */
-export function forgetRejoined(home: string, topologyName: string, rejoined: string[]): void {
-  const overlay = readRolesOverlay(home, topologyName);
+export function forgetRejoined(state: TopologyState, rejoined: string[]): void {
+  const overlay = readRolesOverlay(state);
   if (!overlay || !overlay.rejoin.some((name) => rejoined.includes(name))) return;
   try {
-    writeRolesOverlay(home, topologyName, { ...overlay, rejoin: overlay.rejoin.filter((name) => !rejoined.includes(name)) });
+    writeRolesOverlay(state, { ...overlay, rejoin: overlay.rejoin.filter((name) => !rejoined.includes(name)) });
   } catch {
     // the list only words messages; a read-only RCTL_HOME keeps the stale names
   }

@@ -1,8 +1,8 @@
 // `rctl check` as a table (severity, node, finding, fix), the measured write rate and a verdict.
 
 import Table from 'cli-table3';
-import { formatRate, plural } from './accessors';
-import type { CheckReport } from './model';
+import { formatRate, plural } from '../cluster/check/accessors';
+import type { CheckReport } from '../cluster/check/model';
 
 export interface RenderOptions {
   unicode: boolean;

@@ -3,9 +3,9 @@
 // is replaced with a warning; a live one refuses (exit 5) naming the pid.
 
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { RefusedError } from '../../errors';
-import { processAlive } from '../../launch/process';
+import { RefusedError } from '../errors';
+import { processAlive } from './pid';
+import type { TopologyState } from './topology-state';
 
 export const LOCK_FILE = 'failover.lock';
 
@@ -19,8 +19,8 @@ export interface FailoverLock {
   release(): void;
 }
 
-export function lockPath(home: string, topologyName: string): string {
-  return join(home, topologyName, LOCK_FILE);
+export function lockPath(state: TopologyState): string {
+  return state.recordPath(LOCK_FILE);
 }
 
 export function readHolder(path: string): LockHolder | null {
@@ -47,8 +47,8 @@ function ageMs(path: string): number {
  * The lock of a failover whose rctl is gone (killed mid-switch), or null. A fresh empty lock may
  * be one being written this instant, so it is not judged.
  */
-export function staleFailoverLock(home: string, topologyName: string): { path: string; holder: LockHolder | null } | null {
-  const path = lockPath(home, topologyName);
+export function staleFailoverLock(state: TopologyState): { path: string; holder: LockHolder | null } | null {
+  const path = lockPath(state);
   if (ageMs(path) === Infinity) return null;
   const holder = readHolder(path);
   if (!holder) return ageMs(path) < FRESH_LOCK_MS ? null : { path, holder: null };
@@ -64,8 +64,8 @@ export function staleLockProblem(stale: { path: string; holder: LockHolder | nul
 }
 
 /** Removes a stale lock (never a running failover's); returns the problem it was, for the report. */
-export function removeStaleFailoverLock(home: string, topologyName: string): string | null {
-  const stale = staleFailoverLock(home, topologyName);
+export function removeStaleFailoverLock(state: TopologyState): string | null {
+  const stale = staleFailoverLock(state);
   if (!stale) return null;
   try {
     unlinkSync(stale.path);
@@ -75,9 +75,10 @@ export function removeStaleFailoverLock(home: string, topologyName: string): str
   return stale.holder ? `removed the lock of a failover (pid ${stale.holder.pid}) that was killed before it finished` : `removed an unreadable failover lock`;
 }
 
-export function acquireFailoverLock(home: string, topologyName: string, warn: (text: string) => void): FailoverLock {
-  const path = lockPath(home, topologyName);
-  mkdirSync(join(home, topologyName), { recursive: true, mode: 0o700 });
+export function acquireFailoverLock(state: TopologyState, warn: (text: string) => void): FailoverLock {
+  const path = lockPath(state);
+  const topologyName = state.topologyName;
+  mkdirSync(state.dir, { recursive: true, mode: 0o700 });
   const mine: LockHolder = { pid: process.pid, startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     let fd: number;

@@ -3,11 +3,12 @@
 // identity and timestamps; passwords from passwordEnv/passwordFile are resolved afresh on each
 // use, and any doubt falls back to the full parse (which also produces the located errors).
 
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Topology } from './model';
-import { readPasswordFile } from './password';
-import { Secret } from './secret';
+import { writePrivateFileAtomically } from './private-file';
+import type { Topology } from '../topology/model';
+import { readPasswordFile } from '../topology/password';
+import { Secret } from '../topology/secret';
 
 // Bump when the Topology shape or the validation rules change (2: tls paths on the topology and its
 // nodes; 3: redisServer).
@@ -98,11 +99,8 @@ export function writeTopologyCache(topology: Topology, stats: Stats, home: strin
     const { password: _password, passwordSource: _source, displayFile: _display, ...rest } = topology;
     const entry: CacheEntry = { version: CACHE_VERSION, file: topology.file, stamp: stampOf(stats), topology: rest, auth };
     const path = cachePath(home, topology.file);
-    // 0700 directory, 0600 file: an inline password is as private here as in the topology file.
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
-    renameSync(temp, path);
+    // An inline password is as private here as in the topology file.
+    writePrivateFileAtomically(path, JSON.stringify(entry));
   } catch {
     // a read-only RCTL_HOME only costs speed
   }

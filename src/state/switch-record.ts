@@ -7,9 +7,10 @@
 // fenced or paused needs repairing whenever it becomes reachable again, across later failovers,
 // hence one file per node: a later switch never overwrites what an earlier one left elsewhere.
 
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { processAlive } from '../../launch/process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { processAlive } from './pid';
+import { removeRecord, writePrivateJson } from './private-file';
+import type { TopologyState } from './topology-state';
 
 const RECORD_FILE = /^switch-(.+)\.json$/;
 
@@ -41,16 +42,16 @@ export interface SwitchRecord {
 }
 
 /** Node names are file-name safe (the topology schema's name pattern). */
-export function switchRecordPath(home: string, topologyName: string, nodeName: string): string {
-  return join(home, topologyName, `switch-${nodeName}.json`);
+export function switchRecordPath(state: TopologyState, nodeName: string): string {
+  return state.recordPath(`switch-${nodeName}.json`);
 }
 
 const STAGES: readonly SwitchStage[] = ['pausing', 'fencing', 'demoting', 'promoting'];
 
-export function readSwitchRecord(home: string, topologyName: string, nodeName: string): SwitchRecord | null {
+export function readSwitchRecord(state: TopologyState, nodeName: string): SwitchRecord | null {
   let data: Partial<SwitchRecord>;
   try {
-    data = JSON.parse(readFileSync(switchRecordPath(home, topologyName, nodeName), 'utf8')) as Partial<SwitchRecord>;
+    data = JSON.parse(readFileSync(switchRecordPath(state, nodeName), 'utf8')) as Partial<SwitchRecord>;
   } catch {
     return null;
   }
@@ -82,20 +83,12 @@ export function readSwitchRecord(home: string, topologyName: string, nodeName: s
 }
 
 /** Written whole and renamed into place: a reader never sees half a record. */
-export function writeSwitchRecord(home: string, topologyName: string, record: SwitchRecord): void {
-  const path = switchRecordPath(home, topologyName, record.node.name);
-  mkdirSync(join(home, topologyName), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(record) + '\n', { mode: 0o600 });
-  renameSync(temporary, path);
+export function writeSwitchRecord(state: TopologyState, record: SwitchRecord): void {
+  writePrivateJson(switchRecordPath(state, record.node.name), record);
 }
 
-export function clearSwitchRecord(home: string, topologyName: string, nodeName: string): void {
-  try {
-    unlinkSync(switchRecordPath(home, topologyName, nodeName));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+export function clearSwitchRecord(state: TopologyState, nodeName: string): void {
+  removeRecord(switchRecordPath(state, nodeName));
 }
 
 /** One line for `rctl status` and warnings: what the node may still be left with. */
@@ -115,10 +108,10 @@ export function describeLeftover(record: SwitchRecord): string {
 }
 
 /** Every node's record, in name order. */
-export function readSwitchRecords(home: string, topologyName: string): SwitchRecord[] {
+export function readSwitchRecords(state: TopologyState): SwitchRecord[] {
   let names: string[];
   try {
-    names = readdirSync(join(home, topologyName));
+    names = readdirSync(state.dir);
   } catch {
     return [];
   }
@@ -126,13 +119,13 @@ export function readSwitchRecords(home: string, topologyName: string): SwitchRec
     .map((file) => RECORD_FILE.exec(file)?.[1])
     .filter((node): node is string => node !== undefined)
     .sort()
-    .map((node) => readSwitchRecord(home, topologyName, node))
+    .map((node) => readSwitchRecord(state, node))
     .filter((record): record is SwitchRecord => record !== null);
 }
 
 /** Switch records nobody is working on any more: their rctl is gone. */
-export function abandonedSwitches(topology: { name: string }, home: string): SwitchRecord[] {
-  return readSwitchRecords(home, topology.name).filter((record) => record.pid === process.pid || !processAlive(record.pid));
+export function abandonedSwitches(state: TopologyState): SwitchRecord[] {
+  return readSwitchRecords(state).filter((record) => record.pid === process.pid || !processAlive(record.pid));
 }
 
 /** Which switch left the node so, and, when the node refused to be restored, what it said. */

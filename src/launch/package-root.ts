@@ -1,25 +1,7 @@
-// Where a launched node keeps its files: RCTL_HOME/<topology>/<node>/.
+// The rctl package root, from which a launched bundled node runs `bin/rctl.js server`.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-export interface NodePaths {
-  /** RCTL_HOME/<topology>/<node>, mode 0700: it holds the password in node.conf. */
-  dir: string;
-  dataDir: string;
-  config: string;
-  log: string;
-  pid: string;
-}
-
-export function topologyDir(home: string, topologyName: string): string {
-  return join(home, topologyName);
-}
-
-export function nodePaths(home: string, topologyName: string, nodeName: string): NodePaths {
-  const dir = join(topologyDir(home, topologyName), nodeName);
-  return { dir, dataDir: join(dir, 'data'), config: join(dir, 'node.conf'), log: join(dir, 'node.log'), pid: join(dir, 'node.pid') };
-}
 
 let cachedRoot: string | null = null;
 
