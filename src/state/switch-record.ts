@@ -46,7 +46,7 @@ export function switchRecordPath(state: TopologyState, nodeName: string): string
   return state.recordPath(`switch-${nodeName}.json`);
 }
 
-const STAGES: readonly SwitchStage[] = ['pausing', 'fencing', 'demoting', 'promoting'];
+export const SWITCH_STAGES: readonly SwitchStage[] = ['pausing', 'fencing', 'demoting', 'promoting'];
 
 export function readSwitchRecord(state: TopologyState, nodeName: string): SwitchRecord | null {
   let data: Partial<SwitchRecord>;
@@ -62,7 +62,7 @@ export function readSwitchRecord(state: TopologyState, nodeName: string): Switch
     typeof node.host !== 'string' ||
     typeof node.port !== 'number' ||
     typeof data.stage !== 'string' ||
-    !STAGES.includes(data.stage) ||
+    !SWITCH_STAGES.includes(data.stage) ||
     typeof data.restore !== 'object' ||
     data.restore === null
   ) {
