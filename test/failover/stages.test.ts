@@ -4,13 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { NodeFailureError } from '../../src/errors';
+import type { SwitchHold } from '../../src/cluster/failover/pause';
 import { rollBack } from '../../src/cluster/failover/rollback';
 import { stagesToPromotion, type SwitchStep } from '../../src/cluster/failover/stages';
 import type { SwitchRun } from '../../src/cluster/failover/switch-run';
 import { SWITCH_STAGES, type SwitchStage } from '../../src/state/switch-record';
 
-const PAUSE_WRITES = { kind: 'pause-writes', ms: 5000, command: ['CLIENT', 'PAUSE', '5000', 'WRITE'] } as const;
-const PAUSE_AND_DEMOTE = { kind: 'pause-and-demote', ms: 300, command: ['CLIENT', 'PAUSE', '300'], note: 'reads too' } as const;
+const PAUSE_WRITES: SwitchHold = { kind: 'pause-writes', ms: 5000, command: ['CLIENT', 'PAUSE', '5000', 'WRITE'] };
+const PAUSE_AND_DEMOTE: SwitchHold = { kind: 'pause-and-demote', ms: 300, command: ['CLIENT', 'PAUSE', '300'], note: 'reads too' };
 
 const names = (stages: SwitchStep[]) => stages.map((stage) => stage.name);
 
