@@ -11,10 +11,10 @@ import { readPasswordFile } from '../topology/password';
 import { Secret } from '../topology/secret';
 
 // Bump when the Topology shape or the validation rules change (2: tls paths on the topology and its
-// nodes; 3: redisServer).
-const CACHE_VERSION = 3;
+// nodes; 3: redisServer; 4: the sentinel section and its own password).
+const CACHE_VERSION = 4;
 
-type CachedAuth = { kind: 'none' } | { kind: 'inline'; password: string } | { kind: 'env'; name: string } | { kind: 'file'; path: string; shown: string };
+type CachedAuth = { kind: 'none' } | { kind: 'inline'; password: string; source: string } | { kind: 'env'; name: string } | { kind: 'file'; path: string; shown: string };
 
 interface CacheEntry {
   version: number;
@@ -22,6 +22,8 @@ interface CacheEntry {
   stamp: string;
   topology: Omit<Topology, 'password' | 'passwordSource' | 'displayFile'>;
   auth: CachedAuth;
+  /** The sentinels' password, resolved afresh like the nodes' (entry.topology.sentinel has none). */
+  sentinelAuth?: CachedAuth;
 }
 
 function stampOf(stats: Stats): string {
@@ -45,14 +47,13 @@ function cachePath(home: string, absolute: string): string {
 }
 
 /** What the auth section said, recovered from the resolved topology without re-reading YAML. */
-function authOf(topology: Topology): CachedAuth | null {
-  const source = topology.passwordSource;
-  if (source === null || topology.password === null) return { kind: 'none' };
-  if (source === 'auth.password') return { kind: 'inline', password: topology.password.reveal() };
+function authOf(password: Secret | null, source: string | null, topologyFile: string): CachedAuth | null {
+  if (source === null || password === null) return { kind: 'none' };
+  if (source.endsWith('auth.password')) return { kind: 'inline', password: password.reveal(), source };
   if (source.startsWith('$')) return { kind: 'env', name: source.slice(1) };
   if (source.startsWith('file ')) {
     const shown = source.slice(5);
-    return { kind: 'file', path: resolve(dirname(topology.file), shown), shown };
+    return { kind: 'file', path: resolve(dirname(topologyFile), shown), shown };
   }
   return null;
 }
@@ -62,7 +63,7 @@ function resolveCachedAuth(auth: CachedAuth, env: NodeJS.ProcessEnv): { password
     case 'none':
       return { password: null, source: null };
     case 'inline':
-      return { password: new Secret(auth.password), source: 'auth.password' };
+      return { password: new Secret(auth.password), source: auth.source };
     case 'env': {
       const value = env[auth.name];
       return value ? { password: new Secret(value), source: `$${auth.name}` } : null;
@@ -85,7 +86,12 @@ export function readCachedTopology(absolute: string, displayFile: string, home: 
     const entry = JSON.parse(readFileSync(cachePath(home, absolute), 'utf8')) as CacheEntry;
     if (entry.version !== CACHE_VERSION || entry.file !== absolute || entry.stamp !== stampOf(stats)) return null;
     const auth = resolveCachedAuth(entry.auth, env);
-    return auth ? { ...entry.topology, displayFile, password: auth.password, passwordSource: auth.source } : null;
+    if (!auth) return null;
+    const topology: Topology = { ...entry.topology, displayFile, password: auth.password, passwordSource: auth.source };
+    if (!entry.topology.sentinel) return topology;
+    const sentinelAuth = entry.sentinelAuth ? resolveCachedAuth(entry.sentinelAuth, env) : null;
+    if (!sentinelAuth) return null;
+    return { ...topology, sentinel: { ...entry.topology.sentinel, password: sentinelAuth.password, passwordSource: sentinelAuth.source } };
   } catch {
     return null;
   }
@@ -93,11 +99,13 @@ export function readCachedTopology(absolute: string, displayFile: string, home: 
 
 /** Records a freshly validated topology. `stats` must be taken before the file was read. */
 export function writeTopologyCache(topology: Topology, stats: Stats, home: string): void {
-  const auth = authOf(topology);
+  const auth = authOf(topology.password, topology.passwordSource, topology.file);
   if (!auth) return;
+  const sentinelAuth = topology.sentinel ? authOf(topology.sentinel.password, topology.sentinel.passwordSource, topology.file) : undefined;
+  if (sentinelAuth === null) return;
   try {
     const { password: _password, passwordSource: _source, displayFile: _display, ...rest } = topology;
-    const entry: CacheEntry = { version: CACHE_VERSION, file: topology.file, stamp: stampOf(stats), topology: rest, auth };
+    const entry: CacheEntry = { version: CACHE_VERSION, file: topology.file, stamp: stampOf(stats), topology: rest, auth, ...(sentinelAuth ? { sentinelAuth } : {}) };
     const path = cachePath(home, topology.file);
     // An inline password is as private here as in the topology file.
     writePrivateFileAtomically(path, JSON.stringify(entry));

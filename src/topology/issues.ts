@@ -28,9 +28,13 @@ export function describeKind(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+function isUnderAuth(path: ReadonlyArray<string | number>): boolean {
+  return path[0] === 'auth' || (path[0] === 'sentinel' && path[1] === 'auth');
+}
+
 /** describeValue, except under auth: a password written with the wrong type or shape is still the password. */
 function describeAt(path: ReadonlyArray<string | number>, value: unknown): string {
-  return path[0] === 'auth' ? describeKind(value) : describeValue(value);
+  return isUnderAuth(path) ? describeKind(value) : describeValue(value);
 }
 
 const EXPECTED_WORDS: Record<string, string> = {
@@ -93,7 +97,7 @@ export function translateIssues(source: YamlSource, issues: readonly ZodIssue[])
       case 'too_small': {
         // "expected at least one node" needs no echo of the empty list; a number does.
         const received = valueAt(source.data, path);
-        out.push(source.issue(path, typeof received === 'number' && path[0] !== 'auth' ? `${issue.message}, got the number ${received}` : issue.message));
+        out.push(source.issue(path, typeof received === 'number' && !isUnderAuth(path) ? `${issue.message}, got the number ${received}` : issue.message));
         break;
       }
       default:

@@ -3,14 +3,14 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BadInputError, TopologyError } from '../errors';
+import { BadInputError, TopologyError, type TopologyIssue } from '../errors';
 import { translateIssues } from './issues';
-import { formatAddress, type Topology, type TopologyNode } from './model';
+import { formatAddress, type SentinelSet, type Topology, type TopologyNode } from './model';
 import { resolvePassword } from './password';
 import { checkTopologyRules } from './rules';
 import { resolveTls } from './tls';
-import { topologySchema } from './schema';
-import { parseYamlSource } from './yaml-source';
+import { topologySchema, type SentinelInput } from './schema';
+import { parseYamlSource, type YamlSource } from './yaml-source';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -48,6 +48,8 @@ export function parseTopology(file: string, absolute: string, text: string, env:
   if ('message' in password) throw new TopologyError('TOPOLOGY_PASSWORD', [password]);
   const tls = resolveTls(source, input.tls, absolute);
   if (tls !== null && 'message' in tls) throw new TopologyError('TOPOLOGY_INVALID', [tls]);
+  const sentinel = input.sentinel ? resolveSentinelSet(source, input.sentinel, absolute, env) : null;
+  if (sentinel !== null && 'message' in sentinel) throw new TopologyError('TOPOLOGY_PASSWORD', [sentinel]);
 
   const nodes: TopologyNode[] = input.nodes.map((node, index) => ({
     name: node.name,
@@ -73,13 +75,35 @@ export function parseTopology(file: string, absolute: string, text: string, env:
     password: password.password,
     passwordSource: password.source,
     ...(tls ? { tls } : {}),
+    ...(sentinel ? { sentinel } : {}),
+  };
+}
+
+function resolveSentinelSet(source: YamlSource, input: SentinelInput, topologyFile: string, env: NodeJS.ProcessEnv): SentinelSet | TopologyIssue {
+  const password = resolvePassword(source, input.auth, topologyFile, env, ['sentinel', 'auth']);
+  if ('message' in password) return password;
+  return {
+    masterName: input.masterName,
+    quorum: input.quorum,
+    launch: input.launch,
+    ...(input.launch === 'redis-sentinel' && input.redisSentinel !== undefined ? { redisSentinel: executableOf(input.redisSentinel, topologyFile) } : {}),
+    ...(input.downAfterMs !== undefined ? { downAfterMs: input.downAfterMs } : {}),
+    ...(input.failoverTimeoutMs !== undefined ? { failoverTimeoutMs: input.failoverTimeoutMs } : {}),
+    ...(input.parallelSyncs !== undefined ? { parallelSyncs: input.parallelSyncs } : {}),
+    password: password.password,
+    passwordSource: password.source,
+    nodes: input.nodes.map((node, index) => ({ name: `sentinel-${index + 1}`, host: node.host, port: node.port, address: formatAddress(node.host, node.port), index })),
   };
 }
 
 /** A path is taken relative to the topology file; a bare name is a command on PATH. */
 function redisServerOf(launch: string, value: string | undefined, topologyFile: string): { redisServer?: string } {
   if (launch !== 'redis-server' || value === undefined) return {};
-  return { redisServer: value.includes('/') ? resolve(dirname(topologyFile), value) : value };
+  return { redisServer: executableOf(value, topologyFile) };
+}
+
+function executableOf(value: string, topologyFile: string): string {
+  return value.includes('/') ? resolve(dirname(topologyFile), value) : value;
 }
 
 function sortIssues<T extends { line: number; col: number }>(issues: T[]): T[] {

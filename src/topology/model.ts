@@ -1,6 +1,6 @@
 // The validated, resolved topology every command works from.
 
-import type { LaunchMode, Role } from './schema';
+import type { LaunchMode, Role, SentinelLaunchMode } from './schema';
 import type { Secret } from './secret';
 
 export interface TopologyNode {
@@ -47,8 +47,38 @@ export interface Topology {
   passwordSource: string | null;
   /** Present when the file has a tls section: every node is then reached over TLS. */
   tls?: TlsFiles;
+  /** Present when Sentinels manage the set: they, not the file's roles, decide who the master is. */
+  sentinel?: SentinelSet;
   /** Present when RCTL_HOME's roles overlay (roles.json, written by a failover) moved the master. */
   roles?: AppliedRoles;
+}
+
+/** The file's sentinel section, resolved. */
+export interface SentinelSet {
+  /** The name the sentinels monitor the master under. */
+  masterName: string;
+  quorum: number;
+  launch: SentinelLaunchMode;
+  /** launch: redis-sentinel only: the executable (an absolute path, or a command looked up on PATH); default redis-sentinel. */
+  redisSentinel?: string;
+  downAfterMs?: number;
+  failoverTimeoutMs?: number;
+  parallelSyncs?: number;
+  /** The sentinels' own requirepass; null when they run without one. */
+  password: Secret | null;
+  /** Where that password came from, for messages (never the password itself). */
+  passwordSource: string | null;
+  nodes: SentinelNode[];
+}
+
+export interface SentinelNode {
+  /** sentinel-1, sentinel-2, … in file order: names for messages, tables and state directories. */
+  name: string;
+  host: string;
+  port: number;
+  /** host:port as written ([::1]:port for IPv6). */
+  address: string;
+  index: number;
 }
 
 /** The roles overlay applied to a topology (src/topology/overlay.ts). */

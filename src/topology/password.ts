@@ -13,29 +13,31 @@ export interface ResolvedPassword {
   source: string | null;
 }
 
+/** `at`: where the auth section sits, ['auth'] for the nodes' password, ['sentinel', 'auth'] for the sentinels'. */
 export function resolvePassword(
   source: YamlSource,
   auth: TopologyInput['auth'],
   topologyFile: string,
   env: NodeJS.ProcessEnv,
+  at: readonly string[] = ['auth'],
 ): ResolvedPassword | TopologyIssue {
   if (!auth) return { password: null, source: null };
-  if (auth.password !== undefined) return checked(source, ['auth', 'password'], auth.password, 'auth.password');
+  if (auth.password !== undefined) return checked(source, [...at, 'password'], auth.password, `${at.join('.')}.password`);
   if (auth.passwordEnv !== undefined) {
     const value = env[auth.passwordEnv];
     if (value === undefined || value === '') {
-      return source.issue(['auth', 'passwordEnv'], `environment variable ${auth.passwordEnv} is ${value === undefined ? 'not set' : 'empty'}`);
+      return source.issue([...at, 'passwordEnv'], `environment variable ${auth.passwordEnv} is ${value === undefined ? 'not set' : 'empty'}`);
     }
-    return checked(source, ['auth', 'passwordEnv'], value, `$${auth.passwordEnv}`);
+    return checked(source, [...at, 'passwordEnv'], value, `$${auth.passwordEnv}`);
   }
   if (auth.passwordFile !== undefined) {
     const path = resolve(dirname(topologyFile), auth.passwordFile);
     const read = readPasswordFile(path);
-    if ('problem' in read) return source.issue(['auth', 'passwordFile'], `cannot read password file ${shownText(auth.passwordFile)}: ${read.problem}`);
+    if ('problem' in read) return source.issue([...at, 'passwordFile'], `cannot read password file ${shownText(auth.passwordFile)}: ${read.problem}`);
     // Editors add a final newline; it is not part of the password.
     const value = read.text.replace(/\r?\n$/, '');
-    if (value === '') return source.issue(['auth', 'passwordFile'], `password file ${shownText(auth.passwordFile)} is empty`);
-    return checked(source, ['auth', 'passwordFile'], value, `file ${shownText(auth.passwordFile)}`);
+    if (value === '') return source.issue([...at, 'passwordFile'], `password file ${shownText(auth.passwordFile)} is empty`);
+    return checked(source, [...at, 'passwordFile'], value, `file ${shownText(auth.passwordFile)}`);
   }
   return { password: null, source: null };
 }

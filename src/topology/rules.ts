@@ -2,7 +2,7 @@
 
 import type { TopologyIssue } from '../errors';
 import { isLoopbackHost, normalizeHost } from './model';
-import type { TopologyInput } from './schema';
+import type { SentinelInput, TopologyInput } from './schema';
 import { shownText } from './shown-text';
 import type { YamlSource } from './yaml-source';
 
@@ -46,10 +46,47 @@ export function checkTopologyRules(source: YamlSource, input: TopologyInput): To
     }
   });
 
-  if (input.auth) {
-    const given = (['password', 'passwordEnv', 'passwordFile'] as const).filter((key) => input.auth?.[key] !== undefined);
-    if (given.length === 0) issues.push(source.issue(['auth'], 'expected one of password, passwordEnv or passwordFile', 'key'));
-    for (const key of given.slice(1)) issues.push(source.issue(['auth', key], `use only one of password, passwordEnv, passwordFile (${given[0]} is already set)`, 'key'));
+  issues.push(...authIssues(source, input.auth, ['auth']));
+  if (input.sentinel) issues.push(...checkSentinelRules(source, input, input.sentinel));
+  return issues;
+}
+
+function authIssues(source: YamlSource, auth: TopologyInput['auth'], at: string[]): TopologyIssue[] {
+  if (!auth) return [];
+  const issues: TopologyIssue[] = [];
+  const given = (['password', 'passwordEnv', 'passwordFile'] as const).filter((key) => auth[key] !== undefined);
+  if (given.length === 0) issues.push(source.issue(at, 'expected one of password, passwordEnv or passwordFile', 'key'));
+  for (const key of given.slice(1)) issues.push(source.issue([...at, key], `use only one of password, passwordEnv, passwordFile (${given[0]} is already set)`, 'key'));
+  return issues;
+}
+
+function checkSentinelRules(source: YamlSource, input: TopologyInput, sentinel: SentinelInput): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  if (input.tls) {
+    issues.push(source.issue(['sentinel'], 'sentinels over TLS are not supported yet: remove the tls section or the sentinel section', 'key'));
   }
+  if (sentinel.quorum > sentinel.nodes.length) {
+    issues.push(source.issue(['sentinel', 'quorum'], `quorum ${sentinel.quorum} can never be reached by ${sentinel.nodes.length} sentinel${sentinel.nodes.length === 1 ? '' : 's'}`));
+  }
+  if (sentinel.redisSentinel !== undefined && sentinel.launch !== 'redis-sentinel') {
+    issues.push(source.issue(['sentinel', 'redisSentinel'], `redisSentinel is the executable of launch: redis-sentinel, and the sentinels' launch is ${sentinel.launch}`, 'key'));
+  }
+  const nodeAddresses = new Map(input.nodes.map((node, index) => [`${normalizeHost(node.host)}:${node.port}`, index]));
+  const seen = new Map<string, number>();
+  sentinel.nodes.forEach((node, index) => {
+    const address = `${normalizeHost(node.host)}:${node.port}`;
+    const shown = `${shownText(node.host)}:${node.port}`;
+    const twin = seen.get(address);
+    if (twin !== undefined) issues.push(source.issue(['sentinel', 'nodes', index, 'port'], `duplicate sentinel address ${shown} (also sentinel.nodes[${twin}])`));
+    else seen.set(address, index);
+    const redis = nodeAddresses.get(address);
+    if (redis !== undefined) issues.push(source.issue(['sentinel', 'nodes', index, 'port'], `${shown} is the address of nodes[${redis}] "${input.nodes[redis].name}"; a sentinel needs its own port`));
+    if (sentinel.launch === 'redis-sentinel' && !isLoopbackHost(node.host)) {
+      issues.push(
+        source.issue(['sentinel', 'nodes', index, 'host'], `launch: redis-sentinel starts the sentinel on this machine, so host must be a loopback address (127.0.0.0/8, ::1 or localhost), not ${shownText(node.host)}; use launch: external for remote sentinels`),
+      );
+    }
+  });
+  issues.push(...authIssues(source, sentinel.auth, ['sentinel', 'auth']));
   return issues;
 }

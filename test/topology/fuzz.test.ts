@@ -240,12 +240,12 @@ const FIXED_CASES: Array<{ why: string; text: string; message: string }> = [
   {
     why: 'a mapping as a key: yaml printed a process warning on stderr next to the error',
     text: `? { a: 1 }\n: 2\nname: x\nnodes:\n${MASTER_LINE}`,
-    message: 'fuzz.yml:1:1 { a: 1 }: unknown key "{ a: 1 }"; allowed keys: name, auth, tls, launch, redisServer, nodes',
+    message: 'fuzz.yml:1:1 { a: 1 }: unknown key "{ a: 1 }"; allowed keys: name, auth, tls, launch, redisServer, sentinel, nodes',
   },
   {
     why: 'a line break in a quoted key made the error two lines',
     text: `name: x\n"a\\nb": 1\nnodes:\n${MASTER_LINE}`,
-    message: 'fuzz.yml:2:1 a\\nb: unknown key "a\\nb"; allowed keys: name, auth, tls, launch, redisServer, nodes',
+    message: 'fuzz.yml:2:1 a\\nb: unknown key "a\\nb"; allowed keys: name, auth, tls, launch, redisServer, sentinel, nodes',
   },
   {
     why: 'an escape sequence in a host reached the terminal',
