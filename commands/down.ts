@@ -6,11 +6,13 @@ export interface DownJson {
   topology: string;
   file: string;
   nodes: StopResult[];
+  /** Sentinel-managed sets only: the sentinels, stopped first (launch: redis-sentinel) or left alone (external). */
+  sentinels?: StopResult[];
 }
 
 export default class DownCommand extends RctlCommand {
   static override summary = 'Stop the nodes rctl launched for a topology; keep their data unless --purge.';
-  static override description = `Stops the nodes with launch: embedded or redis-server: SHUTDOWN (the node saves and exits), then SIGTERM and finally SIGKILL if it does not exit within --timeout. Nodes with launch: external are left alone. --purge also deletes their directories under $RCTL_HOME (data, config, log), after confirmation on a terminal or with --yes.
+  static override description = `Stops the nodes with launch: embedded or redis-server: SHUTDOWN (the node saves and exits), then SIGTERM and finally SIGKILL if it does not exit within --timeout. Nodes with launch: external are left alone. On a Sentinel-managed set the sentinels rctl launched (launch: redis-sentinel) are stopped first (SIGTERM, then SIGKILL), so they do not fail over while the master stops. --purge also deletes their directories under $RCTL_HOME (data, config, log), after confirmation on a terminal or with --yes.
 
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> down', '<%= config.bin %> down topologies/local.yml --purge --yes'];
@@ -29,6 +31,7 @@ ${EXIT_CODES_HELP}`;
     const { args, flags } = await this.parse(DownCommand);
     const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { stopTopology } = await import('../src/launch/stop');
+    const { stopSentinels } = await import('../src/launch/sentinel');
     const { confirmOrRequireYes, isInteractive } = await import('../src/ui/confirm');
     const { renderStopTable } = await import('../src/ui/stop-table');
     const { RefusedError } = await import('../src/errors');
@@ -44,9 +47,12 @@ ${EXIT_CODES_HELP}`;
       if (!confirmed) throw new RefusedError('PURGE_DECLINED', 'purge declined: nothing was stopped or deleted');
     }
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
+    // The sentinels first: with them running, stopping the master would start a failover.
+    const sentinels = topology.sentinel ? await stopSentinels(topology.sentinel, { state, graceMs: timeoutMs, purge: flags.purge }) : null;
     const nodes = await stopTopology(topology, { state, timeoutMs: Math.min(timeoutMs, 2000), graceMs: timeoutMs, purge: flags.purge, reporter: this.reporter() });
     this.finishProgress();
+    if (sentinels) this.log(renderStopTable(sentinels, { unicode: true }));
     this.log(renderStopTable(nodes, { unicode: true }));
-    return { topology: topology.name, file: topology.file, nodes };
+    return { topology: topology.name, file: topology.file, nodes, ...(sentinels ? { sentinels } : {}) };
   }
 }

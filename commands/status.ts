@@ -21,14 +21,13 @@ ${EXIT_CODES_HELP}`;
   async run(): Promise<StatusReport> {
     const { flags } = await this.parse(StatusCommand, defaultWatchValue(this.argv));
     const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
-    const { observeTopology } = await import('../src/cluster/observe');
-    const { buildStatus } = await import('../src/cluster/status');
+    const { observeStatus } = await import('../src/cluster/sentinel/status');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
     const topology = await loadSelectedTopology({ flag: flags.topology });
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
     const state = topologyStateOf(topology);
-    const snapshot = async () => buildStatus(topology, await observeTopology(topology, { timeoutMs }), { state });
+    const snapshot = () => observeStatus(topology, { timeoutMs, state });
 
     if (flags.watch === undefined) {
       const view = await snapshot();

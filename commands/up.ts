@@ -37,7 +37,7 @@ ${EXIT_CODES_HELP}`;
   async run(): Promise<UpJson> {
     const { args, flags } = await this.parse(UpCommand);
     const { loadSelectedTopology, topologyStateOf, rememberCurrentTopology } = await import('../src/state/index');
-    const { up } = await import('../src/cluster/up');
+    const { upWithSentinels } = await import('../src/cluster/sentinel/up');
     const { confirmOrDecline, isInteractive } = await import('../src/ui/confirm');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
@@ -45,7 +45,7 @@ ${EXIT_CODES_HELP}`;
     const state = topologyStateOf(topology);
     rememberCurrentTopology(state.home, topology.file);
     const reporter = this.reporter();
-    const result = await up(topology, {
+    const result = await upWithSentinels(topology, {
       state,
       timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
       waitMs: Math.round(flags.wait * 1000),

@@ -11,6 +11,7 @@ import { waitForSync } from './sync';
 import { persistConfig } from './persist-config';
 import { sameAddress } from '../topology/model';
 import type { TopologyState } from '../state/topology-state';
+import { refuseUnderSentinels } from './sentinel/guard';
 
 export interface ReplicaofOptions {
   state: TopologyState;
@@ -38,6 +39,7 @@ function openFor(topology: Topology, ref: NodeRef, timeoutMs: number): Promise<N
 }
 
 export async function replicaof(topology: Topology, target: NodeRef, master: NodeRef | null, options: ReplicaofOptions): Promise<ReplicaofResult> {
+  refuseUnderSentinels(topology, 'replicaof');
   if (master && sameAddress(target.host, target.port, master.host, master.port)) {
     throw new BadInputError('USAGE', `${target.name} cannot replicate itself`);
   }

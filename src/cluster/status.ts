@@ -9,6 +9,7 @@ import { staleFailoverLock, staleLockProblem } from '../state/failover-lock';
 import { readMasterRecord, type MasterRecord } from '../state/master-record';
 import { masterRestartProblem } from './master-restart';
 import type { NodeObservation } from './observe';
+import type { SentinelReport } from './sentinel/view';
 import type { TopologyState } from '../state/topology-state';
 
 /** One node in `rctl status --json`. The key set and order are a stable interface. */
@@ -39,6 +40,8 @@ export interface StatusReport {
   master: string;
   healthy: boolean;
   nodes: NodeStatus[];
+  /** Sentinel-managed sets only: the sentinels' view (src/cluster/sentinel/view.ts). */
+  sentinel?: SentinelReport;
 }
 
 export interface NodeDetail {

@@ -20,7 +20,8 @@ export interface RolesOverlay {
   master: string;
   /** ISO time of the change. */
   changedAt: string;
-  by: 'failover';
+  /** failover: `rctl failover` moved the master; sentinel: rctl followed the master the sentinels agree on. */
+  by: 'failover' | 'sentinel';
   /** The master the topology file declared when the overlay was written. */
   fileMaster: string;
   /** The master before this change. */
@@ -51,7 +52,7 @@ export function readRolesOverlay(state: TopologyState): RolesOverlay | null {
   return {
     master: record.master,
     changedAt: typeof record.changedAt === 'string' ? record.changedAt : '',
-    by: 'failover',
+    by: record.by === 'sentinel' ? 'sentinel' : 'failover',
     fileMaster: record.fileMaster,
     previous: typeof record.previous === 'string' ? record.previous : record.fileMaster,
     rejoin: isStringArray(record.rejoin) ? record.rejoin : [],

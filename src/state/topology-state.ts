@@ -33,4 +33,19 @@ export class TopologyState {
     const dir = join(this.dir, nodeName);
     return { dir, dataDir: join(dir, 'data'), config: join(dir, 'node.conf'), log: join(dir, 'node.log'), pid: join(dir, 'node.pid') };
   }
+
+  /** Where the sentinels rctl launched keep their directories. */
+  sentinelsDir(): string {
+    return join(this.dir, '_sentinels');
+  }
+
+  /**
+   * The files of a sentinel rctl launched, under _sentinels/ (no node name starts with "_", so a
+   * node's directory never meets it). Sentinel keeps its state in its config file, so its working
+   * directory is the sentinel's own directory.
+   */
+  sentinelPaths(sentinelName: string): NodePaths {
+    const dir = join(this.sentinelsDir(), sentinelName);
+    return { dir, dataDir: dir, config: join(dir, 'sentinel.conf'), log: join(dir, 'sentinel.log'), pid: join(dir, 'sentinel.pid') };
+  }
 }

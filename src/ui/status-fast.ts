@@ -6,8 +6,8 @@
 // edit: the full load validates it, reports errors with positions, and fills the cache).
 // It writes only through the `io` it is given.
 
-import { observeTopology } from '../cluster/observe';
-import { buildStatus, type StatusReport } from '../cluster/status';
+import { observeStatus } from '../cluster/sentinel/status';
+import type { StatusReport } from '../cluster/status';
 import { cachedSelectedTopology } from '../state/cached';
 import { rctlHome } from '../state/home';
 import { TopologyState } from '../state/topology-state';
@@ -65,8 +65,7 @@ export async function runStatusFast(argv: string[], io: FastIo): Promise<number 
   const topology = cachedSelectedTopology({ flag: args.topology, env });
   if (!topology) return null;
   try {
-    const observations = await observeTopology(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)) });
-    const view = buildStatus(topology, observations, { state: new TopologyState(rctlHome(env), topology.name) });
+    const view = await observeStatus(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)), state: new TopologyState(rctlHome(env), topology.name) });
     const report: StatusReport = view.report;
     io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : renderStatusTable(view, { unicode: true }) + '\n');
     return report.healthy ? 0 : 3;

@@ -2,6 +2,7 @@
 
 import Table from 'cli-table3';
 import type { StatusView } from '../cluster/status';
+import { renderSentinelTable, sentinelProblemCount } from './sentinel-table';
 
 export interface TableStyle {
   /** Unicode marks and box drawing; plain ASCII otherwise. */
@@ -41,7 +42,8 @@ export function renderStatusTable(view: StatusView, style: TableStyle): string {
       detail.problems.length === 0 ? ok : `${bad} ${detail.problems.join('; ')}`,
     ]);
   });
-  return table.toString() + '\n' + verdict(view);
+  const sentinels = view.report.sentinel ? '\n' + renderSentinelTable(view.report.sentinel, style) : '';
+  return table.toString() + sentinels + '\n' + verdict(view);
 }
 
 export function verdict(view: StatusView): string {
@@ -51,7 +53,7 @@ export function verdict(view: StatusView): string {
   if (report.healthy) {
     return `${report.topology}: healthy; master ${report.master}, ${inSync}/${replicas.length} replica${replicas.length === 1 ? '' : 's'} linked`;
   }
-  const problems = details.reduce((sum, d) => sum + d.problems.length, 0);
+  const problems = details.reduce((sum, d) => sum + d.problems.length, 0) + sentinelProblemCount(report.sentinel);
   return `${report.topology}: DEGRADED; ${problems} problem${problems === 1 ? '' : 's'} (see HEALTH)`;
 }
 

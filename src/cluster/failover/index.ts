@@ -17,6 +17,7 @@ import { describeLeftover, switchRecordPath } from '../../state/switch-record';
 import { planFailover, type FailoverPlan } from './plan';
 import type { Candidate, FailoverJson, FailoverMode, PlannedStep } from './types';
 import type { TopologyState } from '../../state/topology-state';
+import { refuseUnderSentinels } from '../sentinel/guard';
 
 export type { Candidate, FailoverJson, FailoverStep, PlannedStep } from './types';
 export { FailoverError } from './execute';
@@ -85,6 +86,7 @@ async function rememberNewMaster(plan: FailoverPlan, state: TopologyState): Prom
 }
 
 export async function failover(topology: Topology, options: FailoverOptions): Promise<FailoverOutcome> {
+  refuseUnderSentinels(topology, 'failover');
   let startedAt = performance.now();
   // A dry run changes nothing, so it neither needs nor blocks on the lock.
   if (!options.dryRun) {

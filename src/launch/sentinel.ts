@@ -1,0 +1,185 @@
+// The redis-sentinel processes of `launch: redis-sentinel`: their config files, starting them and
+// stopping them. Sentinel keeps its own state (known replicas and sentinels, the epoch, and the
+// master after a failover) in its config file, so rctl writes the `sentinel ...` lines only when
+// it creates the file; on later launches it rewrites its own directives (port, bind, files,
+// requirepass) and leaves the sentinel's state alone. Passwords live only in that 0600 file.
+
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { NodeFailureError } from '../errors';
+import type { Reporter } from '../node/reporter';
+import { waitFor, WaitTimeoutError } from '../node/wait';
+import { normalizeHost, type SentinelNode, type SentinelSet } from '../topology/model';
+import type { Secret } from '../topology/secret';
+import { processAlive } from '../state/pid';
+import type { NodePaths, TopologyState } from '../state/topology-state';
+import { portAnswers } from './launch';
+import { quoteConfigValue, upsertDirectives } from './node-config';
+import { logTail, runningPid, startNodeProcess } from './process';
+import type { StopResult } from './stop';
+
+export interface SentinelLaunch {
+  sentinel: SentinelNode;
+  launched: boolean;
+  pid: number | null;
+  paths: NodePaths;
+}
+
+export interface MonitoredMaster {
+  host: string;
+  port: number;
+}
+
+function bindAddress(host: string): string {
+  return normalizeHost(host);
+}
+
+/** The `sentinel ...` lines of a new sentinel: what to monitor and how. */
+export function monitorDirectives(set: SentinelSet, master: MonitoredMaster, nodePassword: Secret | null): string[] {
+  const name = set.masterName;
+  const host = normalizeHost(master.host);
+  const lines: string[] = [];
+  // A host name (not an IP) in `sentinel monitor` needs resolve-hostnames (Redis 6.2 and later).
+  if (isIP(host) === 0) lines.push('sentinel resolve-hostnames yes');
+  lines.push(`sentinel monitor ${name} ${host} ${master.port} ${set.quorum}`);
+  if (nodePassword) lines.push(`sentinel auth-pass ${name} ${quoteConfigValue(nodePassword.reveal())}`);
+  if (set.downAfterMs !== undefined) lines.push(`sentinel down-after-milliseconds ${name} ${set.downAfterMs}`);
+  if (set.failoverTimeoutMs !== undefined) lines.push(`sentinel failover-timeout ${name} ${set.failoverTimeoutMs}`);
+  if (set.parallelSyncs !== undefined) lines.push(`sentinel parallel-syncs ${name} ${set.parallelSyncs}`);
+  return lines;
+}
+
+function managedSentinelDirectives(set: SentinelSet, sentinel: SentinelNode, paths: NodePaths): Array<[string, string]> {
+  const directives: Array<[string, string]> = [
+    ['port', String(sentinel.port)],
+    ['bind', bindAddress(sentinel.host)],
+    ['daemonize', 'no'],
+    ['dir', quoteConfigValue(paths.dataDir)],
+    ['logfile', quoteConfigValue(paths.log)],
+    ['pidfile', quoteConfigValue(paths.pid)],
+  ];
+  if (set.password) directives.push(['requirepass', quoteConfigValue(set.password.reveal())]);
+  return directives;
+}
+
+/** Creates the sentinel's directory (0700) and config (0600); true when the config is new. */
+export function writeSentinelConfig(set: SentinelSet, sentinel: SentinelNode, paths: NodePaths, master: MonitoredMaster, nodePassword: Secret | null): boolean {
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  chmodSync(paths.dir, 0o700);
+  const fresh = !existsSync(paths.config);
+  const base = fresh ? `# Written by rctl up. Sentinel rewrites this file with what it learns; rctl rewrites only\n# port, bind, dir, logfile, pidfile and requirepass on each launch.\n${monitorDirectives(set, master, nodePassword).join('\n')}\n` : readFileSync(paths.config, 'utf8');
+  // Without a password in the file, an earlier requirepass must not linger.
+  const kept = set.password ? base : base.split('\n').filter((line) => line.trim().split(/\s+/)[0]?.toLowerCase() !== 'requirepass').join('\n');
+  writeFileSync(paths.config, upsertDirectives(kept, managedSentinelDirectives(set, sentinel, paths)), { mode: 0o600 });
+  chmodSync(paths.config, 0o600);
+  return fresh;
+}
+
+/**
+ * Sentinel rewrites its config (CONFIG REWRITE after every change it learns) as a new file whose
+ * mode follows its umask: started under umask 077, the rewritten file stays 0600.
+ */
+function withPrivateUmask<T>(start: () => T): T {
+  const previous = process.umask(0o077);
+  try {
+    return start();
+  } finally {
+    process.umask(previous);
+  }
+}
+
+export async function launchSentinels(
+  set: SentinelSet,
+  master: MonitoredMaster,
+  nodePassword: Secret | null,
+  options: { state: TopologyState; startTimeoutMs: number; reporter: Reporter },
+): Promise<SentinelLaunch[]> {
+  if (set.launch !== 'redis-sentinel') return [];
+  const answering = await Promise.all(set.nodes.map((sentinel) => portAnswers(sentinel.host, sentinel.port, 500)));
+  const toStart = set.nodes.filter((_, i) => !answering[i]);
+  if (toStart.length > 0) options.reporter.step(`starting ${toStart.map((s) => `${s.name} (${s.address})`).join(', ')}`);
+  return Promise.all(
+    set.nodes.map((sentinel, i) =>
+      answering[i] ? { sentinel, launched: false, pid: null, paths: options.state.sentinelPaths(sentinel.name) } : launchSentinel(set, sentinel, master, nodePassword, options),
+    ),
+  );
+}
+
+async function launchSentinel(set: SentinelSet, sentinel: SentinelNode, master: MonitoredMaster, nodePassword: Secret | null, options: { state: TopologyState; startTimeoutMs: number }): Promise<SentinelLaunch> {
+  const paths = options.state.sentinelPaths(sentinel.name);
+  writeSentinelConfig(set, sentinel, paths, master, nodePassword);
+  // The redis-server launcher runs `<executable> <config>`, which is how redis-sentinel starts too.
+  const child = withPrivateUmask(() => startNodeProcess('redis-server', paths, set.redisSentinel ?? 'redis-sentinel'));
+  let exitedWith: string | null = null;
+  void child.exited.then((why) => (exitedWith = why));
+  try {
+    await waitFor(
+      async () => {
+        if (exitedWith !== null) {
+          const tail = logTail(paths);
+          throw new NodeFailureError('SENTINEL_LAUNCH_FAILED', `${sentinel.name} (${sentinel.address}) did not start: ${exitedWith}${tail ? `: ${tail}` : ''}`, `see ${paths.log}`);
+        }
+        return (await portAnswers(sentinel.host, sentinel.port, 500)) ? { done: true, value: true } : { done: false, reason: 'not accepting connections yet' };
+      },
+      { interval: 25, timeout: options.startTimeoutMs },
+    );
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) {
+      throw new NodeFailureError('SENTINEL_LAUNCH_TIMEOUT', `${sentinel.name} (${sentinel.address}) was started but does not accept connections after ${error.timeoutMs / 1000}s`, `see ${paths.log}`);
+    }
+    throw error;
+  }
+  return { sentinel, launched: true, pid: child.pid, paths };
+}
+
+async function exitedWithin(pid: number, ms: number): Promise<boolean> {
+  try {
+    await waitFor(async () => (processAlive(pid) ? { done: false, reason: 'still running' } : { done: true, value: true }), { interval: 25, timeout: ms });
+    return true;
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) return false;
+    throw error;
+  }
+}
+
+/** Stops the sentinels rctl launched: SIGTERM (Sentinel saves its config and exits), then SIGKILL. */
+export async function stopSentinels(set: SentinelSet, options: { state: TopologyState; graceMs: number; purge: boolean }): Promise<StopResult[]> {
+  return Promise.all(
+    set.nodes.map(async (sentinel): Promise<StopResult> => {
+      const base = { name: sentinel.name, address: sentinel.address, note: null as string | null, purged: false };
+      if (set.launch !== 'redis-sentinel') return { ...base, outcome: 'external', pid: null };
+      const paths = options.state.sentinelPaths(sentinel.name);
+      const pid = runningPid(paths);
+      let result: StopResult;
+      if (pid === null) {
+        result = { ...base, outcome: 'not running', pid: null };
+      } else {
+        process.kill(pid, 'SIGTERM');
+        if (await exitedWithin(pid, options.graceMs)) {
+          result = { ...base, outcome: 'terminated', pid };
+        } else {
+          process.kill(pid, 'SIGKILL');
+          await exitedWithin(pid, 2000);
+          result = { ...base, outcome: 'killed', pid, note: 'ignored SIGTERM' };
+        }
+        try {
+          unlinkSync(paths.pid);
+        } catch {
+          // Sentinel removed it itself
+        }
+      }
+      if (options.purge) {
+        rmSync(paths.dir, { recursive: true, force: true });
+        result.purged = true;
+      }
+      return result;
+    }),
+  ).finally(() => {
+    if (!options.purge) return;
+    try {
+      rmdirSync(options.state.sentinelsDir());
+    } catch {
+      // not empty, or already gone
+    }
+  });
+}

@@ -1,0 +1,331 @@
+// Three bundled nodes under three real redis-sentinel processes that `rctl up` launches: the
+// sentinels discover the set, `rctl status` reports their view and takes their master as the
+// master, they fail over when the master is killed and rctl follows them (its roles record too,
+// and a later `rctl up` does not undo it), a sentinel monitoring a wrong address is flagged,
+// rctl refuses to switch the master itself, and `rctl down` stops the sentinels. Passwords stay
+// out of argv, output and logs; config files stay 0600 after Sentinel rewrote them.
+// Sentinel from Debian's 7.0 (the full scenario) and from 6.2.16 and 7.2.6 (up, kill -9, down).
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { isAlive, redisCommand, requireBuiltCli, sandbox, type Sandbox } from '../cli/helpers';
+import { freePort } from '../helpers/ports';
+import { describeWithVersion, type MatrixVersion, type RedisBinaries } from '../helpers/redis-versions';
+import { eventually } from '../helpers/wait';
+
+const NODE_PASSWORD = 'node-pw-7f3a9c';
+const SENTINEL_PASSWORD = 'sentinel-pw-91be2d';
+const MASTER_NAME = 'seed-master';
+const ENV = { NODE_PW: NODE_PASSWORD, SENTINEL_PW: SENTINEL_PASSWORD };
+
+interface SentinelEntry {
+  name: string;
+  address: string;
+  reachable: boolean;
+  master: string | null;
+  flags: string[];
+  epoch: number | null;
+  otherSentinels: number | null;
+  replicas: number | null;
+  quorumReachable: boolean | null;
+  error: string | null;
+}
+
+interface StatusJson {
+  master: string;
+  healthy: boolean;
+  nodes: Array<{ name: string; role: string | null; master: string | null; reachable: boolean; error: string | null }>;
+  sentinel: { masterName: string; master: string | null; quorum: number; agreeing: number; error: string | null; sentinels: SentinelEntry[] };
+}
+
+interface SetUnderTest {
+  box: Sandbox;
+  file: string;
+  nodePorts: number[];
+  sentinelPorts: number[];
+}
+
+async function createSet(redis: RedisBinaries): Promise<SetUnderTest> {
+  const box = sandbox();
+  const nodePorts = [await freePort(), await freePort(), await freePort()];
+  const sentinelPorts = [await freePort(), await freePort(), await freePort()];
+  const file = box.topology(
+    'sentinel-set.yml',
+    [
+      'name: sentinel-set',
+      'launch: embedded',
+      'auth: { passwordEnv: NODE_PW }',
+      'sentinel:',
+      `  masterName: ${MASTER_NAME}`,
+      '  quorum: 2',
+      '  launch: redis-sentinel',
+      `  redisSentinel: ${redis.sentinel}`,
+      '  downAfterMs: 1000',
+      '  failoverTimeoutMs: 10000',
+      '  auth: { passwordEnv: SENTINEL_PW }',
+      '  nodes:',
+      ...sentinelPorts.map((port) => `    - { host: 127.0.0.1, port: ${port} }`),
+      'nodes:',
+      `  - { name: n1, host: 127.0.0.1, port: ${nodePorts[0]}, role: master }`,
+      `  - { name: n2, host: 127.0.0.1, port: ${nodePorts[1]}, role: replica }`,
+      `  - { name: n3, host: 127.0.0.1, port: ${nodePorts[2]}, role: replica }`,
+      '',
+    ].join('\n'),
+  );
+  return { box, file, nodePorts, sentinelPorts };
+}
+
+function sentinelDirs(set: SetUnderTest): string[] {
+  const root = join(set.box.home, 'sentinel-set', '_sentinels');
+  return existsSync(root) ? readdirSync(root).map((name) => join(root, name)) : [];
+}
+
+function pidIn(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function sentinelPids(set: SetUnderTest): number[] {
+  return sentinelDirs(set)
+    .map((dir) => pidIn(join(dir, 'sentinel.pid')))
+    .filter((pid): pid is number => pid !== null);
+}
+
+function cleanup(set: SetUnderTest | null): void {
+  if (!set) return;
+  for (const pid of sentinelPids(set)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  set.box.cleanup();
+}
+
+async function status(set: SetUnderTest): Promise<{ code: number | null; json: StatusJson }> {
+  const result = await set.box.run(['status', '-t', set.file, '--json', '--timeout', '1'], { env: ENV });
+  return { code: result.code, json: JSON.parse(result.stdout) as StatusJson };
+}
+
+async function upAndCheck(set: SetUnderTest): Promise<void> {
+  const up = await set.box.run(['up', set.file], { env: ENV, timeoutMs: 120_000 });
+  expect(up.stderr + up.stdout, 'rctl up').toContain('sentinel-set: healthy');
+  expect(up.code).toBe(0);
+}
+
+/** Kills the master with SIGKILL and waits (with `rctl status`) until the sentinels name another, healthy master. */
+async function killMasterAndWaitForSentinels(set: SetUnderTest): Promise<{ newMaster: string; secondsUntilAgreed: number }> {
+  const pid = pidIn(join(set.box.home, 'sentinel-set', 'n1', 'node.pid'));
+  expect(pid).not.toBeNull();
+  process.kill(pid as number, 'SIGKILL');
+  const killedAt = Date.now();
+  const agreed = await eventually(
+    async () => {
+      const { json } = await status(set);
+      const names = json.sentinel.sentinels.map((s) => s.master);
+      return json.sentinel.master !== null && json.sentinel.master !== 'n1' && names.every((name) => name === json.sentinel.master) ? json : null;
+    },
+    { timeout: 60_000, interval: 200, what: 'every sentinel to name a new master' },
+  );
+  const secondsUntilAgreed = (Date.now() - killedAt) / 1000;
+  process.stderr.write(`[measure] sentinels agree on ${agreed.sentinel.master} ${secondsUntilAgreed.toFixed(1)} s after kill -9 of the master\n`);
+  return { newMaster: agreed.sentinel.master as string, secondsUntilAgreed };
+}
+
+function rolesRecord(set: SetUnderTest): { master: string; by: string } | null {
+  const path = join(set.box.home, 'sentinel-set', 'roles.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { master: string; by: string }) : null;
+}
+
+function expectNoPasswordAnywhere(set: SetUnderTest): void {
+  const pids = [...sentinelPids(set), ...['n1', 'n2', 'n3'].map((n) => pidIn(join(set.box.home, 'sentinel-set', n, 'node.pid')))].filter((pid): pid is number => pid !== null && isAlive(pid));
+  expect(pids.length).toBeGreaterThan(0);
+  for (const pid of pids) {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+    expect(argv).not.toContain(NODE_PASSWORD);
+    expect(argv).not.toContain(SENTINEL_PASSWORD);
+  }
+  const logs = [...sentinelDirs(set).map((dir) => join(dir, 'sentinel.log')), ...['n1', 'n2', 'n3'].map((n) => join(set.box.home, 'sentinel-set', n, 'node.log'))].filter(existsSync);
+  expect(logs.length).toBeGreaterThan(3);
+  for (const log of logs) {
+    const text = readFileSync(log, 'latin1');
+    expect(text).not.toContain(NODE_PASSWORD);
+    expect(text).not.toContain(SENTINEL_PASSWORD);
+  }
+  expect(set.box.transcript()).not.toContain(NODE_PASSWORD);
+  expect(set.box.transcript()).not.toContain(SENTINEL_PASSWORD);
+}
+
+function expectPrivateConfigs(set: SetUnderTest): void {
+  const dirs = sentinelDirs(set);
+  expect(dirs).toHaveLength(3);
+  for (const dir of dirs) {
+    const config = join(dir, 'sentinel.conf');
+    expect((statSync(config).mode & 0o777).toString(8), config).toBe('600');
+    expect((statSync(dir).mode & 0o777).toString(8), dir).toBe('700');
+    // Sentinel rewrote it with what it learnt (so the mode survived a rewrite).
+    expect(readFileSync(config, 'utf8')).toContain('known-sentinel');
+  }
+}
+
+function fullScenario(version: MatrixVersion): void {
+  describeWithVersion(version, `a Sentinel-managed set: Sentinel ${version} launched by rctl up`, (redis) => {
+    let set: SetUnderTest | null = null;
+    beforeAll(async () => {
+      requireBuiltCli();
+      set = await createSet(redis);
+    });
+    afterAll(() => cleanup(set));
+    const current = () => set as SetUnderTest;
+
+    it('rctl up starts three sentinels that see both replicas and each other', { timeout: 180_000 }, async () => {
+      await upAndCheck(current());
+      const { code, json } = await status(current());
+      expect(code).toBe(0);
+      expect(json.healthy).toBe(true);
+      expect(json.sentinel.masterName).toBe(MASTER_NAME);
+      expect(json.sentinel.master).toBe('n1');
+      expect(json.sentinel.quorum).toBe(2);
+      expect(json.sentinel.agreeing).toBe(3);
+      expect(json.sentinel.sentinels.map((s) => [s.name, s.reachable, s.master, s.otherSentinels, s.replicas, s.quorumReachable, s.error])).toEqual([
+        ['sentinel-1', true, 'n1', 2, 2, true, null],
+        ['sentinel-2', true, 'n1', 2, 2, true, null],
+        ['sentinel-3', true, 'n1', 2, 2, true, null],
+      ]);
+      expectPrivateConfigs(current());
+    });
+
+    it('a second rctl up changes nothing', { timeout: 180_000 }, async () => {
+      const again = await current().box.run(['up', current().file, '--json'], { env: ENV, timeoutMs: 120_000 });
+      expect(again.code).toBe(0);
+      const json = JSON.parse(again.stdout) as { changed: boolean; actions: unknown[]; status: StatusJson };
+      expect(json.actions).toEqual([]);
+      expect(json.changed).toBe(false);
+      expect(json.status.sentinel.master).toBe('n1');
+    });
+
+    it('refuses failover, promote and replicaof with exit 5 (SENTINEL_MANAGED) and a SENTINEL FAILOVER suggestion', { timeout: 180_000 }, async () => {
+      for (const args of [['failover', '--promote', 'n2', '--yes'], ['promote', 'n2', '--yes'], ['replicaof', 'n2', 'no', 'one', '--yes']]) {
+        const result = await current().box.run([...args, '-t', current().file, '--json'], { env: ENV });
+        expect(result.code, args.join(' ')).toBe(5);
+        const error = (JSON.parse(result.stdout) as { error: { code: string; suggestion: string } }).error;
+        expect(error.code).toBe('SENTINEL_MANAGED');
+        expect(error.suggestion).toContain(`SENTINEL FAILOVER ${MASTER_NAME}`);
+        expect(error.suggestion).toContain('can be lost');
+      }
+      const { json } = await status(current());
+      expect(json.master).toBe('n1');
+    });
+
+    it('kill -9 of the master: the sentinels fail over, status names the new master healthy, the roles record follows', { timeout: 180_000 }, async () => {
+      const { newMaster } = await killMasterAndWaitForSentinels(current());
+      expect(['n2', 'n3']).toContain(newMaster);
+      let last: StatusJson | null = null;
+      const settled = await eventually(
+        async () => {
+          const { json } = await status(current());
+          last = json;
+          const row = json.nodes.find((n) => n.name === newMaster);
+          const other = json.nodes.find((n) => n.name !== newMaster && n.name !== 'n1');
+          return json.master === newMaster && row?.role === 'master' && row.error === null && other?.master === newMaster && other.error === null ? json : null;
+        },
+        { timeout: 30_000, interval: 200, what: `${newMaster} healthy as the master and the other replica following it` },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; last status: ${JSON.stringify(last)}`);
+      });
+      expect(settled.nodes.find((n) => n.name === 'n1')?.reachable).toBe(false);
+      expect(settled.healthy).toBe(false);
+      expect(rolesRecord(current())).toMatchObject({ master: newMaster, by: 'sentinel' });
+    });
+
+    it('rctl up afterwards relaunches the old master as a replica and leaves the sentinels in charge', { timeout: 180_000 }, async () => {
+      const before = rolesRecord(current())?.master;
+      await upAndCheck(current());
+      const { code, json } = await status(current());
+      expect(code).toBe(0);
+      expect(json.master).toBe(before);
+      expect(json.sentinel.master).toBe(before);
+      expect(json.nodes.find((n) => n.name === 'n1')).toMatchObject({ role: 'replica', master: before, error: null });
+      expectPrivateConfigs(current());
+      expectNoPasswordAnywhere(current());
+    });
+
+    it('flags a sentinel that monitors a wrong address, and up warns instead of repointing it', { timeout: 180_000 }, async () => {
+      const wrongPort = await freePort();
+      const port = current().sentinelPorts[2];
+      expect(await redisCommand('127.0.0.1', port, SENTINEL_PASSWORD, ['SENTINEL', 'REMOVE', MASTER_NAME])).toBe('+OK\r\n');
+      expect(await redisCommand('127.0.0.1', port, SENTINEL_PASSWORD, ['SENTINEL', 'MONITOR', MASTER_NAME, '127.0.0.1', String(wrongPort), '2'])).toBe('+OK\r\n');
+      const { code, json } = await status(current());
+      expect(code).toBe(3);
+      expect(json.healthy).toBe(false);
+      expect(json.sentinel.agreeing).toBe(2);
+      const wrong = json.sentinel.sentinels[2];
+      expect(wrong.master).toBe(`127.0.0.1:${wrongPort}`);
+      expect(wrong.error).toContain(`monitors ${MASTER_NAME} at 127.0.0.1:${wrongPort}, which is no node of sentinel-set`);
+      expect(json.sentinel.sentinels[0].error).toBeNull();
+
+      const up = await current().box.run(['up', current().file], { env: ENV, timeoutMs: 120_000 });
+      expect(up.stderr).toContain(`sentinel-3 (127.0.0.1:${port}) monitors ${MASTER_NAME} at 127.0.0.1:${wrongPort}`);
+      expect(up.stderr).toContain('rctl does not repoint a sentinel');
+    });
+
+    it('rctl down stops the sentinels it launched, and --purge removes their directories', { timeout: 180_000 }, async () => {
+      const pids = sentinelPids(current());
+      expect(pids).toHaveLength(3);
+      const down = await current().box.run(['down', current().file, '--purge', '--yes', '--json'], { env: ENV, timeoutMs: 60_000 });
+      expect(down.code).toBe(0);
+      const json = JSON.parse(down.stdout) as { sentinels: Array<{ name: string; outcome: string; purged: boolean }> };
+      expect(json.sentinels.map((s) => [s.name, s.outcome, s.purged])).toEqual([
+        ['sentinel-1', 'terminated', true],
+        ['sentinel-2', 'terminated', true],
+        ['sentinel-3', 'terminated', true],
+      ]);
+      for (const pid of pids) expect(isAlive(pid)).toBe(false);
+      expect(sentinelDirs(current())).toEqual([]);
+      expectNoPasswordInOutput(current());
+    });
+  });
+}
+
+/** After down: only what rctl printed is left to check. */
+function expectNoPasswordInOutput(set: SetUnderTest): void {
+  expect(set.box.transcript()).not.toContain(NODE_PASSWORD);
+  expect(set.box.transcript()).not.toContain(SENTINEL_PASSWORD);
+}
+
+function coreScenario(version: MatrixVersion): void {
+  describeWithVersion(version, `a Sentinel-managed set: Sentinel ${version} manages the bundled nodes`, (redis) => {
+    let set: SetUnderTest | null = null;
+    beforeAll(async () => {
+      requireBuiltCli();
+      set = await createSet(redis);
+    });
+    afterAll(() => cleanup(set));
+    const current = () => set as SetUnderTest;
+
+    it('discovers the set, fails over on kill -9 of the master, and rctl follows', { timeout: 180_000 }, async () => {
+      await upAndCheck(current());
+      const { newMaster } = await killMasterAndWaitForSentinels(current());
+      await upAndCheck(current());
+      const { code, json } = await status(current());
+      expect(code).toBe(0);
+      expect(json.master).toBe(newMaster);
+      expect(json.nodes.find((n) => n.name === 'n1')).toMatchObject({ role: 'replica', master: newMaster });
+      expectPrivateConfigs(current());
+      expectNoPasswordAnywhere(current());
+      const down = await current().box.run(['down', current().file, '--json'], { env: ENV, timeoutMs: 60_000 });
+      expect(down.code).toBe(0);
+      for (const pid of sentinelPids(current())) expect(isAlive(pid)).toBe(false);
+    });
+  });
+}
+
+fullScenario('7.0');
+coreScenario('6.2.16');
+coreScenario('7.2.6');
