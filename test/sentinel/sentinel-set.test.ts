@@ -46,34 +46,39 @@ interface SetUnderTest {
   sentinelPorts: number[];
 }
 
+interface Ports {
+  nodePorts: number[];
+  sentinelPorts: number[];
+}
+
+/** The set's topology: sentinels launched by rctl, or the same sentinels declared external. */
+function topologyText(ports: Ports, sentinels: { launch: 'redis-sentinel'; binary: string } | { launch: 'external'; downAfterMs: number }): string {
+  return [
+    'name: sentinel-set',
+    'launch: embedded',
+    'auth: { passwordEnv: NODE_PW }',
+    'sentinel:',
+    `  masterName: ${MASTER_NAME}`,
+    '  quorum: 2',
+    `  launch: ${sentinels.launch}`,
+    ...(sentinels.launch === 'redis-sentinel' ? [`  redisSentinel: ${sentinels.binary}`, '  downAfterMs: 1000'] : [`  downAfterMs: ${sentinels.downAfterMs}`]),
+    '  failoverTimeoutMs: 10000',
+    '  auth: { passwordEnv: SENTINEL_PW }',
+    '  nodes:',
+    ...ports.sentinelPorts.map((port) => `    - { host: 127.0.0.1, port: ${port} }`),
+    'nodes:',
+    `  - { name: n1, host: 127.0.0.1, port: ${ports.nodePorts[0]}, role: master }`,
+    `  - { name: n2, host: 127.0.0.1, port: ${ports.nodePorts[1]}, role: replica }`,
+    `  - { name: n3, host: 127.0.0.1, port: ${ports.nodePorts[2]}, role: replica }`,
+    '',
+  ].join('\n');
+}
+
 async function createSet(redis: RedisBinaries): Promise<SetUnderTest> {
   const box = sandbox();
-  const nodePorts = [await freePort(), await freePort(), await freePort()];
-  const sentinelPorts = [await freePort(), await freePort(), await freePort()];
-  const file = box.topology(
-    'sentinel-set.yml',
-    [
-      'name: sentinel-set',
-      'launch: embedded',
-      'auth: { passwordEnv: NODE_PW }',
-      'sentinel:',
-      `  masterName: ${MASTER_NAME}`,
-      '  quorum: 2',
-      '  launch: redis-sentinel',
-      `  redisSentinel: ${redis.sentinel}`,
-      '  downAfterMs: 1000',
-      '  failoverTimeoutMs: 10000',
-      '  auth: { passwordEnv: SENTINEL_PW }',
-      '  nodes:',
-      ...sentinelPorts.map((port) => `    - { host: 127.0.0.1, port: ${port} }`),
-      'nodes:',
-      `  - { name: n1, host: 127.0.0.1, port: ${nodePorts[0]}, role: master }`,
-      `  - { name: n2, host: 127.0.0.1, port: ${nodePorts[1]}, role: replica }`,
-      `  - { name: n3, host: 127.0.0.1, port: ${nodePorts[2]}, role: replica }`,
-      '',
-    ].join('\n'),
-  );
-  return { box, file, nodePorts, sentinelPorts };
+  const ports: Ports = { nodePorts: [await freePort(), await freePort(), await freePort()], sentinelPorts: [await freePort(), await freePort(), await freePort()] };
+  const file = box.topology('sentinel-set.yml', topologyText(ports, { launch: 'redis-sentinel', binary: redis.sentinel }));
+  return { box, file, ...ports };
 }
 
 function sentinelDirs(set: SetUnderTest): string[] {
@@ -273,6 +278,28 @@ function fullScenario(version: MatrixVersion): void {
       const up = await current().box.run(['up', current().file], { env: ENV, timeoutMs: 120_000 });
       expect(up.stderr).toContain(`sentinel-3 (127.0.0.1:${port}) monitors ${MASTER_NAME} at 127.0.0.1:${wrongPort}`);
       expect(up.stderr).toContain('rctl does not repoint a sentinel');
+    });
+
+    it('with launch: external, up gives a sentinel without the master name SENTINEL MONITOR, and fixes a differing setting with SENTINEL SET', { timeout: 180_000 }, async () => {
+      const port = current().sentinelPorts[2];
+      expect(await redisCommand('127.0.0.1', port, SENTINEL_PASSWORD, ['SENTINEL', 'REMOVE', MASTER_NAME])).toBe('+OK\r\n');
+      const external = current().box.topology('sentinel-set-external.yml', topologyText(current(), { launch: 'external', downAfterMs: 4000 }));
+      const up = await current().box.run(['up', external, '--json'], { env: ENV, timeoutMs: 120_000 });
+      expect(up.code, up.stderr).toBe(0);
+      const json = JSON.parse(up.stdout) as { actions: Array<{ node: string; action: string; detail: string }>; status: StatusJson };
+      const master = json.status.master;
+      const address = `127.0.0.1:${current().nodePorts[Number(master.slice(1)) - 1]}`;
+      expect(json.actions).toContainEqual({ node: 'sentinel-3', action: 'sentinel monitor', detail: `SENTINEL MONITOR ${MASTER_NAME} ${address} quorum 2` });
+      expect(json.actions).toContainEqual({ node: 'sentinel-3', action: 'sentinel set', detail: `SENTINEL SET ${MASTER_NAME} auth-pass (password)` });
+      for (const name of ['sentinel-1', 'sentinel-2']) {
+        expect(json.actions, name).toContainEqual({ node: name, action: 'sentinel set', detail: `SENTINEL SET ${MASTER_NAME} down-after-milliseconds 4000` });
+      }
+      // A sentinel that just started monitoring has Sentinel's defaults: the file's failover-timeout differs too.
+      expect(json.actions).toContainEqual({ node: 'sentinel-3', action: 'sentinel set', detail: `SENTINEL SET ${MASTER_NAME} down-after-milliseconds 4000 failover-timeout 10000` });
+      expect(json.status.healthy).toBe(true);
+      expect(json.status.sentinel.sentinels.map((s) => s.master)).toEqual([master, master, master]);
+      const again = await current().box.run(['up', external, '--json'], { env: ENV, timeoutMs: 120_000 });
+      expect((JSON.parse(again.stdout) as { actions: unknown[] }).actions).toEqual([]);
     });
 
     it('rctl down stops the sentinels it launched, and --purge removes their directories', { timeout: 180_000 }, async () => {
