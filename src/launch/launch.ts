@@ -7,7 +7,7 @@ import type { Reporter } from '../node/reporter';
 import { waitFor, WaitTimeoutError } from '../node/wait';
 import type { Topology, TopologyNode } from '../topology/model';
 import { writeNodeConfig } from './node-config';
-import { logTail, startNodeProcess } from './process';
+import { logTail, startNodeProcess, type LaunchedProcess } from './process';
 import type { NodePaths, TopologyState } from '../state/topology-state';
 
 export interface LaunchResult {
@@ -43,6 +43,35 @@ export function portAnswers(host: string, port: number, timeoutMs: number): Prom
   });
 }
 
+/** Waits until a process just started accepts connections; its exit or the timeout is a NodeFailureError with the log's tail. */
+export async function awaitListening(
+  target: { name: string; address: string; host: string; port: number },
+  paths: NodePaths,
+  child: LaunchedProcess,
+  timeoutMs: number,
+  codes: { failed: string; timedOut: string },
+): Promise<void> {
+  let exitedWith: string | null = null;
+  void child.exited.then((why) => (exitedWith = why));
+  try {
+    await waitFor(
+      async () => {
+        if (exitedWith !== null) {
+          const tail = logTail(paths);
+          throw new NodeFailureError(codes.failed, `${target.name} (${target.address}) did not start: ${exitedWith}${tail ? `: ${tail}` : ''}`, `see ${paths.log}`);
+        }
+        return (await portAnswers(target.host, target.port, 500)) ? { done: true, value: true } : { done: false, reason: 'not accepting connections yet' };
+      },
+      { interval: 25, timeout: timeoutMs },
+    );
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) {
+      throw new NodeFailureError(codes.timedOut, `${target.name} (${target.address}) was started but does not accept connections after ${error.timeoutMs / 1000}s`, `see ${paths.log}`);
+    }
+    throw error;
+  }
+}
+
 export async function launchNodes(topology: Topology, options: LaunchOptions): Promise<LaunchResult[]> {
   const launchable = topology.nodes.filter((node) => node.launch !== 'external' && (!options.only || options.only.has(node.name)));
   // Whatever already answers on the address is used as is: a node from an earlier `up`, or
@@ -62,24 +91,6 @@ async function launchOne(topology: Topology, node: TopologyNode, options: Launch
   if (node.launch === 'external') throw new Error('external nodes are never launched');
   writeNodeConfig(node, paths, topology.password, options.replicaOf?.get(node.name));
   const child = startNodeProcess(node.launch, paths, node.redisServer);
-  let exitedWith: string | null = null;
-  void child.exited.then((why) => (exitedWith = why));
-  try {
-    await waitFor(
-      async () => {
-        if (exitedWith !== null) {
-          const tail = logTail(paths);
-          throw new NodeFailureError('LAUNCH_FAILED', `${node.name} (${node.address}) did not start: ${exitedWith}${tail ? `: ${tail}` : ''}`, `see ${paths.log}`);
-        }
-        return (await portAnswers(node.host, node.port, 500)) ? { done: true, value: true } : { done: false, reason: 'not accepting connections yet' };
-      },
-      { interval: 25, timeout: options.startTimeoutMs },
-    );
-  } catch (error) {
-    if (error instanceof WaitTimeoutError) {
-      throw new NodeFailureError('LAUNCH_TIMEOUT', `${node.name} (${node.address}) was started but does not accept connections after ${error.timeoutMs / 1000}s`, `see ${paths.log}`);
-    }
-    throw error;
-  }
+  await awaitListening(node, paths, child, options.startTimeoutMs, { failed: 'LAUNCH_FAILED', timedOut: 'LAUNCH_TIMEOUT' });
   return { node, launched: true, pid: child.pid, paths };
 }

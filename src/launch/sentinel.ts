@@ -4,19 +4,16 @@
 // it creates the file; on later launches it rewrites its own directives (port, bind, files,
 // requirepass) and leaves the sentinel's state alone. Passwords live only in that 0600 file.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { NodeFailureError } from '../errors';
 import type { Reporter } from '../node/reporter';
-import { waitFor, WaitTimeoutError } from '../node/wait';
 import { normalizeHost, type SentinelNode, type SentinelSet } from '../topology/model';
 import type { Secret } from '../topology/secret';
-import { processAlive } from '../state/pid';
 import type { NodePaths, TopologyState } from '../state/topology-state';
-import { portAnswers } from './launch';
+import { awaitListening, portAnswers } from './launch';
 import { quoteConfigValue, upsertDirectives } from './node-config';
-import { logTail, runningPid, startNodeProcess } from './process';
-import type { StopResult } from './stop';
+import { runningPid, startNodeProcess } from './process';
+import { afterStop, terminate, type StopResult } from './stop';
 
 export interface SentinelLaunch {
   sentinel: SentinelNode;
@@ -110,36 +107,8 @@ async function launchSentinel(set: SentinelSet, sentinel: SentinelNode, master: 
   writeSentinelConfig(set, sentinel, paths, master, nodePassword);
   // The redis-server launcher runs `<executable> <config>`, which is how redis-sentinel starts too.
   const child = withPrivateUmask(() => startNodeProcess('redis-server', paths, set.redisSentinel ?? 'redis-sentinel'));
-  let exitedWith: string | null = null;
-  void child.exited.then((why) => (exitedWith = why));
-  try {
-    await waitFor(
-      async () => {
-        if (exitedWith !== null) {
-          const tail = logTail(paths);
-          throw new NodeFailureError('SENTINEL_LAUNCH_FAILED', `${sentinel.name} (${sentinel.address}) did not start: ${exitedWith}${tail ? `: ${tail}` : ''}`, `see ${paths.log}`);
-        }
-        return (await portAnswers(sentinel.host, sentinel.port, 500)) ? { done: true, value: true } : { done: false, reason: 'not accepting connections yet' };
-      },
-      { interval: 25, timeout: options.startTimeoutMs },
-    );
-  } catch (error) {
-    if (error instanceof WaitTimeoutError) {
-      throw new NodeFailureError('SENTINEL_LAUNCH_TIMEOUT', `${sentinel.name} (${sentinel.address}) was started but does not accept connections after ${error.timeoutMs / 1000}s`, `see ${paths.log}`);
-    }
-    throw error;
-  }
+  await awaitListening(sentinel, paths, child, options.startTimeoutMs, { failed: 'SENTINEL_LAUNCH_FAILED', timedOut: 'SENTINEL_LAUNCH_TIMEOUT' });
   return { sentinel, launched: true, pid: child.pid, paths };
-}
-
-async function exitedWithin(pid: number, ms: number): Promise<boolean> {
-  try {
-    await waitFor(async () => (processAlive(pid) ? { done: false, reason: 'still running' } : { done: true, value: true }), { interval: 25, timeout: ms });
-    return true;
-  } catch (error) {
-    if (error instanceof WaitTimeoutError) return false;
-    throw error;
-  }
 }
 
 /** Stops the sentinels rctl launched: SIGTERM (Sentinel saves its config and exits), then SIGKILL. */
@@ -150,29 +119,9 @@ export async function stopSentinels(set: SentinelSet, options: { state: Topology
       if (set.launch !== 'redis-sentinel') return { ...base, outcome: 'external', pid: null };
       const paths = options.state.sentinelPaths(sentinel.name);
       const pid = runningPid(paths);
-      let result: StopResult;
-      if (pid === null) {
-        result = { ...base, outcome: 'not running', pid: null };
-      } else {
-        process.kill(pid, 'SIGTERM');
-        if (await exitedWithin(pid, options.graceMs)) {
-          result = { ...base, outcome: 'terminated', pid };
-        } else {
-          process.kill(pid, 'SIGKILL');
-          await exitedWithin(pid, 2000);
-          result = { ...base, outcome: 'killed', pid, note: 'ignored SIGTERM' };
-        }
-        try {
-          unlinkSync(paths.pid);
-        } catch {
-          // Sentinel removed it itself
-        }
-      }
-      if (options.purge) {
-        rmSync(paths.dir, { recursive: true, force: true });
-        result.purged = true;
-      }
-      return result;
+      if (pid === null) return afterStop(paths, { ...base, outcome: 'not running', pid: null }, options.purge);
+      const outcome = await terminate(pid, options.graceMs);
+      return afterStop(paths, { ...base, outcome, pid, note: outcome === 'killed' ? 'ignored SIGTERM' : null }, options.purge);
     }),
   ).finally(() => {
     if (!options.purge) return;

@@ -11,7 +11,7 @@ import { waitFor, WaitTimeoutError } from '../node/wait';
 import type { Topology, TopologyNode } from '../topology/model';
 import { processAlive } from '../state/pid';
 import { runningPid } from './process';
-import type { TopologyState } from '../state/topology-state';
+import type { NodePaths, TopologyState } from '../state/topology-state';
 
 export type StopOutcome = 'stopped' | 'terminated' | 'killed' | 'not running' | 'external';
 
@@ -67,22 +67,32 @@ async function stopOne(topology: Topology, node: TopologyNode, options: StopOpti
     if (await exitedWithin(pid, options.graceMs)) {
       result = { ...base, outcome: 'stopped', pid, note };
     } else {
-      process.kill(pid, 'SIGTERM');
-      if (await exitedWithin(pid, options.graceMs)) {
-        result = { ...base, outcome: 'terminated', pid, note: note ?? 'SHUTDOWN did not stop it in time' };
-      } else {
-        process.kill(pid, 'SIGKILL');
-        await exitedWithin(pid, 2000);
-        result = { ...base, outcome: 'killed', pid, note: note ?? 'ignored SHUTDOWN and SIGTERM' };
-      }
+      const outcome = await terminate(pid, options.graceMs);
+      result = { ...base, outcome, pid, note: note ?? (outcome === 'terminated' ? 'SHUTDOWN did not stop it in time' : 'ignored SHUTDOWN and SIGTERM') };
     }
+  }
+  return afterStop(paths, result, options.purge);
+}
+
+/** SIGTERM, and SIGKILL when the process is still there after `graceMs`. */
+export async function terminate(pid: number, graceMs: number): Promise<'terminated' | 'killed'> {
+  process.kill(pid, 'SIGTERM');
+  if (await exitedWithin(pid, graceMs)) return 'terminated';
+  process.kill(pid, 'SIGKILL');
+  await exitedWithin(pid, 2000);
+  return 'killed';
+}
+
+/** Drops the pid file of a stopped process and, with `purge`, its whole directory. */
+export function afterStop(paths: NodePaths, result: StopResult, purge: boolean): StopResult {
+  if (result.pid !== null) {
     try {
       unlinkSync(paths.pid);
     } catch {
-      // the node removed it itself
+      // the process removed it itself
     }
   }
-  if (options.purge) {
+  if (purge) {
     rmSync(paths.dir, { recursive: true, force: true });
     result.purged = true;
   }

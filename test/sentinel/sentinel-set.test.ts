@@ -13,30 +13,18 @@ import { isAlive, redisCommand, requireBuiltCli, sandbox, type Sandbox } from '.
 import { freePort } from '../helpers/ports';
 import { describeWithVersion, type MatrixVersion, type RedisBinaries } from '../helpers/redis-versions';
 import { eventually } from '../helpers/wait';
+import type { SentinelStatus } from '../../src/cluster/sentinel/view';
 
 const NODE_PASSWORD = 'node-pw-7f3a9c';
 const SENTINEL_PASSWORD = 'sentinel-pw-91be2d';
 const MASTER_NAME = 'seed-master';
 const ENV = { NODE_PW: NODE_PASSWORD, SENTINEL_PW: SENTINEL_PASSWORD };
 
-interface SentinelEntry {
-  name: string;
-  address: string;
-  reachable: boolean;
-  master: string | null;
-  flags: string[];
-  epoch: number | null;
-  otherSentinels: number | null;
-  replicas: number | null;
-  quorumReachable: boolean | null;
-  error: string | null;
-}
-
 interface StatusJson {
   master: string;
   healthy: boolean;
   nodes: Array<{ name: string; role: string | null; master: string | null; reachable: boolean; error: string | null }>;
-  sentinel: { masterName: string; master: string | null; quorum: number; agreeing: number; error: string | null; sentinels: SentinelEntry[] };
+  sentinel: { masterName: string; master: string | null; quorum: number; agreeing: number; error: string | null; sentinels: SentinelStatus[] };
 }
 
 interface SetUnderTest {
@@ -179,15 +167,20 @@ function expectPrivateConfigs(set: SetUnderTest): void {
   }
 }
 
+/** A fresh set for the enclosing describe, torn down (sentinels included) after it. */
+function useSet(redis: RedisBinaries): () => SetUnderTest {
+  let set: SetUnderTest | null = null;
+  beforeAll(async () => {
+    requireBuiltCli();
+    set = await createSet(redis);
+  });
+  afterAll(() => cleanup(set));
+  return () => set as SetUnderTest;
+}
+
 function fullScenario(version: MatrixVersion): void {
   describeWithVersion(version, `a Sentinel-managed set: Sentinel ${version} launched by rctl up`, (redis) => {
-    let set: SetUnderTest | null = null;
-    beforeAll(async () => {
-      requireBuiltCli();
-      set = await createSet(redis);
-    });
-    afterAll(() => cleanup(set));
-    const current = () => set as SetUnderTest;
+    const current = useSet(redis);
 
     it('rctl up starts three sentinels that see both replicas and each other', { timeout: 180_000 }, async () => {
       await upAndCheck(current());
@@ -328,13 +321,7 @@ function expectNoPasswordInOutput(set: SetUnderTest): void {
 
 function coreScenario(version: MatrixVersion): void {
   describeWithVersion(version, `a Sentinel-managed set: Sentinel ${version} manages the bundled nodes`, (redis) => {
-    let set: SetUnderTest | null = null;
-    beforeAll(async () => {
-      requireBuiltCli();
-      set = await createSet(redis);
-    });
-    afterAll(() => cleanup(set));
-    const current = () => set as SetUnderTest;
+    const current = useSet(redis);
 
     it('discovers the set, fails over on kill -9 of the master, and rctl follows', { timeout: 180_000 }, async () => {
       await upAndCheck(current());

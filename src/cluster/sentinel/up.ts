@@ -31,10 +31,6 @@ export async function upWithSentinels(topology: Topology, options: UpOptions): P
   const { reporter } = options;
   const actions: UpAction[] = [];
   const warnings: string[] = [];
-  const warn = (text: string) => {
-    warnings.push(text);
-    reporter.warn(text);
-  };
 
   reporter.step(`asking ${set.nodes.length} sentinel${set.nodes.length === 1 ? '' : 's'} who the master of ${set.masterName} is`);
   const judgement = judgeSentinels(topology, set, await observeSentinels(set, options.timeoutMs));
@@ -68,7 +64,10 @@ export async function upWithSentinels(topology: Topology, options: UpOptions): P
   const answering: SentinelNode[] = [];
   checked.forEach((outcome, i) => {
     actions.push(...outcome.actions);
-    outcome.warnings.forEach(warn);
+    for (const warning of outcome.warnings) {
+      warnings.push(warning);
+      reporter.warn(warning);
+    }
     if (outcome.state === 'watching') answering.push(set.nodes[i]);
   });
   // A launched sentinel that does not answer is a failed start; one monitoring another address is
