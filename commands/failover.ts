@@ -21,6 +21,8 @@ Without --promote the best candidate is taken: reachable replicas with priority 
 
 --json prints {from, to, mode, steps: [{step, node, ms, ok}], fullResyncs, partialResyncs, writesPausedMs, readsPausedMs, durationMs}.
 
+On a Sentinel-managed set (a sentinel section in the topology) it refuses (exit 5, SENTINEL_MANAGED): the sentinels decide who the master is; the suggestion is their own SENTINEL FAILOVER, with its write-loss caveat.
+
 ${EXIT_CODES_HELP}`;
 
 export const FAILOVER_FLAGS = {

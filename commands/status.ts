@@ -8,7 +8,9 @@ export default class StatusCommand extends RctlCommand {
   static override summary = "Show every node's role, link, offset, lag, keys and health.";
   static override description = `Queries all nodes in parallel, each with a connect and reply timeout, and flags drift from the topology file: a declared replica that is a master, two masters, a replica following the wrong node, an unreachable node, a Redis version before 5.0. Exits 0 when healthy, 3 when degraded.
 
---json prints {topology, master, healthy, nodes: [{name, address, reachable, role, linkStatus, master, offset, lagBytes, keys, connectedReplicas, replid, replid2, version, error}]}.
+On a Sentinel-managed set (a sentinel section) every sentinel is asked too (GET-MASTER-ADDR-BY-NAME, SENTINEL MASTER, CKQUORUM): the nodes are judged against the master a quorum of sentinels names, a second table shows each sentinel's view, and sentinels that disagree, monitor a wrong address, see the master down or cannot reach their quorum make the set degraded.
+
+--json prints {topology, master, healthy, nodes: [{name, address, reachable, role, linkStatus, master, offset, lagBytes, keys, connectedReplicas, replid, replid2, version, error}]}, plus sentinel: {masterName, master, quorum, agreeing, error, sentinels: [{name, address, reachable, master, flags, epoch, otherSentinels, replicas, quorumReachable, error}]} on a Sentinel-managed set.
 
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status -t topologies/local.yml --json', '<%= config.bin %> status --watch 5'];

@@ -20,6 +20,8 @@ A declared replica that holds keys and does not follow the master yet would lose
 
 A master that would come back empty (down, and nothing to load: no persistence) while replicas hold data, or that is already running again after a restart with its history reset or from an older snapshot (new run id, offset below what rctl recorded or below its replicas'), would make the replicas copy it and wipe themselves: up refuses (exit 5, MASTER_WOULD_RESTART_EMPTY or MASTER_RESTARTED_EMPTY) before touching them. With the master down it still launches the replicas, so \`rctl failover\` can promote one. --force carries on anyway.
 
+With a sentinel section, up first asks the sentinels: the master a quorum of them names is the master up works with (never repointed against them). With launch: redis-sentinel it then starts redis-sentinel processes under $RCTL_HOME/<topology>/_sentinels/ (0600 configs); every sentinel is checked (SENTINEL MONITOR when it lacks the master name, SENTINEL SET for differing settings; one monitoring another address is reported, not repointed), and up waits until each sees every replica and every other sentinel.
+
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> up topologies/local.yml', '<%= config.bin %> up -t topologies/local-redis-server.yml --json'];
 
