@@ -1,12 +1,16 @@
 // The sentinel section of the topology file: the issue's example loads as written, and every
 // mistake in it gets the usual located message (file:line:col path: problem).
 
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { TopologyError } from '../../src/errors';
+import { readCachedTopology } from '../../src/state/cache';
+import { loadSelectedTopology } from '../../src/state/index';
 import { parseTopology } from '../../src/topology/load';
+import { tempDir } from '../topology/temp';
 
 const NODES = ['nodes:', '  - { name: a, host: 127.0.0.1, port: 7001, role: master }', '  - { name: b, host: 127.0.0.1, port: 7002, role: replica }'];
 
@@ -130,5 +134,24 @@ describe('topology: the sentinel section', () => {
   it('refuses sentinels with tls, which part 1 does not configure', () => {
     const text = topologyText(['masterName: m', 'quorum: 1', 'nodes: [{ host: 127.0.0.1, port: 26379 }]'], ['tls: { ca: ca.pem, cert: c.pem, key: k.pem }']);
     expect(problem(text)).toBe(`topologies/s.yml:${lineOf(text, 'sentinel:')}:1 sentinel: sentinels over TLS are not supported yet: remove the tls section or the sentinel section`);
+  });
+});
+
+describe('topology cache: the sentinel section', () => {
+  it("keeps the sentinels' passwordEnv out of the cache and resolves it afresh; an inline one comes back as written", async () => {
+    const dir = tempDir('rctl-sentinel-cache-');
+    const home = join(dir, 'home');
+    const file = join(dir, 's.yml');
+    writeFileSync(file, topologyText(ISSUE_EXAMPLE, ['auth: { password: "node-inline-pw" }']));
+    await loadSelectedTopology({ flag: file, env: { RCTL_HOME: home, SENTINEL_PASSWORD: 'first-sentinel-secret' } });
+    const cacheDir = join(home, 'cache', 'topologies');
+    expect(readFileSync(join(cacheDir, readdirSync(cacheDir)[0]), 'utf8')).not.toContain('first-sentinel-secret');
+    const cached = readCachedTopology(file, file, home, { SENTINEL_PASSWORD: 'second-sentinel-secret' });
+    expect(cached?.sentinel?.password?.reveal()).toBe('second-sentinel-secret');
+    expect(cached?.sentinel?.passwordSource).toBe('$SENTINEL_PASSWORD');
+    expect(cached?.password?.reveal()).toBe('node-inline-pw');
+    expect(cached?.sentinel?.nodes).toHaveLength(3);
+    // Without the variable the cache steps aside, so the full load reports it at its position.
+    expect(readCachedTopology(file, file, home, {})).toBeNull();
   });
 });
