@@ -305,6 +305,31 @@ function fullScenario(version: MatrixVersion): void {
       expect((JSON.parse(again.stdout) as { actions: unknown[] }).actions).toEqual([]);
     });
 
+    it("Sentinel's own SENTINEL FAILOVER drives the bundled nodes (MULTI: REPLICAOF, CONFIG REWRITE, CLIENT KILL) and rctl follows it", { timeout: 180_000 }, async () => {
+      const before = (await status(current())).json.master;
+      const masterPort = current().nodePorts[Number(before.slice(1)) - 1];
+      // Every sentinel subscribes to the bundled master's hello channel.
+      expect(await redisCommand('127.0.0.1', masterPort, NODE_PASSWORD, ['PUBSUB', 'NUMSUB', '__sentinel__:hello'])).toBe('*2\r\n$18\r\n__sentinel__:hello\r\n:3\r\n');
+      expect(await redisCommand('127.0.0.1', current().sentinelPorts[0], SENTINEL_PASSWORD, ['SENTINEL', 'FAILOVER', MASTER_NAME])).toBe('+OK\r\n');
+      const askedAt = Date.now();
+      const settled = await eventually(
+        async () => {
+          const { code, json } = await status(current());
+          return code === 0 && json.master !== before && json.sentinel.master === json.master ? json : null;
+        },
+        { timeout: 60_000, interval: 250, what: 'a healthy set under a new master after SENTINEL FAILOVER' },
+      );
+      process.stderr.write(`[measure] SENTINEL FAILOVER: healthy under ${settled.master} after ${((Date.now() - askedAt) / 1000).toFixed(1)} s (the old master is converted to a replica only once Sentinel has seen it report the master role for 8 s)\n`);
+      expect(settled.nodes.find((n) => n.name === before)).toMatchObject({ role: 'replica', master: settled.master, error: null });
+      // rctl's record names the new master; back on the file's master (n1), the record is removed.
+      expect(rolesRecord(current())?.master ?? 'n1').toBe(settled.master);
+      // CONFIG REWRITE, sent inside Sentinel's MULTI, persisted each node's new role in its own config.
+      const configOf = (name: string) => readFileSync(join(current().box.home, 'sentinel-set', name, 'node.conf'), 'utf8');
+      const newMasterPort = current().nodePorts[Number(settled.master.slice(1)) - 1];
+      expect(configOf(settled.master)).not.toMatch(/^(replicaof|slaveof) /m);
+      expect(configOf(before)).toMatch(new RegExp(`^(replicaof|slaveof) 127\\.0\\.0\\.1 ${newMasterPort}$`, 'm'));
+    });
+
     it('rctl down stops the sentinels it launched, and --purge removes their directories', { timeout: 180_000 }, async () => {
       const pids = sentinelPids(current());
       expect(pids).toHaveLength(3);
