@@ -34,6 +34,15 @@ export async function upWithSentinels(topology: Topology, options: UpOptions): P
 
   reporter.step(`asking ${set.nodes.length} sentinel${set.nodes.length === 1 ? '' : 's'} who the master of ${set.masterName} is`);
   const judgement = judgeSentinels(topology, set, await observeSentinels(set, options.timeoutMs));
+  // Mid-failover the sentinels are reconfiguring the nodes themselves: any REPLICAOF of up's would race them.
+  const failingOver = judgement.report.sentinels.filter((s) => s.flags.includes('failover_in_progress')).map((s) => s.name);
+  if (failingOver.length > 0) {
+    throw new NodeFailureError(
+      'SENTINEL_FAILOVER_IN_PROGRESS',
+      `the sentinels are failing ${set.masterName} over (${failingOver.join(', ')} report failover_in_progress): up changes nothing until they are done`,
+      'watch it with `rctl status --watch 1`, then run `rctl up` again',
+    );
+  }
   let managed = topology;
   const agreed = judgement.agreedNode;
   if (agreed && agreed.name !== topology.master.name) {
