@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import type { Reporter } from '../node/reporter';
 import { normalizeHost, type SentinelNode, type SentinelSet } from '../topology/model';
 import type { Secret } from '../topology/secret';
+import { clearRolesOverlay, readRolesOverlay } from '../state/roles';
 import type { NodePaths, TopologyState } from '../state/topology-state';
 import { awaitListening, portAnswers } from './launch';
 import { quoteConfigValue, upsertDirectives } from './node-config';
@@ -124,7 +125,9 @@ export async function stopSentinels(set: SentinelSet, options: { state: Topology
       return afterStop(paths, { ...base, outcome, pid, note: outcome === 'killed' ? 'ignored SIGTERM' : null }, options.purge);
     }),
   ).finally(() => {
-    if (!options.purge) return;
+    if (!options.purge || set.launch !== 'redis-sentinel') return;
+    // The master rctl followed lived in the purged sentinels' state: a fresh set starts from the file.
+    if (readRolesOverlay(options.state)?.by === 'sentinel') clearRolesOverlay(options.state);
     try {
       rmdirSync(options.state.sentinelsDir());
     } catch {

@@ -368,9 +368,13 @@ function coreScenario(version: MatrixVersion): void {
       expect(json.nodes.find((n) => n.name === 'n1')).toMatchObject({ role: 'replica', master: newMaster });
       expectPrivateConfigs(current());
       expectNoPasswordAnywhere(current());
-      const down = await current().box.run(['down', current().file, '--json'], { env: ENV, timeoutMs: 60_000 });
+      expect(rolesRecord(current())).toMatchObject({ master: newMaster, by: 'sentinel' });
+      const pids = sentinelPids(current());
+      const down = await current().box.run(['down', current().file, '--purge', '--yes', '--json'], { env: ENV, timeoutMs: 60_000 });
       expect(down.code).toBe(0);
-      for (const pid of sentinelPids(current())) expect(isAlive(pid)).toBe(false);
+      for (const pid of pids) expect(isAlive(pid)).toBe(false);
+      // The master rctl followed lived in the purged sentinels' state: the next up starts from the file.
+      expect(rolesRecord(current())).toBeNull();
     });
   });
 }
