@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isAlive, redisCommand, requireBuiltCli, sandbox, type Sandbox } from '../cli/helpers';
 import { freePort } from '../helpers/ports';
+import { redisRequired } from '../helpers/redis-server';
 import { describeWithVersion, type MatrixVersion, type RedisBinaries } from '../helpers/redis-versions';
 import { eventually } from '../helpers/wait';
 import type { SentinelStatus } from '../../src/cluster/sentinel/view';
@@ -167,6 +168,21 @@ function expectPrivateConfigs(set: SetUnderTest): void {
   }
 }
 
+/**
+ * describeWithVersion, and the version's redis-sentinel must exist too (Debian ships it apart from
+ * redis-server): skipped with a reason without it, failing when RCTL_REQUIRE_REDIS=1.
+ */
+function describeWithSentinel(version: MatrixVersion, name: string, body: (redis: RedisBinaries) => void): void {
+  describeWithVersion(version, name, (redis) => {
+    if (existsSync(redis.sentinel)) body(redis);
+    else if (redisRequired) it('has redis-sentinel', () => expect.fail(`${redis.sentinel} is missing, but RCTL_REQUIRE_REDIS=1`));
+    else {
+      process.stderr.write(`[skip] ${name}: ${redis.sentinel} is missing (install redis-sentinel)\n`);
+      it.skip(`${name} (skipped: no redis-sentinel)`, () => undefined);
+    }
+  });
+}
+
 /** A fresh set for the enclosing describe, torn down (sentinels included) after it. */
 function useSet(redis: RedisBinaries): () => SetUnderTest {
   let set: SetUnderTest | null = null;
@@ -179,7 +195,7 @@ function useSet(redis: RedisBinaries): () => SetUnderTest {
 }
 
 function fullScenario(version: MatrixVersion): void {
-  describeWithVersion(version, `a Sentinel-managed set: Sentinel ${version} launched by rctl up`, (redis) => {
+  describeWithSentinel(version, `a Sentinel-managed set: Sentinel ${version} launched by rctl up`, (redis) => {
     const current = useSet(redis);
 
     it('rctl up starts three sentinels that see both replicas and each other', { timeout: 180_000 }, async () => {
@@ -355,7 +371,7 @@ function expectNoPasswordInOutput(set: SetUnderTest): void {
 }
 
 function coreScenario(version: MatrixVersion): void {
-  describeWithVersion(version, `a Sentinel-managed set: Sentinel ${version} manages the bundled nodes`, (redis) => {
+  describeWithSentinel(version, `a Sentinel-managed set: Sentinel ${version} manages the bundled nodes`, (redis) => {
     const current = useSet(redis);
 
     it('discovers the set, fails over on kill -9 of the master, and rctl follows', { timeout: 180_000 }, async () => {
