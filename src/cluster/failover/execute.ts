@@ -91,7 +91,7 @@ export interface ExecuteResult {
 /** A failover that stopped: exit 4 (or the cause's code), with the steps done so far for the report. */
 export class FailoverError extends RctlError {
   constructor(
-    code: string,
+    code: RctlError['code'],
     message: string,
     readonly steps: FailoverStep[],
     suggestion?: string,
