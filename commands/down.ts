@@ -1,12 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import type { StopResult } from '../src/launch/stop';
+import type { DownJson } from '../src/output/results';
 import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
-
-export interface DownJson {
-  topology: string;
-  file: string;
-  nodes: StopResult[];
-}
 
 export default class DownCommand extends RctlCommand {
   static override summary = 'Stop the nodes rctl launched for a topology; keep their data unless --purge.';

@@ -2,12 +2,13 @@
 // from the table in src/errors.ts, and with --json an {error} object on stdout. No stack trace
 // unless DEBUG is set.
 
-import { ExitCode, RctlError } from '../errors';
+import { ExitCode, RctlError, type ExitCodeValue } from '../errors';
+import type { ErrorJson } from '../output/schemas';
 
 export interface RenderedError {
   stderr: string;
-  json: { error: Record<string, unknown> };
-  exitCode: number;
+  json: ErrorJson;
+  exitCode: ExitCodeValue;
 }
 
 interface OclifLikeError extends Error {
