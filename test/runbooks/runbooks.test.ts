@@ -2,11 +2,12 @@
 // loopback addresses, with the exit codes and error codes the runbook tells the operator to expect.
 // A change here belongs in the runbook too.
 
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/wait';
-import { embeddedTopology, isAlive, redisCommand, requireBuiltCli, sandbox, type RunResult, type Sandbox } from '../cli/helpers';
+import { embeddedTopology, isAlive, redisCommand, repoRoot, requireBuiltCli, sandbox, type RunResult, type Sandbox } from '../cli/helpers';
 import { FaultNode } from '../fault/harness/nodes';
 import { FaultProxy } from '../fault/proxy';
 
@@ -27,6 +28,7 @@ function seedsSet() {
     rctl: (...args: string[]) => box.run([...args, '-t', file], { timeoutMs: 90_000 }),
     on: (name: string, args: string[]) => redisCommand(address[name].host, address[name].port, PASSWORD, args),
     pidOf: (name: string) => Number(readFileSync(join(box.home, 'seeds', name, 'node.pid'), 'utf8').trim()),
+    nodeDir: (name: string) => join(box.home, 'seeds', name),
     async start(): Promise<void> {
       requireBuiltCli();
       box = sandbox();
@@ -127,6 +129,52 @@ describe('runbook: the old master is back, holding writes the new master never s
     const healthy = await rctl('status');
     expect(healthy.code, describeRun(healthy)).toBe(0);
     expect(await on('master', ['GET', 'cut-off-write'])).toBe('$-1\r\n');
+  }, 120_000);
+});
+
+describe('runbook: the old master is back empty, and took writes before rctl saw it', () => {
+  const seeds = seedsSet();
+  const { rctl, on } = seeds;
+  let restarted: ChildProcess | null = null;
+
+  beforeAll(() => seeds.start(), 120_000);
+
+  afterAll(async () => {
+    restarted?.kill('SIGKILL');
+    await seeds.stop();
+  });
+
+  it('a history unrelated to the new master with keys: up 5 (DATA_LOSS_REFUSED), up --yes 0', async () => {
+    const pid = seeds.pidOf('master');
+    process.kill(pid, 'SIGKILL');
+    await eventually(() => !isAlive(pid), { what: 'the master is gone' });
+    const failover = await rctl('failover', '--yes', '--json');
+    expect(failover.code, describeRun(failover)).toBe(0);
+
+    // Its service brings it back without its data (a new run id and history), and a client
+    // writes to it before anyone runs rctl.
+    const dir = seeds.nodeDir('master');
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'data'), { mode: 0o700 });
+    restarted = spawn(process.execPath, [join(repoRoot, 'bin', 'rctl.js'), 'server', join(dir, 'node.conf')], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'node.pid'), `${restarted.pid}\n`);
+    await eventually(async () => (await on('master', ['PING']).catch(() => '')) === '+PONG\r\n', { what: 'the old master answers again' });
+    expect(await on('master', ['SET', 'only-here', '1'])).toBe('+OK\r\n');
+
+    const flagged = await rctl('status');
+    expect(flagged.code, describeRun(flagged)).toBe(3);
+    expect(flagged.stdout).toMatch(/a history unrelated to slave1's: a rejoin is a full resync that discards its 1 key/);
+
+    const refused = await rctl('up', '--json');
+    expect(refused.code, describeRun(refused)).toBe(5);
+    expect(errorCode(refused)).toBe('DATA_LOSS_REFUSED');
+    expect(await on('master', ['GET', 'only-here'])).toBe('$1\r\n1\r\n');
+
+    const rejoined = await rctl('up', '--yes');
+    expect(rejoined.code, describeRun(rejoined)).toBe(0);
+    const healthy = await rctl('status');
+    expect(healthy.code, describeRun(healthy)).toBe(0);
+    expect(await on('master', ['GET', 'only-here'])).toBe('$-1\r\n');
   }, 120_000);
 });
 
