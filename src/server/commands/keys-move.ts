@@ -3,7 +3,8 @@
 
 import type { Client } from '../client';
 import type { Db } from '../keyspace/db';
-import { cloneValue, type Value } from '../keyspace/values';
+import type { Value } from '../keyspace/values';
+import { cloneValue } from '../keyspace/clone';
 import { ERR_DB_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SAME_OBJECT, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { lookupRead, markDirty } from './util';
