@@ -4,12 +4,12 @@
 
 import type { Client } from './client';
 import type { CompiledCommand } from './commands/table';
+import { call } from './commands/call';
 import {
   ERR_NOAUTH,
   ERR_READONLY,
   ERR_PUBSUB_CONTEXT,
   ERR_LOADING,
-  ERR_EXEC_ABORT,
   errUnknownCommand,
   errUnknownSubcommand,
   errWrongArity,
@@ -152,30 +152,3 @@ function queuedHasWrite(client: Client): boolean {
   }
   return false;
 }
-
-/**
- * Executes an already validated command: runs the handler, then propagates it to replicas
- * and the AOF when it changed the dataset (server.dirty moved), as Redis's call() does.
- */
-export function call(client: Client, cmd: CompiledCommand, args: string[]): void {
-  const server = client.server;
-  const dirtyBefore = server.dirty;
-  const errorsBefore = client.reply.errors;
-  const dbBefore = client.dbIndex;
-  const started = performance.now();
-  server.propagation.begin();
-  if (cmd.isWrite) {
-    const db = client.db;
-    // Copy-on-write for open snapshots: any argument may be a key the handler changes in place.
-    if (db.hasSnapshots) for (let i = 1; i < args.length; i++) db.beforeWrite(args[i]);
-  }
-  cmd.handler(client, args);
-  cmd.calls++;
-  cmd.usec += Math.round((performance.now() - started) * 1000);
-  server.stats.commandsProcessed++;
-  if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
-  if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
-  server.propagation.end();
-}
-
-export { ERR_EXEC_ABORT };
