@@ -2,8 +2,9 @@
 // lookup and arity, authentication, memory, persistence errors, read-only replica, pub/sub
 // context, stale data, loading, then MULTI queueing, then the call itself with propagation.
 
-import type { Client } from './client';
-import type { CompiledCommand } from './commands/table';
+import type { CommandContext, ReplicationControl, ServerContext } from './context';
+import type { CommandTable, CompiledCommand } from './commands/table';
+import type { PausableClient } from './pause';
 import { call } from './commands/call';
 import {
   ERR_NOAUTH,
@@ -15,6 +16,20 @@ import {
   errWrongArity,
 } from './errors';
 
+/**
+ * A client as the dispatcher reads it: a handler's context, plus the name shown by CLIENT LIST and
+ * what the checks before a command consult (the table, persistence errors, the replicas' state).
+ */
+export interface DispatchedClient extends CommandContext, PausableClient {
+  multi: CommandContext['multi'];
+  lastCommand: string;
+  readonly server: ServerContext & {
+    readonly commands: CommandTable;
+    persistenceWriteError(): string | null;
+    readonly replication: ReplicationControl & { linkUp(): boolean; enoughGoodReplicas(): boolean };
+  };
+}
+
 /** Commands that run immediately even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -24,7 +39,7 @@ const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
 const ERR_NOT_IN_MULTI = 'ERR Command not allowed inside a transaction';
 
 /** Resolves a command and, for containers like CONFIG, its subcommand. Replies with the error when not found. */
-function resolve(client: Client, args: string[], name: string): CompiledCommand | null {
+function resolve(client: DispatchedClient, args: string[], name: string): CompiledCommand | null {
   const cmd = client.server.commands.get(name);
   if (!cmd) {
     client.reply.error(errUnknownCommand(args[0], args.slice(1)));
@@ -53,7 +68,7 @@ function resolve(client: Client, args: string[], name: string): CompiledCommand 
 /** What dispatch did with a command: ran it (or refused it), or held it for CLIENT PAUSE. */
 export type DispatchOutcome = 'done' | 'held';
 
-function reject(client: Client, cmd: CompiledCommand | null, error: string): DispatchOutcome {
+function reject(client: DispatchedClient, cmd: CompiledCommand | null, error: string): DispatchOutcome {
   if (client.multi) client.multiError = true;
   if (cmd) cmd.rejectedCalls++;
   client.server.stats.rejectedCalls++;
@@ -61,7 +76,7 @@ function reject(client: Client, cmd: CompiledCommand | null, error: string): Dis
   return 'done';
 }
 
-export function dispatch(client: Client, args: string[]): DispatchOutcome {
+export function dispatch(client: DispatchedClient, args: string[]): DispatchOutcome {
   if (client.replyMode !== 'skip') return dispatchCommand(client, args);
   // CLIENT REPLY SKIP: this command runs with its reply muted, then replies come back on.
   client.reply.muted = true;
@@ -77,7 +92,7 @@ export function dispatch(client: Client, args: string[]): DispatchOutcome {
   return outcome;
 }
 
-function dispatchCommand(client: Client, args: string[]): DispatchOutcome {
+function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutcome {
   const server = client.server;
   const lowerName = args[0].toLowerCase();
   client.lastCommand = lowerName;
@@ -145,7 +160,7 @@ function dispatchCommand(client: Client, args: string[]): DispatchOutcome {
   return 'done';
 }
 
-function queuedHasWrite(client: Client): boolean {
+function queuedHasWrite(client: DispatchedClient): boolean {
   for (const queued of client.multi ?? []) {
     const cmd = client.server.commands.get(queued.args[0].toLowerCase());
     if (cmd?.isWrite) return true;
