@@ -104,14 +104,12 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
     return 'done';
   }
 
-  const before = client.reply.errors;
   const cmd = resolve(client, args, lowerName);
   if (!cmd) {
     if (client.multi) client.multiError = true;
     server.stats.rejectedCalls++;
     return 'done';
   }
-  void before;
 
   if (!client.authenticated && !cmd.allowNoAuth) return reject(client, cmd, ERR_NOAUTH);
 
