@@ -3,6 +3,7 @@
 // unless DEBUG is set.
 
 import { ExitCode, RctlError } from '../errors';
+import { symbolsOf, type Charset } from './charset';
 
 export interface RenderedError {
   stderr: string;
@@ -31,9 +32,10 @@ export function oneLine(message: string): string {
   return first;
 }
 
-export function renderError(error: unknown, debug: boolean): RenderedError {
+export function renderError(error: unknown, debug: boolean, charset: Charset): RenderedError {
+  const { dash } = symbolsOf(charset);
   if (error instanceof RctlError) {
-    const line = `rctl: ${oneLine(error.message)}${error.suggestion ? ` — ${error.suggestion}` : ''}`;
+    const line = `rctl: ${oneLine(error.message)}${error.suggestion ? ` ${dash} ${error.suggestion}` : ''}`;
     return { stderr: line + '\n' + (debug ? `${error.stack}\n` : ''), json: { error: error.toJSON() }, exitCode: error.exitCode };
   }
   const oclifExit = (error as OclifLikeError)?.oclif?.exit;
@@ -42,7 +44,7 @@ export function renderError(error: unknown, debug: boolean): RenderedError {
     const first = oneLine(error.message);
     const exitCode = oclifExit === 0 ? 0 : ExitCode.BadInput;
     return {
-      stderr: `rctl: ${first} — see --help\n` + (debug ? `${error.stack}\n` : ''),
+      stderr: `rctl: ${first} ${dash} see --help\n` + (debug ? `${error.stack}\n` : ''),
       json: { error: { code: 'USAGE', message: first, exitCode, suggestion: 'see --help' } },
       exitCode,
     };
