@@ -1,6 +1,6 @@
-// How a failed command looks: one line on stderr (`rctl: message — suggestion`), the exit code
-// from the table in src/errors.ts, and with --json an {error} object on stdout. No stack trace
-// unless DEBUG is set.
+// How a failed command looks: one line on stderr (`rctl: message — suggestion`; a plain `-` under
+// a locale without UTF-8), the exit code from the table in src/errors.ts, and with --json an
+// {error} object on stdout. No stack trace unless DEBUG is set.
 
 import { ExitCode, RctlError } from '../errors';
 import { symbolsOf, type Charset } from './charset';

@@ -1,4 +1,4 @@
-// Renders the status report as a table (cli-table3) with a one-line verdict under it.
+// Renders the status report as a table with a one-line verdict under it.
 
 import type { StatusView } from '../cluster/status';
 import { createTable } from './table';
