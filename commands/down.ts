@@ -40,7 +40,7 @@ ${EXIT_CODES_HELP}`;
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
     const nodes = await stopTopology(topology, { state, timeoutMs: Math.min(timeoutMs, 2000), graceMs: timeoutMs, purge: flags.purge, reporter: this.reporter() });
     this.finishProgress();
-    this.log(renderStopTable(nodes, { unicode: true }));
+    this.log(renderStopTable(nodes, this.charset()));
     return { topology: topology.name, file: topology.file, nodes };
   }
 }

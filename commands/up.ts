@@ -54,7 +54,7 @@ ${EXIT_CODES_HELP}`;
     } else {
       this.log(`${topology.name}: nothing changed, the nodes already match ${topology.displayFile}`);
     }
-    this.log(renderStatusTable(result.status, { unicode: true }));
+    this.log(renderStatusTable(result.status, this.charset()));
     process.exitCode = result.status.report.healthy ? 0 : 3;
     return {
       topology: topology.name,
