@@ -3,7 +3,7 @@
 // status hands anything it does not handle (help, watch, bad flags, uncached topology) back to oclif.
 const argv = process.argv.slice(2);
 const oclif = () => require('@oclif/core').execute({ dir: __dirname }).catch(require('@oclif/core/handle'));
-if (argv[0] === 'server' && !argv.includes('--help') && !argv.includes('-h')) {
+if (argv[0] === 'server' && !argv.includes('--help') && !argv.includes('-h') && !argv.includes('--json')) {
   require('../dist/server.js').runFromArgv(argv.slice(1));
 } else if (argv[0] === 'status') {
   require('../dist/status.js')

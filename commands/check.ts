@@ -28,7 +28,7 @@ ${EXIT_CODES_HELP}`;
     });
     this.log(
       renderCheckReport(report, {
-        unicode: true,
+        charset: this.charset(),
         width: process.stdout.isTTY ? process.stdout.columns : undefined,
         nodeCount: topology.nodes.length,
       }),

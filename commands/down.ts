@@ -1,14 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import type { StopResult } from '../src/launch/stop';
+import type { DownJson } from '../src/output/results';
 import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
-
-export interface DownJson {
-  topology: string;
-  file: string;
-  nodes: StopResult[];
-  /** Sentinel-managed sets only: the sentinels, stopped first (launch: redis-sentinel) or left alone (external). */
-  sentinels?: StopResult[];
-}
 
 export default class DownCommand extends RctlCommand {
   static override summary = 'Stop the nodes rctl launched for a topology; keep their data unless --purge.';
@@ -51,8 +43,8 @@ ${EXIT_CODES_HELP}`;
     const sentinels = topology.sentinel ? await stopSentinels(topology.sentinel, { state, graceMs: timeoutMs, purge: flags.purge }) : null;
     const nodes = await stopTopology(topology, { state, timeoutMs: Math.min(timeoutMs, 2000), graceMs: timeoutMs, purge: flags.purge, reporter: this.reporter() });
     this.finishProgress();
-    if (sentinels) this.log(renderStopTable(sentinels, { unicode: true }));
-    this.log(renderStopTable(nodes, { unicode: true }));
+    if (sentinels) this.log(renderStopTable(sentinels, this.charset()));
+    this.log(renderStopTable(nodes, this.charset()));
     return { topology: topology.name, file: topology.file, nodes, ...(sentinels ? { sentinels } : {}) };
   }
 }

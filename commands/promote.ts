@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import type { DryRunJson, FailoverJson } from '../src/cluster/failover/index';
-import { FAILOVER_DESCRIPTION, FAILOVER_FLAGS, FailoverRunner } from './failover';
+import { FAILOVER_DESCRIPTION, FAILOVER_FLAGS, FailoverRunner } from './_shared/failover-runner';
 
 /** Runbook sugar: `rctl promote NODE` is `rctl failover --promote NODE`. */
 export default class PromoteCommand extends FailoverRunner {

@@ -1,5 +1,6 @@
 import { Command } from '@oclif/core';
 import { join } from 'node:path';
+import type { ServerJson } from '../src/output/results';
 
 interface ServerEntry {
   runFromArgv(argv: string[]): Promise<void>;
@@ -20,7 +21,7 @@ Logs in Redis's format to stdout, or to the logfile directive. Stops on SIGTERM,
   static override strict = false;
   static override enableJsonFlag = true;
 
-  async run(): Promise<{ exitCode: number }> {
+  async run(): Promise<ServerJson> {
     await loadServerBundle().runFromArgv(this.argv.filter((arg) => arg !== '--json'));
     return { exitCode: Number(process.exitCode ?? 0) };
   }

@@ -33,7 +33,7 @@ ${EXIT_CODES_HELP}`;
 
     if (flags.watch === undefined) {
       const view = await snapshot();
-      this.log(renderStatusTable(view, { unicode: true }));
+      this.log(renderStatusTable(view, this.charset()));
       process.exitCode = view.report.healthy ? 0 : 3;
       return view.report;
     }
@@ -48,7 +48,7 @@ ${EXIT_CODES_HELP}`;
     let view = await snapshot();
     try {
       for (;;) {
-        const screen = renderStatusTable(view, { unicode: true });
+        const screen = renderStatusTable(view, this.charset());
         const footer = `every ${intervalSeconds}s, ${new Date().toLocaleTimeString()}; Ctrl-C to stop`;
         // Redraw in place on a terminal; a log gets one table after another.
         if (process.stdout.isTTY) process.stdout.write(`\x1b[H\x1b[2J${screen}\n${footer}\n`);

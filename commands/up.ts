@@ -1,16 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import type { StatusReport } from '../src/cluster/status';
-import type { UpAction } from '../src/cluster/up';
+import type { UpJson } from '../src/output/results';
 import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
-
-export interface UpJson {
-  topology: string;
-  file: string;
-  changed: boolean;
-  actions: UpAction[];
-  warnings: string[];
-  status: StatusReport;
-}
 
 export default class UpCommand extends RctlCommand {
   static override summary = 'Bring the nodes of a topology file up as one master and its replicas.';
@@ -66,7 +56,7 @@ ${EXIT_CODES_HELP}`;
     } else {
       this.log(`${topology.name}: nothing changed, the nodes already match ${topology.displayFile}`);
     }
-    this.log(renderStatusTable(result.status, { unicode: true }));
+    this.log(renderStatusTable(result.status, this.charset()));
     process.exitCode = result.status.report.healthy ? 0 : 3;
     return {
       topology: topology.name,

@@ -1,7 +1,10 @@
 // Typed errors of the rctl CLI and the ONE table of exit codes every command uses.
 // A command never picks an exit code itself: it throws one of these, or returns a result whose
 // health decides between 0 and 3. The renderer (src/ui/error-output.ts) prints `message` on one
-// line followed by `suggestion`, and never a stack trace unless DEBUG is set.
+// line followed by `suggestion`, and never a stack trace unless DEBUG is set. Every code is listed,
+// with its meaning, in src/output/error-codes.ts.
+
+import type { ErrorCode } from './output/error-codes';
 
 export const ExitCode = {
   Ok: 0,
@@ -31,7 +34,7 @@ export function exitCodeHelp(): string {
 export class RctlError extends Error {
   constructor(
     /** Stable identifier for scripts (appears in --json output). */
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly exitCode: ExitCodeValue,
     /** What the operator can do about it; printed after the message. */
@@ -41,14 +44,14 @@ export class RctlError extends Error {
     this.name = new.target.name;
   }
 
-  toJSON(): { code: string; message: string; exitCode: number; suggestion: string | null } {
+  toJSON(): { code: ErrorCode; message: string; exitCode: ExitCodeValue; suggestion: string | null } {
     return { code: this.code, message: this.message, exitCode: this.exitCode, suggestion: this.suggestion ?? null };
   }
 }
 
 /** Exit 2: the topology file, a flag, or an argument is wrong. */
 export class BadInputError extends RctlError {
-  constructor(code: string, message: string, suggestion?: string) {
+  constructor(code: ErrorCode, message: string, suggestion?: string) {
     super(code, message, ExitCode.BadInput, suggestion);
   }
 }
@@ -84,14 +87,14 @@ export class TopologyError extends BadInputError {
 
 /** Exit 4: a node could not be reached, refused, timed out, answered wrongly or a wait expired. */
 export class NodeFailureError extends RctlError {
-  constructor(code: string, message: string, suggestion?: string) {
+  constructor(code: ErrorCode, message: string, suggestion?: string) {
     super(code, message, ExitCode.Failed, suggestion);
   }
 }
 
 /** Exit 5: the action would destroy data and was not confirmed. */
 export class RefusedError extends RctlError {
-  constructor(code: string, message: string, suggestion?: string) {
+  constructor(code: ErrorCode, message: string, suggestion?: string) {
     super(code, message, ExitCode.Refused, suggestion);
   }
 }

@@ -5,6 +5,7 @@
 import { Command, Flags } from '@oclif/core';
 import { BadInputError, exitCodeHelp } from '../../src/errors';
 import type { Topology } from '../../src/topology/model';
+import { charsetOf, type Charset } from '../../src/ui/charset';
 import { renderError } from '../../src/ui/error-output';
 import { StderrProgress } from '../../src/ui/progress';
 
@@ -34,14 +35,21 @@ export abstract class RctlCommand extends Command {
   };
 
   private progress: StderrProgress | null = null;
+  private decidedCharset: Charset | null = null;
 
   protected debugEnabled(): boolean {
     return Boolean(process.env.DEBUG);
   }
 
+  /** The characters everything this run prints may use, decided once from the locale. */
+  protected charset(): Charset {
+    this.decidedCharset ??= charsetOf(process.env);
+    return this.decidedCharset;
+  }
+
   /** Progress on stderr; a spinner only on a TTY. */
   protected reporter(): StderrProgress {
-    this.progress ??= new StderrProgress(process.stderr, Boolean(process.stderr.isTTY));
+    this.progress ??= new StderrProgress(process.stderr, this.charset(), Boolean(process.stderr.isTTY));
     return this.progress;
   }
 
@@ -58,7 +66,7 @@ export abstract class RctlCommand extends Command {
     // A flag error already said what is wrong; oclif would add an "did not parse its arguments"
     // warning outside production (NODE_ENV=development or test).
     this.parsed = true;
-    const rendered = renderError(error, this.debugEnabled());
+    const rendered = renderError(error, this.debugEnabled(), this.charset());
     process.exitCode = rendered.exitCode;
     if (this.jsonEnabled()) this.logJson(rendered.json);
     process.stderr.write(rendered.stderr);

@@ -91,7 +91,11 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     // After a failover: old masters and nodes left behind rejoin; writes only they have are data loss too,
     // reported with the bytes at stake rather than as keys a new replica would discard.
     const rejoins = assessRejoins(topology.replicas, factsOf, master, factsOf(master), topology.roles?.rejoin);
-    const leftBehind = new Set(topology.roles?.rejoin ?? []);
+    // A node left behind is judged by its divergence (the bytes at stake), unless its history is
+    // unrelated to the master's (it restarted empty, then took writes): then what it would lose is
+    // its keys, like any node that does not follow the master.
+    const unrelated = new Set(rejoins.filter((r) => r.divergence.kind === 'unrelated').map((r) => r.name));
+    const leftBehind = new Set((topology.roles?.rejoin ?? []).filter((name) => !unrelated.has(name)));
     const risks = topology.replicas
       .map((node) => dataLossRisk(node, factsOf(node), master, factsOf(master)))
       .filter((r): r is DataLossRisk => r !== null && !leftBehind.has(r.name));

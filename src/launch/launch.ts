@@ -3,6 +3,7 @@
 
 import { connect } from 'node:net';
 import { NodeFailureError } from '../errors';
+import type { ErrorCode } from '../output/error-codes';
 import type { Reporter } from '../node/reporter';
 import { waitFor, WaitTimeoutError } from '../node/wait';
 import type { Topology, TopologyNode } from '../topology/model';
@@ -49,7 +50,7 @@ export async function awaitListening(
   paths: NodePaths,
   child: LaunchedProcess,
   timeoutMs: number,
-  codes: { failed: string; timedOut: string },
+  codes: { failed: ErrorCode; timedOut: ErrorCode },
 ): Promise<void> {
   let exitedWith: string | null = null;
   void child.exited.then((why) => (exitedWith = why));

@@ -5,6 +5,7 @@ import { RequestParser, ProtocolError } from './resp/request-parser';
 import { ReplyBuffer } from './resp/reply';
 import type { Server } from './server';
 import type { Db } from './keyspace/db';
+import type { CommandContext, QueuedCommand } from './context';
 import { dispatch, type DispatchOutcome } from './dispatch';
 import { quoteConfigArg } from './config';
 import { LOG_OUTPUT_LIMIT_CLOSE, outputLimitOf, SoftLimitClock, UNAUTHENTICATED_OUTPUT_LIMIT } from './output-limits';
@@ -15,11 +16,7 @@ import { LOG_OUTPUT_LIMIT_CLOSE, outputLimitOf, SoftLimitClock, UNAUTHENTICATED_
  */
 const MAX_HELD_INPUT_BYTES = 2 * 1024 * 1024 * 1024;
 
-export interface QueuedCommand {
-  args: string[];
-}
-
-export class Client {
+export class Client implements CommandContext {
   readonly id: number;
   readonly reply = new ReplyBuffer();
   readonly parser: RequestParser;
@@ -96,6 +93,10 @@ export class Client {
 
   get address(): string {
     return `${this.remoteAddress}:${this.remotePort}`;
+  }
+
+  get isLocal(): boolean {
+    return isLoopback(this.socket?.remoteAddress ?? '127.0.0.1');
   }
 
   /**
@@ -289,4 +290,8 @@ export class Client {
 /** "::ffff:127.0.0.1" -> "127.0.0.1", as Redis shows IPv4 peers. */
 export function normalizeAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }

@@ -3,7 +3,7 @@
 // key specs, tips, group, since, summary) that the group modules' specs do not carry.
 // Also the HELP and "unknown subcommand or wrong number of arguments" replies every container shares.
 
-import type { Client } from './client';
+import type { CommandContext } from './context';
 import type { CompiledCommand, CommandTable } from './commands/table';
 import type { ReplyBuffer } from './resp/reply';
 import { globMatch } from './glob';
@@ -17,7 +17,7 @@ const ERR_GETKEYS_INVALID_ARGS = 'ERR Invalid arguments specified for command';
 // --- shared HELP / syntax error replies -----------------------------------------------------------
 
 /** CONTAINER HELP: a header naming the command as typed (upper-cased), the lines, then HELP itself. */
-export function replyHelp(client: Client, args: string[], lines: readonly string[]): void {
+export function replyHelp(client: CommandContext, args: string[], lines: readonly string[]): void {
   const reply = client.reply;
   reply.arrayHeader(lines.length + 3);
   reply.simple(`${args[0].toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
@@ -27,7 +27,7 @@ export function replyHelp(client: Client, args: string[], lines: readonly string
 }
 
 /** Redis's addReplySubcommandSyntaxError: a known subcommand used with arguments it does not take. */
-export function replySubcommandSyntaxError(client: Client, args: string[]): void {
+export function replySubcommandSyntaxError(client: CommandContext, args: string[]): void {
   client.reply.error(
     `ERR unknown subcommand or wrong number of arguments for '${args[1].slice(0, 128)}'. Try ${args[0].toUpperCase()} HELP.`,
   );
@@ -339,8 +339,7 @@ export function commandMatchesFilter(cmd: CompiledCommand, filter: CommandListFi
  * given arguments. Specs whose flags depend on the arguments (variable_flags, e.g. SET ... GET)
  * report their declared flags.
  */
-export function commandGetKeys(client: Client, commandArgs: string[], withFlags = false): void {
-  const table = client.server.commands;
+export function commandGetKeys(table: CommandTable, client: CommandContext, commandArgs: string[], withFlags = false): void {
   let cmd = table.get(commandArgs[0].toLowerCase());
   if (cmd?.subcommands && commandArgs.length >= 2) cmd = cmd.subcommands[commandArgs[1].toLowerCase()] as CompiledCommand | undefined;
   if (!cmd) return client.reply.error(ERR_GETKEYS_INVALID_COMMAND);

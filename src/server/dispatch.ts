@@ -2,18 +2,33 @@
 // lookup and arity, authentication, memory, persistence errors, read-only replica, pub/sub
 // context, stale data, loading, then MULTI queueing, then the call itself with propagation.
 
-import type { Client } from './client';
-import type { CompiledCommand } from './commands/table';
+import type { CommandContext, ReplicationControl, ServerContext } from './context';
+import type { CommandTable, CompiledCommand } from './commands/table';
+import type { PausableClient } from './pause';
+import { call } from './commands/call';
 import {
   ERR_NOAUTH,
   ERR_READONLY,
   ERR_PUBSUB_CONTEXT,
   ERR_LOADING,
-  ERR_EXEC_ABORT,
   errUnknownCommand,
   errUnknownSubcommand,
   errWrongArity,
 } from './errors';
+
+/**
+ * A client as the dispatcher reads it: a handler's context, plus the name shown by CLIENT LIST and
+ * what the checks before a command consult (the table, persistence errors, the replicas' state).
+ */
+export interface DispatchedClient extends CommandContext, PausableClient {
+  multi: CommandContext['multi'];
+  lastCommand: string;
+  readonly server: ServerContext & {
+    readonly commands: CommandTable;
+    persistenceWriteError(): string | null;
+    readonly replication: ReplicationControl & { linkUp(): boolean; enoughGoodReplicas(): boolean };
+  };
+}
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -24,7 +39,7 @@ const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
 const ERR_NOT_IN_MULTI = 'ERR Command not allowed inside a transaction';
 
 /** Resolves a command and, for containers like CONFIG, its subcommand. Replies with the error when not found. */
-function resolve(client: Client, args: string[], name: string): CompiledCommand | null {
+function resolve(client: DispatchedClient, args: string[], name: string): CompiledCommand | null {
   const cmd = client.server.commands.get(name);
   if (!cmd) {
     client.reply.error(errUnknownCommand(args[0], args.slice(1)));
@@ -53,7 +68,7 @@ function resolve(client: Client, args: string[], name: string): CompiledCommand 
 /** What dispatch did with a command: ran it (or refused it), or held it for CLIENT PAUSE. */
 export type DispatchOutcome = 'done' | 'held';
 
-function reject(client: Client, cmd: CompiledCommand | null, error: string): DispatchOutcome {
+function reject(client: DispatchedClient, cmd: CompiledCommand | null, error: string): DispatchOutcome {
   if (client.multi) client.multiError = true;
   if (cmd) cmd.rejectedCalls++;
   client.server.stats.rejectedCalls++;
@@ -61,7 +76,7 @@ function reject(client: Client, cmd: CompiledCommand | null, error: string): Dis
   return 'done';
 }
 
-export function dispatch(client: Client, args: string[]): DispatchOutcome {
+export function dispatch(client: DispatchedClient, args: string[]): DispatchOutcome {
   if (client.replyMode !== 'skip') return dispatchCommand(client, args);
   // CLIENT REPLY SKIP: this command runs with its reply muted, then replies come back on.
   client.reply.muted = true;
@@ -77,7 +92,7 @@ export function dispatch(client: Client, args: string[]): DispatchOutcome {
   return outcome;
 }
 
-function dispatchCommand(client: Client, args: string[]): DispatchOutcome {
+function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutcome {
   const server = client.server;
   const lowerName = args[0].toLowerCase();
   client.lastCommand = lowerName;
@@ -89,14 +104,12 @@ function dispatchCommand(client: Client, args: string[]): DispatchOutcome {
     return 'done';
   }
 
-  const before = client.reply.errors;
   const cmd = resolve(client, args, lowerName);
   if (!cmd) {
     if (client.multi) client.multiError = true;
     server.stats.rejectedCalls++;
     return 'done';
   }
-  void before;
 
   if (!client.authenticated && !cmd.allowNoAuth) return reject(client, cmd, ERR_NOAUTH);
 
@@ -145,37 +158,10 @@ function dispatchCommand(client: Client, args: string[]): DispatchOutcome {
   return 'done';
 }
 
-function queuedHasWrite(client: Client): boolean {
+function queuedHasWrite(client: DispatchedClient): boolean {
   for (const queued of client.multi ?? []) {
     const cmd = client.server.commands.get(queued.args[0].toLowerCase());
     if (cmd?.isWrite) return true;
   }
   return false;
 }
-
-/**
- * Executes an already validated command: runs the handler, then propagates it to replicas
- * and the AOF when it changed the dataset (server.dirty moved), as Redis's call() does.
- */
-export function call(client: Client, cmd: CompiledCommand, args: string[]): void {
-  const server = client.server;
-  const dirtyBefore = server.dirty;
-  const errorsBefore = client.reply.errors;
-  const dbBefore = client.dbIndex;
-  const started = performance.now();
-  server.propagation.begin();
-  if (cmd.isWrite) {
-    const db = client.db;
-    // Copy-on-write for open snapshots: any argument may be a key the handler changes in place.
-    if (db.hasSnapshots) for (let i = 1; i < args.length; i++) db.beforeWrite(args[i]);
-  }
-  cmd.handler(client, args);
-  cmd.calls++;
-  cmd.usec += Math.round((performance.now() - started) * 1000);
-  server.stats.commandsProcessed++;
-  if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
-  if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
-  server.propagation.end();
-}
-
-export { ERR_EXEC_ABORT };

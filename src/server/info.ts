@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import { resolve } from 'node:path';
 import type { Server } from './server';
-import { REDIS_COMPAT_VERSION, RCTL_NODE_VERSION } from './server';
+import { REDIS_COMPAT_VERSION, RCTL_NODE_VERSION } from './version';
 import type { CompiledCommand } from './commands/table';
 
 type SectionRenderer = (server: Server) => string[];

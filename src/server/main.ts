@@ -1,7 +1,8 @@
 // `rctl server [CONFIG_FILE] [--directive value ...]`: runs the bundled node in the foreground,
 // with redis-server's argument convention, start-up log and exit behaviour.
 
-import { Server, ListenError, REDIS_COMPAT_VERSION, RCTL_NODE_VERSION } from './server';
+import { Server, ListenError } from './server';
+import { REDIS_COMPAT_VERSION, RCTL_NODE_VERSION } from './version';
 import { loadConfigFromArgv, ConfigArgumentError } from './config-loader';
 import { ConfigFileError } from './config';
 import { fileSink, stdoutSink, type LogSink } from './log';

@@ -2,7 +2,6 @@
 // In WRITE mode only commands that may change data wait (writes, PUBLISH, EVAL...), as in Redis 6.2+.
 // Replication traffic is never paused, and neither are the master link or replicas.
 
-import type { Client } from './client';
 
 const MAY_WRITE = new Set(['publish', 'eval', 'evalsha', 'fcall', 'pfcount', 'wait', 'spublish']);
 /** setTimeout's longest delay: a longer one fires after 1 ms (TimeoutOverflowWarning). */
@@ -10,10 +9,20 @@ const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 export type PauseMode = 'all' | 'write';
 
+/** A client as CLIENT PAUSE sees it: whether it is exempt, what it queued, and how to resume it. */
+export interface PausableClient {
+  readonly closed: boolean;
+  readonly isMasterLink: boolean;
+  readonly isReplica: boolean;
+  readonly multi: ReadonlyArray<{ args: string[] }> | null;
+  /** Runs the input held while paused. */
+  processInput(): void;
+}
+
 export class PauseState {
   mode: PauseMode | null = null;
   until = 0;
-  private readonly held = new Set<Client>();
+  private readonly held = new Set<PausableClient>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -53,7 +62,7 @@ export class PauseState {
     this.timer.unref?.();
   }
 
-  shouldHold(client: Client, args: string[]): boolean {
+  shouldHold(client: PausableClient, args: string[]): boolean {
     if (this.mode === null || client.isMasterLink || client.isReplica) return false;
     if (this.now() >= this.until) {
       this.unpause();
@@ -68,11 +77,11 @@ export class PauseState {
     return this.isWriteCommand(name) || MAY_WRITE.has(name);
   }
 
-  hold(client: Client): void {
+  hold(client: PausableClient): void {
     this.held.add(client);
   }
 
-  release(client: Client): void {
+  release(client: PausableClient): void {
     this.held.delete(client);
   }
 

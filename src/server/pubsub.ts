@@ -1,17 +1,26 @@
 // Channel and pattern subscriptions, and message delivery to subscribers.
 
-import type { Client } from './client';
+import type { ReplyBuffer } from './resp/reply';
 import { globMatch } from './glob';
 
 function bulk(text: string): string {
   return '$' + text.length + '\r\n' + text + '\r\n';
 }
 
-export class PubSub {
-  readonly channels = new Map<string, Set<Client>>();
-  readonly patterns = new Map<string, Set<Client>>();
+/** A client as pub/sub sees it: its subscriptions, and where its messages go. */
+export interface Subscriber {
+  readonly channels: Set<string>;
+  readonly patterns: Set<string>;
+  readonly reply: ReplyBuffer;
+  /** Writes at once, outside of a command's reply. */
+  sendNow(encoded: string): void;
+}
 
-  subscribe(client: Client, channel: string): boolean {
+export class PubSub {
+  readonly channels = new Map<string, Set<Subscriber>>();
+  readonly patterns = new Map<string, Set<Subscriber>>();
+
+  subscribe(client: Subscriber, channel: string): boolean {
     if (client.channels.has(channel)) return false;
     client.channels.add(channel);
     let set = this.channels.get(channel);
@@ -20,7 +29,7 @@ export class PubSub {
     return true;
   }
 
-  unsubscribe(client: Client, channel: string): boolean {
+  unsubscribe(client: Subscriber, channel: string): boolean {
     if (!client.channels.delete(channel)) return false;
     const set = this.channels.get(channel);
     set?.delete(client);
@@ -28,7 +37,7 @@ export class PubSub {
     return true;
   }
 
-  psubscribe(client: Client, pattern: string): boolean {
+  psubscribe(client: Subscriber, pattern: string): boolean {
     if (client.patterns.has(pattern)) return false;
     client.patterns.add(pattern);
     let set = this.patterns.get(pattern);
@@ -37,7 +46,7 @@ export class PubSub {
     return true;
   }
 
-  punsubscribe(client: Client, pattern: string): boolean {
+  punsubscribe(client: Subscriber, pattern: string): boolean {
     if (!client.patterns.delete(pattern)) return false;
     const set = this.patterns.get(pattern);
     set?.delete(client);
@@ -46,13 +55,13 @@ export class PubSub {
   }
 
   /** Drops every subscription of a closing client. */
-  removeClient(client: Client): void {
+  removeClient(client: Subscriber): void {
     for (const channel of [...client.channels]) this.unsubscribe(client, channel);
     for (const pattern of [...client.patterns]) this.punsubscribe(client, pattern);
   }
 
   /** Delivers a message; returns the number of receivers, as PUBLISH replies. */
-  publish(channel: string, message: string, sender: Client | null): number {
+  publish(channel: string, message: string, sender: Subscriber | null): number {
     let receivers = 0;
     const direct = this.channels.get(channel);
     if (direct) {
@@ -73,7 +82,7 @@ export class PubSub {
 }
 
 /** The sender's own messages join its reply buffer so they keep their order with its replies. */
-function deliver(client: Client, sender: Client | null, encode: (resp: 2 | 3) => string): void {
+function deliver(client: Subscriber, sender: Subscriber | null, encode: (resp: 2 | 3) => string): void {
   const encoded = encode(client.reply.resp);
   if (client === sender) client.reply.raw(encoded);
   else client.sendNow(encoded);

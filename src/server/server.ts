@@ -7,7 +7,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { tlsServerOptions } from './tls';
 import { adoptWithSharedReadBuffer } from './shared-read';
 import { EventEmitter } from 'node:events';
-import { Client } from './client';
+import { Client, isLoopback } from './client';
 import { CommandTable } from './commands/table';
 import { registerAllCommands } from './commands';
 import { ConfigStore } from './config';
@@ -20,62 +20,15 @@ import { Replication } from './replication/replication';
 import { Persistence } from './persistence/persistence';
 import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
-
-export const REDIS_COMPAT_VERSION = '7.0.15';
+import { newStats, type ServerStats } from './stats';
+import { renderInfo } from './info';
+import type { ServerContext } from './context';
 
 const ERR_MISCONF_RDB =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
-export const RCTL_NODE_VERSION = '0.1.0';
 
 const DENIED_PROTECTED_MODE =
   "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
-
-export interface ServerStats {
-  startedAt: number;
-  connectionsReceived: number;
-  commandsProcessed: number;
-  rejectedConnections: number;
-  rejectedCalls: number;
-  netInputBytes: number;
-  netOutputBytes: number;
-  expiredKeys: number;
-  evictedKeys: number;
-  keyspaceHits: number;
-  keyspaceMisses: number;
-  syncFull: number;
-  syncPartialOk: number;
-  syncPartialErr: number;
-  /** Handler exceptions caught by the client loop (bugs), logged with their stack. */
-  internalErrors: number;
-  /** Clients closed for client-query-buffer-limit / client-output-buffer-limit (INFO stats, as Redis 7.4 names them). */
-  clientQueryBufferLimitDisconnections: number;
-  clientOutputBufferLimitDisconnections: number;
-  /** Error replies by error code prefix (ERR, WRONGTYPE...), for INFO errorstats. */
-  errorsByCode: Map<string, number>;
-}
-
-function newStats(now: number): ServerStats {
-  return {
-    startedAt: now,
-    connectionsReceived: 0,
-    commandsProcessed: 0,
-    rejectedConnections: 0,
-    rejectedCalls: 0,
-    netInputBytes: 0,
-    netOutputBytes: 0,
-    expiredKeys: 0,
-    evictedKeys: 0,
-    keyspaceHits: 0,
-    keyspaceMisses: 0,
-    syncFull: 0,
-    syncPartialOk: 0,
-    syncPartialErr: 0,
-    internalErrors: 0,
-    clientQueryBufferLimitDisconnections: 0,
-    clientOutputBufferLimitDisconnections: 0,
-    errorsByCode: new Map(),
-  };
-}
 
 export interface ServerInit {
   config: ConfigStore;
@@ -86,7 +39,7 @@ export interface ServerInit {
   keepLog?: boolean;
 }
 
-export class Server extends EventEmitter {
+export class Server extends EventEmitter implements ServerContext {
   readonly config: ConfigStore;
   readonly configFile?: string;
   readonly clock: Clock;
@@ -331,6 +284,10 @@ export class Server extends EventEmitter {
     this.dbs = dbs;
   }
 
+  info(sections: readonly string[]): string {
+    return renderInfo(this, sections);
+  }
+
   /** INFO errorstats: error replies by their code, the first word of the text (ERR, WRONGTYPE...). */
   countErrorReply(text: string): void {
     const space = text.indexOf(' ');
@@ -489,10 +446,6 @@ export class Server extends EventEmitter {
 }
 
 export class ListenError extends Error {}
-
-export function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
-}
 
 function randomHex(length: number): string {
   let out = '';

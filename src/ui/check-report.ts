@@ -1,11 +1,12 @@
 // `rctl check` as a table (severity, node, finding, fix), the measured write rate and a verdict.
 
-import Table from 'cli-table3';
 import { formatRate, plural } from '../cluster/check/accessors';
 import type { CheckReport } from '../cluster/check/model';
+import { createTable } from './table';
+import type { Charset } from './charset';
 
 export interface RenderOptions {
-  unicode: boolean;
+  charset: Charset;
   /** Terminal width: long reasons and fixes wrap to fit. Undefined: no wrapping (logs, pipes). */
   width?: number;
   /** Number of nodes in the topology, for the verdict. */
@@ -15,12 +16,7 @@ export interface RenderOptions {
 export function renderCheckReport(report: CheckReport, options: RenderOptions): string {
   const lines: string[] = [];
   if (report.findings.length > 0) {
-    const table = new Table({
-      head: ['SEVERITY', 'NODE', 'FINDING', 'FIX'],
-      style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-      ...(options.unicode ? {} : { chars: asciiChars() }),
-      ...columnLayout(report, options.width),
-    });
+    const table = createTable(options.charset, { head: ['SEVERITY', 'NODE', 'FINDING', 'FIX'], ...columnLayout(report, options.width) });
     for (const finding of report.findings) {
       table.push([finding.severity, finding.node, `${finding.code}: ${finding.reason}`, finding.fix]);
     }
@@ -54,13 +50,4 @@ function columnLayout(report: CheckReport, width: number | undefined): { colWidt
   const rest = Math.max(40, width - fixed);
   const finding = Math.floor(rest * 0.55);
   return { colWidths: [10, nodeWidth, finding, rest - finding], wordWrap: true };
-}
-
-function asciiChars() {
-  return {
-    top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
-    bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
-    left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+',
-    right: '|', 'right-mid': '+', middle: '|',
-  };
 }

@@ -1,6 +1,8 @@
-// Confirmation for destructive actions: --yes, else a prompt on a TTY, else a refusal.
+// Questions on a terminal: confirmation for destructive actions (--yes, else a prompt on a TTY,
+// else a refusal) and the choice of a failover candidate.
 // Without a TTY nothing ever prompts.
 
+import type { Candidate } from '../cluster/failover/index';
 import { ConfirmationRequiredError } from '../errors';
 
 export interface ConfirmContext {
@@ -36,4 +38,23 @@ export async function confirmOrRequireYes(what: string, question: string, contex
   if (context.yes) return true;
   if (!context.interactive) throw new ConfirmationRequiredError(what);
   return ask(question);
+}
+
+/** On a terminal: a list of candidates with their lag, the best preselected. */
+export async function chooseCandidate(ranked: Candidate[], beforePrompt: () => void): Promise<Candidate> {
+  if (ranked.length === 1) return ranked[0];
+  beforePrompt();
+  const { select } = await import('@inquirer/prompts');
+  const name = await select(
+    {
+      message: 'Promote which replica?',
+      choices: ranked.map((c, i) => ({
+        name: `${c.node.name} (${c.node.address})  lag ${c.lagBytes} B, offset ${c.offset}, priority ${c.priority}${i === 0 ? '  (best)' : ''}`,
+        value: c.node.name,
+      })),
+      default: ranked[0].node.name,
+    },
+    { output: process.stderr },
+  );
+  return ranked.find((c) => c.node.name === name) ?? ranked[0];
 }

@@ -1,13 +1,15 @@
-// How a failed command looks: one line on stderr (`rctl: message — suggestion`), the exit code
-// from the table in src/errors.ts, and with --json an {error} object on stdout. No stack trace
-// unless DEBUG is set.
+// How a failed command looks: one line on stderr (`rctl: message — suggestion`; a plain `-` under
+// a locale without UTF-8), the exit code from the table in src/errors.ts, and with --json an
+// {error} object on stdout. No stack trace unless DEBUG is set.
 
-import { ExitCode, RctlError } from '../errors';
+import { ExitCode, RctlError, type ExitCodeValue } from '../errors';
+import type { ErrorJson } from '../output/schemas';
+import { symbolsOf, type Charset } from './charset';
 
 export interface RenderedError {
   stderr: string;
-  json: { error: Record<string, unknown> };
-  exitCode: number;
+  json: ErrorJson;
+  exitCode: ExitCodeValue;
 }
 
 interface OclifLikeError extends Error {
@@ -31,9 +33,10 @@ export function oneLine(message: string): string {
   return first;
 }
 
-export function renderError(error: unknown, debug: boolean): RenderedError {
+export function renderError(error: unknown, debug: boolean, charset: Charset): RenderedError {
+  const { dash } = symbolsOf(charset);
   if (error instanceof RctlError) {
-    const line = `rctl: ${oneLine(error.message)}${error.suggestion ? ` — ${error.suggestion}` : ''}`;
+    const line = `rctl: ${oneLine(error.message)}${error.suggestion ? ` ${dash} ${error.suggestion}` : ''}`;
     return { stderr: line + '\n' + (debug ? `${error.stack}\n` : ''), json: { error: error.toJSON() }, exitCode: error.exitCode };
   }
   const oclifExit = (error as OclifLikeError)?.oclif?.exit;
@@ -42,7 +45,7 @@ export function renderError(error: unknown, debug: boolean): RenderedError {
     const first = oneLine(error.message);
     const exitCode = oclifExit === 0 ? 0 : ExitCode.BadInput;
     return {
-      stderr: `rctl: ${first} — see --help\n` + (debug ? `${error.stack}\n` : ''),
+      stderr: `rctl: ${first} ${dash} see --help\n` + (debug ? `${error.stack}\n` : ''),
       json: { error: { code: 'USAGE', message: first, exitCode, suggestion: 'see --help' } },
       exitCode,
     };

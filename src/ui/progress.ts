@@ -2,8 +2,7 @@
 // plain lines otherwise.
 
 import type { Reporter } from '../node/reporter';
-
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+import { symbolsOf, type Charset, type Symbols } from './charset';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -18,14 +17,18 @@ export class StderrProgress implements Reporter {
   private timer: NodeJS.Timeout | null = null;
   private lastPlainDetail = '';
   private lastPlainAt = 0;
+  private readonly symbols: Symbols;
 
   constructor(
     private readonly stream: ProgressStream,
+    charset: Charset,
     private readonly interactive: boolean = Boolean(stream.isTTY),
-  ) {}
+  ) {
+    this.symbols = symbolsOf(charset);
+  }
 
   step(text: string): void {
-    this.completeCurrent('✔');
+    this.completeCurrent(this.symbols.ok);
     this.current = text;
     this.detail = '';
     if (this.interactive) {
@@ -67,7 +70,7 @@ export class StderrProgress implements Reporter {
 
   /** Ends the display: the current step is marked done (or failed). */
   stop(failed = false): void {
-    this.completeCurrent(failed ? '✘' : '✔');
+    this.completeCurrent(failed ? this.symbols.fail : this.symbols.ok);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
@@ -87,10 +90,11 @@ export class StderrProgress implements Reporter {
 
   private render(): void {
     if (this.current === null) return;
-    this.frame = (this.frame + 1) % FRAMES.length;
-    const line = `${FRAMES[this.frame]} ${this.current}${this.detail ? ` (${this.detail})` : ''}`;
+    const { spinner, ellipsis } = this.symbols;
+    this.frame = (this.frame + 1) % spinner.length;
+    const line = `${spinner[this.frame]} ${this.current}${this.detail ? ` (${this.detail})` : ''}`;
     const width = this.stream.columns ?? 100;
     this.clearLine();
-    this.stream.write(line.length > width - 1 ? line.slice(0, width - 2) + '…' : line);
+    this.stream.write(line.length > width - 1 ? line.slice(0, width - 1 - ellipsis.length) + ellipsis : line);
   }
 }

@@ -1,18 +1,15 @@
 // The sentinels' view under the status table: who each names, its flags, epoch and health.
 
-import Table from 'cli-table3';
 import type { SentinelReport } from '../cluster/sentinel/view';
-import type { TableStyle } from './status-table';
+import { symbolsOf, type Charset } from './charset';
+import { createTable } from './table';
 
 const dash = '-';
 
-export function renderSentinelTable(report: SentinelReport, style: TableStyle): string {
-  const ok = style.unicode ? '✔' : 'ok';
-  const bad = style.unicode ? '✘' : 'FAIL';
-  const table = new Table({
+export function renderSentinelTable(report: SentinelReport, charset: Charset): string {
+  const { ok, fail: bad } = symbolsOf(charset);
+  const table = createTable(charset, {
     head: ['SENTINEL', 'ADDRESS', 'NAMES MASTER', 'FLAGS', 'EPOCH', 'SENTINELS', 'REPLICAS', 'QUORUM', 'HEALTH'],
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    ...(style.unicode ? {} : { chars: { top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+', bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+', left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+', right: '|', 'right-mid': '+', middle: '|' } }),
   });
   for (const sentinel of report.sentinels) {
     table.push([

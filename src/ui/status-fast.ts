@@ -13,6 +13,7 @@ import { rctlHome } from '../state/home';
 import { TopologyState } from '../state/topology-state';
 import { renderError } from './error-output';
 import { renderStatusTable } from './status-table';
+import { charsetOf } from './charset';
 
 export interface FastIo {
   stdout(text: string): void;
@@ -61,16 +62,17 @@ export async function runStatusFast(argv: string[], io: FastIo): Promise<number 
   const args = parseFastArgs(argv);
   if (!args) return null;
   const env = io.env ?? process.env;
+  const charset = charsetOf(env);
   const json = args.json || env.RCTL_CONTENT_TYPE?.toLowerCase() === 'json';
   const topology = cachedSelectedTopology({ flag: args.topology, env });
   if (!topology) return null;
   try {
     const view = await observeStatus(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)), state: new TopologyState(rctlHome(env), topology.name) });
     const report: StatusReport = view.report;
-    io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : renderStatusTable(view, { unicode: true }) + '\n');
+    io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : renderStatusTable(view, charset) + '\n');
     return report.healthy ? 0 : 3;
   } catch (error) {
-    const rendered = renderError(error, Boolean(env.DEBUG));
+    const rendered = renderError(error, Boolean(env.DEBUG), charset);
     if (json) io.stdout(JSON.stringify(rendered.json, null, 2) + '\n');
     io.stderr(rendered.stderr);
     return rendered.exitCode;

@@ -1,13 +1,9 @@
-// Renders the status report as a table (cli-table3) with a one-line verdict under it.
+// Renders the status report as a table with a one-line verdict under it.
 
-import Table from 'cli-table3';
 import type { StatusView } from '../cluster/status';
+import { createTable } from './table';
+import { symbolsOf, type Charset } from './charset';
 import { renderSentinelTable, sentinelProblemCount } from './sentinel-table';
-
-export interface TableStyle {
-  /** Unicode marks and box drawing; plain ASCII otherwise. */
-  unicode: boolean;
-}
 
 const dash = '-';
 
@@ -15,13 +11,10 @@ function text(value: string | number | null | undefined): string {
   return value === null || value === undefined ? dash : String(value);
 }
 
-export function renderStatusTable(view: StatusView, style: TableStyle): string {
-  const ok = style.unicode ? '✔' : 'ok';
-  const bad = style.unicode ? '✘' : 'FAIL';
-  const table = new Table({
+export function renderStatusTable(view: StatusView, charset: Charset): string {
+  const { ok, fail } = symbolsOf(charset);
+  const table = createTable(charset, {
     head: ['NODE', 'ADDRESS', 'VERSION', 'ROLE', 'LINK', 'MASTER', 'OFFSET', 'LAG', 'IO AGO', 'KEYS', 'REPLICAS', 'REPLID', 'HEALTH'],
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    chars: style.unicode ? undefined : asciiChars(),
   });
   view.report.nodes.forEach((node, i) => {
     const detail = view.details[i];
@@ -39,10 +32,10 @@ export function renderStatusTable(view: StatusView, style: TableStyle): string {
       text(node.keys),
       text(node.connectedReplicas),
       node.replid ? node.replid.slice(0, 8) : dash,
-      detail.problems.length === 0 ? ok : `${bad} ${detail.problems.join('; ')}`,
+      detail.problems.length === 0 ? ok : `${fail} ${detail.problems.join('; ')}`,
     ]);
   });
-  const sentinels = view.report.sentinel ? '\n' + renderSentinelTable(view.report.sentinel, style) : '';
+  const sentinels = view.report.sentinel ? '\n' + renderSentinelTable(view.report.sentinel, charset) : '';
   return table.toString() + sentinels + '\n' + verdict(view);
 }
 
@@ -55,13 +48,4 @@ export function verdict(view: StatusView): string {
   }
   const problems = details.reduce((sum, d) => sum + d.problems.length, 0) + sentinelProblemCount(report.sentinel);
   return `${report.topology}: DEGRADED; ${problems} problem${problems === 1 ? '' : 's'} (see HEALTH)`;
-}
-
-function asciiChars() {
-  return {
-    top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
-    bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
-    left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+',
-    right: '|', 'right-mid': '+', middle: '|',
-  };
 }

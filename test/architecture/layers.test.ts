@@ -10,11 +10,13 @@ const root = resolve(__dirname, '..', '..');
 
 /** rctl's layers, bottom first. A module may import its own layer and those below it. */
 const RCTL_LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
-  { name: 'foundation', paths: ['src/errors.ts', 'src/formats/', 'src/topology/'] },
+  // The error codes are the errors' own vocabulary: listed beside them, under everything.
+  { name: 'foundation', paths: ['src/errors.ts', 'src/output/error-codes.ts', 'src/output/tables.ts', 'src/formats/', 'src/topology/'] },
   { name: 'node (client)', paths: ['src/node/'] },
   { name: 'state (RCTL_HOME)', paths: ['src/state/'] },
   { name: 'launch (processes)', paths: ['src/launch/'] },
   { name: 'cluster (operations)', paths: ['src/cluster/'] },
+  { name: 'output (JSON contracts)', paths: ['src/output/'] },
   { name: 'ui (rendering)', paths: ['src/ui/'] },
   { name: 'commands', paths: ['commands/'] },
 ];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { NodeFailureError } from '../../src/errors';
 import { redisCli, shellWord } from '../../src/cluster/check/fixes';
 import { renderCheckReport } from '../../src/ui/check-report';
+import { charsetOf } from '../../src/ui/charset';
 import { addressesBeyondLoopback } from '../../src/cluster/check/rules/exposure';
 import { suggestedBacklog } from '../../src/cluster/check/rules/backlog';
 import { compareVersions } from '../../src/cluster/check/rules/versions';
@@ -292,18 +293,18 @@ describe('fixes and output', () => {
 
   it('renders a table with the code, reason and fix, the write rate and a verdict', () => {
     const findings = check(threeNodes(), { replica2: { follows: 'replica1' } });
-    const text = renderCheckReport({ topology: 'lab', clean: false, findings, notices: [], writeRate: { node: 'master', bytesPerSecond: 2048, sampleMs: 1002 } }, { unicode: false, nodeCount: 3 });
+    const text = renderCheckReport({ topology: 'lab', clean: false, findings, notices: [], writeRate: { node: 'master', bytesPerSecond: 2048, sampleMs: 1002 } }, { charset: charsetOf({ LANG: 'C' }), nodeCount: 3 });
     expect(text).toContain('| warn     | replica2 | CHAINED_REPLICA: follows replica1');
     expect(text).toContain('write rate: 2.0 KB/s on master (replication offset over 1.0 s)');
     expect(text.split('\n').at(-1)).toBe('lab: 1 warning (see FIX)');
-    const clean = renderCheckReport({ topology: 'lab', clean: true, findings: [], notices: [], writeRate: null }, { unicode: true, nodeCount: 3 });
+    const clean = renderCheckReport({ topology: 'lab', clean: true, findings: [], notices: [], writeRate: null }, { charset: charsetOf({ LANG: 'C.UTF-8' }), nodeCount: 3 });
     expect(clean).toBe('write rate: not measured (no master could be sampled, or --sample 0)\nlab: clean; 3 nodes checked, nothing found');
     expect(text + clean).not.toContain(PASSWORD);
   });
 
   it('wraps reasons and fixes to the terminal width', () => {
     const findings = check(threeNodes(), { master: { config: { save: '' }, info: { config_file: '/etc/redis/redis.conf' } }, replica1: { secrets: { masterauth: 'x' } } });
-    const text = renderCheckReport({ topology: 'lab', clean: false, findings, notices: [], writeRate: null }, { unicode: true, width: 100, nodeCount: 3 });
+    const text = renderCheckReport({ topology: 'lab', clean: false, findings, notices: [], writeRate: null }, { charset: charsetOf({ LANG: 'C.UTF-8' }), width: 100, nodeCount: 3 });
     const widest = Math.max(...text.split('\n').map((line) => line.length));
     expect(widest).toBeLessThanOrEqual(100);
     // Wrapping spreads a cell over lines and loses none of its words.

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RawConnection } from '../helpers/raw-connection';
+import { freePort } from '../helpers/ports';
 
 export const repoRoot = join(__dirname, '..', '..');
 // RCTL_TEST_BIN runs the suite against another entry point (e.g. a candidate bin/rctl.js).
@@ -220,4 +221,20 @@ function takeCommand(text: string): { args: string[]; consumed: number } | null 
     cursor = start + length + 2;
   }
   return { args, consumed: cursor };
+}
+
+/**
+ * A topology file of three bundled nodes (`master`, and the replicas named in `names`) on free
+ * ports of the given loopback hosts, written into the sandbox; rctl up launches them.
+ */
+export async function embeddedTopology(
+  box: Sandbox,
+  options: { name: string; password: string; hosts: Record<string, string> },
+): Promise<{ file: string; address: Record<string, { host: string; port: number }> }> {
+  const address: Record<string, { host: string; port: number }> = {};
+  for (const [node, host] of Object.entries(options.hosts)) address[node] = { host, port: await freePort(host) };
+  const [masterName] = Object.keys(options.hosts);
+  const nodes = Object.entries(address).map(([node, a]) => `  - { name: ${node}, host: ${a.host}, port: ${a.port}, role: ${node === masterName ? 'master' : 'replica'} }`);
+  const file = box.topology(`${options.name}.yml`, `name: ${options.name}\nauth:\n  password: "${options.password}"\nlaunch: embedded\nnodes:\n${nodes.join('\n')}\n`);
+  return { file, address };
 }

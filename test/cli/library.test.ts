@@ -14,6 +14,7 @@ import { parseTopology } from '../../src/topology/load';
 import { resolveNodeRef } from '../../src/topology/resolve';
 import { defaultWatchValue } from '../../src/ui/argv';
 import { oneLine, renderError } from '../../src/ui/error-output';
+import { charsetOf } from '../../src/ui/charset';
 import { TopologyState } from '../../src/state/topology-state';
 
 // INFO replication as the seeds show it (Redis 6.2, 000_a36e67155c8673f2.txt).
@@ -196,15 +197,16 @@ describe('command plumbing', () => {
   });
 
   it('renders errors on one line with the exit code from the table', () => {
-    const node = renderError(new NodeFailureError('NODE_REFUSED', 'master (127.0.0.1:7001): connection refused', 'is the node running?'), false);
+    const utf8 = charsetOf({ LANG: 'en_US.UTF-8' });
+    const node = renderError(new NodeFailureError('NODE_REFUSED', 'master (127.0.0.1:7001): connection refused', 'is the node running?'), false, utf8);
     expect(node).toMatchObject({ stderr: 'rctl: master (127.0.0.1:7001): connection refused — is the node running?\n', exitCode: 4 });
-    const topo = renderError(new TopologyError('TOPOLOGY_INVALID', [{ file: 'x.yml', line: 7, col: 11, path: 'nodes[1].port', message: 'expected an integer 1-65535' }]), false);
+    const topo = renderError(new TopologyError('TOPOLOGY_INVALID', [{ file: 'x.yml', line: 7, col: 11, path: 'nodes[1].port', message: 'expected an integer 1-65535' }]), false, utf8);
     expect(topo.stderr).toBe('rctl: x.yml:7:11 nodes[1].port: expected an integer 1-65535\n');
     expect(topo.exitCode).toBe(2);
-    const bug = renderError(new TypeError('x is undefined'), false);
+    const bug = renderError(new TypeError('x is undefined'), false, utf8);
     expect(bug.exitCode).toBe(1);
     expect(bug.stderr).toBe('rctl: unexpected error: x is undefined (set DEBUG=1 for details)\n');
-    expect(renderError(new TypeError('boom'), true).stderr).toContain('at ');
+    expect(renderError(new TypeError('boom'), true, utf8).stderr).toContain('at ');
   });
 
   it('folds oclif parser messages into one line', () => {

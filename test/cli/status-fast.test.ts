@@ -43,10 +43,10 @@ describeWithRedis('fast status against real nodes', () => {
     box?.cleanup();
   });
 
-  async function fast(argv: string[]) {
+  async function fast(argv: string[], locale: NodeJS.ProcessEnv = {}) {
     let stdout = '';
     let stderr = '';
-    const code = await runStatusFast(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { RCTL_HOME: box.home } });
+    const code = await runStatusFast(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { RCTL_HOME: box.home, ...locale } });
     return { code, stdout, stderr };
   }
 
@@ -65,6 +65,20 @@ describeWithRedis('fast status against real nodes', () => {
     expect(stable(report)).toEqual(stable(viaOclif));
     const table = await fast(['-t', file]);
     expect(table.stdout).toContain('fast: healthy; master m, 1/1 replica linked');
+  });
+
+  it('prints ASCII under a non-UTF-8 locale, on both paths', async () => {
+    const posix = { LC_ALL: 'POSIX' };
+    const viaFast = await fast(['-t', file], posix);
+    const viaOclif = await box.run(['status', '-t', file], { env: posix });
+    for (const output of [viaFast.stdout, viaOclif.stdout]) {
+      expect(output).toMatch(/^\+-+\+/);
+      expect(output).toMatch(/\| ok +\|\n/);
+      expect(output).not.toMatch(/[^\x00-\x7f]/);
+    }
+    const unknownNode = await box.run(['failover', '-t', file, '--promote', 'nobody', '--dry-run'], { env: posix });
+    expect(unknownNode.stderr).toMatch(/^rctl: .* - nodes: m \(/);
+    expect(unknownNode.stderr).not.toMatch(/[^\x00-\x7f]/);
   });
 
   it('uses the topology last brought up, and exits 3 with the same error when a node is down', async () => {

@@ -1,4 +1,4 @@
-// The README's client example, used as is by the under-load test: an ioredis client that follows
+// The client example of docs/failover.md, used as is by the under-load test: an ioredis client that follows
 // a failover. It knows the list of nodes; at every (re)connection it asks them for their ROLE and
 // connects to the master; a write refused with READONLY (the old master, now a replica) or
 // NOREPLICAS (the old master fenced, in the milliseconds before it is demoted) makes it reconnect,

@@ -49,7 +49,7 @@ function live(n: TopologyNode, f: ReplicationFacts, priority = n.priority ?? 100
   return { node: n, session: fakeSession, error: null, info: new Map(), facts: f, priority, masterauthOk: true, settings: withDefaults({}), settingsError: null, capabilities: capabilitiesOfVersion('7.0.15'), rttMs: 0.2 };
 }
 
-function dead(n: TopologyNode, code = 'NODE_REFUSED'): NodeState {
+function dead(n: TopologyNode, code: RctlError['code'] = 'NODE_REFUSED'): NodeState {
   return { node: n, session: null, error: new NodeFailureError(code, `${n.name} (${n.address}): connection refused`), info: null, facts: null, priority: n.priority ?? null, masterauthOk: true, settings: withDefaults({}), settingsError: null, capabilities: null, rttMs: 0 };
 }
 

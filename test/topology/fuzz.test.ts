@@ -15,6 +15,7 @@ import { TopologyError } from '../../src/errors';
 import { parseTopology } from '../../src/topology/load';
 import { isLoopbackHost, type Topology } from '../../src/topology/model';
 import { renderError } from '../../src/ui/error-output';
+import { charsetOf } from '../../src/ui/charset';
 import { requireBuiltCli, rctlBin } from '../cli/helpers';
 import { tempDir } from './temp';
 
@@ -213,7 +214,7 @@ function expectDocumentedError(error: unknown, text: string, file: string): Topo
   expect(error.message.startsWith(`${file}:${error.issues[0].line}:${error.issues[0].col}`)).toBe(true);
   expect(error.message).not.toContain(SECRET);
   // What the CLI prints: exactly the message, on one line.
-  expect(renderError(error, false).stderr).toBe(`rctl: ${error.message}\n`);
+  expect(renderError(error, false, charsetOf({})).stderr).toBe(`rctl: ${error.message}\n`);
   return error;
 }
 

@@ -4,7 +4,7 @@
 
 import { describeWithVersions } from '../helpers/redis-versions';
 import { matrixSuite } from './matrix-suite';
-import { REDIS_COMPAT_VERSION } from '../../src/server/server';
+import { REDIS_COMPAT_VERSION } from '../../src/server/version';
 
 describeWithVersions(['6.2.16', '7.2.6'], 'version matrix: a mixed set (6.2 master, bundled and 7.2 replicas)', (redis) => {
   const v62 = redis.get('6.2.16');

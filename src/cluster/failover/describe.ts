@@ -78,19 +78,3 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   for (const state of plan.repoint) add('link up', state.node.name, `INFO replication every 2 ms until master_link_status:up with ${to.node.name} (at most ${seconds(options.waitMs)})`);
   return steps;
 }
-
-/** The plan as text: a heading, the candidates, warnings, then the steps. */
-export function describePlan(plan: FailoverPlan, steps: PlannedStep[]): string {
-  const { from, to, topology } = plan;
-  const lines: string[] = [];
-  const state = plan.masterLive ? 'answers' : `does not answer (${from.error?.message ?? 'unreachable'})`;
-  lines.push(`failover of ${topology.name}, ${plan.mode}: ${from.node.name} (${from.node.address}) → ${to.node.name} (${to.node.address}); ${from.node.name} ${state}`);
-  lines.push(`candidates: ${plan.ranked.map((c) => `${c.node.name} (priority ${c.priority}, offset ${c.offset}, lag ${c.lagBytes} B)`).join(', ')}`);
-  for (const warning of plan.warnings) lines.push(`warning: ${warning}`);
-  const width = {
-    step: Math.max(...steps.map((s) => s.step.length)),
-    node: Math.max(...steps.map((s) => s.node.length)),
-  };
-  steps.forEach((s, i) => lines.push(`${String(i + 1).padStart(3)}. ${s.step.padEnd(width.step)}  ${s.node.padEnd(width.node)}  ${s.command}`));
-  return lines.join('\n');
-}

@@ -47,7 +47,7 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
   const { from, to } = plan;
   await prepare(run);
 
-  run.log.announce(plan.masterLive ? `switching ${from.node.name} → ${to.node.name} (${run.hold?.kind === 'pause-and-demote' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
+  run.log.announce(plan.masterLive ? `switching ${from.node.name} to ${to.node.name} (${run.hold?.kind === 'pause-and-demote' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
   const attempted: SwitchStep[] = [];
   try {
     for (const stage of stagesToPromotion(run.hold)) {

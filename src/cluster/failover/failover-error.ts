@@ -20,7 +20,7 @@ export function refusedByNode(error: unknown): boolean {
 /** A failover that stopped: exit 4 (or the cause's code), with the steps done so far for the report. */
 export class FailoverError extends RctlError {
   constructor(
-    code: string,
+    code: RctlError['code'],
     message: string,
     readonly steps: FailoverStep[],
     suggestion?: string,

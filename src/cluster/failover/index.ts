@@ -8,7 +8,7 @@ import { recordMasterIdentity } from '../../state/master-record';
 import type { NodeObservation } from '../observe';
 import type { Reporter } from '../../node/reporter';
 import { buildStatus, type StatusView } from '../status';
-import { describePlan, plannedSteps } from './describe';
+import { plannedSteps } from './describe';
 import { executeFailover } from './execute';
 import { closeStates, inspectTopology, type NodeState } from './inspect';
 import { acquireFailoverLock } from '../../state/failover-lock';
@@ -36,7 +36,7 @@ export interface FailoverOptions {
   waitMs: number;
   reporter: Reporter;
   /** Shown the plan; false declines. May throw (no terminal and no --yes). */
-  confirm: (planText: string) => Promise<boolean>;
+  confirm: (plan: FailoverPlan, steps: PlannedStep[]) => Promise<boolean>;
   /** Picks among ranked candidates when --promote is omitted; default: the best. */
   choose?: (ranked: Candidate[]) => Promise<Candidate>;
 }
@@ -53,7 +53,7 @@ export interface DryRunJson {
 }
 
 export type FailoverOutcome =
-  | { kind: 'dry-run'; json: DryRunJson; text: string }
+  | { kind: 'dry-run'; json: DryRunJson; plan: FailoverPlan; steps: PlannedStep[] }
   | { kind: 'done'; json: FailoverJson; warnings: string[]; status: StatusView };
 
 /** The status table after the switch, from the sessions already open (unreachable nodes keep their error). */
@@ -111,11 +111,11 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
     try {
       const plan = await planFailover(topology, states, { promote: options.promote, force: options.force, choose: options.choose });
       const steps = plannedSteps(plan, { ...options, replyTimeoutMs: options.connectTimeoutMs });
-      const text = describePlan(plan, steps);
       if (options.dryRun) {
         return {
           kind: 'dry-run',
-          text,
+          plan,
+          steps,
           json: {
             dryRun: true,
             from: plan.from.node.name,
@@ -128,7 +128,7 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
         };
       }
       const asking = performance.now();
-      if (!(await options.confirm(text))) throw new RefusedError('FAILOVER_DECLINED', 'failover declined: nothing was changed');
+      if (!(await options.confirm(plan, steps))) throw new RefusedError('FAILOVER_DECLINED', 'failover declined: nothing was changed');
       // The operator's reading time is not the operation's.
       startedAt += performance.now() - asking;
       const result = await executeFailover(plan, { state: options.state, timeoutMs: options.timeoutMs, replyTimeoutMs: options.connectTimeoutMs, waitMs: options.waitMs, reporter: options.reporter, startedAt });

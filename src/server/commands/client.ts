@@ -2,7 +2,7 @@
 // GETREDIR, TRACKINGINFO and HELP, with Redis 7.0's replies and error texts.
 // Client-side caching (TRACKING, CACHING) and UNBLOCK are not modelled.
 
-import type { Client } from '../client';
+import type { ClientIdentity, CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
@@ -69,7 +69,7 @@ const CLIENT_HELP = [
 export type ClientType = 'normal' | 'slave' | 'pubsub' | 'master';
 
 /** Redis's getClientType: the master link, then replicas, then subscribers. */
-export function clientType(client: Client): ClientType {
+export function clientType(client: ClientIdentity): ClientType {
   if (client.isMasterLink) return 'master';
   if (client.isReplica) return 'slave';
   if (client.inPubSub) return 'pubsub';
@@ -89,24 +89,24 @@ export function isValidClientName(name: string): boolean {
   return !/[^\x21-\x7e]/.test(name);
 }
 
-function setName(client: Client, args: string[]): void {
+function setName(client: CommandContext, args: string[]): void {
   if (!isValidClientName(args[2])) return client.reply.error(ERR_CLIENT_NAME);
   client.name = args[2];
   client.reply.ok();
 }
 
-function getName(client: Client): void {
+function getName(client: CommandContext): void {
   if (client.name === '') client.reply.nullBulk();
   else client.reply.bulk(client.name);
 }
 
-function info(client: Client): void {
+function info(client: CommandContext): void {
   client.reply.verbatim(client.describe() + '\n');
 }
 
-function list(client: Client, args: string[]): void {
+function list(client: CommandContext, args: string[]): void {
   const clients = client.server.clients;
-  let selected: Client[];
+  let selected: ClientIdentity[];
   if (args.length === 4 && args[2].toLowerCase() === 'type') {
     const type = clientTypeByName(args[3]);
     if (type === null) return client.reply.error(errUnknownClientType(args[3]));
@@ -137,7 +137,7 @@ interface KillFilter {
 }
 
 /** Parses the new-style option pairs; replies with the error and returns null when invalid. */
-function parseKillFilter(client: Client, args: string[]): KillFilter | null {
+function parseKillFilter(client: CommandContext, args: string[]): KillFilter | null {
   const filter: KillFilter = { addr: null, laddr: null, type: null, id: null, user: null, skipMe: true };
   for (let i = 2; i < args.length; i += 2) {
     const option = args[i].toLowerCase();
@@ -185,7 +185,7 @@ function parseKillFilter(client: Client, args: string[]): KillFilter | null {
   return filter;
 }
 
-function kill(client: Client, args: string[]): void {
+function kill(client: CommandContext, args: string[]): void {
   const oldForm = args.length === 3;
   let filter: KillFilter | null;
   if (oldForm) {
@@ -218,7 +218,7 @@ function kill(client: Client, args: string[]): void {
   if (killSelf) client.closeAfterReply = true;
 }
 
-function pause(client: Client, args: string[]): void {
+function pause(client: CommandContext, args: string[]): void {
   if (args.length > 4) return replySubcommandSyntaxError(client, args);
   let mode: 'all' | 'write' = 'all';
   if (args.length === 4) {
@@ -233,13 +233,13 @@ function pause(client: Client, args: string[]): void {
   client.reply.ok();
 }
 
-function unpause(client: Client): void {
+function unpause(client: CommandContext): void {
   client.server.pause.unpause();
   client.reply.ok();
 }
 
 /** CLIENT REPLY ON|OFF|SKIP: the client's reply mode, applied by the dispatcher around each command. */
-function reply(client: Client, args: string[]): void {
+function reply(client: CommandContext, args: string[]): void {
   const mode = args[2].toLowerCase();
   if (mode === 'on') {
     client.replyMode = 'on';
@@ -257,13 +257,13 @@ function reply(client: Client, args: string[]): void {
   }
 }
 
-function noEvict(client: Client, args: string[]): void {
+function noEvict(client: CommandContext, args: string[]): void {
   const mode = args[2].toLowerCase();
   if (mode !== 'on' && mode !== 'off') return client.reply.error(ERR_SYNTAX);
   client.reply.ok();
 }
 
-function trackingInfo(client: Client): void {
+function trackingInfo(client: CommandContext): void {
   const reply = client.reply;
   reply.mapHeader(3);
   reply.bulk('flags');

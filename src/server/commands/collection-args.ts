@@ -2,7 +2,7 @@
 // hashes, lists and sets groups. Counts and indexes are returned as JS numbers: values beyond
 // 2^53 are clamped, which changes nothing for collections that can never be that long.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { ERR_NOT_INTEGER } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 
@@ -15,7 +15,7 @@ function clampToSafe(value: number | bigint): number {
 }
 
 /** getLongFromObjectOrReply: any 64-bit integer; `message` replaces the default error. */
-export function longArg(client: Client, text: string, message = ERR_NOT_INTEGER): number | null {
+export function longArg(client: CommandContext, text: string, message = ERR_NOT_INTEGER): number | null {
   const value = parseInt64(text);
   if (value === null) {
     client.reply.error(message);
@@ -28,7 +28,7 @@ export function longArg(client: Client, text: string, message = ERR_NOT_INTEGER)
  * getRangeLongFromObjectOrReply: an integer within [min, max]. With a message, Redis uses it for
  * both a non-integer and an out-of-range value; without, each gets its own standard text.
  */
-export function rangeLongArg(client: Client, text: string, min: bigint, max: bigint, message?: string): number | null {
+export function rangeLongArg(client: CommandContext, text: string, min: bigint, max: bigint, message?: string): number | null {
   const value = parseInt64(text);
   if (value === null) {
     client.reply.error(message ?? ERR_NOT_INTEGER);
@@ -42,6 +42,6 @@ export function rangeLongArg(client: Client, text: string, min: bigint, max: big
 }
 
 /** getPositiveLongFromObjectOrReply: 0..LONG_MAX, one message for every failure. */
-export function positiveLongArg(client: Client, text: string, message = ERR_MUST_BE_POSITIVE): number | null {
+export function positiveLongArg(client: CommandContext, text: string, message = ERR_MUST_BE_POSITIVE): number | null {
   return rangeLongArg(client, text, 0n, LONG_MAX, message);
 }

@@ -3,7 +3,7 @@
 // the options, so an option error on a missing key still gets the empty page. Collections Redis
 // keeps compact (listpack hashes, intsets) come back whole in one step with cursor 0, as in Redis.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
 import { ERR_INVALID_CURSOR } from '../errors';
 import { globMatch } from '../glob';
@@ -20,7 +20,7 @@ export interface CollectionScanSpec<T extends Map<string, string> | Set<string>>
 }
 
 /** HSCAN/SSCAN key cursor [MATCH pattern] [COUNT count]. */
-export function collectionScan<T extends Map<string, string> | Set<string>>(client: Client, args: string[], spec: CollectionScanSpec<T>): void {
+export function collectionScan<T extends Map<string, string> | Set<string>>(client: CommandContext, args: string[], spec: CollectionScanSpec<T>): void {
   if (parseScanCursor(args[2]) === null) return client.reply.error(ERR_INVALID_CURSOR);
   const collection = lookupTyped(client, args[1], spec.is);
   if (collection === WRONGTYPE) return;
@@ -57,11 +57,11 @@ export interface CollectionScanOptions {
 }
 
 /** COUNT and MATCH from args[from] on (the cursor sits just before); TYPE is a syntax error here. */
-export function parseCollectionScanOptions(client: Client, args: string[], from: number): CollectionScanOptions | null {
+export function parseCollectionScanOptions(client: CommandContext, args: string[], from: number): CollectionScanOptions | null {
   const parsed = parseScanArguments(client, args, from - 1, false);
   return parsed && { count: parsed.count, pattern: parsed.pattern };
 }
 
-export function replyEmptyScan(client: Client): void {
+export function replyEmptyScan(client: CommandContext): void {
   replyScanPage(client, 0n, []);
 }

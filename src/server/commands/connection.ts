@@ -1,10 +1,10 @@
 // Connection commands: PING, ECHO, AUTH, HELLO, SELECT, QUIT, RESET.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { errWrongArity, ERR_AUTH_NO_PASSWORD, ERR_DB_INDEX, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGPASS } from '../errors';
 import { parseInt64 } from '../resp/numbers';
-import { REDIS_COMPAT_VERSION } from '../server';
+import { REDIS_COMPAT_VERSION } from '../version';
 import { timingSafeEqual } from 'node:crypto';
 
 const ERR_HELLO_NOAUTH =
@@ -20,14 +20,14 @@ function passwordMatches(given: string, expected: string): boolean {
 }
 
 /** Checks credentials for the default user (the only user: ACLs beyond requirepass are not modelled). */
-function checkCredentials(client: Client, user: string, password: string): boolean {
+function checkCredentials(client: CommandContext, user: string, password: string): boolean {
   if (user !== 'default') return false;
   const required = client.server.config.get('requirepass');
   if (required === '') return true;
   return passwordMatches(password, required);
 }
 
-function ping(client: Client, args: string[]): void {
+function ping(client: CommandContext, args: string[]): void {
   if (args.length > 2) return client.reply.error(errWrongArity('ping'));
   if (client.inPubSub && client.reply.resp === 2) {
     client.reply.arrayHeader(2);
@@ -39,7 +39,7 @@ function ping(client: Client, args: string[]): void {
   else client.reply.simple('PONG');
 }
 
-function auth(client: Client, args: string[]): void {
+function auth(client: CommandContext, args: string[]): void {
   if (args.length > 3) return client.reply.error(ERR_SYNTAX);
   const server = client.server;
   if (args.length === 2 && !server.authRequired()) return client.reply.error(ERR_AUTH_NO_PASSWORD);
@@ -55,7 +55,7 @@ function auth(client: Client, args: string[]): void {
   }
 }
 
-function hello(client: Client, args: string[]): void {
+function hello(client: CommandContext, args: string[]): void {
   let version = client.reply.resp as number;
   if (args.length >= 2) {
     const parsed = parseInt64(args[1]);
@@ -113,7 +113,7 @@ function hello(client: Client, args: string[]): void {
 
 const ERR_SELECT_INT_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';
 
-function select(client: Client, args: string[]): void {
+function select(client: CommandContext, args: string[]): void {
   const index = parseInt64(args[1]);
   if (index === null) return client.reply.error(ERR_NOT_INTEGER);
   if (typeof index === 'bigint' || index > 2147483647 || index < -2147483648) return client.reply.error(ERR_SELECT_INT_RANGE);
@@ -122,7 +122,7 @@ function select(client: Client, args: string[]): void {
   client.reply.ok();
 }
 
-function reset(client: Client): void {
+function reset(client: CommandContext): void {
   const server = client.server;
   client.multi = null;
   client.multiError = false;

@@ -2,7 +2,7 @@
 // Hashes are Map<string, string>; Map keeps insertion order, which is the order Redis replies
 // small (listpack) hashes in.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isHash, type HashValue } from '../keyspace/values';
 import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
@@ -29,17 +29,17 @@ const ERR_HRANDFIELD_COUNT_RANGE = `ERR value is out of range, value must betwee
 const WITHVALUES_COUNT_LIMIT = LONG_MAX / 2n;
 
 /** The hash at key for a write, or undefined when missing; replies WRONGTYPE itself. */
-function hashForWrite(client: Client, key: string): HashValue | undefined | typeof WRONGTYPE {
+function hashForWrite(client: CommandContext, key: string): HashValue | undefined | typeof WRONGTYPE {
   return lookupTyped(client, key, isHash, true);
 }
 
 /** Stores a newly created hash, or signals WATCH for an in-place change. */
-function commitHash(client: Client, key: string, hash: HashValue, created: boolean): void {
+function commitHash(client: CommandContext, key: string, hash: HashValue, created: boolean): void {
   if (created) client.db.set(key, hash);
   else client.db.touched(key);
 }
 
-function hsetGeneric(client: Client, args: string[], name: 'hset' | 'hmset'): void {
+function hsetGeneric(client: CommandContext, args: string[], name: 'hset' | 'hmset'): void {
   if (args.length % 2 === 1) return client.reply.error(errWrongArity(name));
   const key = args[1];
   const existing = hashForWrite(client, key);
@@ -61,7 +61,7 @@ function hsetGeneric(client: Client, args: string[], name: 'hset' | 'hmset'): vo
   else client.reply.ok();
 }
 
-function hsetnx(client: Client, args: string[]): void {
+function hsetnx(client: CommandContext, args: string[]): void {
   const [, key, field, value] = args;
   const existing = hashForWrite(client, key);
   if (existing === WRONGTYPE) return;
@@ -74,13 +74,13 @@ function hsetnx(client: Client, args: string[]): void {
   client.reply.integer(1);
 }
 
-function hget(client: Client, args: string[]): void {
+function hget(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   client.reply.bulkOrNull(hash?.get(args[2]));
 }
 
-function hmget(client: Client, args: string[]): void {
+function hmget(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   const values = new Array<string | undefined>(args.length - 2);
@@ -88,7 +88,7 @@ function hmget(client: Client, args: string[]): void {
   client.reply.bulkArrayWithNulls(values);
 }
 
-function hdel(client: Client, args: string[]): void {
+function hdel(client: CommandContext, args: string[]): void {
   const key = args[1];
   const hash = hashForWrite(client, key);
   if (hash === WRONGTYPE) return;
@@ -107,25 +107,25 @@ function hdel(client: Client, args: string[]): void {
   client.reply.integer(deleted);
 }
 
-function hlen(client: Client, args: string[]): void {
+function hlen(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   client.reply.integer(hash ? hash.size : 0);
 }
 
-function hstrlen(client: Client, args: string[]): void {
+function hstrlen(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   client.reply.integer(hash?.get(args[2])?.length ?? 0);
 }
 
-function hexists(client: Client, args: string[]): void {
+function hexists(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   client.reply.integer(hash?.has(args[2]) ? 1 : 0);
 }
 
-function hgetall(client: Client, args: string[]): void {
+function hgetall(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   if (!hash) return client.reply.mapHeader(0);
@@ -137,13 +137,13 @@ function hgetall(client: Client, args: string[]): void {
   }
 }
 
-function hkeys(client: Client, args: string[]): void {
+function hkeys(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   client.reply.bulkArray(hash ? [...hash.keys()] : []);
 }
 
-function hvals(client: Client, args: string[]): void {
+function hvals(client: CommandContext, args: string[]): void {
   const hash = lookupTyped(client, args[1], isHash);
   if (hash === WRONGTYPE) return;
   client.reply.bulkArray(hash ? [...hash.values()] : []);
@@ -164,7 +164,7 @@ function addInt64(current: number | bigint, increment: number | bigint): number 
   return sum <= SAFE_MAX && sum >= -SAFE_MAX ? Number(sum) : sum;
 }
 
-function hincrby(client: Client, args: string[]): void {
+function hincrby(client: CommandContext, args: string[]): void {
   const [, key, field] = args;
   const increment = parseInt64(args[3]);
   if (increment === null) return client.reply.error(ERR_NOT_INTEGER);
@@ -188,7 +188,7 @@ function hincrby(client: Client, args: string[]): void {
   client.reply.integer(sum);
 }
 
-function hincrbyfloat(client: Client, args: string[]): void {
+function hincrbyfloat(client: CommandContext, args: string[]): void {
   const [, key, field] = args;
   const increment = parseLongDouble(args[3]);
   if (increment === null) return client.reply.error(ERR_NOT_FLOAT);
@@ -215,7 +215,7 @@ function hincrbyfloat(client: Client, args: string[]): void {
   client.reply.bulk(result);
 }
 
-function hrandfield(client: Client, args: string[]): void {
+function hrandfield(client: CommandContext, args: string[]): void {
   if (args.length >= 3) {
     const count = parseInt64(args[2]);
     if (count === null) return client.reply.error(ERR_NOT_INTEGER);
@@ -233,14 +233,14 @@ function hrandfield(client: Client, args: string[]): void {
   client.reply.bulk(randomElement(hash)[0]);
 }
 
-function replyFieldValue(client: Client, field: string, value: string, withValues: boolean): void {
+function replyFieldValue(client: CommandContext, field: string, value: string, withValues: boolean): void {
   if (!withValues) return client.reply.bulk(field);
   if (client.reply.resp === 3) client.reply.arrayHeader(2);
   client.reply.bulk(field);
   client.reply.bulk(value);
 }
 
-function hrandfieldWithCount(client: Client, key: string, requested: number | bigint, withValues: boolean): void {
+function hrandfieldWithCount(client: CommandContext, key: string, requested: number | bigint, withValues: boolean): void {
   const hash = lookupTyped(client, key, isHash);
   if (hash === WRONGTYPE) return;
   if (!hash || requested === 0 || requested === 0n) return client.reply.arrayHeader(0);
@@ -268,7 +268,7 @@ function hrandfieldWithCount(client: Client, key: string, requested: number | bi
   for (const [field, value] of sample) replyFieldValue(client, field, value, withValues);
 }
 
-function hscan(client: Client, args: string[]): void {
+function hscan(client: CommandContext, args: string[]): void {
   collectionScan(client, args, {
     is: isHash,
     compactOrder: (hash) => (hashEncoding(hash, client.server.config) === 'listpack' ? hash.keys() : null),

@@ -17,7 +17,7 @@ import { persistenceCommands } from './persistence';
 
 export function registerAllCommands(table: CommandTable): void {
   table.register(connectionCommands);
-  table.register(transactionCommands);
+  table.register(transactionCommands(table));
   table.register(keysCommands);
   table.register(stringsCommands);
   table.register(hashesCommands);
@@ -26,7 +26,7 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(zsetsCommands);
   table.register(pubsubCommands);
   table.register(clientCommands);
-  table.register(serverCommands);
+  table.register(serverCommands(table));
   table.register(replicationCommands);
   table.register(persistenceCommands);
 }

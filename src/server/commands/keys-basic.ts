@@ -1,6 +1,6 @@
 // Key space inspection and deletion: DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, SCAN, RANDOMKEY, DBSIZE.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import type { Db } from '../keyspace/db';
 import { typeOf } from '../keyspace/values';
 import { scanStep } from '../keyspace/scan-cursors';
@@ -22,7 +22,7 @@ export function deleteKey(db: Db, key: string): boolean {
   return true;
 }
 
-function del(client: Client, args: string[]): void {
+function del(client: CommandContext, args: string[]): void {
   let deleted = 0;
   for (let i = 1; i < args.length; i++) {
     if (deleteKey(client.db, args[i])) deleted++;
@@ -32,7 +32,7 @@ function del(client: Client, args: string[]): void {
 }
 
 /** EXISTS and TOUCH: how many of the keys exist, a repeated key counting each time. */
-function countExisting(client: Client, args: string[]): void {
+function countExisting(client: CommandContext, args: string[]): void {
   let found = 0;
   for (let i = 1; i < args.length; i++) {
     if (lookupRead(client, args[i]) !== undefined) found++;
@@ -40,12 +40,12 @@ function countExisting(client: Client, args: string[]): void {
   client.reply.integer(found);
 }
 
-function type(client: Client, args: string[]): void {
+function type(client: CommandContext, args: string[]): void {
   const value = lookupRead(client, args[1]);
   client.reply.simple(value === undefined ? 'none' : typeOf(value));
 }
 
-function keys(client: Client, args: string[]): void {
+function keys(client: CommandContext, args: string[]): void {
   const pattern = args[1];
   const matchAll = pattern === '*';
   const found: string[] = [];
@@ -55,7 +55,7 @@ function keys(client: Client, args: string[]): void {
   client.reply.bulkArray(found);
 }
 
-function scan(client: Client, args: string[]): void {
+function scan(client: CommandContext, args: string[]): void {
   const options = parseScanArguments(client, args, 1, true);
   if (!options) return;
   const db = client.db;
@@ -84,7 +84,7 @@ function scan(client: Client, args: string[]): void {
  * A random live key. Starts at a random position and walks on (wrapping) to the first live key,
  * deleting expired keys met on the way as Redis does. Costs O(n): Maps have no random access.
  */
-function randomkey(client: Client): void {
+function randomkey(client: CommandContext): void {
   const db = client.db;
   const size = db.data.size;
   if (size === 0) return client.reply.nullBulk();
@@ -109,7 +109,7 @@ function randomkey(client: Client): void {
   client.reply.nullBulk();
 }
 
-function dbsize(client: Client): void {
+function dbsize(client: CommandContext): void {
   // Like Redis, counts keys that expired but were not yet removed.
   client.reply.integer(client.db.size);
 }

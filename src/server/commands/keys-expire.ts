@@ -2,7 +2,7 @@
 // PEXPIRETIME, PERSIST. As Redis 7.0's expire.c: relative times are replicated as PEXPIREAT
 // with the absolute time, and a time already past deletes the key (replicated as DEL).
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { lookupRead, markDirty } from './util';
@@ -19,7 +19,7 @@ interface ExpireFlags {
   lt: boolean;
 }
 
-function parseExpireFlags(client: Client, args: string[]): ExpireFlags | null {
+function parseExpireFlags(client: CommandContext, args: string[]): ExpireFlags | null {
   const flags: ExpireFlags = { nx: false, xx: false, gt: false, lt: false };
   for (let i = 3; i < args.length; i++) {
     const option = args[i].toLowerCase();
@@ -50,7 +50,7 @@ function flagsAllow(flags: ExpireFlags, current: number | undefined, when: bigin
   return true;
 }
 
-function expireGeneric(client: Client, args: string[], relative: boolean, inSeconds: boolean): void {
+function expireGeneric(client: CommandContext, args: string[], relative: boolean, inSeconds: boolean): void {
   const commandName = args[0].toLowerCase();
   const key = args[1];
   const flags = parseExpireFlags(client, args);
@@ -84,13 +84,13 @@ function expireGeneric(client: Client, args: string[], relative: boolean, inSeco
   client.reply.integer(1);
 }
 
-const expire = (client: Client, args: string[]) => expireGeneric(client, args, true, true);
-const pexpire = (client: Client, args: string[]) => expireGeneric(client, args, true, false);
-const expireat = (client: Client, args: string[]) => expireGeneric(client, args, false, true);
-const pexpireat = (client: Client, args: string[]) => expireGeneric(client, args, false, false);
+const expire = (client: CommandContext, args: string[]) => expireGeneric(client, args, true, true);
+const pexpire = (client: CommandContext, args: string[]) => expireGeneric(client, args, true, false);
+const expireat = (client: CommandContext, args: string[]) => expireGeneric(client, args, false, true);
+const pexpireat = (client: CommandContext, args: string[]) => expireGeneric(client, args, false, false);
 
 /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 without the key, -1 without a TTL. */
-function ttlGeneric(client: Client, key: string, inMilliseconds: boolean, absolute: boolean): void {
+function ttlGeneric(client: CommandContext, key: string, inMilliseconds: boolean, absolute: boolean): void {
   if (lookupRead(client, key) === undefined) return client.reply.integer(-2);
   const when = client.db.getExpire(key);
   if (when === undefined) return client.reply.integer(-1);
@@ -99,12 +99,12 @@ function ttlGeneric(client: Client, key: string, inMilliseconds: boolean, absolu
   client.reply.integer(inMilliseconds ? value : Math.floor((value + 500) / 1000));
 }
 
-const ttl = (client: Client, args: string[]) => ttlGeneric(client, args[1], false, false);
-const pttl = (client: Client, args: string[]) => ttlGeneric(client, args[1], true, false);
-const expiretime = (client: Client, args: string[]) => ttlGeneric(client, args[1], false, true);
-const pexpiretime = (client: Client, args: string[]) => ttlGeneric(client, args[1], true, true);
+const ttl = (client: CommandContext, args: string[]) => ttlGeneric(client, args[1], false, false);
+const pttl = (client: CommandContext, args: string[]) => ttlGeneric(client, args[1], true, false);
+const expiretime = (client: CommandContext, args: string[]) => ttlGeneric(client, args[1], false, true);
+const pexpiretime = (client: CommandContext, args: string[]) => ttlGeneric(client, args[1], true, true);
 
-function persist(client: Client, args: string[]): void {
+function persist(client: CommandContext, args: string[]): void {
   const db = client.db;
   if (db.get(args[1]) !== undefined && db.persist(args[1])) {
     markDirty(client);

@@ -1,9 +1,10 @@
 // Moving values between keys and databases: RENAME, RENAMENX, MOVE, COPY, SWAPDB, FLUSHDB, FLUSHALL.
 // A moved or copied key keeps its TTL, as in Redis.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import type { Db } from '../keyspace/db';
-import { cloneValue, type Value } from '../keyspace/values';
+import type { Value } from '../keyspace/values';
+import { cloneValue } from '../keyspace/clone';
 import { ERR_DB_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SAME_OBJECT, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { lookupRead, markDirty } from './util';
@@ -19,7 +20,7 @@ const ERR_INT32_RANGE = `ERR value is out of range, value must between ${INT32_M
  * Redis's getIntFromObjectOrReply: a 32-bit int. Not an integer: ERR not an integer;
  * outside 32 bits: the range error. A caller-given message replaces both.
  */
-function int32Arg(client: Client, text: string, message?: string): number | null {
+function int32Arg(client: CommandContext, text: string, message?: string): number | null {
   const value = parseInt64(text);
   if (value === null) {
     client.reply.error(message ?? ERR_NOT_INTEGER);
@@ -33,7 +34,7 @@ function int32Arg(client: Client, text: string, message?: string): number | null
 }
 
 /** A database index argument: an int, then within the configured databases. */
-function dbArg(client: Client, text: string): Db | null {
+function dbArg(client: CommandContext, text: string): Db | null {
   const index = int32Arg(client, text);
   if (index === null) return null;
   if (index < 0 || index >= client.server.dbs.length) {
@@ -49,7 +50,7 @@ function store(db: Db, key: string, value: Value, expire: number | undefined): v
   if (expire !== undefined) db.setExpire(key, expire);
 }
 
-function rename(client: Client, args: string[]): void {
+function rename(client: CommandContext, args: string[]): void {
   const onlyIfAbsent = args[0].toLowerCase() === 'renamenx';
   const [, source, destination] = args;
   const db = client.db;
@@ -69,7 +70,7 @@ function rename(client: Client, args: string[]): void {
   else client.reply.ok();
 }
 
-function move(client: Client, args: string[]): void {
+function move(client: CommandContext, args: string[]): void {
   const key = args[1];
   const source = client.db;
   const target = dbArg(client, args[2]);
@@ -85,7 +86,7 @@ function move(client: Client, args: string[]): void {
   client.reply.integer(1);
 }
 
-function copy(client: Client, args: string[]): void {
+function copy(client: CommandContext, args: string[]): void {
   const [, key, newKey] = args;
   const source = client.db;
   let target = source;
@@ -115,7 +116,7 @@ function copy(client: Client, args: string[]): void {
   client.reply.integer(1);
 }
 
-function swapdb(client: Client, args: string[]): void {
+function swapdb(client: CommandContext, args: string[]): void {
   const first = int32Arg(client, args[1], ERR_INVALID_FIRST_DB);
   if (first === null) return;
   const second = int32Arg(client, args[2], ERR_INVALID_SECOND_DB);
@@ -128,7 +129,7 @@ function swapdb(client: Client, args: string[]): void {
 }
 
 /** FLUSHDB / FLUSHALL [ASYNC|SYNC]: both behave synchronously here; only the syntax differs. */
-function flush(client: Client, args: string[]): void {
+function flush(client: CommandContext, args: string[]): void {
   if (args.length > 2 || (args.length === 2 && !['sync', 'async'].includes(args[1].toLowerCase()))) {
     return client.reply.error(ERR_SYNTAX);
   }

@@ -6,7 +6,7 @@
 // short), IDLETIME is always 0 and FREQ is the initial LFU counter, since access times and
 // frequencies are not tracked.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
 import { isHash, isList, isSet } from '../keyspace/values';
 import { parseInt64 } from '../resp/numbers';
@@ -47,7 +47,7 @@ function isIntEncodable(text: string): boolean {
   return text.length <= 20 && parseInt64(text) !== null;
 }
 
-function encodingOf(client: Client, value: Value): string {
+function encodingOf(client: CommandContext, value: Value): string {
   const config = client.server.config;
   if (typeof value === 'string') {
     if (isIntEncodable(value)) return 'int';
@@ -60,28 +60,28 @@ function encodingOf(client: Client, value: Value): string {
 }
 
 /** Policies that keep per-object LRU/LFU data, and so never share integer objects. */
-function evictionTracksObjects(client: Client): boolean {
+function evictionTracksObjects(client: CommandContext): boolean {
   const config = client.server.config;
   return config.getInt('maxmemory') !== 0 && /lru|lfu/.test(config.get('maxmemory-policy'));
 }
 
-function lfuPolicy(client: Client): boolean {
+function lfuPolicy(client: CommandContext): boolean {
   return client.server.config.get('maxmemory-policy').includes('lfu');
 }
 
 /** The key's value for OBJECT, or undefined after replying null. */
-function lookupOrNull(client: Client, key: string): Value | undefined {
+function lookupOrNull(client: CommandContext, key: string): Value | undefined {
   const value = lookupRead(client, key);
   if (value === undefined) client.reply.nullBulk();
   return value;
 }
 
-function encoding(client: Client, args: string[]): void {
+function encoding(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value !== undefined) client.reply.bulk(encodingOf(client, value));
 }
 
-function refcount(client: Client, args: string[]): void {
+function refcount(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value === undefined) return;
   const shared =
@@ -89,14 +89,14 @@ function refcount(client: Client, args: string[]): void {
   client.reply.integer(shared ? SHARED_REFCOUNT : 1);
 }
 
-function idletime(client: Client, args: string[]): void {
+function idletime(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value === undefined) return;
   if (lfuPolicy(client)) return client.reply.error(ERR_LFU_IDLETIME);
   client.reply.integer(0);
 }
 
-function freq(client: Client, args: string[]): void {
+function freq(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value === undefined) return;
   if (!lfuPolicy(client)) return client.reply.error(ERR_LFU_FREQ);
@@ -104,7 +104,7 @@ function freq(client: Client, args: string[]): void {
 }
 
 /** Redis's addReplyHelp: a header naming the command as typed (uppercased), the lines, then HELP. */
-function help(client: Client, args: string[]): void {
+function help(client: CommandContext, args: string[]): void {
   const lines = [`${args[0].toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...HELP_LINES, 'HELP', '    Prints this help.'];
   client.reply.arrayHeader(lines.length);
   for (const line of lines) client.reply.simple(line);

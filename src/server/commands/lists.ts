@@ -1,7 +1,7 @@
 // Commands of the lists group, as Redis 7.0's t_list.c (the non-blocking ones): pushes, pops,
 // ranges, LSET/LREM/LTRIM/LINSERT/LPOS, LMOVE/RPOPLPUSH and LMPOP. Lists are Deque<string>.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isList, type ListValue } from '../keyspace/values';
 import { Deque } from '../keyspace/deque';
@@ -19,12 +19,12 @@ const ERR_MPOP_COUNT = 'ERR count should be greater than 0';
 type End = 'left' | 'right';
 
 /** Reads a list for a write command without touching the hit/miss statistics. */
-function listForWrite(client: Client, key: string): ListValue | undefined | typeof WRONGTYPE {
+function listForWrite(client: CommandContext, key: string): ListValue | undefined | typeof WRONGTYPE {
   return lookupTyped(client, key, isList, true);
 }
 
 /** After elements left a list: drop the key when it emptied, else signal WATCH. */
-function afterRemoval(client: Client, key: string, list: ListValue): void {
+function afterRemoval(client: CommandContext, key: string, list: ListValue): void {
   if (list.length === 0) client.db.delete(key);
   else client.db.touched(key);
 }
@@ -40,14 +40,14 @@ function clampRange(start: number, end: number, length: number): [number, number
 }
 
 /** Replies list[start..end] as an array, backwards when reverse (RPOP with a count). */
-function replyRange(client: Client, list: ListValue, start: number, end: number, reverse: boolean): void {
+function replyRange(client: CommandContext, list: ListValue, start: number, end: number, reverse: boolean): void {
   const reply = client.reply;
   reply.arrayHeader(end - start + 1);
   if (reverse) for (let i = end; i >= start; i--) reply.bulk(list.at(i) as string);
   else for (let i = start; i <= end; i++) reply.bulk(list.at(i) as string);
 }
 
-function push(client: Client, args: string[], end: End, onlyIfExists: boolean): void {
+function push(client: CommandContext, args: string[], end: End, onlyIfExists: boolean): void {
   const key = args[1];
   const db = client.db;
   const existing = db.get(key);
@@ -69,7 +69,7 @@ function push(client: Client, args: string[], end: End, onlyIfExists: boolean): 
 }
 
 /** Pops up to count elements from one end and replies them as an array, in pop order. */
-function popRange(client: Client, key: string, list: ListValue, end: End, count: number): number {
+function popRange(client: CommandContext, key: string, list: ListValue, end: End, count: number): number {
   const taken = Math.min(count, list.length);
   if (end === 'left') {
     replyRange(client, list, 0, taken - 1, false);
@@ -83,7 +83,7 @@ function popRange(client: Client, key: string, list: ListValue, end: End, count:
   return taken;
 }
 
-function pop(client: Client, args: string[], end: End): void {
+function pop(client: CommandContext, args: string[], end: End): void {
   if (args.length > 3) return client.reply.error(errWrongArity(end === 'left' ? 'lpop' : 'rpop'));
   const hasCount = args.length === 3;
   let count = 0;
@@ -107,13 +107,13 @@ function pop(client: Client, args: string[], end: End): void {
   client.reply.bulk(value);
 }
 
-function llen(client: Client, args: string[]): void {
+function llen(client: CommandContext, args: string[]): void {
   const list = lookupTyped(client, args[1], isList);
   if (list === WRONGTYPE) return;
   client.reply.integer(list ? list.length : 0);
 }
 
-function lrange(client: Client, args: string[]): void {
+function lrange(client: CommandContext, args: string[]): void {
   const start = longArg(client, args[2]);
   if (start === null) return;
   const end = longArg(client, args[3]);
@@ -125,7 +125,7 @@ function lrange(client: Client, args: string[]): void {
   replyRange(client, list, range[0], range[1], false);
 }
 
-function lindex(client: Client, args: string[]): void {
+function lindex(client: CommandContext, args: string[]): void {
   const list = lookupTyped(client, args[1], isList);
   if (list === WRONGTYPE) return;
   if (!list) return client.reply.nullBulk();
@@ -134,7 +134,7 @@ function lindex(client: Client, args: string[]): void {
   client.reply.bulkOrNull(list.at(index < 0 ? list.length + index : index));
 }
 
-function lset(client: Client, args: string[]): void {
+function lset(client: CommandContext, args: string[]): void {
   const key = args[1];
   const list = listForWrite(client, key);
   if (list === WRONGTYPE) return;
@@ -149,7 +149,7 @@ function lset(client: Client, args: string[]): void {
   client.reply.ok();
 }
 
-function lrem(client: Client, args: string[]): void {
+function lrem(client: CommandContext, args: string[]): void {
   const count = longArg(client, args[2]);
   if (count === null) return;
   const key = args[1];
@@ -164,7 +164,7 @@ function lrem(client: Client, args: string[]): void {
   client.reply.integer(removed);
 }
 
-function ltrim(client: Client, args: string[]): void {
+function ltrim(client: CommandContext, args: string[]): void {
   const start = longArg(client, args[2]);
   if (start === null) return;
   const end = longArg(client, args[3]);
@@ -185,7 +185,7 @@ function ltrim(client: Client, args: string[]): void {
   client.reply.ok();
 }
 
-function linsert(client: Client, args: string[]): void {
+function linsert(client: CommandContext, args: string[]): void {
   const where = args[2].toLowerCase();
   if (where !== 'before' && where !== 'after') return syntaxError(client);
   const key = args[1];
@@ -203,7 +203,7 @@ function linsert(client: Client, args: string[]): void {
   client.reply.integer(list.length);
 }
 
-function lpos(client: Client, args: string[]): void {
+function lpos(client: CommandContext, args: string[]): void {
   let rank = 1;
   let count = -1; // -1: COUNT not given, so the reply is a single index or null.
   let maxlen = 0;
@@ -254,14 +254,14 @@ function lpos(client: Client, args: string[]): void {
   for (const index of found) client.reply.integer(index);
 }
 
-function parseEnd(client: Client, text: string): End | null {
+function parseEnd(client: CommandContext, text: string): End | null {
   const lower = text.toLowerCase();
   if (lower === 'left' || lower === 'right') return lower;
   syntaxError(client);
   return null;
 }
 
-function moveGeneric(client: Client, args: string[], from: End, to: End): void {
+function moveGeneric(client: CommandContext, args: string[], from: End, to: End): void {
   const sourceKey = args[1];
   const destinationKey = args[2];
   const source = listForWrite(client, sourceKey);
@@ -285,7 +285,7 @@ function moveGeneric(client: Client, args: string[], from: End, to: End): void {
   client.reply.bulk(value);
 }
 
-function lmove(client: Client, args: string[]): void {
+function lmove(client: CommandContext, args: string[]): void {
   const from = parseEnd(client, args[3]);
   if (from === null) return;
   const to = parseEnd(client, args[4]);
@@ -293,7 +293,7 @@ function lmove(client: Client, args: string[]): void {
   moveGeneric(client, args, from, to);
 }
 
-function lmpop(client: Client, args: string[]): void {
+function lmpop(client: CommandContext, args: string[]): void {
   const numkeys = rangeLongArg(client, args[1], 1n, LONG_MAX, ERR_NUMKEYS);
   if (numkeys === null) return;
   const whereIndex = 1 + numkeys + 1;

@@ -1,6 +1,6 @@
 // Persistence commands: SAVE, BGSAVE, BGREWRITEAOF.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { ERR_SYNTAX } from '../errors';
 
@@ -9,7 +9,7 @@ const ERR_AOF_REWRITE_IN_PROGRESS = 'ERR Background append only file rewriting a
 /** Redis replies a bare "-ERR" when SAVE fails; the reason goes to the log. */
 const ERR_SAVE_FAILED = 'ERR';
 
-function save(client: Client): void {
+function save(client: CommandContext): void {
   const persistence = client.server.persistence;
   if (persistence.bgsaveInProgress) return client.reply.error(ERR_BGSAVE_IN_PROGRESS);
   try {
@@ -20,7 +20,7 @@ function save(client: Client): void {
   client.reply.ok();
 }
 
-function bgsave(client: Client, args: string[]): void {
+function bgsave(client: CommandContext, args: string[]): void {
   const persistence = client.server.persistence;
   const schedule = args.length === 2 && args[1].toLowerCase() === 'schedule';
   if (args.length > 2 || (args.length === 2 && !schedule)) return client.reply.error(ERR_SYNTAX);
@@ -32,7 +32,7 @@ function bgsave(client: Client, args: string[]): void {
   client.reply.simple('Background saving started');
 }
 
-function bgrewriteaof(client: Client): void {
+function bgrewriteaof(client: CommandContext): void {
   const aof = client.server.persistence.aof;
   if (aof.rewriteInProgress) return client.reply.error(ERR_AOF_REWRITE_IN_PROGRESS);
   // With appendonly no this still writes a fresh base and manifest, as Redis 7.0 does.

@@ -5,7 +5,7 @@
 // The node's 'pubsub' flag means "allowed in RESP2 subscriber context", which Redis grants only
 // to the (un)subscribe commands, PING, QUIT and RESET: PUBLISH and PUBSUB do not carry it here.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { globMatch } from '../glob';
 import { replyHelp, replySubcommandSyntaxError } from '../command-docs';
@@ -24,12 +24,12 @@ const PUBSUB_HELP = [
   '    Return the number of subscribers for the specified shard level channel(s)',
 ];
 
-function subscriptionCount(client: Client): number {
+function subscriptionCount(client: CommandContext): number {
   return client.channels.size + client.patterns.size;
 }
 
 /** One confirmation push: kind, channel or pattern (null for "nothing to unsubscribe"), count. */
-function confirm(client: Client, kind: string, name: string | null): void {
+function confirm(client: CommandContext, kind: string, name: string | null): void {
   const reply = client.reply;
   reply.pushHeader(3);
   reply.bulk(kind);
@@ -38,14 +38,14 @@ function confirm(client: Client, kind: string, name: string | null): void {
   reply.integer(subscriptionCount(client));
 }
 
-function subscribe(client: Client, args: string[]): void {
+function subscribe(client: CommandContext, args: string[]): void {
   for (let i = 1; i < args.length; i++) {
     client.server.pubsub.subscribe(client, args[i]);
     confirm(client, 'subscribe', args[i]);
   }
 }
 
-function unsubscribe(client: Client, args: string[]): void {
+function unsubscribe(client: CommandContext, args: string[]): void {
   const pubsub = client.server.pubsub;
   if (args.length === 1) {
     const channels = [...client.channels];
@@ -62,14 +62,14 @@ function unsubscribe(client: Client, args: string[]): void {
   }
 }
 
-function psubscribe(client: Client, args: string[]): void {
+function psubscribe(client: CommandContext, args: string[]): void {
   for (let i = 1; i < args.length; i++) {
     client.server.pubsub.psubscribe(client, args[i]);
     confirm(client, 'psubscribe', args[i]);
   }
 }
 
-function punsubscribe(client: Client, args: string[]): void {
+function punsubscribe(client: CommandContext, args: string[]): void {
   const pubsub = client.server.pubsub;
   if (args.length === 1) {
     const patterns = [...client.patterns];
@@ -86,7 +86,7 @@ function punsubscribe(client: Client, args: string[]): void {
   }
 }
 
-function publish(client: Client, args: string[]): void {
+function publish(client: CommandContext, args: string[]): void {
   const server = client.server;
   const receivers = server.pubsub.publish(args[1], args[2], client);
   // Redis forces PUBLISH into the replication stream so replicas' subscribers get it too,
@@ -95,7 +95,7 @@ function publish(client: Client, args: string[]): void {
   client.reply.integer(receivers);
 }
 
-function pubsubChannels(client: Client, args: string[]): void {
+function pubsubChannels(client: CommandContext, args: string[]): void {
   if (args.length > 3) return replySubcommandSyntaxError(client, args);
   const pattern = args.length === 3 ? args[2] : null;
   const matching: string[] = [];
@@ -105,7 +105,7 @@ function pubsubChannels(client: Client, args: string[]): void {
   client.reply.bulkArray(matching);
 }
 
-function pubsubNumsub(client: Client, args: string[]): void {
+function pubsubNumsub(client: CommandContext, args: string[]): void {
   const reply = client.reply;
   reply.arrayHeader((args.length - 2) * 2);
   for (let i = 2; i < args.length; i++) {
@@ -115,12 +115,12 @@ function pubsubNumsub(client: Client, args: string[]): void {
 }
 
 /** Sharded pub/sub is a cluster feature: outside a cluster there are never shard channels. */
-function pubsubShardChannels(client: Client, args: string[]): void {
+function pubsubShardChannels(client: CommandContext, args: string[]): void {
   if (args.length > 3) return replySubcommandSyntaxError(client, args);
   client.reply.arrayHeader(0);
 }
 
-function pubsubShardNumsub(client: Client, args: string[]): void {
+function pubsubShardNumsub(client: CommandContext, args: string[]): void {
   const reply = client.reply;
   reply.arrayHeader((args.length - 2) * 2);
   for (let i = 2; i < args.length; i++) {

@@ -1,6 +1,6 @@
 // Replication commands: REPLICAOF/SLAVEOF, SYNC, PSYNC, REPLCONF, WAIT.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
@@ -15,11 +15,11 @@ const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
 const ERR_UNRECOGNIZED_REPLCONF = (option: string) => `ERR Unrecognized REPLCONF option: ${option}`;
 
 /** How Redis names the requester in REPLICAOF logs: its CLIENT INFO line. */
-function requesterOf(client: Client): string {
+function requesterOf(client: CommandContext): string {
   return client.describe();
 }
 
-function replicaof(client: Client, args: string[]): void {
+function replicaof(client: CommandContext, args: string[]): void {
   const replication = client.server.replication;
   if (client.isReplica) return client.reply.error(ERR_REPLICAOF_FROM_REPLICA);
   if (replication.failoverState !== 'no-failover') return client.reply.error(ERR_REPLICAOF_DURING_FAILOVER);
@@ -42,7 +42,7 @@ function replicaof(client: Client, args: string[]): void {
   client.reply.ok();
 }
 
-function canSync(client: Client): boolean {
+function canSync(client: CommandContext): boolean {
   if (client.isReplica) return false;
   if (client.reply.pendingBytes > 0) {
     client.reply.error(ERR_SYNC_PENDING_OUTPUT);
@@ -51,12 +51,12 @@ function canSync(client: Client): boolean {
   return true;
 }
 
-function sync(client: Client): void {
+function sync(client: CommandContext): void {
   if (!canSync(client)) return;
   client.server.replication.masterSide.handleSyncRequest(client, null);
 }
 
-function psync(client: Client, args: string[]): void {
+function psync(client: CommandContext, args: string[]): void {
   if (!canSync(client)) return;
   const offset = parseInt64(args[2]);
   if (offset === null || typeof offset === 'bigint') return client.reply.error(ERR_NOT_INTEGER);
@@ -64,7 +64,7 @@ function psync(client: Client, args: string[]): void {
   client.server.replication.masterSide.handleSyncRequest(client, { replid: args[1], offset, failover });
 }
 
-function replconf(client: Client, args: string[]): void {
+function replconf(client: CommandContext, args: string[]): void {
   if (args.length % 2 === 0) return client.reply.error(ERR_SYNTAX);
   const replication = client.server.replication;
   const announcement = replication.masterSide.announcementOf(client);
@@ -105,7 +105,7 @@ function replconf(client: Client, args: string[]): void {
   client.reply.ok();
 }
 
-function wait(client: Client, args: string[]): void {
+function wait(client: CommandContext, args: string[]): void {
   const server = client.server;
   const replication = server.replication;
   if (replication.isReplica()) return client.reply.error(ERR_WAIT_ON_REPLICA);
@@ -145,7 +145,7 @@ const ERR_FAILOVER_NOT_REPLICA = 'ERR FAILOVER target HOST and PORT is not a rep
 const ERR_FAILOVER_NOT_ONLINE = 'ERR FAILOVER target replica is not online.';
 
 /** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms], checked in Redis's order. */
-function failover(client: Client, args: string[]): void {
+function failover(client: CommandContext, args: string[]): void {
   const replication = client.server.replication;
   if (args.length === 2 && args[1].toLowerCase() === 'abort') {
     if (replication.failoverState === 'no-failover') return client.reply.error(ERR_FAILOVER_ABORT_NONE);

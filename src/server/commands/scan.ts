@@ -1,7 +1,7 @@
 // Argument parsing and replies shared by SCAN, HSCAN, SSCAN and ZSCAN (Redis's scanGenericCommand).
 // The iteration itself lives in keyspace/scan-cursors.ts.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { parseScanCursor } from '../keyspace/scan-cursors';
@@ -23,7 +23,7 @@ export interface ScanArguments {
  * Parses `<cursor> [MATCH p] [COUNT n] [TYPE t]` starting at args[cursorIndex].
  * Replies with Redis's error and returns null when invalid.
  */
-export function parseScanArguments(client: Client, args: string[], cursorIndex: number, allowType: boolean): ScanArguments | null {
+export function parseScanArguments(client: CommandContext, args: string[], cursorIndex: number, allowType: boolean): ScanArguments | null {
   const cursor = parseScanCursor(args[cursorIndex]);
   if (cursor === null) {
     client.reply.error(ERR_INVALID_CURSOR);
@@ -57,7 +57,7 @@ export function parseScanArguments(client: Client, args: string[], cursorIndex: 
 }
 
 /** The two-element reply: the next cursor as a bulk string, then the elements. */
-export function replyScanPage(client: Client, cursor: bigint, elements: readonly string[]): void {
+export function replyScanPage(client: CommandContext, cursor: bigint, elements: readonly string[]): void {
   client.reply.arrayHeader(2);
   client.reply.bulk(cursor.toString());
   client.reply.bulkArray(elements);

@@ -3,16 +3,14 @@
 
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Client } from '../client';
-import type { Server } from '../server';
-import { isLoopback } from '../server';
+import type { CommandContext, ServerContext } from '../context';
+import type { ServerStats } from '../stats';
 import type { ReplyBuffer } from '../resp/reply';
-import { command, type CommandSpec, type CompiledCommand } from './table';
+import { command, type CommandSpec, type CommandTable, type CompiledCommand } from './table';
 import { ERR_NO_CONFIG_FILE, ERR_NOT_INTEGER, ERR_SYNTAX } from '../errors';
 import { ConfigValueError, findDirective, parseDirectiveValue, type Directive } from '../config';
 import { globMatch } from '../glob';
 import { parseInt64, parseDouble } from '../resp/numbers';
-import { renderInfo } from '../info';
 import {
   allCommandsWithSubcommands,
   commandGetKeys,
@@ -37,25 +35,20 @@ const errRewriting = (reason: string) => `ERR Rewriting config file: ${reason}`;
 
 // --- INFO, TIME, LASTSAVE, ROLE --------------------------------------------------------------
 
-function info(client: Client, args: string[]): void {
-  client.reply.verbatim(renderInfo(client.server, args.slice(1)));
+function info(client: CommandContext, args: string[]): void {
+  client.reply.verbatim(client.server.info(args.slice(1)));
 }
 
-function time(client: Client): void {
+function time(client: CommandContext): void {
   const now = client.server.clock.now();
   client.reply.arrayHeader(2);
   client.reply.bulk(String(Math.floor(now / 1000)));
   client.reply.bulk(String((now % 1000) * 1000));
 }
 
-/** The replication module may answer ROLE itself (replica form, connected replicas). */
-interface RoleReplySource {
-  roleReply(reply: ReplyBuffer): void;
-}
-
 /** ROLE: delegated to `server.replication.roleReply` when present, else a master with no replicas. */
-export function writeRole(server: Server, reply: ReplyBuffer): void {
-  const replication = server.replication as typeof server.replication & Partial<RoleReplySource>;
+function writeRole(server: ServerContext, reply: ReplyBuffer): void {
+  const replication = server.replication;
   if (typeof replication.roleReply === 'function') return replication.roleReply(reply);
   reply.arrayHeader(3);
   reply.bulk('master');
@@ -82,14 +75,14 @@ const IMMUTABLE_IN_REDIS = new Set(['rdbchecksum', 'pidfile', 'enable-protected-
 const PROTECTED = new Set(['dir', 'dbfilename']);
 
 /** A directive's value as CONFIG GET shows it. */
-function displayValue(server: Server, name: string): string {
+function displayValue(server: ServerContext, name: string): string {
   if (name === 'dir') return effectiveDir(server.config);
   const value = server.config.get(name);
   if (name === 'client-output-buffer-limit') return formatOutputBufferLimits(value);
   return value;
 }
 
-function configGet(client: Client, args: string[]): void {
+function configGet(client: CommandContext, args: string[]): void {
   const server = client.server;
   // Keyed by lower-cased name: an exact name keeps the spelling it was asked with, as in Redis.
   const matches = new Map<string, { shown: string; directive: string }>();
@@ -114,15 +107,15 @@ function configGet(client: Client, args: string[]): void {
 }
 
 /** Returns the reason a protected directive may not be set from this connection, or null. */
-function protectedReason(client: Client): string | null {
+function protectedReason(client: CommandContext): string | null {
   const setting = client.server.config.get('enable-protected-configs');
   if (setting === 'yes') return null;
-  if (setting === 'local' && isLoopback(client.socket?.remoteAddress ?? '127.0.0.1')) return null;
+  if (setting === 'local' && client.isLocal) return null;
   return "can't set protected config";
 }
 
 /** Extra checks Redis's setters make beyond the value's type. */
-function validateSpecial(server: Server, directive: Directive, value: string): string {
+function validateSpecial(server: ServerContext, directive: Directive, value: string): string {
   if (directive.name === 'client-output-buffer-limit') {
     // A partial setting changes only the classes it names, as in Redis.
     const merged = outputBufferLimits(server.config.get('client-output-buffer-limit') + ' ' + value);
@@ -149,7 +142,7 @@ function validateSpecial(server: Server, directive: Directive, value: string): s
  * protected, duplicate), then every value is parsed, and only then is anything applied, so a
  * failing pair leaves the configuration untouched.
  */
-function configSet(client: Client, args: string[]): void {
+function configSet(client: CommandContext, args: string[]): void {
   const server = client.server;
   if (args.length % 2 !== 0) return client.reply.error(ERR_SYNTAX);
   const pairs: Array<{ typed: string; directive: Directive; value: string }> = [];
@@ -201,13 +194,13 @@ function configSet(client: Client, args: string[]): void {
 }
 
 /** CONFIG RESETSTAT: zeroes INFO stats and per-command counters; uptime keeps counting. */
-export function resetStats(server: Server): void {
-  const stats = server.stats as unknown as Record<string, unknown>;
+function resetStats(serverStats: ServerStats, table: CommandTable): void {
+  const stats = serverStats as unknown as Record<string, unknown>;
   for (const key of Object.keys(stats)) {
     if (key !== 'startedAt' && typeof stats[key] === 'number') stats[key] = 0;
   }
-  server.stats.errorsByCode.clear();
-  for (const cmd of allCommandsWithSubcommands(server.commands)) {
+  serverStats.errorsByCode.clear();
+  for (const cmd of allCommandsWithSubcommands(table)) {
     cmd.calls = 0;
     cmd.usec = 0;
     cmd.failedCalls = 0;
@@ -215,7 +208,7 @@ export function resetStats(server: Server): void {
   }
 }
 
-function configRewrite(client: Client): void {
+function configRewrite(client: CommandContext): void {
   const server = client.server;
   if (!server.configFile) return client.reply.error(ERR_NO_CONFIG_FILE);
   try {
@@ -252,25 +245,24 @@ const COMMAND_HELP = [
   '    Return the keys and the access flags from a full Redis command.',
 ];
 
-function commandAll(client: Client): void {
-  const commands = [...client.server.commands.all()];
+function commandAll(table: CommandTable, client: CommandContext): void {
+  const commands = [...table.all()];
   client.reply.arrayHeader(commands.length);
   for (const cmd of commands) writeCommandInfo(client.reply, cmd);
 }
 
-function commandInfo(client: Client, args: string[]): void {
-  if (args.length === 2) return commandAll(client);
+function commandInfo(table: CommandTable, client: CommandContext, args: string[]): void {
+  if (args.length === 2) return commandAll(table, client);
   const reply = client.reply;
   reply.arrayHeader(args.length - 2);
   for (let i = 2; i < args.length; i++) {
-    const cmd = lookupCommandByFullName(client.server.commands, args[i]);
+    const cmd = lookupCommandByFullName(table, args[i]);
     if (cmd) writeCommandInfo(reply, cmd);
     else reply.nullBulk();
   }
 }
 
-function commandDocs(client: Client, args: string[]): void {
-  const table = client.server.commands;
+function commandDocs(table: CommandTable, client: CommandContext, args: string[]): void {
   const found: CompiledCommand[] = [];
   if (args.length === 2) found.push(...table.all());
   for (let i = 2; i < args.length; i++) {
@@ -284,7 +276,7 @@ function commandDocs(client: Client, args: string[]): void {
   }
 }
 
-function commandList(client: Client, args: string[]): void {
+function commandList(table: CommandTable, client: CommandContext, args: string[]): void {
   let filter: CommandListFilter = null;
   for (let i = 2; i < args.length; i += 3) {
     const kind = args[i + 1]?.toLowerCase();
@@ -293,7 +285,7 @@ function commandList(client: Client, args: string[]): void {
     }
     filter = { kind, arg: args[i + 2] };
   }
-  const names = allCommandsWithSubcommands(client.server.commands)
+  const names = allCommandsWithSubcommands(table)
     .filter((cmd) => commandMatchesFilter(cmd, filter))
     .map((cmd) => cmd.name);
   client.reply.bulkArray(names);
@@ -301,7 +293,7 @@ function commandList(client: Client, args: string[]): void {
 
 // --- SHUTDOWN ----------------------------------------------------------------------------------
 
-function shutdown(client: Client, args: string[]): void {
+function shutdown(client: CommandContext, args: string[]): void {
   let saveFlag = false;
   let nosaveFlag = false;
   let otherFlag = false;
@@ -331,14 +323,14 @@ function shutdown(client: Client, args: string[]): void {
 
 // --- DEBUG, MEMORY -------------------------------------------------------------------------------
 
-function debugAllowed(client: Client): boolean {
+function debugAllowed(client: CommandContext): boolean {
   const setting = client.server.config.get('enable-debug-command');
   if (setting === 'yes') return true;
-  return setting === 'local' && isLoopback(client.socket?.remoteAddress ?? '127.0.0.1');
+  return setting === 'local' && client.isLocal;
 }
 
 /** DEBUG SLEEP blocks the whole server, which is what tests use it for. */
-function debug(client: Client, args: string[]): void {
+function debug(client: CommandContext, args: string[]): void {
   if (!debugAllowed(client)) return client.reply.error(ERR_DEBUG_NOT_ALLOWED);
   const sub = args[1].toLowerCase();
   if (sub === 'sleep' && args.length === 3) {
@@ -400,7 +392,7 @@ function estimateMemory(key: string, value: Value, samples: number): number {
   return Math.round(OBJECT_OVERHEAD + key.length + perElement * count);
 }
 
-function memoryUsage(client: Client, args: string[]): void {
+function memoryUsage(client: CommandContext, args: string[]): void {
   let samples = 5;
   for (let i = 3; i < args.length; i += 2) {
     if (args[i].toLowerCase() !== 'samples' || i + 1 >= args.length) return client.reply.error(ERR_SYNTAX);
@@ -418,41 +410,44 @@ function memoryUsage(client: Client, args: string[]): void {
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
 
-export const serverCommands: CommandSpec[] = [
-  command('info', -1, ['loading', 'stale'], info),
-  command('time', 1, ['loading', 'stale', 'fast'], time),
-  command('lastsave', 1, ['loading', 'stale', 'fast'], (client) => client.reply.integer(client.server.lastSaveTime)),
-  command('role', 1, ['noscript', 'loading', 'stale', 'fast'], (client) => writeRole(client.server, client.reply)),
-  command('config', -2, [], () => {}, undefined, {
-    subcommands: {
-      get: command('config|get', -3, ADMIN, configGet),
-      set: command('config|set', -4, ADMIN, configSet),
-      resetstat: command('config|resetstat', 2, ADMIN, (client) => {
-        resetStats(client.server);
-        client.reply.ok();
-      }),
-      rewrite: command('config|rewrite', 2, ADMIN, configRewrite),
-      help: command('config|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, CONFIG_HELP)),
-    },
-  }),
-  command('command', -1, ['loading', 'stale'], commandAll, undefined, {
-    subcommands: {
-      count: command('command|count', 2, ['loading', 'stale'], (client) => client.reply.integer(client.server.commands.size)),
-      list: command('command|list', -2, ['loading', 'stale'], commandList),
-      info: command('command|info', -2, ['loading', 'stale'], commandInfo),
-      docs: command('command|docs', -2, ['loading', 'stale'], commandDocs),
-      getkeys: command('command|getkeys', -4, ['loading', 'stale'], (client, args) => commandGetKeys(client, args.slice(2))),
-      getkeysandflags: command('command|getkeysandflags', -4, ['loading', 'stale'], (client, args) => commandGetKeys(client, args.slice(2), true)),
-      help: command('command|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, COMMAND_HELP)),
-    },
-  }),
-  command('shutdown', -1, [...ADMIN, 'nomulti'], shutdown),
-  command('debug', -2, ADMIN, debug),
-  command('memory', -2, [], () => {}, undefined, {
-    subcommands: {
-      usage: command('memory|usage', -3, ['readonly'], memoryUsage, [2, 2, 1]),
-      purge: command('memory|purge', 2, [], (client) => client.reply.ok()),
-      help: command('memory|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, MEMORY_HELP)),
-    },
-  }),
-];
+/** CONFIG RESETSTAT and COMMAND read the table they are registered in. */
+export function serverCommands(table: CommandTable): CommandSpec[] {
+  return [
+    command('info', -1, ['loading', 'stale'], info),
+    command('time', 1, ['loading', 'stale', 'fast'], time),
+    command('lastsave', 1, ['loading', 'stale', 'fast'], (client) => client.reply.integer(client.server.lastSaveTime)),
+    command('role', 1, ['noscript', 'loading', 'stale', 'fast'], (client) => writeRole(client.server, client.reply)),
+    command('config', -2, [], () => {}, undefined, {
+      subcommands: {
+        get: command('config|get', -3, ADMIN, configGet),
+        set: command('config|set', -4, ADMIN, configSet),
+        resetstat: command('config|resetstat', 2, ADMIN, (client) => {
+          resetStats(client.server.stats, table);
+          client.reply.ok();
+        }),
+        rewrite: command('config|rewrite', 2, ADMIN, configRewrite),
+        help: command('config|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, CONFIG_HELP)),
+      },
+    }),
+    command('command', -1, ['loading', 'stale'], (client) => commandAll(table, client), undefined, {
+      subcommands: {
+        count: command('command|count', 2, ['loading', 'stale'], (client) => client.reply.integer(table.size)),
+        list: command('command|list', -2, ['loading', 'stale'], (client, args) => commandList(table, client, args)),
+        info: command('command|info', -2, ['loading', 'stale'], (client, args) => commandInfo(table, client, args)),
+        docs: command('command|docs', -2, ['loading', 'stale'], (client, args) => commandDocs(table, client, args)),
+        getkeys: command('command|getkeys', -4, ['loading', 'stale'], (client, args) => commandGetKeys(table, client, args.slice(2))),
+        getkeysandflags: command('command|getkeysandflags', -4, ['loading', 'stale'], (client, args) => commandGetKeys(table, client, args.slice(2), true)),
+        help: command('command|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, COMMAND_HELP)),
+      },
+    }),
+    command('shutdown', -1, [...ADMIN, 'nomulti'], shutdown),
+    command('debug', -2, ADMIN, debug),
+    command('memory', -2, [], () => {}, undefined, {
+      subcommands: {
+        usage: command('memory|usage', -3, ['readonly'], memoryUsage, [2, 2, 1]),
+        purge: command('memory|purge', 2, [], (client) => client.reply.ok()),
+        help: command('memory|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, MEMORY_HELP)),
+      },
+    }),
+  ];
+}

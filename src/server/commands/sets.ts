@@ -2,7 +2,7 @@
 // the algebra commands (SINTER/SUNION/SDIFF and their STORE forms, SINTERCARD), SMOVE, SSCAN.
 // Sets are Set<string>; see keyspace/encodings.ts for the reply order of integer sets.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isSet, type SetValue } from '../keyspace/values';
 import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
@@ -18,17 +18,17 @@ const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 /** SPOP rebuilds the set from the survivors when fewer than count/5 remain, as Redis does. */
 const SPOP_MOVE_STRATEGY_MUL = 5;
 
-function setForWrite(client: Client, key: string): SetValue | undefined | typeof WRONGTYPE {
+function setForWrite(client: CommandContext, key: string): SetValue | undefined | typeof WRONGTYPE {
   return lookupTyped(client, key, isSet, true);
 }
 
-function replyMembers(client: Client, size: number, members: Iterable<string>): void {
+function replyMembers(client: CommandContext, size: number, members: Iterable<string>): void {
   const reply = client.reply;
   reply.setHeader(size);
   for (const member of members) reply.bulk(member);
 }
 
-function sadd(client: Client, args: string[]): void {
+function sadd(client: CommandContext, args: string[]): void {
   const key = args[1];
   const existing = setForWrite(client, key);
   if (existing === WRONGTYPE) return;
@@ -43,7 +43,7 @@ function sadd(client: Client, args: string[]): void {
   client.reply.integer(added);
 }
 
-function srem(client: Client, args: string[]): void {
+function srem(client: CommandContext, args: string[]): void {
   const key = args[1];
   const set = setForWrite(client, key);
   if (set === WRONGTYPE) return;
@@ -62,7 +62,7 @@ function srem(client: Client, args: string[]): void {
   client.reply.integer(deleted);
 }
 
-function smove(client: Client, args: string[]): void {
+function smove(client: CommandContext, args: string[]): void {
   const [, sourceKey, destinationKey, member] = args;
   const source = client.db.get(sourceKey);
   const destination = client.db.get(destinationKey);
@@ -87,20 +87,20 @@ function smove(client: Client, args: string[]): void {
   client.reply.integer(1);
 }
 
-function sismember(client: Client, args: string[]): void {
+function sismember(client: CommandContext, args: string[]): void {
   const set = lookupTyped(client, args[1], isSet);
   if (set === WRONGTYPE) return;
   client.reply.integer(set?.has(args[2]) ? 1 : 0);
 }
 
-function smismember(client: Client, args: string[]): void {
+function smismember(client: CommandContext, args: string[]): void {
   const set = lookupTyped(client, args[1], isSet);
   if (set === WRONGTYPE) return;
   client.reply.arrayHeader(args.length - 2);
   for (let i = 2; i < args.length; i++) client.reply.integer(set?.has(args[i]) ? 1 : 0);
 }
 
-function scard(client: Client, args: string[]): void {
+function scard(client: CommandContext, args: string[]): void {
   const set = lookupTyped(client, args[1], isSet);
   if (set === WRONGTYPE) return;
   client.reply.integer(set ? set.size : 0);
@@ -108,7 +108,7 @@ function scard(client: Client, args: string[]): void {
 
 // --- random picks ------------------------------------------------------------------------------
 
-function spop(client: Client, args: string[]): void {
+function spop(client: CommandContext, args: string[]): void {
   if (args.length === 3) return spopWithCount(client, args);
   if (args.length > 3) return syntaxError(client);
   const key = args[1];
@@ -124,7 +124,7 @@ function spop(client: Client, args: string[]): void {
   markDirty(client);
 }
 
-function spopWithCount(client: Client, args: string[]): void {
+function spopWithCount(client: CommandContext, args: string[]): void {
   const count = positiveLongArg(client, args[2]);
   if (count === null) return;
   const key = args[1];
@@ -163,7 +163,7 @@ function spopWithCount(client: Client, args: string[]): void {
   markDirty(client, count);
 }
 
-function srandmember(client: Client, args: string[]): void {
+function srandmember(client: CommandContext, args: string[]): void {
   if (args.length === 3) return srandmemberWithCount(client, args);
   if (args.length > 3) return syntaxError(client);
   const set = lookupTyped(client, args[1], isSet);
@@ -172,7 +172,7 @@ function srandmember(client: Client, args: string[]): void {
   client.reply.bulk(randomElement(set));
 }
 
-function srandmemberWithCount(client: Client, args: string[]): void {
+function srandmemberWithCount(client: CommandContext, args: string[]): void {
   const requested = rangeLongArg(client, args[2], -LONG_MAX, LONG_MAX);
   if (requested === null) return;
   const set = lookupTyped(client, args[1], isSet);
@@ -198,7 +198,7 @@ function srandmemberWithCount(client: Client, args: string[]): void {
 // --- algebra -----------------------------------------------------------------------------------
 
 /** The sets at keys (null for missing keys), or null after replying WRONGTYPE. */
-function lookupSets(client: Client, keys: readonly string[]): Array<SetValue | null> | null {
+function lookupSets(client: CommandContext, keys: readonly string[]): Array<SetValue | null> | null {
   const sets: Array<SetValue | null> = [];
   for (const key of keys) {
     const set = lookupTyped(client, key, isSet);
@@ -209,7 +209,7 @@ function lookupSets(client: Client, keys: readonly string[]): Array<SetValue | n
 }
 
 /** Stores an algebra result: an empty result deletes the destination instead. */
-function storeResult(client: Client, destination: string, result: SetValue): void {
+function storeResult(client: CommandContext, destination: string, result: SetValue): void {
   if (result.size > 0) {
     client.db.set(destination, result);
     markDirty(client);
@@ -221,7 +221,7 @@ function storeResult(client: Client, destination: string, result: SetValue): voi
 
 type InterMode = { kind: 'reply' } | { kind: 'store'; destination: string } | { kind: 'card'; limit: number };
 
-function interGeneric(client: Client, keys: readonly string[], mode: InterMode): void {
+function interGeneric(client: CommandContext, keys: readonly string[], mode: InterMode): void {
   const found = lookupSets(client, keys);
   if (!found) return;
   if (found.includes(null)) {
@@ -251,7 +251,7 @@ function interGeneric(client: Client, keys: readonly string[], mode: InterMode):
   replyMembers(client, result.length, result);
 }
 
-function unionOrDiff(client: Client, keys: readonly string[], op: 'union' | 'diff'): SetValue | null {
+function unionOrDiff(client: CommandContext, keys: readonly string[], op: 'union' | 'diff'): SetValue | null {
   const sets = lookupSets(client, keys);
   if (!sets) return null;
   const result = new Set<string>();
@@ -269,17 +269,17 @@ function unionOrDiff(client: Client, keys: readonly string[], op: 'union' | 'dif
   return result;
 }
 
-function sunionDiff(client: Client, args: string[], op: 'union' | 'diff'): void {
+function sunionDiff(client: CommandContext, args: string[], op: 'union' | 'diff'): void {
   const result = unionOrDiff(client, args.slice(1), op);
   if (result) replyMembers(client, result.size, freshSetOrder(result, client.server.config));
 }
 
-function sunionDiffStore(client: Client, args: string[], op: 'union' | 'diff'): void {
+function sunionDiffStore(client: CommandContext, args: string[], op: 'union' | 'diff'): void {
   const result = unionOrDiff(client, args.slice(2), op);
   if (result) storeResult(client, args[1], result);
 }
 
-function sintercard(client: Client, args: string[]): void {
+function sintercard(client: CommandContext, args: string[]): void {
   const numkeys = rangeLongArg(client, args[1], 1n, LONG_MAX, ERR_NUMKEYS);
   if (numkeys === null) return;
   if (numkeys > args.length - 2) return client.reply.error(ERR_TOO_MANY_KEYS);
@@ -296,7 +296,7 @@ function sintercard(client: Client, args: string[]): void {
   interGeneric(client, args.slice(2, 2 + numkeys), { kind: 'card', limit });
 }
 
-function sscan(client: Client, args: string[]): void {
+function sscan(client: CommandContext, args: string[]): void {
   collectionScan(client, args, {
     is: isSet,
     compactOrder: (set) => (setEncoding(set, client.server.config) === 'intset' ? intsetOrder(set) : null),

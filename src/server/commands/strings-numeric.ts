@@ -1,7 +1,7 @@
 // Counters on string values: INCR, DECR, INCRBY, DECRBY (signed 64-bit with overflow errors)
 // and INCRBYFLOAT (x87 long double, keyspace/long-double.ts, replicated as SET ... KEEPTTL).
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { ERR_INCR_NAN, ERR_INCR_OVERFLOW, ERR_NOT_FLOAT, ERR_NOT_INTEGER } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { isString, lookupTyped, markDirty, WRONGTYPE } from './util';
@@ -11,13 +11,13 @@ import { addLongDouble, formatLongDoubleHuman, INFINITE, parseLongDouble } from 
 const ERR_DECREMENT_OVERFLOW = 'ERR decrement would overflow';
 
 /** Stores a counter's new value: an existing key keeps its TTL (Redis's dbOverwrite). */
-function storeCounter(client: Client, key: string, existed: boolean, text: string): void {
+function storeCounter(client: CommandContext, key: string, existed: boolean, text: string): void {
   if (existed) client.db.replace(key, text);
   else client.db.set(key, text);
   markDirty(client);
 }
 
-function incrementBy(client: Client, key: string, increment: number | bigint): void {
+function incrementBy(client: CommandContext, key: string, increment: number | bigint): void {
   const current = lookupTyped(client, key, isString, true);
   if (current === WRONGTYPE) return;
   const value = current === undefined ? 0 : parseInt64(current);
@@ -34,21 +34,21 @@ function incrementBy(client: Client, key: string, increment: number | bigint): v
   client.reply.integer(result);
 }
 
-function incr(client: Client, args: string[]): void {
+function incr(client: CommandContext, args: string[]): void {
   incrementBy(client, args[1], 1);
 }
 
-function decr(client: Client, args: string[]): void {
+function decr(client: CommandContext, args: string[]): void {
   incrementBy(client, args[1], -1);
 }
 
-function incrby(client: Client, args: string[]): void {
+function incrby(client: CommandContext, args: string[]): void {
   const increment = parseInt64(args[2]);
   if (increment === null) return client.reply.error(ERR_NOT_INTEGER);
   incrementBy(client, args[1], increment);
 }
 
-function decrby(client: Client, args: string[]): void {
+function decrby(client: CommandContext, args: string[]): void {
   const decrement = parseInt64(args[2]);
   if (decrement === null) return client.reply.error(ERR_NOT_INTEGER);
   // -INT64_MIN does not fit in 64 bits.
@@ -56,7 +56,7 @@ function decrby(client: Client, args: string[]): void {
   incrementBy(client, args[1], -decrement);
 }
 
-function incrbyfloat(client: Client, args: string[]): void {
+function incrbyfloat(client: CommandContext, args: string[]): void {
   const key = args[1];
   const current = lookupTyped(client, key, isString, true);
   if (current === WRONGTYPE) return;

@@ -1,6 +1,6 @@
 // Partial string operations: APPEND, STRLEN, GETRANGE/SUBSTR, SETRANGE and LCS.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { ERR_NOT_INTEGER, ERR_OFFSET_OUT_OF_RANGE, ERR_STRING_TOO_LONG, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { isString, lookupRead, lookupTyped, markDirty, WRONGTYPE } from './util';
@@ -17,7 +17,7 @@ const MAX_JS_STRING_LENGTH = 2 ** 29 - 24;
  * Redis's checkStringLength: the resulting length must not exceed proto-max-bulk-len.
  * Our master's stream is trusted as Redis trusts it. Replies and returns false when too long.
  */
-function checkResultLength(client: Client, length: bigint): boolean {
+function checkResultLength(client: CommandContext, length: bigint): boolean {
   const limit = client.isMasterLink ? Infinity : client.server.config.getInt('proto-max-bulk-len');
   if (length > BigInt(Math.min(limit, MAX_JS_STRING_LENGTH))) {
     client.reply.error(ERR_STRING_TOO_LONG);
@@ -26,7 +26,7 @@ function checkResultLength(client: Client, length: bigint): boolean {
   return true;
 }
 
-function append(client: Client, args: string[]): void {
+function append(client: CommandContext, args: string[]): void {
   const [, key, suffix] = args;
   const current = lookupTyped(client, key, isString, true);
   if (current === WRONGTYPE) return;
@@ -43,13 +43,13 @@ function append(client: Client, args: string[]): void {
   client.reply.integer(result.length);
 }
 
-function strlen(client: Client, args: string[]): void {
+function strlen(client: CommandContext, args: string[]): void {
   const value = lookupTyped(client, args[1], isString);
   if (value === WRONGTYPE) return;
   client.reply.integer(value === undefined ? 0 : value.length);
 }
 
-function getrange(client: Client, args: string[]): void {
+function getrange(client: CommandContext, args: string[]): void {
   const startArg = parseInt64(args[2]);
   if (startArg === null) return client.reply.error(ERR_NOT_INTEGER);
   const endArg = parseInt64(args[3]);
@@ -71,7 +71,7 @@ function getrange(client: Client, args: string[]): void {
   client.reply.bulk(value.slice(Number(start), Number(end) + 1));
 }
 
-function setrange(client: Client, args: string[]): void {
+function setrange(client: CommandContext, args: string[]): void {
   const [, key, , patch] = args;
   const offsetArg = parseInt64(args[2]);
   if (offsetArg === null) return client.reply.error(ERR_NOT_INTEGER);
@@ -97,7 +97,7 @@ interface LcsOptions {
   minMatchLength: number;
 }
 
-function parseLcsOptions(client: Client, args: string[]): LcsOptions | null {
+function parseLcsOptions(client: CommandContext, args: string[]): LcsOptions | null {
   const options: LcsOptions = { wantLength: false, wantIndexes: false, withMatchLength: false, minMatchLength: 0 };
   for (let i = 3; i < args.length; i++) {
     const option = args[i].toLowerCase();
@@ -124,7 +124,7 @@ function parseLcsOptions(client: Client, args: string[]): LcsOptions | null {
 }
 
 /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: the classic dynamic programming table. */
-function lcs(client: Client, args: string[]): void {
+function lcs(client: CommandContext, args: string[]): void {
   const first = lookupRead(client, args[1]);
   const second = lookupRead(client, args[2]);
   if ((first !== undefined && !isString(first)) || (second !== undefined && !isString(second))) {
@@ -153,7 +153,7 @@ function lcs(client: Client, args: string[]): void {
 }
 
 /** Walks the table back from the end, collecting the subsequence and its matching ranges (newest first). */
-function replyLcs(client: Client, a: string, b: string, table: Uint32Array, width: number, total: number, options: LcsOptions): void {
+function replyLcs(client: CommandContext, a: string, b: string, table: Uint32Array, width: number, total: number, options: LcsOptions): void {
   const chars: string[] = new Array(total);
   const ranges: number[][] = [];
   let remaining = total;

@@ -2,7 +2,7 @@
 // GETEX, GETDEL, GETSET, MGET, MSET, MSETNX. Follows Redis 7.0's t_string.c, including how
 // each command is rewritten for replicas and the AOF (relative expiry becomes SET ... PXAT).
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, errWrongArity } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { isString, lookupRead, markDirty } from './util';
@@ -25,7 +25,7 @@ interface ExtendedOptions {
  * parseExtendedStringArgumentsOrReply: an option conflicting with one already seen is a
  * syntax error, while repeating the same one (EX 1 EX 2) is allowed and the last one wins.
  */
-function parseExtendedOptions(client: Client, args: string[], forSet: boolean): ExtendedOptions | null {
+function parseExtendedOptions(client: CommandContext, args: string[], forSet: boolean): ExtendedOptions | null {
   const options: ExtendedOptions = { nx: false, xx: false, get: false, keepTtl: false, persist: false, expireKind: null, expireText: null };
   const expireOtherThan = (kind: ExpireKind) => options.expireKind !== null && options.expireKind !== kind;
   for (let i = forSet ? 3 : 2; i < args.length; i++) {
@@ -62,7 +62,7 @@ function parseExtendedOptions(client: Client, args: string[], forSet: boolean): 
  * Redis's getExpireMillisecondsOrReply: the absolute expiry in ms, or null after replying.
  * Zero, negative and overflowing times are invalid.
  */
-function expireMilliseconds(client: Client, commandName: string, kind: ExpireKind, text: string): bigint | null {
+function expireMilliseconds(client: CommandContext, commandName: string, kind: ExpireKind, text: string): bigint | null {
   const parsed = parseInt64(text);
   if (parsed === null) {
     client.reply.error(ERR_NOT_INTEGER);
@@ -85,7 +85,7 @@ function expireMilliseconds(client: Client, commandName: string, kind: ExpireKin
 }
 
 /** GET's reply for a key. Returns false after replying WRONGTYPE. */
-function replyValue(client: Client, key: string): boolean {
+function replyValue(client: CommandContext, key: string): boolean {
   const value = lookupRead(client, key);
   if (value === undefined) {
     client.reply.nullBulk();
@@ -105,11 +105,11 @@ interface SetRequest {
   value: string;
   options: ExtendedOptions;
   /** Replies when the value is set / not set because of NX or XX (defaults: OK / null). */
-  onSet?: (client: Client) => void;
-  onAbort?: (client: Client) => void;
+  onSet?: (client: CommandContext) => void;
+  onAbort?: (client: CommandContext) => void;
 }
 
-function setGeneric(client: Client, args: string[], request: SetRequest): void {
+function setGeneric(client: CommandContext, args: string[], request: SetRequest): void {
   const { key, value, options } = request;
   let when: bigint | null = null;
   if (options.expireKind !== null) {
@@ -120,7 +120,7 @@ function setGeneric(client: Client, args: string[], request: SetRequest): void {
   const db = client.db;
   const found = db.get(key) !== undefined;
   if ((options.nx && found) || (options.xx && !found)) {
-    if (!options.get) (request.onAbort ?? ((c: Client) => c.reply.nullBulk()))(client);
+    if (!options.get) (request.onAbort ?? ((c: CommandContext) => c.reply.nullBulk()))(client);
     return;
   }
   db.set(key, value, options.keepTtl);
@@ -133,12 +133,12 @@ function setGeneric(client: Client, args: string[], request: SetRequest): void {
     const withoutGet = args.filter((arg, i) => i < 3 || arg.toLowerCase() !== 'get');
     client.server.propagation.rewrite(client.dbIndex, withoutGet);
   }
-  if (!options.get) (request.onSet ?? ((c: Client) => c.reply.ok()))(client);
+  if (!options.get) (request.onSet ?? ((c: CommandContext) => c.reply.ok()))(client);
 }
 
 const NO_OPTIONS: ExtendedOptions = { nx: false, xx: false, get: false, keepTtl: false, persist: false, expireKind: null, expireText: null };
 
-function set(client: Client, args: string[]): void {
+function set(client: CommandContext, args: string[]): void {
   if (args.length === 3) {
     // The plain form is most of the traffic: skip option parsing. The lookup still expires
     // (and propagates the DEL of) a key that is due, as Redis's lookupKeyWrite does.
@@ -152,7 +152,7 @@ function set(client: Client, args: string[]): void {
   setGeneric(client, args, { commandName: 'set', key: args[1], value: args[2], options });
 }
 
-function setnx(client: Client, args: string[]): void {
+function setnx(client: CommandContext, args: string[]): void {
   setGeneric(client, args, {
     commandName: 'setnx',
     key: args[1],
@@ -163,7 +163,7 @@ function setnx(client: Client, args: string[]): void {
   });
 }
 
-function setex(client: Client, args: string[]): void {
+function setex(client: CommandContext, args: string[]): void {
   const kind: ExpireKind = args[0].toLowerCase() === 'psetex' ? 'px' : 'ex';
   setGeneric(client, args, {
     commandName: args[0].toLowerCase(),
@@ -173,11 +173,11 @@ function setex(client: Client, args: string[]): void {
   });
 }
 
-function get(client: Client, args: string[]): void {
+function get(client: CommandContext, args: string[]): void {
   replyValue(client, args[1]);
 }
 
-function getex(client: Client, args: string[]): void {
+function getex(client: CommandContext, args: string[]): void {
   const options = parseExtendedOptions(client, args, false);
   if (!options) return;
   const key = args[1];
@@ -206,7 +206,7 @@ function getex(client: Client, args: string[]): void {
   }
 }
 
-function getdel(client: Client, args: string[]): void {
+function getdel(client: CommandContext, args: string[]): void {
   const key = args[1];
   if (!replyValue(client, key)) return;
   if (client.db.delete(key)) {
@@ -215,14 +215,14 @@ function getdel(client: Client, args: string[]): void {
   }
 }
 
-function getset(client: Client, args: string[]): void {
+function getset(client: CommandContext, args: string[]): void {
   if (!replyValue(client, args[1])) return;
   client.db.set(args[1], args[2]);
   markDirty(client);
   client.server.propagation.rewrite(client.dbIndex, ['SET', args[1], args[2]]);
 }
 
-function mget(client: Client, args: string[]): void {
+function mget(client: CommandContext, args: string[]): void {
   const values: Array<string | undefined> = [];
   for (let i = 1; i < args.length; i++) {
     const value = lookupRead(client, args[i]);
@@ -231,7 +231,7 @@ function mget(client: Client, args: string[]): void {
   client.reply.bulkArrayWithNulls(values);
 }
 
-function mset(client: Client, args: string[]): void {
+function mset(client: CommandContext, args: string[]): void {
   const onlyIfNoneExists = args[0].toLowerCase() === 'msetnx';
   if (args.length % 2 === 0) return client.reply.error(errWrongArity(args[0].toLowerCase()));
   const db = client.db;

@@ -1,7 +1,7 @@
 // The command table: name -> handler, arity and flags. The dispatcher reads only this table;
 // each command group registers its entries from its own module.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 
 /**
  * write: modifies data (propagated to replicas and the AOF, refused on read-only replicas)
@@ -17,7 +17,7 @@ import type { Client } from '../client';
  */
 export type CommandFlag = 'write' | 'readonly' | 'admin' | 'stale' | 'noscript' | 'loading' | 'noauth' | 'pubsub' | 'denyoom' | 'fast' | 'nomulti';
 
-export type Handler = (client: Client, args: string[]) => void;
+export type Handler = (client: CommandContext, args: string[]) => void;
 
 export interface CommandSpec {
   name: string;

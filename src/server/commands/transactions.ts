@@ -2,8 +2,8 @@
 // Queued commands are checked for arity and existence when queued; any rejection makes EXEC
 // answer EXECABORT, and a changed watched key makes it answer a null array, as in Redis.
 
-import type { Client } from '../client';
-import { command, type CommandSpec, type CompiledCommand } from './table';
+import type { CommandContext } from '../context';
+import { command, type CommandSpec, type CommandTable, type CompiledCommand } from './table';
 import {
   ERR_DISCARD_WITHOUT_MULTI,
   ERR_EXEC_ABORT,
@@ -11,18 +11,18 @@ import {
   ERR_MULTI_NESTED,
   ERR_WATCH_IN_MULTI,
 } from '../errors';
-import { call } from '../dispatch';
+import { call } from './call';
 
 const ERR_EXEC_READONLY = 'ERR Transaction contains write commands but instance is now a read-only replica. EXEC aborted.';
 
-function multi(client: Client): void {
+function multi(client: CommandContext): void {
   if (client.multi) return client.reply.error(ERR_MULTI_NESTED);
   client.multi = [];
   client.multiError = false;
   client.reply.ok();
 }
 
-function discard(client: Client): void {
+function discard(client: CommandContext): void {
   if (!client.multi) return client.reply.error(ERR_DISCARD_WITHOUT_MULTI);
   client.multi = null;
   client.multiError = false;
@@ -30,7 +30,7 @@ function discard(client: Client): void {
   client.reply.ok();
 }
 
-function exec(client: Client): void {
+function exec(table: CommandTable, client: CommandContext): void {
   const server = client.server;
   const queued = client.multi;
   if (!queued) return client.reply.error(ERR_EXEC_WITHOUT_MULTI);
@@ -49,7 +49,7 @@ function exec(client: Client): void {
   const resolved: Array<{ cmd: CompiledCommand; args: string[] }> = [];
   for (const { args } of queued) {
     const name = args[0].toLowerCase();
-    let cmd = server.commands.get(name) as CompiledCommand;
+    let cmd = table.get(name) as CompiledCommand;
     if (cmd.subcommands && args.length >= 2) cmd = cmd.subcommands[args[1].toLowerCase()] as CompiledCommand;
     resolved.push({ cmd, args });
   }
@@ -61,7 +61,7 @@ function exec(client: Client): void {
 }
 
 /** Redis 7.0 fails EXEC when a watched key expired after WATCH (it existed then, is gone now). */
-function watchedKeyExpired(client: Client): boolean {
+function watchedKeyExpired(client: CommandContext): boolean {
   for (const id of client.watched) {
     const separator = id.indexOf('\0');
     const db = client.server.dbs[Number(id.slice(0, separator))];
@@ -70,21 +70,24 @@ function watchedKeyExpired(client: Client): boolean {
   return false;
 }
 
-function watch(client: Client, args: string[]): void {
+function watch(client: CommandContext, args: string[]): void {
   if (client.multi) return client.reply.error(ERR_WATCH_IN_MULTI);
   for (let i = 1; i < args.length; i++) client.server.watch(client, args[i]);
   client.reply.ok();
 }
 
-function unwatch(client: Client): void {
+function unwatch(client: CommandContext): void {
   client.server.unwatchAll(client);
   client.reply.ok();
 }
 
-export const transactionCommands: CommandSpec[] = [
-  command('multi', 1, ['noscript', 'loading', 'stale', 'fast'], multi),
-  command('exec', 1, ['noscript', 'loading', 'stale'], exec),
-  command('discard', 1, ['noscript', 'loading', 'stale', 'fast'], discard),
-  command('watch', -2, ['noscript', 'loading', 'stale', 'fast'], watch, [1, -1, 1]),
-  command('unwatch', 1, ['noscript', 'loading', 'stale', 'fast'], unwatch),
-];
+/** EXEC runs its queued commands from the table it is registered in. */
+export function transactionCommands(table: CommandTable): CommandSpec[] {
+  return [
+    command('multi', 1, ['noscript', 'loading', 'stale', 'fast'], multi),
+    command('exec', 1, ['noscript', 'loading', 'stale'], (client) => exec(table, client)),
+    command('discard', 1, ['noscript', 'loading', 'stale', 'fast'], discard),
+    command('watch', -2, ['noscript', 'loading', 'stale', 'fast'], watch, [1, -1, 1]),
+    command('unwatch', 1, ['noscript', 'loading', 'stale', 'fast'], unwatch),
+  ];
+}

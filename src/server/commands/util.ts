@@ -1,7 +1,7 @@
 // Helpers every command group uses: typed key lookup with WRONGTYPE replies and argument parsing
 // with Redis's error replies. They reply on failure so handlers can simply return.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
 import { ERR_NOT_INTEGER, ERR_NOT_FLOAT, ERR_WRONGTYPE, ERR_SYNTAX } from '../errors';
 import { parseInt64, parseDouble } from '../resp/numbers';
@@ -10,7 +10,7 @@ import { parseInt64, parseDouble } from '../resp/numbers';
 export const WRONGTYPE = Symbol('wrongtype');
 
 /** Reads a key for a read command, counting keyspace hits and misses. */
-export function lookupRead(client: Client, key: string): Value | undefined {
+export function lookupRead(client: CommandContext, key: string): Value | undefined {
   const value = client.db.get(key);
   if (value === undefined) client.server.stats.keyspaceMisses++;
   else client.server.stats.keyspaceHits++;
@@ -19,7 +19,7 @@ export function lookupRead(client: Client, key: string): Value | undefined {
 
 /** Reads a key expected to hold one type; replies WRONGTYPE and returns WRONGTYPE otherwise. */
 export function lookupTyped<T extends Value>(
-  client: Client,
+  client: CommandContext,
   key: string,
   is: (value: Value) => value is T,
   forWrite = false,
@@ -38,7 +38,7 @@ export function isString(value: Value): value is string {
 }
 
 /** A 64-bit signed integer argument that must fit a JS number; replies ERR not an integer otherwise. */
-export function intArg(client: Client, text: string, error = ERR_NOT_INTEGER): number | null {
+export function intArg(client: CommandContext, text: string, error = ERR_NOT_INTEGER): number | null {
   const value = parseInt64(text);
   if (value === null || typeof value === 'bigint') {
     client.reply.error(error);
@@ -48,7 +48,7 @@ export function intArg(client: Client, text: string, error = ERR_NOT_INTEGER): n
 }
 
 /** A float argument (scores, INCRBYFLOAT); replies ERR not a valid float otherwise. */
-export function floatArg(client: Client, text: string, error = ERR_NOT_FLOAT): number | null {
+export function floatArg(client: CommandContext, text: string, error = ERR_NOT_FLOAT): number | null {
   const value = parseDouble(text);
   if (value === null) {
     client.reply.error(error);
@@ -57,11 +57,11 @@ export function floatArg(client: Client, text: string, error = ERR_NOT_FLOAT): n
   return value;
 }
 
-export function syntaxError(client: Client): void {
+export function syntaxError(client: CommandContext): void {
   client.reply.error(ERR_SYNTAX);
 }
 
 /** Counts a change for save points and propagation (Redis's server.dirty++). */
-export function markDirty(client: Client, changes = 1): void {
+export function markDirty(client: CommandContext, changes = 1): void {
   client.server.dirty += changes;
 }

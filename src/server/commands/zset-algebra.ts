@@ -3,7 +3,7 @@
 // Floating point sums depend on the order of the additions, so inputs are combined in Redis's
 // order: smallest input first (a stable sort, like glibc's merge-sort qsort), per member.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isSet, isZSet, type SetValue, type ZSetValue } from '../keyspace/values';
 import { SortedSet } from '../keyspace/sorted-set';
@@ -66,7 +66,7 @@ interface Options {
   limit: number;
 }
 
-function parseOptions(client: Client, args: string[], from: number, sources: Source[], op: Operation, destination: string | null, cardinalityOnly: boolean): Options | null {
+function parseOptions(client: CommandContext, args: string[], from: number, sources: Source[], op: Operation, destination: string | null, cardinalityOnly: boolean): Options | null {
   const options: Options = { aggregate: 'sum', withScores: false, limit: 0 };
   let j = from;
   while (j < args.length) {
@@ -160,7 +160,7 @@ function sortedEntries(entries: Map<string, number>): Array<[string, number]> {
   return [...entries].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-function zsetOperation(client: Client, args: string[], destination: string | null, numkeysIndex: number, op: Operation, cardinalityOnly: boolean): void {
+function zsetOperation(client: CommandContext, args: string[], destination: string | null, numkeysIndex: number, op: Operation, cardinalityOnly: boolean): void {
   const name = args[0].toLowerCase();
   const setCount = longArg(client, args[numkeysIndex]);
   if (setCount === null) return;

@@ -2,11 +2,11 @@
 // number rules: scores use string2d (strict strtod: no leading space, no overflow), range bounds
 // use zslParseRange's bare strtod (leading spaces and overflow accepted, nothing after the number).
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { LEX_MAX, LEX_MIN, type LexRange, type LexValue, type ScoreRange, type ZSetLimits } from '../keyspace/sorted-set';
 import { parseDouble, formatDouble } from '../resp/numbers';
 
-export function zsetLimits(client: Client): ZSetLimits {
+export function zsetLimits(client: CommandContext): ZSetLimits {
   const config = client.server.config;
   return {
     maxListpackEntries: config.getInt('zset-max-listpack-entries'),
@@ -92,7 +92,7 @@ export function parseLexRange(minText: string, maxText: string): LexRange | null
  * in both protocols (alwaysNested).
  */
 export function replyEntries(
-  client: Client,
+  client: CommandContext,
   entries: ReadonlyArray<readonly [string, number]>,
   withScores: boolean,
   alwaysNested = false,

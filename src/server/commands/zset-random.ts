@@ -2,7 +2,7 @@
 // allows repeats, a positive one returns distinct members, and a count covering the whole set
 // returns it entirely in descending order (Redis walks sorted sets from the tail there).
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { isZSet, type ZSetValue } from '../keyspace/values';
 import { lookupTyped, syntaxError, WRONGTYPE } from './util';
 import { ERR_NOT_INTEGER } from '../errors';
@@ -15,7 +15,7 @@ const ERR_VALUE_OUT_OF_RANGE = 'ERR value is out of range';
 /** WITHSCORES doubles the reply length, so Redis halves the allowed count. */
 const WITHSCORES_COUNT_LIMIT = LONG_MAX / 2n;
 
-export function zrandmember(client: Client, args: string[]): void {
+export function zrandmember(client: CommandContext, args: string[]): void {
   if (args.length >= 3) {
     const count = parseInt64(args[2]);
     if (count === null) return client.reply.error(ERR_NOT_INTEGER);
@@ -33,14 +33,14 @@ export function zrandmember(client: Client, args: string[]): void {
   client.reply.bulk((zset.at(randomIndex(zset.size)) as [string, number])[0]);
 }
 
-function replyMember(client: Client, entry: readonly [string, number], withScores: boolean): void {
+function replyMember(client: CommandContext, entry: readonly [string, number], withScores: boolean): void {
   if (!withScores) return client.reply.bulk(entry[0]);
   if (client.reply.resp === 3) client.reply.arrayHeader(2);
   client.reply.bulk(entry[0]);
   client.reply.double(entry[1]);
 }
 
-function zrandmemberWithCount(client: Client, key: string, requested: number | bigint, withScores: boolean): void {
+function zrandmemberWithCount(client: CommandContext, key: string, requested: number | bigint, withScores: boolean): void {
   const zset: ZSetValue | undefined | typeof WRONGTYPE = lookupTyped(client, key, isZSet);
   if (zset === WRONGTYPE) return;
   if (!zset || requested === 0 || requested === 0n) return client.reply.arrayHeader(0);

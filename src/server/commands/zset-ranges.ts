@@ -3,7 +3,7 @@
 // ZREVRANGEBYLEX. All of them go through one parser, so the legacy commands refuse the options
 // they fix themselves (ZREVRANGE ... REV is a syntax error), exactly like Redis.
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isZSet, type ZSetValue } from '../keyspace/values';
 import { lexGteMin, lexLteMax, SortedSet, type LexRange, type ScoreRange } from '../keyspace/sorted-set';
@@ -36,7 +36,7 @@ interface RangeQuery {
  * null on failure.
  */
 function parseRangeQuery(
-  client: Client,
+  client: CommandContext,
   args: string[],
   keyIndex: number,
   store: boolean,
@@ -165,7 +165,7 @@ function runQuery(zset: ZSetValue, query: RangeQuery): Entry[] {
   return lexRange(zset, query);
 }
 
-function zrangeGeneric(client: Client, args: string[], fixedKind: RangeKind | null, fixedReverse: boolean | null): void {
+function zrangeGeneric(client: CommandContext, args: string[], fixedKind: RangeKind | null, fixedReverse: boolean | null): void {
   const parsed = parseRangeQuery(client, args, 1, false, fixedKind, fixedReverse);
   if (!parsed) return;
   const zset = lookupTyped(client, args[1], isZSet);
@@ -175,7 +175,7 @@ function zrangeGeneric(client: Client, args: string[], fixedKind: RangeKind | nu
 }
 
 /** ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]. */
-function zrangestore(client: Client, args: string[]): void {
+function zrangestore(client: CommandContext, args: string[]): void {
   const destination = args[1];
   const parsed = parseRangeQuery(client, args, 2, true, null, null);
   if (!parsed) return;

@@ -3,7 +3,7 @@
 // ZRANDMEMBER here; the ZRANGE family in zset-ranges.ts; ZUNION/ZINTER/ZDIFF in zset-algebra.ts.
 // Every command propagates as received, as in Redis 7.0 (only ZMPOP/BZMPOP are rewritten there).
 
-import type { Client } from '../client';
+import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isZSet, type ZSetValue } from '../keyspace/values';
 import { SortedSet } from '../keyspace/sorted-set';
@@ -31,16 +31,16 @@ import { zrandmember } from './zset-random';
 const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
 const ERR_COUNT_POSITIVE = 'ERR count should be greater than 0';
 
-function zsetForWrite(client: Client, key: string): ZSetValue | undefined | typeof WRONGTYPE {
+function zsetForWrite(client: CommandContext, key: string): ZSetValue | undefined | typeof WRONGTYPE {
   return lookupTyped(client, key, isZSet, true);
 }
 
-function zsetForRead(client: Client, key: string): ZSetValue | undefined | typeof WRONGTYPE {
+function zsetForRead(client: CommandContext, key: string): ZSetValue | undefined | typeof WRONGTYPE {
   return lookupTyped(client, key, isZSet);
 }
 
 /** After removals: an emptied set leaves the keyspace, otherwise WATCH sees the in-place change. */
-function afterRemovals(client: Client, key: string, zset: ZSetValue, removed: number): void {
+function afterRemovals(client: CommandContext, key: string, zset: ZSetValue, removed: number): void {
   if (removed === 0) return;
   if (zset.size === 0) client.db.delete(key);
   else client.db.touched(key);
@@ -57,7 +57,7 @@ interface ZaddFlags {
 }
 
 /** ZADD and ZINCRBY (which is ZADD INCR with the same option parsing, as in Redis). */
-function zaddGeneric(client: Client, args: string[], incrCommand: boolean): void {
+function zaddGeneric(client: CommandContext, args: string[], incrCommand: boolean): void {
   const key = args[1];
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };
   let scoreIndex = 2;
@@ -122,7 +122,7 @@ function zaddGeneric(client: Client, args: string[], incrCommand: boolean): void
   replyZadd(client, flags, added, updated, processed, lastScore);
 }
 
-function replyZadd(client: Client, flags: ZaddFlags, added: number, updated: number, processed: number, score: number): void {
+function replyZadd(client: CommandContext, flags: ZaddFlags, added: number, updated: number, processed: number, score: number): void {
   if (flags.incr) {
     if (processed > 0) client.reply.double(score);
     else client.reply.nullBulk();
@@ -131,7 +131,7 @@ function replyZadd(client: Client, flags: ZaddFlags, added: number, updated: num
   }
 }
 
-function zrem(client: Client, args: string[]): void {
+function zrem(client: CommandContext, args: string[]): void {
   const zset = zsetForWrite(client, args[1]);
   if (zset === WRONGTYPE) return;
   if (!zset) return client.reply.integer(0);
@@ -143,7 +143,7 @@ function zrem(client: Client, args: string[]): void {
   client.reply.integer(removed);
 }
 
-function zscore(client: Client, args: string[]): void {
+function zscore(client: CommandContext, args: string[]): void {
   const zset = zsetForRead(client, args[1]);
   if (zset === WRONGTYPE) return;
   const score = zset?.score(args[2]);
@@ -151,7 +151,7 @@ function zscore(client: Client, args: string[]): void {
   else client.reply.double(score);
 }
 
-function zmscore(client: Client, args: string[]): void {
+function zmscore(client: CommandContext, args: string[]): void {
   const zset = zsetForRead(client, args[1]);
   if (zset === WRONGTYPE) return;
   client.reply.arrayHeader(args.length - 2);
@@ -162,13 +162,13 @@ function zmscore(client: Client, args: string[]): void {
   }
 }
 
-function zcard(client: Client, args: string[]): void {
+function zcard(client: CommandContext, args: string[]): void {
   const zset = zsetForRead(client, args[1]);
   if (zset === WRONGTYPE) return;
   client.reply.integer(zset ? zset.size : 0);
 }
 
-function zcount(client: Client, args: string[]): void {
+function zcount(client: CommandContext, args: string[]): void {
   const range = parseScoreRange(args[2], args[3]);
   if (!range) return client.reply.error(ERR_MIN_MAX_NOT_FLOAT);
   const zset = zsetForRead(client, args[1]);
@@ -176,7 +176,7 @@ function zcount(client: Client, args: string[]): void {
   client.reply.integer(zset ? zset.countInScoreRange(range) : 0);
 }
 
-function zlexcount(client: Client, args: string[]): void {
+function zlexcount(client: CommandContext, args: string[]): void {
   const range = parseLexRange(args[2], args[3]);
   if (!range) return client.reply.error(ERR_MIN_MAX_NOT_VALID_STRING);
   const zset = zsetForRead(client, args[1]);
@@ -184,7 +184,7 @@ function zlexcount(client: Client, args: string[]): void {
   client.reply.integer(zset ? zset.countInLexRange(range) : 0);
 }
 
-function zrankGeneric(client: Client, args: string[], reverse: boolean): void {
+function zrankGeneric(client: CommandContext, args: string[], reverse: boolean): void {
   const zset = zsetForRead(client, args[1]);
   if (zset === WRONGTYPE) return;
   const rank = zset?.rank(args[2], reverse);
@@ -201,7 +201,7 @@ function popEntries(zset: ZSetValue, count: number, max: boolean): Array<[string
 }
 
 /** ZPOPMIN/ZPOPMAX key [count]: a count switches RESP3 to nested [member, score] pairs. */
-function zpop(client: Client, args: string[], max: boolean): void {
+function zpop(client: CommandContext, args: string[], max: boolean): void {
   if (args.length > 3) return syntaxError(client);
   let count = -1;
   if (args.length === 3) {
@@ -227,7 +227,7 @@ function zpop(client: Client, args: string[], max: boolean): void {
  * ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty key and
  * propagates as ZPOPMIN/ZPOPMAX key count, as Redis 7.0 rewrites it.
  */
-function zmpop(client: Client, args: string[]): void {
+function zmpop(client: CommandContext, args: string[]): void {
   const numkeys = rangeLongArg(client, args[1], 1n, LONG_MAX, ERR_NUMKEYS);
   if (numkeys === null) return;
   const whereIndex = 1 + numkeys + 1;
@@ -263,7 +263,7 @@ function zmpop(client: Client, args: string[]): void {
 type RemoveRangeKind = 'rank' | 'score' | 'lex';
 
 /** ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZREMRANGEBYLEX: the range is validated before the lookup. */
-function zremrange(client: Client, args: string[], kind: RemoveRangeKind): void {
+function zremrange(client: CommandContext, args: string[], kind: RemoveRangeKind): void {
   let remove: (zset: ZSetValue) => number;
   if (kind === 'rank') {
     const start = longArg(client, args[2]);
@@ -298,7 +298,7 @@ function zremrange(client: Client, args: string[], kind: RemoveRangeKind): void 
  * (integral scores as integers); a skiplist set is walked with the shared live cursors and its
  * scores print as %.17Lg, as Redis's dict scan callback does.
  */
-function zscan(client: Client, args: string[]): void {
+function zscan(client: CommandContext, args: string[]): void {
   const cursor = parseScanCursor(args[2]);
   if (cursor === null) return client.reply.error(ERR_INVALID_CURSOR);
   const zset = zsetForRead(client, args[1]);

@@ -5,7 +5,6 @@
 // so the replica never diverges from the master's stream.
 
 import type { Value } from './values';
-import type { DbSnapshot } from './snapshot';
 
 export interface KeyspaceHooks {
   now(): number;
@@ -21,12 +20,21 @@ export interface KeyspaceHooks {
   onDbCleared(db: Db): void;
 }
 
+/**
+ * An open point-in-time view of one database (keyspace/snapshot.ts): it reads the maps it was made
+ * from, and keeps a key's old value when asked before that key changes.
+ */
+export interface CopyOnWriteView {
+  readonly data: Map<string, Value>;
+  preserve(key: string): void;
+}
+
 export class Db {
   data = new Map<string, Value>();
   /** Absolute expiry in unix milliseconds, only for keys that have one. */
   expires = new Map<string, number>();
   /** Point-in-time views being written (BGSAVE, full sync) that need old values before changes. */
-  private snapshots: DbSnapshot[] = [];
+  private snapshots: CopyOnWriteView[] = [];
 
   constructor(
     public index: number,
@@ -139,11 +147,11 @@ export class Db {
     return this.snapshots.length > 0;
   }
 
-  attachSnapshot(view: DbSnapshot): void {
+  attachSnapshot(view: CopyOnWriteView): void {
     if (view.data === this.data) this.snapshots.push(view);
   }
 
-  detachSnapshot(view: DbSnapshot): void {
+  detachSnapshot(view: CopyOnWriteView): void {
     this.snapshots = this.snapshots.filter((v) => v !== view);
   }
 

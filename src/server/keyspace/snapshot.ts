@@ -8,7 +8,8 @@
 // FLUSHDB/FLUSHALL replace the database's maps instead of clearing them, so the snapshot keeps the old ones.
 
 import type { Db } from './db';
-import { cloneValue, type Value } from './values';
+import type { Value } from './values';
+import { cloneValue } from './clone';
 
 const ABSENT = Symbol('absent');
 

@@ -4,7 +4,6 @@
 
 import { Deque } from './deque';
 import { SortedSet } from './sorted-set';
-import { preserveEncoding } from './encodings';
 
 export type HashValue = Map<string, string>;
 export type SetValue = Set<string>;
@@ -33,22 +32,4 @@ export function isList(value: Value): value is ListValue {
 }
 export function isZSet(value: Value): value is ZSetValue {
   return value instanceof SortedSet;
-}
-
-/** A deep copy, for COPY. */
-export function cloneValue(value: Value): Value {
-  if (typeof value === 'string') return value;
-  // A copy keeps the encoding of its source: Redis never converts a hash table back to a listpack.
-  if (value instanceof Map) {
-    const copy = new Map(value);
-    preserveEncoding(value, copy);
-    return copy;
-  }
-  if (value instanceof Set) {
-    const copy = new Set(value);
-    preserveEncoding(value, copy);
-    return copy;
-  }
-  if (value instanceof Deque) return Deque.from(value.toArray());
-  return value.clone();
 }

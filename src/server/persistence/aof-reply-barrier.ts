@@ -7,7 +7,12 @@
 // A reply to a read waits too when a write is pending in the same turn: it may show that write,
 // and a client must never see data that a crash can take back.
 
-import type { AppendOnlyFile } from './aof';
+/** The AOF as the barrier sees it (persistence/aof.ts): whether writes wait, and how to write them. */
+export interface PendingAofWrites {
+  readonly hasUnwrittenCommands: boolean;
+  /** Writes (and fsyncs, under appendfsync always) every pending command. */
+  writePending(): void;
+}
 
 export interface ReplyWaiter {
   /** Sends what the client has buffered (the AOF now holds every write it acknowledges). */
@@ -18,7 +23,7 @@ export class AofReplyBarrier {
   private readonly waiting = new Set<ReplyWaiter>();
   private releaseScheduled = false;
 
-  constructor(private readonly aof: AppendOnlyFile) {}
+  constructor(private readonly aof: PendingAofWrites) {}
 
   /** True when a reply produced now would acknowledge a write that is not in the AOF yet. */
   holdsReplies(): boolean {

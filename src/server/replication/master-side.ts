@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Client } from '../client';
+import type { ReplicaAnnouncement } from '../context';
 import type { Replication } from './replication';
 import { decidePsync } from './psync-decision';
 import { encodeCommand } from './stream';
@@ -19,14 +20,6 @@ export enum ReplicaSyncState {
   SendBulk = 'send_bulk',
   /** Receiving the live stream. */
   Online = 'online',
-}
-
-/** What a connection said with REPLCONF before it asked to sync. */
-export interface ReplicaAnnouncement {
-  listeningPort: number;
-  announcedIp: string | null;
-  capaEof: boolean;
-  capaPsync2: boolean;
 }
 
 export class AttachedReplica {

@@ -1,0 +1,222 @@
+// What every command prints under --json, as zod schemas: the contract scripts rely on. Objects
+// are strict, so a key added to a result type without its schema fails the CLI contract test, and
+// the type assertions at the end fail compilation when a schema and its TypeScript type drift
+// apart in either direction. `npm run schemas` writes them as JSON Schemas to schemas/.
+
+import { z } from 'zod';
+import type { CheckReport } from '../cluster/check/model';
+import type { FailoverError } from '../cluster/failover/execute';
+import type { DryRunJson, FailoverJson } from '../cluster/failover/index';
+import type { ReplicaofResult } from '../cluster/replicaof';
+import type { StatusReport } from '../cluster/status';
+import type { RctlError, TopologyError } from '../errors';
+import { ERROR_CODE_LIST } from './error-codes';
+import type { DownJson, ServerJson, UpJson } from './results';
+
+const nullableString = z.string().nullable();
+const nullableNumber = z.number().nullable();
+
+export const nodeStatusSchema = z
+  .strictObject({
+    name: z.string(),
+    address: z.string().describe('host:port as written in the topology'),
+    reachable: z.boolean(),
+    role: z.enum(['master', 'replica']).nullable(),
+    linkStatus: z.enum(['up', 'down']).nullable(),
+    master: nullableString.describe("the node a replica follows: its name when it is in the topology, else host:port"),
+    offset: nullableNumber,
+    lagBytes: nullableNumber,
+    keys: nullableNumber,
+    connectedReplicas: nullableNumber,
+    replid: nullableString,
+    replid2: nullableString,
+    version: nullableString.describe('INFO redis_version; the bundled node reports the Redis version it emulates'),
+    error: nullableString.describe('why the node is not healthy; null when fine'),
+  })
+  .meta({ id: 'NodeStatus' });
+
+const sentinelReportSchema = z
+  .strictObject({
+    masterName: z.string(),
+    master: nullableString.describe('the node a quorum of sentinels names as master; null when no quorum agrees'),
+    quorum: z.number(),
+    agreeing: z.number().describe('how many sentinels name that master'),
+    error: nullableString,
+    sentinels: z.array(
+      z.strictObject({
+        name: z.string(),
+        address: z.string(),
+        reachable: z.boolean(),
+        master: nullableString,
+        flags: z.array(z.string()),
+        epoch: nullableNumber,
+        otherSentinels: nullableNumber,
+        replicas: nullableNumber,
+        quorumReachable: z.boolean().nullable(),
+        error: nullableString,
+      }),
+    ),
+  })
+  .describe('Sentinel-managed sets only: the sentinels\' view');
+
+export const statusSchema = z
+  .strictObject({
+    topology: z.string(),
+    master: z.string().describe("the declared master's name"),
+    healthy: z.boolean(),
+    nodes: z.array(nodeStatusSchema),
+    sentinel: sentinelReportSchema.optional(),
+  })
+  .describe('rctl status --json (exit 0 healthy, 3 not)');
+
+export const upSchema = z
+  .strictObject({
+    topology: z.string(),
+    file: z.string().describe('absolute path of the topology file'),
+    changed: z.boolean(),
+    actions: z.array(z.strictObject({ node: z.string(), action: z.string(), detail: z.string() })),
+    warnings: z.array(z.string()),
+    status: statusSchema,
+  })
+  .describe('rctl up --json');
+
+const stopResultSchema = z.strictObject({
+  name: z.string(),
+  address: z.string(),
+  outcome: z.enum(['stopped', 'terminated', 'killed', 'not running', 'external']),
+  pid: nullableNumber,
+  note: nullableString,
+  purged: z.boolean(),
+});
+
+export const downSchema = z
+  .strictObject({
+    topology: z.string(),
+    file: z.string(),
+    nodes: z.array(stopResultSchema),
+    sentinels: z.array(stopResultSchema).optional(),
+  })
+  .describe('rctl down --json');
+
+export const replicaofSchema = z
+  .strictObject({
+    node: z.string(),
+    address: z.string(),
+    master: nullableString.describe('the new master, or null for "no one"'),
+    changed: z.boolean(),
+    actions: z.array(z.string()),
+    warnings: z.array(z.string()),
+    role: z.enum(['master', 'replica']).nullable(),
+    linkStatus: z.enum(['up', 'down']).nullable(),
+  })
+  .describe('rctl replicaof --json');
+
+const findingSchema = z
+  .strictObject({
+    severity: z.enum(['error', 'warn', 'info']),
+    node: z.string(),
+    code: z.string().describe('stable identifier of the finding, e.g. MASTER_NO_PERSISTENCE'),
+    reason: z.string(),
+    fix: z.string().describe('the exact command that fixes it; passwords appear as <password>'),
+  })
+  .meta({ id: 'Finding' });
+
+export const checkSchema = z
+  .strictObject({
+    topology: z.string(),
+    clean: z.boolean(),
+    findings: z.array(findingSchema),
+    notices: z.array(findingSchema),
+    writeRate: z.strictObject({ node: z.string(), bytesPerSecond: z.number(), sampleMs: z.number() }).nullable(),
+  })
+  .describe('rctl check --json (exit 0 clean, 3 findings)');
+
+const failoverMode = z.enum(['graceful', 'forced']);
+const failoverStepSchema = z.strictObject({ step: z.string(), node: z.string(), ms: z.number(), ok: z.boolean() }).meta({ id: 'FailoverStep' });
+
+export const failoverDoneSchema = z
+  .strictObject({
+    from: z.string(),
+    to: z.string(),
+    mode: failoverMode,
+    steps: z.array(failoverStepSchema),
+    fullResyncs: z.number(),
+    partialResyncs: z.number(),
+    writesPausedMs: z.number(),
+    readsPausedMs: z.number(),
+    durationMs: z.number(),
+  })
+  .describe('rctl failover --json and rctl promote --json: the switch that was made');
+
+export const failoverDryRunSchema = z
+  .strictObject({
+    dryRun: z.literal(true),
+    from: z.string(),
+    to: z.string(),
+    mode: failoverMode,
+    candidates: z.array(z.strictObject({ name: z.string(), priority: z.number(), offset: z.number(), lagBytes: z.number() })),
+    warnings: z.array(z.string()),
+    plan: z.array(z.strictObject({ step: z.string(), node: z.string(), command: z.string().describe('the exact commands, the password shown as <password>') })),
+  })
+  .describe('rctl failover --dry-run --json: the plan, nothing changed');
+
+export const failoverSchema = z.union([failoverDoneSchema, failoverDryRunSchema]).describe('rctl failover / rctl promote --json');
+
+export const serverSchema = z.strictObject({ exitCode: z.number() }).describe('rctl server --json: printed once the node stopped');
+
+const errorFields = {
+  code: z.enum(ERROR_CODE_LIST).meta({ id: 'ErrorCode', description: 'stable identifier; see docs/errors.md' }),
+  message: z.string(),
+  exitCode: z.literal([0, 1, 2, 3, 4, 5]),
+  suggestion: nullableString,
+};
+const plainErrorSchema = z.strictObject(errorFields);
+const topologyErrorSchema = z.strictObject({
+  ...errorFields,
+  issues: z.array(z.strictObject({ file: z.string(), line: z.number(), col: z.number(), path: z.string(), message: z.string() })),
+});
+const failoverErrorSchema = z.strictObject({ ...errorFields, steps: z.array(failoverStepSchema).describe('the steps done before it stopped') });
+
+export const errorSchema = z
+  .strictObject({ error: z.union([plainErrorSchema, topologyErrorSchema, failoverErrorSchema]) })
+  .describe('what every command prints under --json when it fails (exit 1, 2, 4 or 5)');
+
+export type ErrorJson = z.infer<typeof errorSchema>;
+
+/** The schemas/ files: one per command result, and the error every command may print instead. */
+export const OUTPUT_SCHEMAS = {
+  status: statusSchema,
+  up: upSchema,
+  down: downSchema,
+  replicaof: replicaofSchema,
+  check: checkSchema,
+  failover: failoverSchema,
+  server: serverSchema,
+  error: errorSchema,
+} as const;
+
+export type OutputName = keyof typeof OUTPUT_SCHEMAS;
+
+/** The schema a command's successful --json output follows (promote is failover's --promote form). */
+export function resultSchemaOf(command: string): (typeof OUTPUT_SCHEMAS)[OutputName] | undefined {
+  const name = command === 'promote' ? 'failover' : command;
+  return name in OUTPUT_SCHEMAS && name !== 'error' ? OUTPUT_SCHEMAS[name as OutputName] : undefined;
+}
+
+// Compile-time: each schema describes exactly its command's result type. Identity rather than
+// assignability both ways, which an extra optional key would pass.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+export type OutputContractChecks = [
+  Holds<Same<z.infer<typeof statusSchema>, StatusReport>>,
+  Holds<Same<z.infer<typeof upSchema>, UpJson>>,
+  Holds<Same<z.infer<typeof downSchema>, DownJson>>,
+  Holds<Same<z.infer<typeof replicaofSchema>, ReplicaofResult>>,
+  Holds<Same<z.infer<typeof checkSchema>, CheckReport>>,
+  Holds<Same<z.infer<typeof failoverDoneSchema>, FailoverJson>>,
+  Holds<Same<z.infer<typeof failoverDryRunSchema>, DryRunJson>>,
+  Holds<Same<z.infer<typeof serverSchema>, ServerJson>>,
+  Holds<Same<z.infer<typeof plainErrorSchema>, ReturnType<RctlError['toJSON']>>>,
+  Holds<Same<z.infer<typeof topologyErrorSchema>, ReturnType<TopologyError['toJSON']>>>,
+  Holds<Same<z.infer<typeof failoverErrorSchema>, ReturnType<FailoverError['toJSON']>>>,
+];

@@ -1,0 +1,30 @@
+// Runs a command that passed every check: the dispatcher calls it for one command, EXEC for each
+// queued one, as Redis's call() serves both.
+
+import type { CommandContext } from '../context';
+import type { CompiledCommand } from './table';
+
+/**
+ * Runs the handler, counts it for INFO commandstats, then propagates it to replicas and the AOF
+ * when it changed the dataset (server.dirty moved).
+ */
+export function call(client: CommandContext, cmd: CompiledCommand, args: string[]): void {
+  const server = client.server;
+  const dirtyBefore = server.dirty;
+  const errorsBefore = client.reply.errors;
+  const dbBefore = client.dbIndex;
+  const started = performance.now();
+  server.propagation.begin();
+  if (cmd.isWrite) {
+    const db = client.db;
+    // Copy-on-write for open snapshots: any argument may be a key the handler changes in place.
+    if (db.hasSnapshots) for (let i = 1; i < args.length; i++) db.beforeWrite(args[i]);
+  }
+  cmd.handler(client, args);
+  cmd.calls++;
+  cmd.usec += Math.round((performance.now() - started) * 1000);
+  server.stats.commandsProcessed++;
+  if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
+  if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
+  server.propagation.end();
+}
