@@ -6,21 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import type { Secret } from '../topology/secret';
 import type { TopologyNode } from '../topology/model';
 import type { NodePaths } from '../state/topology-state';
-
-/** Quotes a value the way redis.conf reads it back byte for byte (sdssplitargs rules). */
-export function quoteConfigValue(value: string): string {
-  let out = '"';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const ch = String.fromCharCode(byte);
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (byte < 32 || byte > 126) out += '\\x' + byte.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
+import { quoteConfigValue } from '../formats/redis-conf';
 
 export function managedDirectives(node: TopologyNode, paths: NodePaths, password: Secret | null): Array<[string, string]> {
   const directives: Array<[string, string]> = [

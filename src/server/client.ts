@@ -6,7 +6,7 @@ import { ReplyBuffer } from './resp/reply';
 import type { Server } from './server';
 import type { Db } from './keyspace/db';
 import { dispatch, type DispatchOutcome } from './dispatch';
-import { quoteConfigArg } from './config';
+import { quoteConfigArg } from '../formats/redis-conf';
 import { LOG_OUTPUT_LIMIT_CLOSE, outputLimitOf, SoftLimitClock, UNAUTHENTICATED_OUTPUT_LIMIT } from './output-limits';
 
 /**
