@@ -16,7 +16,8 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot, residentBytes, startServerProcess, stopServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
-import { RespClient, encodeCommand, loadKeys, type Reply } from './lib/resp';
+import { RespClient, loadKeys, type Reply } from './lib/resp';
+import { encodeCommand, ReplyError } from '../src/node/resp';
 import { currentLoad, formatInt, formatMb, formatRatio, machineInfo, markdownTable, type MachineInfo } from './lib/report';
 
 const KB = 1024;
@@ -239,7 +240,7 @@ async function admin(port: number, password?: string): Promise<RespClient> {
 }
 
 function expectOk(reply: Reply, what: string): void {
-  if (reply !== 'OK') throw new Error(`${what}: ${reply instanceof Error ? reply.message : String(reply)}`);
+  if (reply !== 'OK') throw new Error(`${what}: ${reply instanceof ReplyError ? reply.text : String(reply)}`);
 }
 
 /**

@@ -232,13 +232,13 @@ class FuzzConnection {
     const counts = { replies: 0, errors: 0, protocolErrors: 0 };
     let pos = 0;
     while (pos < all.length) {
-      let length: number;
+      let length: number | null;
       try {
         length = replyLength(all, pos);
       } catch (error) {
         throw new Error(`malformed reply at byte ${pos}: ${(error as Error).message}; before it: ${JSON.stringify(all.toString('latin1', Math.max(0, pos - 80), pos))}`);
       }
-      if (length === -1) break;
+      if (length === null) break;
       counts.replies++;
       if (all[pos] === 0x2d /* '-' */) {
         counts.errors++;
