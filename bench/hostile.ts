@@ -220,6 +220,30 @@ interface CaseResult {
   error?: string;
 }
 
+type CaseOutcome = Omit<CaseResult, 'id' | 'kind' | 'survived'>;
+
+/**
+ * A case where the server should drop the client: timed by the server's log line when it was seen
+ * (the server's own clock), else by when the client saw its socket close.
+ */
+function disconnectOutcome(rss: RssSampler, watch: LogWatch, t0: number, closedAt: number | null, detail: CaseResult['detail']): CaseOutcome {
+  const peakRss = rss.stop();
+  const sighting = watch.sighting as LogSighting | null;
+  const closeMs = closedAt === null ? null : closedAt - t0;
+  const logMs = sighting ? logDelay(sighting, t0) : null;
+  return {
+    startRss: rss.start,
+    peakRss,
+    ms: logMs ?? closeMs,
+    timing: logMs !== null ? 'server log' : closeMs !== null ? 'socket close' : 'none',
+    socketCloseMs: closeMs,
+    disconnected: closedAt !== null,
+    expectDisconnect: true,
+    logLine: sighting !== null,
+    detail,
+  };
+}
+
 interface CaseDefinition {
   id: string;
   title: string;
@@ -228,7 +252,7 @@ interface CaseDefinition {
   serverArgs: (options: Options) => string[];
   /** How `ms` is measured, for the report. */
   measures: string;
-  run: (server: ServerProcess, options: Options) => Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>>;
+  run: (server: ServerProcess, options: Options) => Promise<CaseOutcome>;
 }
 
 const logPath = (server: ServerProcess) => join(server.dir, `${server.kind}.log`);
@@ -255,7 +279,7 @@ function expectOk(reply: Reply, what: string): void {
 async function floodWithoutReading(
   server: ServerProcess,
   options: { prelude?: string; chunk: Buffer; times: number; line: RegExp; password?: string; afterSendMs?: number },
-): Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>> {
+): Promise<CaseOutcome> {
   const watch = new LogWatch(logPath(server), options.line);
   const socket = await rawSocket(server.port);
   socket.pause();
@@ -300,21 +324,8 @@ async function floodWithoutReading(
     watch.stop();
     socket.destroy();
   }
-  const peakRss = rss.stop();
   const sighting = watch.sighting as LogSighting | null;
-  const closeMs = closedAt === null ? null : (closedAt as number) - t0;
-  const logMs = sighting ? logDelay(sighting, t0) : null;
-  return {
-    startRss: rss.start,
-    peakRss,
-    ms: logMs ?? closeMs,
-    timing: logMs !== null ? 'server log' : closeMs !== null ? 'socket close' : 'none',
-    socketCloseMs: closeMs,
-    disconnected: closedAt !== null,
-    expectDisconnect: true,
-    logLine: sighting !== null,
-    detail: { sentMb: Number((sentBytes / MB).toFixed(1)), logLineObservedMs: sighting ? Number((sighting.observedAt - t0).toFixed(1)) : null },
-  };
+  return disconnectOutcome(rss, watch, t0, closedAt, { sentMb: Number((sentBytes / MB).toFixed(1)), logLineObservedMs: sighting ? Number((sighting.observedAt - t0).toFixed(1)) : null });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,21 +380,7 @@ const CASES: CaseDefinition[] = [
         subscriber.destroy();
         publisher.close();
       }
-      const peakRss = rss.stop();
-      const sighting = watch.sighting as LogSighting | null;
-      const closeMs = closedAt === null ? null : (closedAt as number) - t0;
-      const logMs = sighting ? logDelay(sighting, t0) : null;
-      return {
-        startRss: rss.start,
-        peakRss,
-        ms: logMs ?? closeMs,
-        timing: logMs !== null ? 'server log' : closeMs !== null ? 'socket close' : 'none',
-        socketCloseMs: closeMs,
-        disconnected: closedAt !== null,
-        expectDisconnect: true,
-        logLine: sighting !== null,
-        detail: { publishedMb: Number(((published * message.length) / MB).toFixed(1)), deliveredToSubscriber: receivers },
-      };
+      return disconnectOutcome(rss, watch, t0, closedAt, { publishedMb: Number(((published * message.length) / MB).toFixed(1)), deliveredToSubscriber: receivers });
     },
   },
   {
@@ -592,7 +589,7 @@ async function connectionsChild(port: number, count: number): Promise<void> {
   process.exit(0);
 }
 
-async function connectionsCase(server: ServerProcess, count: number): Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>> {
+async function connectionsCase(server: ServerProcess, count: number): Promise<CaseOutcome> {
   const own = openFilesLimit('self');
   const wanted = count + 1000;
   // A soft limit can be raised up to the hard one without privileges.
@@ -648,7 +645,7 @@ async function connectionsCase(server: ServerProcess, count: number): Promise<Om
 // Case 8: KEYS * on a big keyspace. A second, idle client sends PING just after KEYS: how long it
 // waits is how long the server was unavailable to everyone else.
 
-async function keysCase(server: ServerProcess, keys: number): Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>> {
+async function keysCase(server: ServerProcess, keys: number): Promise<CaseOutcome> {
   const keyName = (i: number) => `key:${i}`;
   const loadStarted = performance.now();
   await loadKeys(server.port, keys, keyName, (i) => String(i));
