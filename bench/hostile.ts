@@ -244,6 +244,52 @@ function disconnectOutcome(rss: RssSampler, watch: LogWatch, t0: number, closedA
   };
 }
 
+/** A socket read until `expected` bytes arrived, it closed, or `timeoutMs` passed. */
+interface Reading {
+  done: Promise<void>;
+  received: number;
+  finishedAt: number | null;
+  /** When the server closed it before the last byte (our own destroy() afterwards is not a disconnect). */
+  closedAt: number | null;
+}
+
+function readUntil(socket: Socket, expected: number, timeoutMs: number, onChunk?: (chunk: Buffer) => void): Reading {
+  const reading: Reading = { done: Promise.resolve(), received: 0, finishedAt: null, closedAt: null };
+  reading.done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      onChunk?.(chunk);
+      reading.received += chunk.length;
+      if (reading.received >= expected) {
+        reading.finishedAt = wallNow();
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    socket.once('close', () => {
+      if (reading.finishedAt === null) reading.closedAt = wallNow();
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return reading;
+}
+
+/** A case where the server should send everything and keep the client: timed to the last byte. */
+function finishOutcome(startRss: number, peakRss: number, t0: number, reading: Reading, detail: CaseResult['detail']): CaseOutcome {
+  return {
+    startRss,
+    peakRss,
+    ms: reading.finishedAt !== null ? reading.finishedAt - t0 : null,
+    timing: reading.finishedAt !== null ? 'finish' : 'none',
+    socketCloseMs: reading.closedAt === null ? null : reading.closedAt - t0,
+    disconnected: reading.finishedAt === null && reading.closedAt !== null,
+    expectDisconnect: false,
+    logLine: null,
+    detail,
+  };
+}
+
 interface CaseDefinition {
   id: string;
   title: string;
@@ -431,46 +477,18 @@ const CASES: CaseDefinition[] = [
       const socket = await rawSocket(server.port);
       socket.on('error', () => {});
       const expected = count * bulkBytes(value.length);
-      let received = 0;
-      let closedAt: number | null = null;
-      let finishedAt: number | null = null;
       let head = '';
-      const done = new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 180_000);
-        socket.on('data', (chunk: Buffer) => {
-          if (head.length < 16) head += chunk.toString('latin1', 0, 16 - head.length);
-          received += chunk.length;
-          if (received >= expected) {
-            finishedAt = wallNow();
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        socket.once('close', () => {
-          // Our own destroy() after the last byte is not a disconnect.
-          if (finishedAt === null) closedAt = wallNow();
-          clearTimeout(timer);
-          resolve();
-        });
+      const reading = readUntil(socket, expected, 180_000, (chunk) => {
+        if (head.length < 16) head += chunk.toString('latin1', 0, 16 - head.length);
       });
       const rss = new RssSampler(server.pid);
       const t0 = wallNow();
       socket.write(Buffer.from('GET big\r\n'.repeat(count)));
-      await done;
+      await reading.done;
       socket.destroy();
       const peakRss = rss.stop();
-      if (finishedAt !== null && !head.startsWith(`$${value.length}\r\nvvv`)) throw new Error(`unexpected reply head ${JSON.stringify(head)}`);
-      return {
-        startRss: rss.start,
-        peakRss,
-        ms: finishedAt !== null ? (finishedAt as number) - t0 : null,
-        timing: finishedAt !== null ? 'finish' : 'none',
-        socketCloseMs: closedAt === null ? null : (closedAt as number) - t0,
-        disconnected: finishedAt === null && closedAt !== null,
-        expectDisconnect: false,
-        logLine: null,
-        detail: { gets: count, replyMb: Number((expected / MB).toFixed(1)), receivedMb: Number((received / MB).toFixed(1)) },
-      };
+      if (reading.finishedAt !== null && !head.startsWith(`$${value.length}\r\nvvv`)) throw new Error(`unexpected reply head ${JSON.stringify(head)}`);
+      return finishOutcome(rss.start, peakRss, t0, reading, { gets: count, replyMb: Number((expected / MB).toFixed(1)), receivedMb: Number((reading.received / MB).toFixed(1)) });
     },
   },
   {
@@ -660,25 +678,7 @@ async function keysCase(server: ServerProcess, keys: number): Promise<CaseOutcom
   const socket = await rawSocket(server.port);
   socket.on('error', () => {});
   const bystander = await rawSocket(server.port);
-  let received = 0;
-  let finishedAt: number | null = null;
-  let closedAt: number | null = null;
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 120_000);
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received >= expected) {
-        finishedAt = wallNow();
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    socket.once('close', () => {
-      if (finishedAt === null) closedAt = wallNow();
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  const reading = readUntil(socket, expected, 120_000);
   let pingSentAt = 0;
   const pong = new Promise<number>((resolve) => bystander.once('data', () => resolve(wallNow() - pingSentAt)));
   const rss = new RssSampler(server.pid);
@@ -688,7 +688,7 @@ async function keysCase(server: ServerProcess, keys: number): Promise<CaseOutcom
   await sleep(2);
   pingSentAt = wallNow();
   bystander.write(encodeCommand(['PING']));
-  await done;
+  await reading.done;
   const pingMs = await Promise.race([pong, sleep(10_000).then(() => NaN)]);
   const peakRss = rss.stop();
   socket.destroy();
@@ -704,23 +704,13 @@ async function keysCase(server: ServerProcess, keys: number): Promise<CaseOutcom
     }
   }
   setup.close();
-  return {
-    startRss: rss.start,
-    peakRss,
-    ms: finishedAt !== null ? (finishedAt as number) - t0 : null,
-    timing: finishedAt !== null ? 'finish' : 'none',
-    socketCloseMs: closedAt === null ? null : (closedAt as number) - t0,
-    disconnected: finishedAt === null && closedAt !== null,
-    expectDisconnect: false,
-    logLine: null,
-    detail: {
+  return finishOutcome(rss.start, peakRss, t0, reading, {
       keys,
       replyMb: Number((expected / MB).toFixed(1)),
       loadMs: Math.round(loadMs),
       slowlogMs: typeof slowlogMs === 'number' ? Number(slowlogMs.toFixed(1)) : slowlogMs,
       bystanderPingMs: Number.isFinite(pingMs) ? Number(pingMs.toFixed(1)) : null,
-    },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,10 +9,11 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { encodeCommand, ReplyReader } from '../src/node/resp';
+import { freePort } from '../test/helpers/processes';
 
 const repoRoot = join(__dirname, '..', '..');
 const resultsDir = join(repoRoot, 'bench', 'results');
@@ -41,17 +42,6 @@ interface ServerProc {
   child: ChildProcess;
   logPath: string;
   spawnedAt: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Starts a server on `dir` (reusing its dump.rdb) with persistence off unless directives say otherwise. */
