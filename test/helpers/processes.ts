@@ -88,3 +88,38 @@ export async function waitForOutput(started: StartedProcess, text: string, timeo
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+export interface FinishedProcess {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command to the end and returns its exit code and output. With `timeoutMs`, a run still
+ * going by then is killed and the promise fails with what it printed so far.
+ */
+export function runProcess(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<FinishedProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error(`${[command, ...args].join(' ')} did not finish within ${options.timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+          }, options.timeoutMs);
+    child.on('error', reject);
+    // 'close', not 'exit': all of its output has been read by then.
+    child.on('close', (code) => {
+      live.delete(child);
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
