@@ -23,6 +23,7 @@ import Redis from 'ioredis';
 import { capabilitiesOfVersion } from '../src/node/capabilities';
 import { buildRedisVersion, BUILT_VERSIONS, serverVersion } from '../scripts/redis-versions';
 import { currentLoad, machineInfo, markdownTable, median } from './lib/report';
+import { runProcess } from '../test/helpers/processes';
 import { freePort, haveCommand, repoRoot, startServerProcess, stopServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
 
 /** One set of three nodes to switch round: the bundled node, or redis-server of one version. */
@@ -204,17 +205,10 @@ interface MethodResult {
   skipped?: string;
 }
 
-function runRctl(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number }> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, [rctlBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, wallMs: performance.now() - start }));
-  });
+async function runRctl(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number }> {
+  const start = performance.now();
+  const result = await runProcess(process.execPath, [rctlBin, ...args], { env });
+  return { ...result, wallMs: performance.now() - start };
 }
 
 async function settle(nodes: Node[]): Promise<Node> {

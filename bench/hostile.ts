@@ -16,7 +16,8 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot, residentBytes, startServerProcess, stopServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
-import { RespClient, encodeCommand, loadKeys, type Reply } from './lib/resp';
+import { RespClient, loadKeys, type Reply } from './lib/resp';
+import { encodeCommand, ReplyError } from '../src/node/resp';
 import { currentLoad, formatInt, formatMb, formatRatio, machineInfo, markdownTable, type MachineInfo } from './lib/report';
 
 const KB = 1024;
@@ -219,6 +220,76 @@ interface CaseResult {
   error?: string;
 }
 
+type CaseOutcome = Omit<CaseResult, 'id' | 'kind' | 'survived'>;
+
+/**
+ * A case where the server should drop the client: timed by the server's log line when it was seen
+ * (the server's own clock), else by when the client saw its socket close.
+ */
+function disconnectOutcome(rss: RssSampler, watch: LogWatch, t0: number, closedAt: number | null, detail: CaseResult['detail']): CaseOutcome {
+  const peakRss = rss.stop();
+  const sighting = watch.sighting as LogSighting | null;
+  const closeMs = closedAt === null ? null : closedAt - t0;
+  const logMs = sighting ? logDelay(sighting, t0) : null;
+  return {
+    startRss: rss.start,
+    peakRss,
+    ms: logMs ?? closeMs,
+    timing: logMs !== null ? 'server log' : closeMs !== null ? 'socket close' : 'none',
+    socketCloseMs: closeMs,
+    disconnected: closedAt !== null,
+    expectDisconnect: true,
+    logLine: sighting !== null,
+    detail,
+  };
+}
+
+/** A socket read until `expected` bytes arrived, it closed, or `timeoutMs` passed. */
+interface Reading {
+  done: Promise<void>;
+  received: number;
+  finishedAt: number | null;
+  /** When the server closed it before the last byte (our own destroy() afterwards is not a disconnect). */
+  closedAt: number | null;
+}
+
+function readUntil(socket: Socket, expected: number, timeoutMs: number, onChunk?: (chunk: Buffer) => void): Reading {
+  const reading: Reading = { done: Promise.resolve(), received: 0, finishedAt: null, closedAt: null };
+  reading.done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      onChunk?.(chunk);
+      reading.received += chunk.length;
+      if (reading.received >= expected) {
+        reading.finishedAt = wallNow();
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    socket.once('close', () => {
+      if (reading.finishedAt === null) reading.closedAt = wallNow();
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return reading;
+}
+
+/** A case where the server should send everything and keep the client: timed to the last byte. */
+function finishOutcome(startRss: number, peakRss: number, t0: number, reading: Reading, detail: CaseResult['detail']): CaseOutcome {
+  return {
+    startRss,
+    peakRss,
+    ms: reading.finishedAt !== null ? reading.finishedAt - t0 : null,
+    timing: reading.finishedAt !== null ? 'finish' : 'none',
+    socketCloseMs: reading.closedAt === null ? null : reading.closedAt - t0,
+    disconnected: reading.finishedAt === null && reading.closedAt !== null,
+    expectDisconnect: false,
+    logLine: null,
+    detail,
+  };
+}
+
 interface CaseDefinition {
   id: string;
   title: string;
@@ -227,7 +298,7 @@ interface CaseDefinition {
   serverArgs: (options: Options) => string[];
   /** How `ms` is measured, for the report. */
   measures: string;
-  run: (server: ServerProcess, options: Options) => Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>>;
+  run: (server: ServerProcess, options: Options) => Promise<CaseOutcome>;
 }
 
 const logPath = (server: ServerProcess) => join(server.dir, `${server.kind}.log`);
@@ -239,7 +310,7 @@ async function admin(port: number, password?: string): Promise<RespClient> {
 }
 
 function expectOk(reply: Reply, what: string): void {
-  if (reply !== 'OK') throw new Error(`${what}: ${reply instanceof Error ? reply.message : String(reply)}`);
+  if (reply !== 'OK') throw new Error(`${what}: ${reply instanceof ReplyError ? reply.text : String(reply)}`);
 }
 
 /**
@@ -254,7 +325,7 @@ function expectOk(reply: Reply, what: string): void {
 async function floodWithoutReading(
   server: ServerProcess,
   options: { prelude?: string; chunk: Buffer; times: number; line: RegExp; password?: string; afterSendMs?: number },
-): Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>> {
+): Promise<CaseOutcome> {
   const watch = new LogWatch(logPath(server), options.line);
   const socket = await rawSocket(server.port);
   socket.pause();
@@ -299,21 +370,8 @@ async function floodWithoutReading(
     watch.stop();
     socket.destroy();
   }
-  const peakRss = rss.stop();
   const sighting = watch.sighting as LogSighting | null;
-  const closeMs = closedAt === null ? null : (closedAt as number) - t0;
-  const logMs = sighting ? logDelay(sighting, t0) : null;
-  return {
-    startRss: rss.start,
-    peakRss,
-    ms: logMs ?? closeMs,
-    timing: logMs !== null ? 'server log' : closeMs !== null ? 'socket close' : 'none',
-    socketCloseMs: closeMs,
-    disconnected: closedAt !== null,
-    expectDisconnect: true,
-    logLine: sighting !== null,
-    detail: { sentMb: Number((sentBytes / MB).toFixed(1)), logLineObservedMs: sighting ? Number((sighting.observedAt - t0).toFixed(1)) : null },
-  };
+  return disconnectOutcome(rss, watch, t0, closedAt, { sentMb: Number((sentBytes / MB).toFixed(1)), logLineObservedMs: sighting ? Number((sighting.observedAt - t0).toFixed(1)) : null });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,21 +426,7 @@ const CASES: CaseDefinition[] = [
         subscriber.destroy();
         publisher.close();
       }
-      const peakRss = rss.stop();
-      const sighting = watch.sighting as LogSighting | null;
-      const closeMs = closedAt === null ? null : (closedAt as number) - t0;
-      const logMs = sighting ? logDelay(sighting, t0) : null;
-      return {
-        startRss: rss.start,
-        peakRss,
-        ms: logMs ?? closeMs,
-        timing: logMs !== null ? 'server log' : closeMs !== null ? 'socket close' : 'none',
-        socketCloseMs: closeMs,
-        disconnected: closedAt !== null,
-        expectDisconnect: true,
-        logLine: sighting !== null,
-        detail: { publishedMb: Number(((published * message.length) / MB).toFixed(1)), deliveredToSubscriber: receivers },
-      };
+      return disconnectOutcome(rss, watch, t0, closedAt, { publishedMb: Number(((published * message.length) / MB).toFixed(1)), deliveredToSubscriber: receivers });
     },
   },
   {
@@ -433,46 +477,18 @@ const CASES: CaseDefinition[] = [
       const socket = await rawSocket(server.port);
       socket.on('error', () => {});
       const expected = count * bulkBytes(value.length);
-      let received = 0;
-      let closedAt: number | null = null;
-      let finishedAt: number | null = null;
       let head = '';
-      const done = new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 180_000);
-        socket.on('data', (chunk: Buffer) => {
-          if (head.length < 16) head += chunk.toString('latin1', 0, 16 - head.length);
-          received += chunk.length;
-          if (received >= expected) {
-            finishedAt = wallNow();
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        socket.once('close', () => {
-          // Our own destroy() after the last byte is not a disconnect.
-          if (finishedAt === null) closedAt = wallNow();
-          clearTimeout(timer);
-          resolve();
-        });
+      const reading = readUntil(socket, expected, 180_000, (chunk) => {
+        if (head.length < 16) head += chunk.toString('latin1', 0, 16 - head.length);
       });
       const rss = new RssSampler(server.pid);
       const t0 = wallNow();
       socket.write(Buffer.from('GET big\r\n'.repeat(count)));
-      await done;
+      await reading.done;
       socket.destroy();
       const peakRss = rss.stop();
-      if (finishedAt !== null && !head.startsWith(`$${value.length}\r\nvvv`)) throw new Error(`unexpected reply head ${JSON.stringify(head)}`);
-      return {
-        startRss: rss.start,
-        peakRss,
-        ms: finishedAt !== null ? (finishedAt as number) - t0 : null,
-        timing: finishedAt !== null ? 'finish' : 'none',
-        socketCloseMs: closedAt === null ? null : (closedAt as number) - t0,
-        disconnected: finishedAt === null && closedAt !== null,
-        expectDisconnect: false,
-        logLine: null,
-        detail: { gets: count, replyMb: Number((expected / MB).toFixed(1)), receivedMb: Number((received / MB).toFixed(1)) },
-      };
+      if (reading.finishedAt !== null && !head.startsWith(`$${value.length}\r\nvvv`)) throw new Error(`unexpected reply head ${JSON.stringify(head)}`);
+      return finishOutcome(rss.start, peakRss, t0, reading, { gets: count, replyMb: Number((expected / MB).toFixed(1)), receivedMb: Number((reading.received / MB).toFixed(1)) });
     },
   },
   {
@@ -591,7 +607,7 @@ async function connectionsChild(port: number, count: number): Promise<void> {
   process.exit(0);
 }
 
-async function connectionsCase(server: ServerProcess, count: number): Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>> {
+async function connectionsCase(server: ServerProcess, count: number): Promise<CaseOutcome> {
   const own = openFilesLimit('self');
   const wanted = count + 1000;
   // A soft limit can be raised up to the hard one without privileges.
@@ -647,7 +663,7 @@ async function connectionsCase(server: ServerProcess, count: number): Promise<Om
 // Case 8: KEYS * on a big keyspace. A second, idle client sends PING just after KEYS: how long it
 // waits is how long the server was unavailable to everyone else.
 
-async function keysCase(server: ServerProcess, keys: number): Promise<Omit<CaseResult, 'id' | 'kind' | 'survived'>> {
+async function keysCase(server: ServerProcess, keys: number): Promise<CaseOutcome> {
   const keyName = (i: number) => `key:${i}`;
   const loadStarted = performance.now();
   await loadKeys(server.port, keys, keyName, (i) => String(i));
@@ -662,25 +678,7 @@ async function keysCase(server: ServerProcess, keys: number): Promise<Omit<CaseR
   const socket = await rawSocket(server.port);
   socket.on('error', () => {});
   const bystander = await rawSocket(server.port);
-  let received = 0;
-  let finishedAt: number | null = null;
-  let closedAt: number | null = null;
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 120_000);
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received >= expected) {
-        finishedAt = wallNow();
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    socket.once('close', () => {
-      if (finishedAt === null) closedAt = wallNow();
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  const reading = readUntil(socket, expected, 120_000);
   let pingSentAt = 0;
   const pong = new Promise<number>((resolve) => bystander.once('data', () => resolve(wallNow() - pingSentAt)));
   const rss = new RssSampler(server.pid);
@@ -690,7 +688,7 @@ async function keysCase(server: ServerProcess, keys: number): Promise<Omit<CaseR
   await sleep(2);
   pingSentAt = wallNow();
   bystander.write(encodeCommand(['PING']));
-  await done;
+  await reading.done;
   const pingMs = await Promise.race([pong, sleep(10_000).then(() => NaN)]);
   const peakRss = rss.stop();
   socket.destroy();
@@ -706,23 +704,13 @@ async function keysCase(server: ServerProcess, keys: number): Promise<Omit<CaseR
     }
   }
   setup.close();
-  return {
-    startRss: rss.start,
-    peakRss,
-    ms: finishedAt !== null ? (finishedAt as number) - t0 : null,
-    timing: finishedAt !== null ? 'finish' : 'none',
-    socketCloseMs: closedAt === null ? null : (closedAt as number) - t0,
-    disconnected: finishedAt === null && closedAt !== null,
-    expectDisconnect: false,
-    logLine: null,
-    detail: {
+  return finishOutcome(rss.start, peakRss, t0, reading, {
       keys,
       replyMb: Number((expected / MB).toFixed(1)),
       loadMs: Math.round(loadMs),
       slowlogMs: typeof slowlogMs === 'number' ? Number(slowlogMs.toFixed(1)) : slowlogMs,
       bystanderPingMs: Number.isFinite(pingMs) ? Number(pingMs.toFixed(1)) : null,
-    },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,12 +11,13 @@
 //   npm run bench:memory -- --quick   100k keys only (smoke check)
 //   --skip-10m                        1M only
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, haveCommand, repoRoot, residentBytes, startServerProcess, stopServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
+import { startProcess } from '../test/helpers/processes';
 import { commandOnce, info } from './lib/resp';
 import { currentLoad, formatInt, formatMb, formatRatio, machineInfo, markdownTable, type MachineInfo } from './lib/report';
 
@@ -140,11 +141,13 @@ async function timeRdbStart(kind: ServerKind, dir: string, keys: number): Promis
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', 'dump.rdb', '--logfile', join(dir, `${kind}.log`)];
   const started = performance.now();
-  const child: ChildProcess =
-    kind === 'redis' ? spawn('redis-server', args, { stdio: 'ignore' }) : spawn(process.execPath, [join(repoRoot, 'bin', 'rctl.js'), 'server', ...args], { stdio: 'ignore', cwd: dir });
+  const server =
+    kind === 'redis'
+      ? startProcess('redis-server', args, { captureOutput: false })
+      : startProcess(process.execPath, [join(repoRoot, 'bin', 'rctl.js'), 'server', ...args], { captureOutput: false, cwd: dir });
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${kind} exited with status ${child.exitCode} while loading`);
+      if (!server.running()) throw new Error(`${kind} exited with status ${server.child.exitCode} while loading`);
       if (await pingsPong(port)) break;
       await sleep(5);
     }
@@ -153,9 +156,7 @@ async function timeRdbStart(kind: ServerKind, dir: string, keys: number): Promis
     if (size !== keys) throw new Error(`${kind}: loaded ${String(size)} keys, expected ${keys}`);
     return seconds;
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await server.stop();
   }
 }
 

@@ -9,9 +9,11 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { encodeCommand, ReplyReader } from '../src/node/resp';
+import { freePort } from '../test/helpers/processes';
 
 const repoRoot = join(__dirname, '..', '..');
 const resultsDir = join(repoRoot, 'bench', 'results');
@@ -40,17 +42,6 @@ interface ServerProc {
   child: ChildProcess;
   logPath: string;
   spawnedAt: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Starts a server on `dir` (reusing its dump.rdb) with persistence off unless directives say otherwise. */
@@ -103,24 +94,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // --- a minimal RESP client ----------------------------------------------------------------------
 
-function encode(args: readonly string[]): string {
-  let out = `*${args.length}\r\n`;
-  for (const arg of args) out += `$${Buffer.byteLength(arg, 'latin1')}\r\n${arg}\r\n`;
-  return out;
-}
-
-/** Length of the complete reply at the start of buf, or -1 (simple, error, integer, bulk replies). */
-function replyLength(buf: Buffer): number {
-  const lineEnd = buf.indexOf('\r\n');
-  if (lineEnd === -1) return -1;
-  if (buf[0] !== 0x24 /* $ */) return lineEnd + 2;
-  const length = Number(buf.latin1Slice(1, lineEnd));
-  if (length < 0) return lineEnd + 2;
-  return buf.length >= lineEnd + 2 + length + 2 ? lineEnd + 2 + length + 2 : -1;
-}
-
 class Connection {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly replies = new ReplyReader();
   private waiter: ((reply: string) => void) | null = null;
   private failer: ((error: Error) => void) | null = null;
 
@@ -129,14 +104,13 @@ class Connection {
     socket.on('error', (error) => this.failer?.(error));
     socket.on('close', () => this.failer?.(new Error('connection closed')));
     socket.on('data', (chunk: Buffer) => {
-      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-      const length = replyLength(this.buffer);
-      if (length === -1 || !this.waiter) return;
-      const reply = this.buffer.latin1Slice(0, length);
-      this.buffer = this.buffer.subarray(length);
+      this.replies.write(chunk);
+      if (!this.waiter) return;
+      const reply = this.replies.nextBytes();
+      if (reply === null) return;
       const waiter = this.waiter;
       this.waiter = null;
-      waiter(reply);
+      waiter(reply.toString('latin1'));
     });
   }
 
@@ -152,7 +126,7 @@ class Connection {
     return new Promise((resolve, reject) => {
       this.waiter = resolve;
       this.failer = reject;
-      this.socket.write(encode(args), 'latin1');
+      this.socket.write(encodeCommand(args, 'latin1'));
     });
   }
 
@@ -187,7 +161,7 @@ async function info(connection: Connection, section: string): Promise<Record<str
  * sets (half of them integer sets) and sorted sets with 8 elements: the small, listpack-encoded
  * collections most data sets are made of.
  */
-function commandsFor(i: number): string {
+function commandsFor(i: number): Buffer {
   const kind = i % 8;
   const id = String(i);
   const members = (prefix: string) => Array.from({ length: 8 }, (_, j) => `${prefix}${j}`);
@@ -195,17 +169,17 @@ function commandsFor(i: number): string {
     case 0:
     case 1:
     case 2:
-      return i % 100 === 0 ? encode(['SET', `str:${id}`, id.padStart(16, '0'), 'EX', '86400']) : encode(['SET', `str:${id}`, id.padStart(16, '0')]);
+      return i % 100 === 0 ? encodeCommand(['SET', `str:${id}`, id.padStart(16, '0'), 'EX', '86400'], 'latin1') : encodeCommand(['SET', `str:${id}`, id.padStart(16, '0')], 'latin1');
     case 3:
-      return encode(['SET', `int:${id}`, id]);
+      return encodeCommand(['SET', `int:${id}`, id], 'latin1');
     case 4:
-      return encode(['HSET', `hash:${id}`, ...members('field').flatMap((f, j) => [f, `value-${id}-${j}`])]);
+      return encodeCommand(['HSET', `hash:${id}`, ...members('field').flatMap((f, j) => [f, `value-${id}-${j}`])], 'latin1');
     case 5:
-      return encode(['RPUSH', `list:${id}`, ...members(`item-${id}-`)]);
+      return encodeCommand(['RPUSH', `list:${id}`, ...members(`item-${id}-`)], 'latin1');
     case 6:
-      return encode(['SADD', `set:${id}`, ...(i % 16 === 6 ? members('').map((m) => String(Number(m) * 1000 + i)) : members(`member-${id}-`))]);
+      return encodeCommand(['SADD', `set:${id}`, ...(i % 16 === 6 ? members('').map((m) => String(Number(m) * 1000 + i)) : members(`member-${id}-`))], 'latin1');
     default:
-      return encode(['ZADD', `zset:${id}`, ...members(`m-${id}-`).flatMap((m, j) => [String(j * 1.5), m])]);
+      return encodeCommand(['ZADD', `zset:${id}`, ...members(`m-${id}-`).flatMap((m, j) => [String(j * 1.5), m])], 'latin1');
   }
 }
 
@@ -213,9 +187,9 @@ function commandsFor(i: number): string {
 function loadDataSet(port: number): void {
   const batch = 200_000;
   for (let start = 0; start < KEYS; start += batch) {
-    let input = '';
-    for (let i = start; i < Math.min(KEYS, start + batch); i++) input += commandsFor(i);
-    const result = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: Buffer.from(input, 'latin1'), maxBuffer: 1 << 28, encoding: 'utf8' });
+    const commands: Buffer[] = [];
+    for (let i = start; i < Math.min(KEYS, start + batch); i++) commands.push(commandsFor(i));
+    const result = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: Buffer.concat(commands), maxBuffer: 1 << 28, encoding: 'utf8' });
     if (result.status !== 0 || !/errors: 0,/.test(result.stdout)) throw new Error(`loading failed: ${result.stdout}${result.stderr}`);
   }
 }

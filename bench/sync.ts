@@ -3,11 +3,11 @@
 // memory; then (with --seeds) the seeds' 10,000,105 keys bundled->bundled and redis->redis.
 // Results go to bench/results/sync.json and sync.md.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
+import { freePort, startProcess, waitForPort, type StartedProcess } from '../test/helpers/processes';
 
 const repoRoot = join(__dirname, '..', '..');
 const resultsDir = join(repoRoot, 'bench', 'results');
@@ -18,51 +18,23 @@ interface Proc {
   port: number;
   child: ChildProcess;
   dir: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`port ${port} never opened`);
+  started: StartedProcess;
 }
 
 async function start(kind: Kind): Promise<Proc> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `rctl-bench-${kind}-`));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--repl-diskless-sync-delay', '0', '--logfile', join(dir, 'node.log')];
-  const child =
+  const started =
     kind === 'redis'
-      ? spawn('redis-server', args, { stdio: 'ignore' })
-      : spawn(process.execPath, ['--max-old-space-size=16384', join(repoRoot, 'bin', 'rctl.js'), 'server', ...args], { stdio: 'ignore' });
-  await waitPort(port);
-  return { kind, port, child, dir };
+      ? startProcess('redis-server', args, { captureOutput: false })
+      : startProcess(process.execPath, ['--max-old-space-size=16384', join(repoRoot, 'bin', 'rctl.js'), 'server', ...args], { captureOutput: false });
+  await waitForPort('127.0.0.1', port, { timeoutMs: 10_000 });
+  return { kind, port, child: started.child, dir, started };
 }
 
 async function stop(proc: Proc): Promise<void> {
-  if (proc.child.exitCode === null) {
-    const exited = new Promise((resolve) => proc.child.once('exit', resolve));
-    proc.child.kill('SIGKILL');
-    await exited;
-  }
+  await proc.started.stop();
   rmSync(proc.dir, { recursive: true, force: true });
 }
 

@@ -1,69 +1,24 @@
-// A minimal RESP client for benchmark set-up: a few commands with parsed replies, and a pipelined
-// bulk loader that keeps a bounded number of requests in flight.
+// A minimal RESP client for benchmark set-up: a few commands with replies parsed by rctl's own
+// parser (strings as latin1, one char per byte), and a pipelined bulk loader that keeps a bounded
+// number of requests in flight.
 
 import { connect, type Socket } from 'node:net';
+import { encodeCommand, ReplyReader, type RespValue } from '../../src/node/resp';
 
-export type Reply = string | number | null | Reply[] | Error;
-
-/** Parses one reply at pos; returns it with the position after it, or null when incomplete. */
-function parseReply(buf: Buffer, pos: number): [Reply, number] | null {
-  const lineEnd = buf.indexOf('\r\n', pos);
-  if (lineEnd === -1) return null;
-  const type = buf[pos];
-  const line = buf.toString('latin1', pos + 1, lineEnd);
-  const next = lineEnd + 2;
-  switch (type) {
-    case 0x2b /* + */:
-      return [line, next];
-    case 0x2d /* - */:
-      return [new Error(line), next];
-    case 0x3a /* : */:
-      return [Number(line), next];
-    case 0x24 /* $ */: {
-      const length = Number(line);
-      if (length < 0) return [null, next];
-      if (buf.length < next + length + 2) return null;
-      return [buf.toString('latin1', next, next + length), next + length + 2];
-    }
-    case 0x2a /* * */: {
-      const count = Number(line);
-      if (count < 0) return [null, next];
-      const items: Reply[] = [];
-      let cursor = next;
-      for (let i = 0; i < count; i++) {
-        const item = parseReply(buf, cursor);
-        if (item === null) return null;
-        items.push(item[0]);
-        cursor = item[1];
-      }
-      return [items, cursor];
-    }
-    default:
-      throw new Error(`unexpected reply type ${String.fromCharCode(type)}`);
-  }
-}
-
-export function encodeCommand(args: readonly string[]): string {
-  let out = `*${args.length}\r\n`;
-  for (const arg of args) out += `$${Buffer.byteLength(arg, 'latin1')}\r\n${arg}\r\n`;
-  return out;
-}
+export type Reply = RespValue;
 
 export class RespClient {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly replies = new ReplyReader();
   private pending: Array<(reply: Reply) => void> = [];
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-      let pos = 0;
+      this.replies.write(chunk);
       while (this.pending.length > 0) {
-        const parsed = parseReply(this.buffer, pos);
+        const parsed = this.replies.nextValue('latin1');
         if (parsed === null) break;
-        pos = parsed[1];
-        this.pending.shift()?.(parsed[0]);
+        this.pending.shift()?.(parsed.value);
       }
-      this.buffer = this.buffer.subarray(pos);
     });
   }
 
@@ -77,7 +32,7 @@ export class RespClient {
   command(...args: string[]): Promise<Reply> {
     return new Promise((resolve) => {
       this.pending.push(resolve);
-      this.socket.write(encodeCommand(args), 'latin1');
+      this.socket.write(encodeCommand(args, 'latin1'));
     });
   }
 

@@ -1,11 +1,13 @@
 // Server processes for benchmarks: the bundled node (`node bin/rctl.js server`, its own process
 // and core, as operators run it) and a real redis-server, both on loopback with persistence off.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, startProcess, waitForPort, type StartedProcess } from '../../test/helpers/processes';
+
+export { freePort };
 
 export type ServerKind = 'node' | 'redis';
 
@@ -17,6 +19,7 @@ export interface ServerProcess {
   child: ChildProcess;
   dir: string;
   pid: number;
+  started: StartedProcess;
 }
 
 export interface StartOptions {
@@ -28,46 +31,19 @@ export interface StartOptions {
   extraArgs?: string[];
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with status ${child.exitCode} before listening`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on port ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 export async function startServerProcess(kind: ServerKind, options: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `rctl-bench-server-${kind}-`));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `${kind}.log`), ...(options.extraArgs ?? [])];
-  const child =
+  const started =
     kind === 'redis'
-      ? spawn(options.redisServer ?? 'redis-server', args, { stdio: 'ignore' })
-      : spawn(process.execPath, [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'rctl.js'), 'server', ...args], { stdio: 'ignore', cwd: dir });
+      ? startProcess(options.redisServer ?? 'redis-server', args, { captureOutput: false })
+      : startProcess(process.execPath, [...(options.nodeFlags ?? []), join(repoRoot, 'bin', 'rctl.js'), 'server', ...args], { captureOutput: false, cwd: dir });
+  const child = started.child;
   try {
-    await waitForPort(port, child);
+    await waitForPort('127.0.0.1', port, { timeoutMs: 30_000, process: child });
   } catch (error) {
-    child.kill('SIGKILL');
+    await started.stop();
     let logTail = '';
     try {
       logTail = readFileSync(join(dir, `${kind}.log`), 'utf8').split('\n').slice(-10).join('\n');
@@ -77,19 +53,12 @@ export async function startServerProcess(kind: ServerKind, options: StartOptions
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`${kind} did not start: ${(error as Error).message}\n${logTail}`);
   }
-  return { kind, port, child, dir, pid: child.pid as number };
+  return { kind, port, child, dir, pid: child.pid as number, started };
 }
 
 /** SIGTERM first so a profiled node writes its profile on the way out; SIGKILL if it lingers. */
 export async function stopServerProcess(server: ServerProcess, keepDir = false): Promise<void> {
-  const child = server.child;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await server.started.stop({ signal: 'SIGTERM', killAfterMs: 20_000 });
   if (!keepDir) rmSync(server.dir, { recursive: true, force: true });
 }
 

@@ -6,21 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import type { Secret } from '../topology/secret';
 import type { TopologyNode } from '../topology/model';
 import type { NodePaths } from '../state/topology-state';
-
-/** Quotes a value the way redis.conf reads it back byte for byte (sdssplitargs rules). */
-export function quoteConfigValue(value: string): string {
-  let out = '"';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const ch = String.fromCharCode(byte);
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (byte < 32 || byte > 126) out += '\\x' + byte.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
+import { directiveOf, quoteConfigValue } from '../formats/redis-conf';
 
 export function managedDirectives(node: TopologyNode, paths: NodePaths, password: Secret | null): Array<[string, string]> {
   const directives: Array<[string, string]> = [
@@ -69,7 +55,7 @@ function tlsDirectives(node: TopologyNode): Array<[string, string]> {
 /** Drops every line setting one of `names` (case-insensitive directive names). */
 export function removeDirectives(text: string, names: readonly string[]): string {
   const drop = new Set(names.map((name) => name.toLowerCase()));
-  const lines = (text === '' ? [] : text.replace(/\n$/, '').split('\n')).filter((l) => !drop.has(l.trim().split(/\s+/)[0]?.toLowerCase() ?? ''));
+  const lines = (text === '' ? [] : text.replace(/\n$/, '').split('\n')).filter((l) => !drop.has(directiveOf(l)));
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
@@ -80,7 +66,7 @@ export function upsertDirectives(text: string, directives: Array<[string, string
   const lines = (text === '' ? [] : text.replace(/\n$/, '').split('\n')).filter((l) => !/^\s*user\s+default\s/i.test(l));
   for (const [name, value] of directives) {
     const line = `${name} ${value}`;
-    const matches = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim().split(/\s+/)[0]?.toLowerCase() === name);
+    const matches = lines.map((l, i) => ({ l, i })).filter(({ l }) => directiveOf(l) === name);
     if (matches.length === 0) {
       lines.push(line);
       continue;

@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RdbReader } from '../server/rdb/reader';
-import { splitInlineArgs } from '../server/resp/request-parser';
+import { readConfigLines } from '../formats/redis-conf';
 import type { NodePaths } from '../state/topology-state';
 
 export type PersistenceMode = 'aof' | 'rdb' | 'none';
@@ -30,14 +30,12 @@ export interface RelaunchPrediction {
 /** The directives of a redis.conf text: lower-cased name → the arguments of each line, in order. */
 export function readDirectives(text: string): Map<string, string[][]> {
   const directives = new Map<string, string[][]>();
-  for (const rawLine of text.split('\n')) {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    // redis.conf lines split as the node itself splits them; an unbalanced quote loads nothing.
-    const [name, ...args] = splitInlineArgs(line) ?? [];
+  for (const { args } of readConfigLines(text)) {
+    // The node refuses a config with an unbalanced quote; here such a line just loads nothing.
+    const [name, ...rest] = args ?? [];
     if (name === undefined) continue;
     const key = name.toLowerCase();
-    directives.set(key, [...(directives.get(key) ?? []), args]);
+    directives.set(key, [...(directives.get(key) ?? []), rest]);
   }
   return directives;
 }

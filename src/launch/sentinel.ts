@@ -12,7 +12,8 @@ import type { Secret } from '../topology/secret';
 import { clearRolesOverlay, readRolesOverlay } from '../state/roles';
 import type { NodePaths, TopologyState } from '../state/topology-state';
 import { awaitListening, portAnswers } from './launch';
-import { quoteConfigValue, upsertDirectives } from './node-config';
+import { directiveOf, quoteConfigValue } from '../formats/redis-conf';
+import { upsertDirectives } from './node-config';
 import { runningPid, startNodeProcess } from './process';
 import { afterStop, terminate, type StopResult } from './stop';
 
@@ -67,7 +68,7 @@ export function writeSentinelConfig(set: SentinelSet, sentinel: SentinelNode, pa
   const fresh = !existsSync(paths.config);
   const base = fresh ? `# Written by rctl up. Sentinel rewrites this file with what it learns; rctl rewrites only\n# port, bind, dir, logfile, pidfile and requirepass on each launch.\n${monitorDirectives(set, master, nodePassword).join('\n')}\n` : readFileSync(paths.config, 'utf8');
   // Without a password in the file, an earlier requirepass must not linger.
-  const kept = set.password ? base : base.split('\n').filter((line) => line.trim().split(/\s+/)[0]?.toLowerCase() !== 'requirepass').join('\n');
+  const kept = set.password ? base : base.split('\n').filter((line) => directiveOf(line) !== 'requirepass').join('\n');
   writeFileSync(paths.config, upsertDirectives(kept, managedSentinelDirectives(set, sentinel, paths)), { mode: 0o600 });
   chmodSync(paths.config, 0o600);
   return fresh;

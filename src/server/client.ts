@@ -7,7 +7,7 @@ import type { Server } from './server';
 import type { Db } from './keyspace/db';
 import type { CommandContext, QueuedCommand } from './context';
 import { dispatch, type DispatchOutcome } from './dispatch';
-import { quoteConfigArg } from './config';
+import { quoteConfigArg } from '../formats/redis-conf';
 import { LOG_OUTPUT_LIMIT_CLOSE, outputLimitOf, SoftLimitClock, UNAUTHENTICATED_OUTPUT_LIMIT } from './output-limits';
 
 /**

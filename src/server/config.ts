@@ -2,7 +2,7 @@
 // validation (with Redis 7.0's error wording) and how CONFIG GET prints it.
 // The config file reader and CONFIG REWRITE both work from this table.
 
-import { splitInlineArgs } from './resp/request-parser';
+import { quoteConfigArg, readConfigLines } from '../formats/redis-conf';
 import { isValidProcTitleTemplate } from './proc-title';
 
 export type ConfigValue = string;
@@ -368,15 +368,10 @@ export class ConfigStore {
  */
 export function parseConfigText(text: string): Array<{ line: number; raw: string; name: string; args: string[] }> {
   const out: Array<{ line: number; raw: string; name: string; args: string[] }> = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].replace(/\r$/, '');
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const args = splitInlineArgs(trimmed);
-    if (args === null) throw new ConfigFileError(i + 1, trimmed, 'Unbalanced quotes in configuration line');
+  for (const { line, text: raw, args } of readConfigLines(text)) {
+    if (args === null) throw new ConfigFileError(line, raw, 'Unbalanced quotes in configuration line');
     if (args.length === 0) continue;
-    out.push({ line: i + 1, raw: trimmed, name: args[0].toLowerCase(), args: args.slice(1) });
+    out.push({ line, raw, name: args[0].toLowerCase(), args: args.slice(1) });
   }
   return out;
 }
@@ -394,21 +389,4 @@ export function argvToConfigText(argv: string[]): string {
     }
   }
   return text;
-}
-
-/** Quotes an argument like sdscatrepr so it reads back with the same bytes. */
-export function quoteConfigArg(arg: string): string {
-  let out = '"';
-  for (const ch of arg) {
-    const code = ch.charCodeAt(0);
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 7) out += '\\a';
-    else if (code === 8) out += '\\b';
-    else if (code < 32 || code > 126) out += '\\x' + code.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }

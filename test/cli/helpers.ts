@@ -1,13 +1,12 @@
 // End-to-end helpers: run the BUILT `rctl` binary as a subprocess with its own RCTL_HOME, write
 // topology files, talk to nodes, and clean up every process a test launched.
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RawConnection } from '../helpers/raw-connection';
-import { freePort } from '../helpers/ports';
+import { freePort, runProcess } from '../helpers/processes';
 
 export const repoRoot = join(__dirname, '..', '..');
 // RCTL_TEST_BIN runs the suite against another entry point (e.g. a candidate bin/rctl.js).
@@ -39,22 +38,7 @@ export interface Sandbox {
 }
 
 export function runRctl(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [rctlBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`rctl ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, [rctlBin, ...args], { env, timeoutMs });
 }
 
 export function sandbox(): Sandbox {

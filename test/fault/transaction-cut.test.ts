@@ -20,8 +20,8 @@ function insideTransaction(chunk: Buffer): number {
   const multi = chunk.indexOf(MULTI);
   if (multi === -1) return -1;
   const firstQueued = multi + MULTI.length;
-  const length = firstQueued < chunk.length ? replyLength(chunk, firstQueued) : -1;
-  if (length === -1) return -1;
+  const length = replyLength(chunk, firstQueued);
+  if (length === null) return -1;
   const cut = firstQueued + length + 5;
   const exec = chunk.indexOf(EXEC, firstQueued);
   if (cut >= chunk.length || (exec !== -1 && exec < cut)) return -1;

@@ -1,12 +1,11 @@
 // Starts the bundled node for tests, in-process (fast, with an injectable clock) or as a child
 // process through the built `rctl` binary (what operators run).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/index';
-import { freePort } from './ports';
+import { freePort, startProcess, waitForPort } from './processes';
 import { RawConnection } from './raw-connection';
-import { waitForPort } from './redis-server';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const rctlBin = join(repoRoot, 'bin', 'rctl.js');
@@ -32,11 +31,6 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
 /** How many fresh ports a node on a port of our choosing may try (see answeredByChild). */
 const START_ATTEMPTS = 5;
 
@@ -53,21 +47,12 @@ export async function startNodeProcess(args: string[] = [], host = '127.0.0.1'):
     const port = portGiven ? Number(args[args.indexOf('--port') + 1]) : await freePort(host);
     const fullArgs = portGiven ? [...args] : [...args, '--port', String(port)];
     if (!fullArgs.includes('--bind')) fullArgs.push('--bind', host);
-    const child = spawn(process.execPath, [rctlBin, 'server', ...fullArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let output = '';
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
-      children.delete(child);
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill(signal);
-      return exited;
-    };
-    if (await answeredByChild(child, host, port)) return { host, port, process: child, output: () => output, stop };
+    const node = startProcess(process.execPath, [rctlBin, 'server', ...fullArgs]);
+    const child = node.child;
+    const stop = (signal: NodeJS.Signals = 'SIGKILL') => node.stop({ signal });
+    if (await answeredByChild(child, host, port)) return { host, port, process: child, output: node.output, stop };
     await stop();
-    if (portGiven || attempt === START_ATTEMPTS) throw new Error(`rctl server did not start on ${host}:${port} (another process has the port, or it exited):\n${output}`);
+    if (portGiven || attempt === START_ATTEMPTS) throw new Error(`rctl server did not start on ${host}:${port} (another process has the port, or it exited):\n${node.output()}`);
   }
 }
 

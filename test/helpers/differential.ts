@@ -42,6 +42,7 @@ export function splitAggregate(reply: Buffer): { header: string; elements: strin
   let pos = headerEnd + 2;
   while (pos < reply.length) {
     const len = replyLength(reply, pos);
+    if (len === null) throw new Error(`incomplete element at byte ${pos} of ${JSON.stringify(reply.toString('latin1'))}`);
     elements.push(reply.toString('latin1', pos, pos + len));
     pos += len;
   }

@@ -1,55 +1,23 @@
 // A raw TCP connection for byte-for-byte reply comparison: sends requests, returns each reply's exact bytes.
 
 import { connect, type Socket } from 'node:net';
+import { encodeCommand as encodeWith, ReplyReader } from '../../src/node/resp';
 
-/** Length of the first complete RESP2/RESP3 reply in buf starting at pos, or -1 if incomplete. */
-export function replyLength(buf: Buffer, pos = 0): number {
-  if (pos >= buf.length) return -1;
-  const lineEnd = buf.indexOf('\r\n', pos);
-  if (lineEnd === -1) return -1;
-  const type = String.fromCharCode(buf[pos]);
-  const header = buf.toString('latin1', pos + 1, lineEnd);
-  const afterLine = lineEnd + 2;
-  switch (type) {
-    case '+': case '-': case ':': case ',': case '#': case '_': case '(':
-      return afterLine - pos;
-    case '$': case '=': case '!': {
-      const n = Number(header);
-      if (n < 0) return afterLine - pos;
-      if (buf.length < afterLine + n + 2) return -1;
-      return afterLine + n + 2 - pos;
-    }
-    case '*': case '~': case '>': case '%': case '|': {
-      let n = Number(header);
-      if (n < 0) return afterLine - pos;
-      if (type === '%' || type === '|') n *= 2;
-      let cursor = afterLine;
-      for (let i = 0; i < n; i++) {
-        const len = replyLength(buf, cursor);
-        if (len === -1) return -1;
-        cursor += len;
-      }
-      return cursor - pos;
-    }
-    default:
-      throw new Error(`not a RESP reply: ${JSON.stringify(buf.toString('latin1', pos, Math.min(buf.length, pos + 40)))}`);
-  }
-}
+export { replyLength } from '../../src/node/resp';
 
+/** A request with each argument's characters as bytes (latin1), as the byte-exact tests send them. */
 export function encodeCommand(args: readonly string[]): Buffer {
-  let out = '*' + args.length + '\r\n';
-  for (const arg of args) out += '$' + Buffer.byteLength(arg, 'latin1') + '\r\n' + arg + '\r\n';
-  return Buffer.from(out, 'latin1');
+  return encodeWith(args, 'latin1');
 }
 
 export class RawConnection {
-  private buffer = Buffer.alloc(0);
+  private readonly replies = new ReplyReader();
   private waiters: Array<() => void> = [];
   closed = false;
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.replies.write(chunk);
       this.wake();
     });
     socket.on('close', () => {
@@ -63,6 +31,17 @@ export class RawConnection {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter();
+  }
+
+  /** Resolves when data arrives, the connection closes, or `timeoutMs` passes. */
+  private nextEvent(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   static open(host: string, port: number): Promise<RawConnection> {
@@ -84,22 +63,12 @@ export class RawConnection {
   async readReply(timeoutMs = 5000): Promise<Buffer> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const len = replyLength(this.buffer);
-      if (len !== -1) {
-        const reply = this.buffer.subarray(0, len);
-        this.buffer = this.buffer.subarray(len);
-        return Buffer.from(reply);
-      }
-      if (this.closed) throw new Error(`connection closed; pending bytes: ${JSON.stringify(this.buffer.toString('latin1'))}`);
+      const reply = this.replies.nextBytes();
+      if (reply !== null) return reply;
+      if (this.closed) throw new Error(`connection closed; pending bytes: ${JSON.stringify(this.replies.pending.toString('latin1'))}`);
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no complete reply within ${timeoutMs} ms; have ${JSON.stringify(this.buffer.toString('latin1'))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      if (remaining <= 0) throw new Error(`no complete reply within ${timeoutMs} ms; have ${JSON.stringify(this.replies.pending.toString('latin1'))}`);
+      await this.nextEvent(remaining);
     }
   }
 
@@ -109,17 +78,9 @@ export class RawConnection {
     while (!this.closed) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error('connection still open');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.nextEvent(remaining);
     }
-    const rest = this.buffer;
-    this.buffer = Buffer.alloc(0);
-    return rest;
+    return this.replies.takeRest();
   }
 
   async command(args: readonly string[]): Promise<string> {

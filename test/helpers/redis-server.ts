@@ -2,13 +2,14 @@
 // Without redis-server on PATH, tests that need it skip with a visible reason,
 // unless RCTL_REQUIRE_REDIS=1 (CI), where they fail instead.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import { describe } from 'vitest';
-import { freePort } from './ports';
+import { freePort, startProcess, waitForOutput, waitForPort } from './processes';
+
+export { waitForPort };
 
 export const redisServerPath: string | null = (() => {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
@@ -44,28 +45,6 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-export async function waitForPort(host: string, port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const running = new Set<RedisProcess>();
-process.on('exit', () => {
-  for (const server of running) server.process.kill('SIGKILL');
-});
-
 /** Starts redis-server on a free loopback port with a temporary dir and no save points. */
 export async function startRedisServer(options: { directives?: Record<string, string>; host?: string; port?: number; /** Another redis-server binary (test/helpers/redis-versions.ts); default: PATH's. */ binary?: string } = {}): Promise<RedisProcess> {
   const binary = options.binary ?? redisServerPath;
@@ -85,38 +64,25 @@ export async function startRedisServer(options: { directives?: Record<string, st
   };
   const confPath = join(dir, 'redis.conf');
   writeFileSync(confPath, Object.entries(directives).map(([k, v]) => `${k} ${v}`).join('\n') + '\n');
-  const child = spawn(binary, [confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  const server = startProcess(binary, [confPath]);
   const handle: RedisProcess = {
     host,
     port,
     dir,
-    process: child,
-    log: () => output,
+    process: server.child,
+    log: server.output,
     stop: async () => {
-      running.delete(handle);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  running.add(handle);
   try {
     await waitForPort(host, port);
     // redis-server opens its port before it has loaded its data: wait for the line that says it has.
-    const deadline = Date.now() + 20_000;
-    while (!output.includes('Ready to accept connections')) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error('redis-server never became ready');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitForOutput(server, 'Ready to accept connections', 20_000);
   } catch (error) {
     await handle.stop();
-    throw new Error(`redis-server did not start: ${(error as Error).message}\n${output}`);
+    throw new Error(`redis-server did not start: ${(error as Error).message}\n${server.output()}`);
   }
   return handle;
 }

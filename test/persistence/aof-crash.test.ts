@@ -7,38 +7,30 @@
 // - kill -9 in the middle of a BGSAVE or a BGREWRITEAOF leaves temp files that the next start
 //   removes, and the data loads whole.
 
-import { afterEach, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect, it } from 'vitest';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'vitest';
 import { startNode, startNodeProcess, type NodeProcess } from '../helpers/bundled-node';
 import { RawConnection, encodeCommand } from '../helpers/raw-connection';
 import { eventually } from '../helpers/wait';
 import type { DiskSync } from '../../src/server/persistence/aof';
+import { useCleanups } from '../helpers/cleanups';
 
 const CRASH_CYCLES = Number(process.env.RCTL_AOF_CRASH_CYCLES ?? 50);
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rctl-aof-crash-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = useCleanups();
+const tempDir = () => cleanups.tempDir('rctl-aof-crash-');
 
 async function startAofNode(dir: string, extra: string[] = []): Promise<NodeProcess> {
   const node = await startNodeProcess(['--dir', dir, '--appendonly', 'yes', '--save', '', ...extra]);
-  cleanups.push(() => node.stop());
+  cleanups.add(() => node.stop());
   return node;
 }
 
 async function openReady(node: NodeProcess): Promise<RawConnection> {
   const connection = await RawConnection.open(node.host, node.port);
-  cleanups.push(() => connection.close());
+  cleanups.add(() => connection.close());
   // The port opens before the AOF is loaded; -LOADING until then.
   await eventually(async () => (await connection.command(['PING'])) === '+PONG\r\n', { timeout: 30_000, what: 'the node loaded its AOF' });
   return connection;
@@ -174,7 +166,7 @@ describe('AOF under crashes', () => {
   async function exposureUnder(appendfsync: 'always' | 'everysec'): Promise<{ writes: number; worstMs: number }> {
     const dir = tempDir();
     const node = await startNode({ config: { dir, appendonly: 'yes', appendfsync, save: '' } });
-    cleanups.push(() => node.close());
+    cleanups.add(() => node.close());
     const aof = node.server.persistence.aof;
     // Bytes in the AOF when each fsync started, and when it finished.
     const syncs: Array<{ coveredBytes: number; finishedAt: number }> = [];
@@ -196,7 +188,7 @@ describe('AOF under crashes', () => {
     };
     aof.diskSync = watched;
     const connection = await RawConnection.open(node.host, node.port);
-    cleanups.push(() => connection.close());
+    cleanups.add(() => connection.close());
     const acks: Array<{ bytesAfter: number; at: number }> = [];
     const until = performance.now() + 3500;
     for (let n = 0; performance.now() < until; n++) {
@@ -252,7 +244,7 @@ describe('AOF under crashes', () => {
   it('kill -9 during BGSAVE: the next start removes the temp file and loads the last good dump', { timeout: 90_000 }, async () => {
     const dir = tempDir();
     const first = await startNodeProcess(['--dir', dir, '--save', '']);
-    cleanups.push(() => first.stop());
+    cleanups.add(() => first.stop());
     await fill(first, 200_000);
     const saver = await openReady(first);
     expect(await saver.command(['SAVE'])).toBe('+OK\r\n');
@@ -260,7 +252,7 @@ describe('AOF under crashes', () => {
     const tempFile = await killWhileTempFileExists(first, dir, ['BGSAVE']);
 
     const second = await startNodeProcess(['--dir', dir, '--save', '']);
-    cleanups.push(() => second.stop());
+    cleanups.add(() => second.stop());
     const connection = await openReady(second);
     expect(await connection.command(['DBSIZE'])).toBe(':200000\r\n');
     expect(readdirSync(dir).filter((name) => name.startsWith('temp-'))).toEqual([]);

@@ -2,10 +2,9 @@
 // kill -9 under a write load (always / everysec), truncated and corrupt files, BGREWRITEAOF, and
 // cross-loading of appendonlydir with a real redis-server in both directions.
 
-import { afterEach, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { describeWithRedis, redisServerPath, startRedisServer, type RedisProcess } from '../helpers/redis-server';
@@ -17,31 +16,24 @@ import { infoFields } from '../helpers/info';
 import { encodeCommand } from '../helpers/raw-connection';
 import { freePort } from '../helpers/ports';
 import type { RunningServer } from '../../src/server/index';
+import { useCleanups } from '../helpers/cleanups';
 
 const INCR_FILE = 'appendonly.aof.1.incr.aof';
 const COLD_KEYS = 100_000;
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rctl-aof-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = useCleanups();
+const tempDir = () => cleanups.tempDir('rctl-aof-');
 
 function connect(host: string, port: number): Redis {
   const client = new Redis({ host, port, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   client.on('error', () => {});
-  cleanups.push(() => client.disconnect());
+  cleanups.add(() => client.disconnect());
   return client;
 }
 
 async function aofNode(dir: string, config: Record<string, string | number> = {}): Promise<{ node: RunningServer; client: Redis; log: () => string }> {
   const node = await startNode({ config: { dir, appendonly: 'yes', ...config }, keepLog: true });
-  cleanups.push(() => node.close());
+  cleanups.add(() => node.close());
   const client = connect(node.host, node.port);
   return { node, client, log: () => node.server.logger.memory?.join('\n') ?? '' };
 }
@@ -56,7 +48,7 @@ function aofDirSize(dir: string): number {
 /** redis-server on a dir holding an appendonlydir; it opens its port before loading, so wait for the end of the load. */
 async function startRealOnAof(dir: string): Promise<RedisProcess> {
   const real = await startRedisServer({ directives: { dir, appendonly: 'yes' } });
-  cleanups.push(() => real.stop());
+  cleanups.add(() => real.stop());
   await eventually(() => real.log().includes('Ready to accept connections'), { what: 'redis-server loaded its AOF' });
   return real;
 }
@@ -144,7 +136,7 @@ describeWithRedis('persistence: AOF', () => {
       const dir = tempDir();
       const args = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', ''];
       const proc = await startNodeProcess(args);
-      cleanups.push(() => void proc.stop());
+      cleanups.add(() => void proc.stop());
       const ackedKeys = new Map<string, string>();
       const ackedCounters = new Map<string, number>();
       const ackTimes: number[] = [];
@@ -174,7 +166,7 @@ describeWithRedis('persistence: AOF', () => {
       await Promise.all(workers);
 
       const restarted = await startNodeProcess(args);
-      cleanups.push(() => void restarted.stop());
+      cleanups.add(() => void restarted.stop());
       const client = connect(restarted.host, restarted.port);
       const keys = [...ackedKeys.keys()];
       const values = keys.length > 0 ? await client.mget(keys) : [];
@@ -389,7 +381,7 @@ describeWithRedis('persistence: AOF', () => {
   it('CONFIG SET appendonly yes at run time writes a base of the existing data, then appends', async () => {
     const dir = tempDir();
     const node = await startNode({ config: { dir }, keepLog: true });
-    cleanups.push(() => node.close());
+    cleanups.add(() => node.close());
     const client = connect(node.host, node.port);
     await fillEveryType(client);
     await client.config('SET', 'appendonly', 'yes');
@@ -409,7 +401,7 @@ describeWithRedis('persistence: AOF', () => {
   it('BGREWRITEAOF with appendonly no writes a base-only AOF, as redis-server 7.0 does', async () => {
     const dir = tempDir();
     const node = await startNode({ config: { dir }, keepLog: true });
-    cleanups.push(() => node.close());
+    cleanups.add(() => node.close());
     const client = connect(node.host, node.port);
     await fillEveryType(client);
     expect(await client.bgrewriteaof()).toBe('Background append only file rewriting started');
@@ -448,7 +440,7 @@ describeWithRedis('persistence: AOF', () => {
       // appendfsync always: with everysec redis-server may postpone its write behind a slow
       // background fsync and acknowledge commands that are not in the file yet.
       const real = await startRedisServer({ directives: { appendonly: 'yes', appendfsync: 'always', 'aof-use-rdb-preamble': preamble, 'list-compress-depth': '1' } });
-      cleanups.push(() => real.stop());
+      cleanups.add(() => real.stop());
       const realClient = connect(real.host, real.port);
       await fillEveryType(realClient);
       await realClient.bgrewriteaof();

@@ -1,10 +1,9 @@
 // RDB persistence of the bundled node: SAVE/BGSAVE/save points/SHUTDOWN, loading at start,
 // cross-loading with real redis-server and redis-check-rdb, and the refusals on bad files.
 
-import { afterEach, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { chmodSync, existsSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
@@ -14,23 +13,16 @@ import { fillEveryType } from '../helpers/fill-data';
 import { eventually } from '../helpers/wait';
 import { ManualClock } from '../../src/server/clock';
 import type { RunningServer } from '../../src/server/index';
+import { useCleanups } from '../helpers/cleanups';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rctl-persist-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = useCleanups();
+const tempDir = () => cleanups.tempDir('rctl-persist-');
 
 async function node(config: Record<string, string | number>, clock?: ManualClock): Promise<{ node: RunningServer; client: Redis }> {
   const started = await startNode({ config, clock, keepLog: true });
   const client = new Redis({ host: started.host, port: started.port, lazyConnect: false });
   client.on('error', () => {});
-  cleanups.push(async () => {
+  cleanups.add(async () => {
     client.disconnect();
     await started.close();
   });
@@ -122,16 +114,16 @@ describeWithRedis('persistence: RDB', () => {
     const realDir = tempDir();
     copyFileSync(join(dir, 'dump.rdb'), join(realDir, 'dump.rdb'));
     const real = await startRedisServer({ directives: { dir: realDir } });
-    cleanups.push(() => real.stop());
+    cleanups.add(() => real.stop());
     const n = (await node({ dir })).node;
     expect(await dumpKeyspace(real.host, real.port)).toEqual(await dumpKeyspace(n.host, n.port));
   });
 
   it('a dump.rdb written by redis-server loads in the node', async () => {
     const real = await startRedisServer({ directives: { 'list-compress-depth': '1' } });
-    cleanups.push(() => real.stop());
+    cleanups.add(() => real.stop());
     const realClient = new Redis({ host: real.host, port: real.port });
-    cleanups.push(() => realClient.disconnect());
+    cleanups.add(() => realClient.disconnect());
     await fillEveryType(realClient);
     await realClient.save();
     const dir = tempDir();
@@ -168,7 +160,7 @@ describeWithRedis('persistence: RDB', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'dump.rdb'));
     chmodSync(dir, 0o500);
-    cleanups.push(() => chmodSync(dir, 0o700));
+    cleanups.add(() => chmodSync(dir, 0o700));
     await client.set('x', '1');
     await expect(client.save()).rejects.toThrow(/^ERR$/);
     expect(await client.bgsave()).toBe('Background saving started');

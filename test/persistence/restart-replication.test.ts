@@ -4,9 +4,8 @@
 // against a bundled master and against a real redis-server master. A bundled master restarted with
 // its RDB keeps its history (replid2 = old ID), so its replicas (real and bundled) continue too.
 
-import { afterEach, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
@@ -16,6 +15,7 @@ import { fillEveryType } from '../helpers/fill-data';
 import { eventually } from '../helpers/wait';
 import { infoFields as info, waitReplicaInSync } from '../helpers/info';
 import { freePort } from '../helpers/ports';
+import { useCleanups } from '../helpers/cleanups';
 
 const PASSWORD = '123456';
 
@@ -28,21 +28,13 @@ const RESTART_LINES = [
   /MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization\./,
 ];
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rctl-restart-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = useCleanups();
+const tempDir = () => cleanups.tempDir('rctl-restart-');
 
 function connect(host: string, port: number): Redis {
   const client = new Redis({ host, port, password: PASSWORD, maxRetriesPerRequest: 1 });
   client.on('error', () => {});
-  cleanups.push(() => client.disconnect());
+  cleanups.add(() => client.disconnect());
   return client;
 }
 
@@ -65,7 +57,7 @@ function writeConfig(dir: string, port: number, extra: Record<string, string>): 
 
 async function startProcess(configPath: string, port: number): Promise<NodeProcess> {
   const proc = await startNodeProcess([configPath, '--port', String(port)]);
-  cleanups.push(() => void proc.stop());
+  cleanups.add(() => void proc.stop());
   return proc;
 }
 
@@ -130,11 +122,11 @@ describeWithRedis('persistence: replication state survives restarts', () => {
         let masterAddress: { host: string; port: number };
         if (masterKind === 'redis') {
           const real = await startRedisServer({ directives: { requirepass: PASSWORD, 'repl-diskless-sync-delay': '0' } });
-          cleanups.push(() => real.stop());
+          cleanups.add(() => real.stop());
           masterAddress = real;
         } else {
           const node = await startNode({ config: { requirepass: PASSWORD, 'repl-diskless-sync-delay': 0 } });
-          cleanups.push(() => node.close());
+          cleanups.add(() => node.close());
           masterAddress = node;
         }
         const master = connect(masterAddress.host, masterAddress.port);
@@ -185,9 +177,9 @@ describeWithRedis('persistence: replication state survives restarts', () => {
     await writeRound(firstClient, 'before');
 
     const real = await startRedisServer({ directives: { masterauth: PASSWORD, requirepass: PASSWORD } });
-    cleanups.push(() => real.stop());
+    cleanups.add(() => real.stop());
     const bundled = await startNode({ config: { masterauth: PASSWORD, requirepass: PASSWORD }, keepLog: true });
-    cleanups.push(() => bundled.close());
+    cleanups.add(() => bundled.close());
     const replicas = [connect(real.host, real.port), connect(bundled.host, bundled.port)];
     for (const replica of replicas) await replica.call('REPLICAOF', first.host, String(first.port));
     for (const replica of replicas) await waitInSync(firstClient, replica);

@@ -12,8 +12,8 @@ import { RawConnection } from '../helpers/raw-connection';
 import { freePort } from '../helpers/ports';
 import { loadConfigFromArgv } from '../../src/server/config-loader';
 import { ConfigStore } from '../../src/server/config';
-import { formatMemory, formatOutputBufferLimits, reprQuote, rewriteConfigText, REWRITE_SIGNATURE } from '../../src/server/persistence/config-rewrite';
-import { splitInlineArgs } from '../../src/server/resp/request-parser';
+import { formatMemory, formatOutputBufferLimits, rewriteConfigText, REWRITE_SIGNATURE } from '../../src/server/persistence/config-rewrite';
+import { quoteConfigArg, splitConfigArgs } from '../../src/formats/redis-conf';
 import type { RunningServer } from '../../src/server/index';
 
 const SAMPLE = `# Sample configuration
@@ -197,8 +197,8 @@ describe('rewriteConfigText', () => {
 
   it('quotes strings so they read back byte for byte', () => {
     for (const value of ['plain', 'with space', 'quote " and \\ backslash', 'ctl \x00\x07\x08\t\r\n\x7f\xff', "single ' quote", '']) {
-      const quoted = reprQuote(value);
-      expect(splitInlineArgs(`requirepass ${quoted}`)).toEqual(['requirepass', value]);
+      const quoted = quoteConfigArg(value);
+      expect(splitConfigArgs(`requirepass ${quoted}`)).toEqual(['requirepass', value]);
     }
   });
 

@@ -13,23 +13,12 @@ import { join } from 'node:path';
 import { RawConnection, replyLength } from '../helpers/raw-connection';
 import { startNode } from '../helpers/bundled-node';
 import type { RunningServer } from '../../src/server/index';
+import { prng } from '../helpers/prng';
 
 const SEED = Number(process.env.RCTL_FUZZ_SEED ?? 0x0f0220);
 const INPUTS = Number(process.env.RCTL_FUZZ_INPUTS ?? 20_000);
 const BATCH = 200;
 const CONNECTIONS = 4;
-
-/** mulberry32: a tiny deterministic PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(SEED);
 const int = (n: number) => Math.floor(random() * n);
@@ -232,13 +221,13 @@ class FuzzConnection {
     const counts = { replies: 0, errors: 0, protocolErrors: 0 };
     let pos = 0;
     while (pos < all.length) {
-      let length: number;
+      let length: number | null;
       try {
         length = replyLength(all, pos);
       } catch (error) {
         throw new Error(`malformed reply at byte ${pos}: ${(error as Error).message}; before it: ${JSON.stringify(all.toString('latin1', Math.max(0, pos - 80), pos))}`);
       }
-      if (length === -1) break;
+      if (length === null) break;
       counts.replies++;
       if (all[pos] === 0x2d /* '-' */) {
         counts.errors++;

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { constants } from 'node:buffer';
 import { latin1String } from '../../src/server/latin1';
+import { prng } from '../helpers/prng';
 import {
   RequestParser,
   ProtocolError,
@@ -32,18 +33,6 @@ const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 const RANDOM_CHUNKINGS = 12;
 /** Inputs up to this size are also split in two at every possible position. */
 const EXHAUSTIVE_SPLIT_MAX = 400;
-
-/** mulberry32: a tiny deterministic PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** RESP encoding of a request, as clients send it. */
 function mb(...args: string[]): string {

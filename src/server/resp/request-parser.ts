@@ -42,10 +42,9 @@ export const protoErrExpectedDollar = (byte: number) =>
   `Protocol error: expected '$', got '${byte === CR || byte === LF ? ' ' : String.fromCharCode(byte)}'`;
 
 import { latin1String } from '../latin1';
-import { splitInlineRequest } from './inline-args';
+import { splitArgs } from '../../formats/redis-conf';
 
 // Config files and the CLI split lines with the same rules.
-export { splitInlineArgs } from './inline-args';
 
 const CR = 13;
 const LF = 10;
@@ -402,4 +401,17 @@ function exceedsInt64(digits: string, negative: boolean): boolean {
   const limit = negative ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS;
   // Same-length decimal strings compare like the numbers they spell.
   return digits.length > limit.length || (digits.length === limit.length && digits > limit);
+}
+
+/**
+ * Splits the inline request bytes buf[start, end) into latin1 arguments (one char per byte), each a
+ * flat string copied out of the buffer, so a stored key or value keeps neither the socket's chunk
+ * nor the request line alive.
+ */
+export function splitInlineRequest(buf: Buffer, start: number, end: number): string[] | null {
+  return splitArgs({
+    length: end - start,
+    code: (index) => buf[start + index],
+    text: (from, to) => latin1String(buf, start + from, to - from),
+  });
 }

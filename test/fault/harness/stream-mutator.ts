@@ -4,21 +4,14 @@
 // seeded generator, so a seed reproduces a run.
 
 import { encodeCommand } from '../../helpers/raw-connection';
+import { prng } from '../../helpers/prng';
 
 /** mulberry32: small, fast, good enough to spread mutations. */
 export class Random {
-  private state: number;
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = prng(seed);
   }
 
   int(max: number): number {

@@ -1,18 +1,17 @@
-// Splits an inline command or a config line into arguments with redis-cli's quoting rules
-// (Redis's sdssplitargs): "double quotes" with \n \r \t \b \a \xHH escapes, 'single quotes' with
-// \' only.
+// redis.conf's text codec, shared by rctl's launcher and the bundled node: quoting an argument so
+// it reads back byte for byte (Redis's sdscatrepr), splitting a line into arguments (Redis's
+// sdssplitargs: "double quotes" with \n \r \t \b \a \xHH escapes, 'single quotes' with \' only),
+// and reading a config text into its directive lines. The node's inline requests (`redis-cli
+// --pipe` of `SET key value` lines) split by the same rule, over bytes instead of characters.
 //
-// Inline requests are what `redis-cli --pipe` sends for a text file of `SET key value` lines, so
-// the arguments become stored keys and values. They must come out as flat strings of their own:
-// building them a character at a time (`s += ch`) gives V8 ropes, a 32-byte cons node per
-// character past the 12th, so a 16-byte value took about five times its flat size and a million
-// of them doubled the node's memory. An argument is therefore cut from the source in one piece
-// when it has no quotes, and otherwise assembled from its character codes into one flat string.
-
-import { latin1String } from '../latin1';
+// Inline request arguments become stored keys and values, so they must come out as flat strings of
+// their own: building them a character at a time (`s += ch`) gives V8 ropes, a 32-byte cons node
+// per character past the 12th, so a 16-byte value took about five times its flat size and a
+// million of them doubled the node's memory. An argument is therefore cut from the source in one
+// piece when it has no quotes, and otherwise assembled from its character codes into one flat string.
 
 /** What the splitter reads: the bytes of a request line, or the characters of a config line. */
-interface InlineSource {
+export interface SplitSource {
   readonly length: number;
   code(index: number): number;
   /** A flat string of its own for [start, end): never a view that keeps the source alive. */
@@ -69,7 +68,11 @@ function fromCodes(codes: number[]): string {
   return parts.join('');
 }
 
-function split(source: InlineSource): string[] | null {
+/**
+ * Splits a source into arguments by sdssplitargs's rule. Returns null on unbalanced quotes or a
+ * closing quote not followed by a space.
+ */
+export function splitArgs(source: SplitSource): string[] | null {
   const args: string[] = [];
   const n = source.length;
   let i = 0;
@@ -137,11 +140,11 @@ function split(source: InlineSource): string[] | null {
 }
 
 /**
- * Splits a line (a config line, or any text) into arguments. Returns null on unbalanced quotes or
- * a closing quote not followed by a space.
+ * Splits a config line (or any text, one argument character per character) into arguments.
+ * Returns null on unbalanced quotes or a closing quote not followed by a space.
  */
-export function splitInlineArgs(line: string): string[] | null {
-  return split({
+export function splitConfigArgs(line: string): string[] | null {
+  return splitArgs({
     length: line.length,
     code: (index) => line.charCodeAt(index),
     // Config values are few and small: a slice that shares the line costs nothing here.
@@ -149,15 +152,64 @@ export function splitInlineArgs(line: string): string[] | null {
   });
 }
 
+/** One directive line of a config text: its 1-based number, its trimmed text and its arguments. */
 /**
- * Splits the request bytes buf[start, end) into latin1 arguments (one char per byte), each a flat
- * string copied out of the buffer, so a stored key or value keeps neither the socket's chunk nor
- * the request line alive.
+ * The directive a config line sets, lower-cased, or '' for a blank line: enough to find the line
+ * to replace or drop when editing a file in place, without unquoting its arguments.
  */
-export function splitInlineRequest(buf: Buffer, start: number, end: number): string[] | null {
-  return split({
-    length: end - start,
-    code: (index) => buf[start + index],
-    text: (from, to) => latin1String(buf, start + from, to - from),
-  });
+export function directiveOf(line: string): string {
+  return line.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+}
+
+export interface ConfigLine {
+  line: number;
+  text: string;
+  /** null: unbalanced quotes. The node refuses to start on one; rctl's reader skips the line. */
+  args: string[] | null;
+}
+
+/** The lines of a redis.conf text that hold a directive: blank lines and # comments left out. */
+export function readConfigLines(text: string): ConfigLine[] {
+  const out: ConfigLine[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    // trim() also drops the \r of a CRLF file.
+    const trimmed = lines[i].trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    out.push({ line: i + 1, text: trimmed, args: splitConfigArgs(trimmed) });
+  }
+  return out;
+}
+
+/**
+ * Quotes an argument the way sdscatrepr does, so that it reads back with the same characters:
+ * `arg` holds one character per byte (latin1), as the node's strings do.
+ */
+export function quoteConfigArg(arg: string): string {
+  return quote(arg, true);
+}
+
+/**
+ * Quotes a UTF-8 text (a path, a password) for a config file that redis-server and the node read
+ * back as the same bytes. BEL and BS come out as \x07 and \x08 rather than sdscatrepr's \a and \b
+ * (they read back the same): the spelling rctl has always written, so existing files keep theirs.
+ */
+export function quoteConfigValue(value: string): string {
+  return quote(Buffer.from(value, 'utf8').toString('latin1'), false);
+}
+
+function quote(arg: string, namedBellAndBackspace: boolean): string {
+  let out = '"';
+  for (const ch of arg) {
+    const code = ch.charCodeAt(0);
+    if (ch === '\\' || ch === '"') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code === 7 && namedBellAndBackspace) out += '\\a';
+    else if (code === 8 && namedBellAndBackspace) out += '\\b';
+    else if (code < 32 || code > 126) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
 }
