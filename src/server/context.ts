@@ -112,6 +112,8 @@ export interface ServerContext {
   readonly lastSaveTime: number;
   /** While the dataset loads, a past expiry does not delete: the file replayed says when. */
   readonly loading: boolean;
+  /** DEBUG SET-ACTIVE-EXPIRE: whether the cron's sweep deletes expired keys (lazy expiry always does). */
+  activeExpireEnabled: boolean;
   readonly clients: ReadonlyMap<number, ClientIdentity>;
   readonly propagation: Propagation;
   readonly pubsub: PubSub;

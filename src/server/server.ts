@@ -65,6 +65,7 @@ export class Server extends EventEmitter implements ServerContext {
   private nextClientId = 1;
   private keyspaceHooks!: KeyspaceHooks;
   private cronTimer: NodeJS.Timeout | null = null;
+  activeExpireEnabled = true;
   private stopping = false;
   /** "db\0key" -> clients watching it. */
   private readonly watchers = new Map<string, Set<Client>>();
@@ -375,7 +376,7 @@ export class Server extends EventEmitter implements ServerContext {
   /** Active expiry and idle-client timeouts, run hz times per second. */
   cron(): void {
     this.persistence.cron();
-    if (this.pause.mode === null) {
+    if (this.pause.mode === null && this.activeExpireEnabled) {
       const effort = this.config.getInt('active-expire-effort');
       for (const db of this.dbs) {
         // Like Redis's activeExpireCycle: repeat while a sample is mostly expired.

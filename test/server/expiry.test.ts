@@ -16,7 +16,7 @@ describe('key expiry with a manual clock', () => {
   let propagated: string[][] = [];
 
   beforeAll(async () => {
-    node = await startNode({ clock });
+    node = await startNode({ clock, config: { 'enable-debug-command': 'yes' } });
     node.server.propagation.addSink((commands) => {
       for (const command of commands) propagated.push(command.args);
     });
@@ -32,8 +32,9 @@ describe('key expiry with a manual clock', () => {
     await client.flushall();
     propagated = [];
   });
-  afterEach(() => {
+  afterEach(async () => {
     clock.set(START);
+    await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
   });
 
   it('counts TTL and PTTL down as the clock moves and hides the key when it is due', async () => {
@@ -230,7 +231,22 @@ describe('key expiry with a manual clock', () => {
     expect(await client.pttl('n')).toBe(-1);
   });
 
+  it('DEBUG SET-ACTIVE-EXPIRE 0 stops the sweep, not lazy expiry; 1 starts it again', async () => {
+    await client.set('swept', '1', 'PX', 10);
+    await client.set('read', '1', 'PX', 10);
+    expect(await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0')).toBe('OK');
+    clock.advance(10);
+    node.server.cron();
+    expect(node.server.dbs[0].data.has('swept')).toBe(true);
+    expect(await client.get('read')).toBeNull();
+    expect(await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1')).toBe('OK');
+    node.server.cron();
+    expect(node.server.dbs[0].data.has('swept')).toBe(false);
+  });
+
   it('counts an expired key as not deleted by DEL, and deletes expired keys SCAN meets', async () => {
+    // The sweep runs on a real timer: stopped here, so only DEL and SCAN can meet the expired keys.
+    await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
     await client.set('a', '1', 'PX', 10);
     await client.set('b', '2', 'PX', 10);
     await client.set('c', '3');

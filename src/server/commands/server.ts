@@ -329,7 +329,11 @@ function debugAllowed(client: CommandContext): boolean {
   return setting === 'local' && client.isLocal;
 }
 
-/** DEBUG SLEEP blocks the whole server, which is what tests use it for. */
+/**
+ * DEBUG SLEEP blocks the whole server, which is what tests use it for. DEBUG SET-ACTIVE-EXPIRE
+ * stops the cron's sweep (Redis's own tests, and a switch that must not let keys expire while
+ * writes are held, use it); lazy expiry still hides and deletes keys that are due.
+ */
 function debug(client: CommandContext, args: string[]): void {
   if (!debugAllowed(client)) return client.reply.error(ERR_DEBUG_NOT_ALLOWED);
   const sub = args[1].toLowerCase();
@@ -338,6 +342,11 @@ function debug(client: CommandContext, args: string[]): void {
     if (seconds === null) return client.reply.error('ERR value is not a valid float');
     const ms = Math.max(0, seconds * 1000);
     if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    return client.reply.ok();
+  }
+  if (sub === 'set-active-expire' && args.length === 3) {
+    // Redis reads the flag with atoi: anything but a number that is not 0 switches the sweep off.
+    client.server.activeExpireEnabled = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
   replySubcommandSyntaxError(client, args);
