@@ -1,35 +1,14 @@
-// Typed errors of the rctl CLI and the ONE table of exit codes every command uses.
+// Typed errors of the rctl CLI, each carrying a code of the documented list and an exit code of
+// the one table (src/exit-codes.ts).
 // A command never picks an exit code itself: it throws one of these, or returns a result whose
 // health decides between 0 and 3. The renderer (src/ui/error-output.ts) prints `message` on one
 // line followed by `suggestion`, and never a stack trace unless DEBUG is set. Every code is listed,
 // with its meaning, in src/output/error-codes.ts.
 
+import { ExitCode, type ExitCodeValue } from './exit-codes';
 import type { ErrorCode } from './output/error-codes';
 
-export const ExitCode = {
-  Ok: 0,
-  Unexpected: 1,
-  BadInput: 2,
-  Unhealthy: 3,
-  Failed: 4,
-  Refused: 5,
-} as const;
-
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** The documented table, in the order shown by `rctl --help` and the README. */
-export const EXIT_CODE_TABLE: ReadonlyArray<{ code: ExitCodeValue; meaning: string }> = [
-  { code: ExitCode.Ok, meaning: 'ok (status: healthy)' },
-  { code: ExitCode.Unexpected, meaning: 'unexpected error (rerun with DEBUG=1 for the stack)' },
-  { code: ExitCode.BadInput, meaning: 'bad input: topology file, flags, arguments, --yes needed' },
-  { code: ExitCode.Unhealthy, meaning: 'unhealthy: node unreachable, link down, role drift' },
-  { code: ExitCode.Failed, meaning: 'failed or timed out: refused, no reply, not Redis, auth, loading' },
-  { code: ExitCode.Refused, meaning: 'refused for safety: would destroy data (confirm, or --yes)' },
-];
-
-export function exitCodeHelp(): string {
-  return 'EXIT CODES\n' + EXIT_CODE_TABLE.map(({ code, meaning }) => `  ${code}  ${meaning}`).join('\n');
-}
+export { EXIT_CODE_TABLE, ExitCode, exitCodeHelp, type ExitCodeValue } from './exit-codes';
 
 export class RctlError extends Error {
   constructor(

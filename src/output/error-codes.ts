@@ -3,7 +3,7 @@
 // not compile: a new code is documented before it can be thrown. The README and docs/errors.md
 // render this table; test/output/error-codes.test.ts checks it against the throw sites.
 
-import { ExitCode, type ExitCodeValue } from '../errors';
+import { ExitCode, type ExitCodeValue } from '../exit-codes';
 
 export interface ErrorCodeEntry {
   exitCode: ExitCodeValue;

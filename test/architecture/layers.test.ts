@@ -11,7 +11,7 @@ const root = resolve(__dirname, '..', '..');
 /** rctl's layers, bottom first. A module may import its own layer and those below it. */
 const RCTL_LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
   // The error codes are the errors' own vocabulary: listed beside them, under everything.
-  { name: 'foundation', paths: ['src/errors.ts', 'src/output/error-codes.ts', 'src/output/tables.ts', 'src/formats/', 'src/topology/'] },
+  { name: 'foundation', paths: ['src/exit-codes.ts', 'src/errors.ts', 'src/output/error-codes.ts', 'src/output/tables.ts', 'src/formats/', 'src/topology/'] },
   { name: 'node (client)', paths: ['src/node/'] },
   { name: 'state (RCTL_HOME)', paths: ['src/state/'] },
   { name: 'launch (processes)', paths: ['src/launch/'] },
