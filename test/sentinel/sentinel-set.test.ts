@@ -129,6 +129,15 @@ async function killMasterAndWaitForSentinels(set: SetUnderTest): Promise<{ newMa
   );
   const secondsUntilAgreed = (Date.now() - killedAt) / 1000;
   process.stderr.write(`[measure] sentinels agree on ${agreed.sentinel.master} ${secondsUntilAgreed.toFixed(1)} s after kill -9 of the master\n`);
+  // The leader keeps failover_in_progress until it has reconfigured the replicas; until then
+  // `rctl up` rightly changes nothing (SENTINEL_FAILOVER_IN_PROGRESS), so an operator waits too.
+  await eventually(
+    async () => {
+      const { json } = await status(set);
+      return json.sentinel.sentinels.every((s) => !s.flags.includes('failover_in_progress')) ? json : null;
+    },
+    { timeout: 60_000, interval: 200, what: 'the sentinels to finish their failover' },
+  );
   return { newMaster: agreed.sentinel.master as string, secondsUntilAgreed };
 }
 
