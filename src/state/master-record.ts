@@ -3,9 +3,8 @@
 // offset back at 0; its replicas then copy the empty dataset. The live facts of a lone master
 // cannot tell "restarted empty" from "new and empty"; this record can (src/cluster/master-restart.ts).
 
-import { readFileSync } from 'node:fs';
 import type { ReplicationFacts } from '../node/info';
-import { writePrivateJson } from './private-file';
+import { readRecordObject, writePrivateJson } from './private-file';
 import type { TopologyState } from './topology-state';
 
 export const MASTER_RECORD_FILE = 'master.json';
@@ -46,15 +45,8 @@ const nullableNumber = (value: unknown): number | null => (typeof value === 'num
 
 /** The record, or null when there is none or it is unreadable: a damaged record never blocks a command. */
 export function readMasterRecord(state: TopologyState): MasterRecord | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(masterRecordPath(state), 'utf8'));
-  } catch {
-    return null;
-  }
-  if (data === null || typeof data !== 'object') return null;
-  const raw = data as Record<string, unknown>;
-  if (typeof raw.name !== 'string') return null;
+  const raw = readRecordObject(masterRecordPath(state));
+  if (!raw || typeof raw.name !== 'string') return null;
   return {
     name: raw.name,
     address: typeof raw.address === 'string' ? raw.address : '',

@@ -3,7 +3,7 @@
 // same way: a 0700 directory, a 0600 temporary file, then a rename, so a concurrent reader sees
 // the old record or the new one and never half a file.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function writePrivateFileAtomically(path: string, text: string): void {
@@ -20,4 +20,15 @@ export function writePrivateJson(path: string, value: unknown, options: { pretty
 /** Removes a record; one that is already gone is not an error. */
 export function removeRecord(path: string): void {
   rmSync(path, { force: true });
+}
+
+/** A record's JSON object, or null when it is missing, unreadable or not an object: a damaged record never blocks a command. */
+export function readRecordObject(path: string): Record<string, unknown> | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
 }

@@ -8,9 +8,8 @@
 // failover never silently overrides a deliberate edit. Reset: delete roles.json (`rctl up` then
 // restores the file's roles); a failover back to the file's master deletes it too.
 
-import { readFileSync } from 'node:fs';
 import type { AppliedRoles, Topology, TopologyNode } from '../topology/model';
-import { removeRecord, writePrivateJson } from './private-file';
+import { readRecordObject, removeRecord, writePrivateJson } from './private-file';
 import { TopologyState } from './topology-state';
 
 export const ROLES_FILE = 'roles.json';
@@ -40,15 +39,8 @@ function isStringArray(value: unknown): value is string[] {
 
 /** The overlay, or null when there is none or it is unreadable (an unreadable overlay never blocks a command). */
 export function readRolesOverlay(state: TopologyState): RolesOverlay | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(rolesPath(state), 'utf8'));
-  } catch {
-    return null;
-  }
-  if (data === null || typeof data !== 'object') return null;
-  const record = data as Record<string, unknown>;
-  if (typeof record.master !== 'string' || typeof record.fileMaster !== 'string') return null;
+  const record = readRecordObject(rolesPath(state));
+  if (!record || typeof record.master !== 'string' || typeof record.fileMaster !== 'string') return null;
   return {
     master: record.master,
     changedAt: typeof record.changedAt === 'string' ? record.changedAt : '',

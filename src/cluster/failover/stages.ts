@@ -9,6 +9,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { NodeFailureError } from '../../errors';
+import type { Command } from '../../node/capabilities';
 import { parseInfo, replicationFacts } from '../../node/info';
 import type { NodeSession } from '../../node/node-session';
 import { ReplyError } from '../../node/resp';
@@ -95,6 +96,15 @@ export async function prepare(run: SwitchRun): Promise<void> {
   }
 }
 
+/**
+ * A transaction's commands each answer on their own inside EXEC: the first refused one fails the
+ * step, named by its first `words(index)` words (CONFIG SET name, CLIENT PAUSE, REPLICAOF host port).
+ */
+function throwIfRefused(master: NodeSession, commands: ReadonlyArray<Command>, replies: unknown[], words: (index: number) => number): void {
+  const refused = replies.findIndex((reply) => reply instanceof ReplyError);
+  if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, commands[refused].slice(0, words(refused)).join(' '));
+}
+
 /** 6.2+: CLIENT PAUSE … WRITE, with the catch-up's first probe pipelined behind it on the same connection. */
 const pauseWrites: SwitchStep = {
   name: 'pause writes',
@@ -176,8 +186,7 @@ const pauseAndFence: SwitchStep = {
       if (run.stopsExpiry) run.noteRecord({ activeExpireStopped: true });
       const commands = [...settings, hold.command, DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, ['INFO', 'replication']];
       const replies = await master.transaction(commands, 'CLIENT PAUSE and fence');
-      const refused = replies.findIndex((reply) => reply instanceof ReplyError);
-      if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, commands[refused].slice(0, refused < settings.length ? 3 : 2).join(' '));
+      throwIfRefused(master, commands, replies, (index) => (index < settings.length ? 3 : 2));
       const facts = replicationFacts(parseInfo(String(replies[replies.length - 1])));
       if (facts.role !== 'master' || facts.offset === null || facts.replid === null) {
         throw new NodeFailureError('NODE_COMMAND_FAILED', `${from.node.name} (${from.node.address}) is no longer a master with a replication offset (role ${facts.role ?? 'unknown'})`);
@@ -212,8 +221,7 @@ const demote: SwitchStep = {
       const commands = [...settings.map(([name, value]) => ['CONFIG', 'SET', name, value]), ['REPLICAOF', to.node.host, to.node.port], ...(run.stopsExpiry ? [START_ACTIVE_EXPIRE] : [])];
       // Held until the pause lifts, then run before any client's command; INFO right after it.
       const [replies, info] = await Promise.all([master.transaction(commands, 'REPLICAOF'), master.info('replication')]);
-      const refused = replies.findIndex((reply) => reply instanceof ReplyError);
-      if (refused !== -1) throw master.replyFailure(replies[refused] as ReplyError, commands[refused].slice(0, 3).join(' '));
+      throwIfRefused(master, commands, replies, () => 3);
       return replicationFacts(info);
     });
     run.resumedAt = performance.now();
