@@ -24,6 +24,7 @@ import { capabilitiesOfVersion } from '../src/node/capabilities';
 import { buildRedisVersion, BUILT_VERSIONS, serverVersion } from '../scripts/redis-versions';
 import { currentLoad, machineInfo, markdownTable, median } from './lib/report';
 import { runProcess } from '../test/helpers/processes';
+import { allLinked, fullSyncs as fullSyncsOf, infoOf, masterOf, monitorClient as monitorClientOf, sleep, until } from './lib/replication';
 import { freePort, haveCommand, repoRoot, startServerProcess, stopServerProcess, type ServerKind, type ServerProcess } from './lib/servers';
 
 /** One set of three nodes to switch round: the bundled node, or redis-server of one version. */
@@ -45,8 +46,6 @@ const CHAIN_GRACE_MS = 3000;
 const rctlBin = join(repoRoot, 'bin', 'rctl.js');
 const resultsDir = join(repoRoot, 'bench', 'results');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 interface Node {
   name: string;
   port: number;
@@ -54,55 +53,8 @@ interface Node {
   monitor: Redis;
 }
 
-function monitorClient(port: number): Redis {
-  // Sentinel kills normal clients when it reconfigures a node: reconnect and retry.
-  const client = new Redis({ host: '127.0.0.1', port, password: PASSWORD, maxRetriesPerRequest: null, retryStrategy: () => 20 });
-  client.on('error', () => {});
-  return client;
-}
-
-async function infoOf(client: Redis, section: string): Promise<Record<string, string>> {
-  const text = await client.info(section);
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) out[line.slice(0, colon)] = line.slice(colon + 1);
-  }
-  return out;
-}
-
-async function masterOf(nodes: Node[]): Promise<Node> {
-  for (const node of nodes) if ((await infoOf(node.monitor, 'replication')).role === 'master') return node;
-  throw new Error('no master');
-}
-
-/** True when every node but `master` replicates it with its link up (and, when `caughtUp`, at its offset). */
-async function allLinked(nodes: Node[], master: Node, caughtUp = false): Promise<boolean> {
-  const masterInfo = await infoOf(master.monitor, 'replication');
-  if (masterInfo.role !== 'master') return false;
-  for (const node of nodes) {
-    if (node === master) continue;
-    const r = await infoOf(node.monitor, 'replication');
-    if (r.role !== 'slave' || Number(r.master_port) !== master.port || r.master_link_status !== 'up') return false;
-    if (caughtUp && r.slave_repl_offset !== masterInfo.master_repl_offset) return false;
-  }
-  return true;
-}
-
-async function until(check: () => Promise<boolean>, limitMs: number, intervalMs = 2): Promise<number | null> {
-  const start = performance.now();
-  while (performance.now() - start < limitMs) {
-    if (await check()) return performance.now() - start;
-    await sleep(intervalMs);
-  }
-  return null;
-}
-
-async function fullSyncs(nodes: Node[]): Promise<number> {
-  let total = 0;
-  for (const node of nodes) total += Number((await infoOf(node.monitor, 'stats')).sync_full);
-  return total;
-}
+const monitorClient = (port: number) => monitorClientOf(port, PASSWORD);
+const fullSyncs = (nodes: Node[]) => fullSyncsOf(nodes.map((node) => node.monitor));
 
 /**
  * The light write load: one SET at a time with a 1 ms rest, always to the node that says it is
