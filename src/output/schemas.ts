@@ -145,6 +145,17 @@ export const failoverDoneSchema = z
     writesPausedMs: z.number(),
     readsPausedMs: z.number(),
     durationMs: z.number(),
+    sentinel: z
+      .strictObject({
+        masterName: z.string(),
+        asked: z.array(z.string()).describe('the sentinels sent SENTINEL FAILOVER, in order'),
+        steerMs: z.number().describe('from the first priority change until the sentinel itself chose the candidate'),
+        promotedMs: z.number().nullable().describe('from the first SENTINEL FAILOVER until the candidate answered as a master'),
+        agreedMs: z.number().nullable().describe('from the first SENTINEL FAILOVER until every answering sentinel named the new master'),
+        priorities: z.array(z.strictObject({ node: z.string(), priority: z.number(), steeredTo: z.number() })),
+      })
+      .optional()
+      .describe('on a Sentinel-managed set: how the sentinels made the switch'),
   })
   .describe('rctl failover --json and rctl promote --json: the switch that was made');
 
