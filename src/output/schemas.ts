@@ -114,7 +114,7 @@ export const replicaofSchema = z
 const findingSchema = z
   .strictObject({
     severity: z.enum(['error', 'warn', 'info']),
-    node: z.string(),
+    node: z.string().describe("the node's name; under Sentinel, a sentinel's (sentinel-1, ...) or sentinels for the set of them"),
     code: z.string().describe('stable identifier of the finding, e.g. MASTER_NO_PERSISTENCE'),
     reason: z.string(),
     fix: z.string().describe('the exact command that fixes it; passwords appear as <password>'),
