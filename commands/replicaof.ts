@@ -7,7 +7,7 @@ export default class ReplicaofCommand extends RctlCommand {
   static override summary = 'Make NODE a replica of MASTER, or a master again with "no one".';
   static override description = `The seeds' runbook steps as one command each: CONFIG SET masterauth + REPLICAOF, or REPLICAOF NO ONE; persisted with CONFIG REWRITE. NODE and MASTER may be a node name from the topology, a host, or host:port. Waits until the link is up and caught up (--wait 0 to skip). A NODE holding keys that does not follow MASTER yet would lose them: refused (exit 5) unless confirmed or --yes.
 
-On a Sentinel-managed set (a sentinel section in the topology) it refuses (exit 5, SENTINEL_MANAGED): the sentinels decide who the master is; the suggestion is their own SENTINEL FAILOVER, with its write-loss caveat.
+On a Sentinel-managed set (a sentinel section in the topology) it refuses (exit 5, SENTINEL_MANAGED): the sentinels decide who the master is and would reconfigure the node back; \`rctl failover --promote NODE\` moves the master through them.
 
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> replicaof slave1 master', '<%= config.bin %> replicaof 127.0.0.17:6379 127.0.0.58:6379', '<%= config.bin %> replicaof slave1 no one'];

@@ -23,7 +23,7 @@ Without --promote the best candidate is taken: reachable replicas with priority 
 
 --json prints {from, to, mode, steps: [{step, node, ms, ok}], fullResyncs, partialResyncs, writesPausedMs, readsPausedMs, durationMs}.
 
-On a Sentinel-managed set (a sentinel section in the topology) it refuses (exit 5, SENTINEL_MANAGED): the sentinels decide who the master is; the suggestion is their own SENTINEL FAILOVER, with its write-loss caveat.
+On a Sentinel-managed set (a sentinel section in the topology) the switch goes through the sentinels, so that they agree on the new master and do not undo it: the sentinels are asked first (a quorum must answer and agree, none may be failing over: else exit 4 SENTINEL_FAILOVER_IN_PROGRESS, or exit 5 SENTINEL_NO_QUORUM unless --force, which promotes without them), every other replica gets replica-priority 0 and the candidate 1 until each sentinel's own view would choose it (Sentinel reads priorities from INFO every 10 s, so this takes up to 10 s, before any pause); then the pause, catch-up and fence as above, SENTINEL FAILOVER instead of REPLICAOF NO ONE (the next sentinel is asked if one stops answering), the old master made a replica and its clients disconnected (as Sentinel does), a wait until every sentinel names the new master, and every priority put back before CONFIG REWRITE. --json adds sentinel: {masterName, asked, steerMs, promotedMs, agreedMs, priorities}.
 
 ${EXIT_CODES_HELP}`;
 

@@ -80,3 +80,13 @@ export async function checkQuorum(session: NodeSession, masterName: string): Pro
   if (reply instanceof ReplyError) return { ok: false, message: reply.text };
   return { ok: true, message: String(reply) };
 }
+
+/** SENTINEL FAILOVER's answer: started, or refused in Sentinel's words (-INPROG, -NOGOODSLAVE). */
+export type FailoverRequest = { started: true } | { started: false; refusal: string };
+
+/** Asks the sentinel to fail over now, without the agreement of the others (a forced failover). */
+export async function requestFailover(session: NodeSession, masterName: string): Promise<FailoverRequest> {
+  const reply = await session.call(['SENTINEL', 'FAILOVER', masterName]);
+  if (reply instanceof ReplyError) return { started: false, refusal: reply.text };
+  return { started: true };
+}

@@ -47,7 +47,10 @@ export const ERROR_CODES = {
   SENTINEL_UNREACHABLE: { exitCode: ExitCode.Failed, meaning: 'a sentinel rctl launched does not answer' },
   SENTINEL_REPLY: { exitCode: ExitCode.Failed, meaning: 'a sentinel address answered SENTINEL commands unexpectedly (not a Redis Sentinel?)' },
   SENTINEL_DISCOVERY_TIMEOUT: { exitCode: ExitCode.Failed, meaning: 'the sentinels did not see every replica and every other sentinel within --wait' },
-  SENTINEL_FAILOVER_IN_PROGRESS: { exitCode: ExitCode.Failed, meaning: 'a sentinel reports a failover in progress: up changes nothing until it is done' },
+  SENTINEL_FAILOVER_IN_PROGRESS: { exitCode: ExitCode.Failed, meaning: 'a sentinel reports a failover in progress: up and failover change nothing until it is done' },
+  SENTINEL_CHOICE_TIMEOUT: { exitCode: ExitCode.Failed, meaning: 'the sentinel\'s own view did not come to choose the candidate within --wait: nothing paused, priorities put back' },
+  SENTINEL_REFUSED: { exitCode: ExitCode.Failed, meaning: 'the sentinels refused SENTINEL FAILOVER (-INPROG, -NOGOODSLAVE) or none could be asked: rolled back, nothing changed' },
+  SENTINEL_GAVE_UP: { exitCode: ExitCode.Failed, meaning: 'the sentinel ended its failover without promoting the candidate: rolled back, nothing changed' },
   SENTINEL_MASTER_UNKNOWN: { exitCode: ExitCode.Failed, meaning: 'the sentinels agree on a master that is no node of the topology' },
   SYNC_TIMEOUT: { exitCode: ExitCode.Failed, meaning: 'replicas did not link and catch up within --wait' },
   LINK_TIMEOUT: { exitCode: ExitCode.Failed, meaning: 'after a failover, a node did not link to the new master within --wait' },
@@ -59,7 +62,7 @@ export const ERROR_CODES = {
   CATCH_UP_TIMEOUT: { exitCode: ExitCode.Failed, meaning: 'the candidate did not catch up within --timeout: rolled back, nothing changed' },
   FENCE_UNKNOWN: { exitCode: ExitCode.Failed, meaning: 'the old master stopped answering while being fenced: not promoted; `rctl up` repairs it once it answers' },
   DEMOTION_UNKNOWN: { exitCode: ExitCode.Failed, meaning: 'the old master stopped answering while being made a replica: not promoted; `rctl up` repairs it' },
-  PROMOTION_UNKNOWN: { exitCode: ExitCode.Failed, meaning: 'the candidate did not answer REPLICAOF NO ONE; it is recorded as the master and `rctl up` finishes the switch' },
+  PROMOTION_UNKNOWN: { exitCode: ExitCode.Failed, meaning: 'the candidate did not answer REPLICAOF NO ONE, or the sentinels\' failover did not settle; it is recorded as the master and `rctl up` finishes the switch' },
   RESTORE_FAILED: { exitCode: ExitCode.Failed, meaning: 'switched, but the old master refused to have its settings put back' },
   FAILOVER_STEP_FAILED: { exitCode: ExitCode.Failed, meaning: 'switched, but a node refused a later step (REPLICAOF, CONFIG REWRITE)' },
 
@@ -73,7 +76,8 @@ export const ERROR_CODES = {
   REPAIR_PENDING: { exitCode: ExitCode.Refused, meaning: 'an interrupted failover left a node fenced or paused that could not be repaired yet' },
   FAILOVER_DECLINED: { exitCode: ExitCode.Refused, meaning: 'the failover plan was declined at the prompt' },
   PURGE_DECLINED: { exitCode: ExitCode.Refused, meaning: '`down --purge` was declined at the prompt' },
-  SENTINEL_MANAGED: { exitCode: ExitCode.Refused, meaning: 'the set is managed by Sentinel: failover, promote and replicaof would act against the sentinels' },
+  SENTINEL_MANAGED: { exitCode: ExitCode.Refused, meaning: 'the set is managed by Sentinel: replicaof would act against the sentinels' },
+  SENTINEL_NO_QUORUM: { exitCode: ExitCode.Refused, meaning: 'no quorum of sentinels answers and agrees on the master: failover refuses unless --force' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -114,7 +114,7 @@ export const replicaofSchema = z
 const findingSchema = z
   .strictObject({
     severity: z.enum(['error', 'warn', 'info']),
-    node: z.string(),
+    node: z.string().describe("the node's name; under Sentinel, a sentinel's (sentinel-1, ...) or sentinels for the set of them"),
     code: z.string().describe('stable identifier of the finding, e.g. MASTER_NO_PERSISTENCE'),
     reason: z.string(),
     fix: z.string().describe('the exact command that fixes it; passwords appear as <password>'),
@@ -145,6 +145,17 @@ export const failoverDoneSchema = z
     writesPausedMs: z.number(),
     readsPausedMs: z.number(),
     durationMs: z.number(),
+    sentinel: z
+      .strictObject({
+        masterName: z.string(),
+        asked: z.array(z.string()).describe('the sentinels sent SENTINEL FAILOVER, in order'),
+        steerMs: z.number().describe('from the first priority change until the sentinel itself chose the candidate'),
+        promotedMs: z.number().nullable().describe('from the first SENTINEL FAILOVER until the candidate answered as a master'),
+        agreedMs: z.number().nullable().describe('from the first SENTINEL FAILOVER until every answering sentinel named the new master'),
+        priorities: z.array(z.strictObject({ node: z.string(), priority: z.number(), steeredTo: z.number() })),
+      })
+      .optional()
+      .describe('on a Sentinel-managed set: how the sentinels made the switch'),
   })
   .describe('rctl failover --json and rctl promote --json: the switch that was made');
 

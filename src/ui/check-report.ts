@@ -11,6 +11,8 @@ export interface RenderOptions {
   width?: number;
   /** Number of nodes in the topology, for the verdict. */
   nodeCount: number;
+  /** Number of sentinels asked (Sentinel-managed sets), for the verdict. */
+  sentinelCount?: number;
 }
 
 export function renderCheckReport(report: CheckReport, options: RenderOptions): string {
@@ -24,7 +26,7 @@ export function renderCheckReport(report: CheckReport, options: RenderOptions): 
   }
   for (const notice of report.notices) lines.push(`notice: ${notice.node}: ${notice.code}: ${notice.reason}; ${notice.fix}`);
   lines.push(writeRateLine(report));
-  lines.push(verdict(report, options.nodeCount));
+  lines.push(verdict(report, options.nodeCount, options.sentinelCount));
   return lines.join('\n');
 }
 
@@ -34,9 +36,10 @@ function writeRateLine(report: CheckReport): string {
   return `write rate: ${formatRate(rate.bytesPerSecond)} on ${rate.node} (replication offset over ${(rate.sampleMs / 1000).toFixed(1)} s)`;
 }
 
-export function verdict(report: CheckReport, nodeCount: number): string {
+export function verdict(report: CheckReport, nodeCount: number, sentinelCount = 0): string {
   const noticed = report.notices.length > 0 ? ` (${plural(report.notices.length, 'notice')})` : '';
-  if (report.clean) return `${report.topology}: clean; ${plural(nodeCount, 'node')} checked, nothing found${noticed}`;
+  const checked = sentinelCount > 0 ? `${plural(nodeCount, 'node')} and ${plural(sentinelCount, 'sentinel')}` : plural(nodeCount, 'node');
+  if (report.clean) return `${report.topology}: clean; ${checked} checked, nothing found${noticed}`;
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.length - errors;
   const parts = [errors > 0 ? plural(errors, 'error') : null, warnings > 0 ? plural(warnings, 'warning') : null].filter((p) => p !== null);

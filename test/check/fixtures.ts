@@ -4,9 +4,11 @@
 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RctlError } from '../../src/errors';
 import { replicationFacts, type InfoFields } from '../../src/node/info';
-import { evaluate } from '../../src/cluster/check/index';
-import type { CheckContext, ConfigParameter, Finding, NodeReading, SecretParameter, WriteRate } from '../../src/cluster/check/model';
+import type { QuorumCheck, SentinelAddress, SentinelFields } from '../../src/node/sentinel';
+import { checkContext, evaluate } from '../../src/cluster/check/index';
+import type { CheckContext, ConfigParameter, Finding, NodeReading, SecretParameter, SentinelReading, WriteRate } from '../../src/cluster/check/model';
 import { parseTopology } from '../../src/topology/load';
 import type { Topology } from '../../src/topology/model';
 import { Secret } from '../../src/topology/secret';
@@ -103,4 +105,112 @@ export function checkAll(topology: Topology, specs: Record<string, NodeSpec | No
 
 export function codes(findings: Finding[]): string[] {
   return findings.map((f) => `${f.severity} ${f.code}@${f.node}`);
+}
+
+// ---- Sentinel-managed sets ----
+
+export const SENTINEL_PASSWORD = 'Sentinel-Fixture-88';
+export const MASTER_NAME = 'mymaster';
+
+export interface SentinelSetOptions {
+  /** Hosts of the sentinels, on ports 26379, 26380...; default three separate machines. */
+  sentinelHosts?: string[];
+  /** Hosts of master, replica1, replica2 (ports 7001-7003); default loopback. */
+  nodeHosts?: [string, string, string];
+  quorum?: number;
+  /** Extra lines of the sentinel section (launch, downAfterMs...). */
+  sentinelExtra?: string[];
+  /** Appended to replica2's flow map, e.g. `, priority: 0`. */
+  extra?: string;
+}
+
+/** threeNodes() under Sentinels: masterName mymaster, downAfterMs 5000 and failoverTimeoutMs 60000 unless replaced. */
+export function sentinelSet(options: SentinelSetOptions = {}): Topology {
+  const sentinelHosts = options.sentinelHosts ?? ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+  const [m, r1, r2] = options.nodeHosts ?? ['127.0.0.1', '127.0.0.1', '127.0.0.1'];
+  return topologyOf(
+    [
+      'name: lab',
+      `auth: { password: "${PASSWORD}" }`,
+      'sentinel:',
+      `  masterName: ${MASTER_NAME}`,
+      `  quorum: ${options.quorum ?? 2}`,
+      ...(options.sentinelExtra ?? ['  downAfterMs: 5000', '  failoverTimeoutMs: 60000']),
+      `  auth: { password: "${SENTINEL_PASSWORD}" }`,
+      '  nodes:',
+      ...sentinelHosts.map((host, i) => `    - { host: ${host}, port: ${26379 + i} }`),
+      'nodes:',
+      `  - { name: master, host: ${m}, port: 7001, role: master }`,
+      `  - { name: replica1, host: ${r1}, port: 7002, role: replica }`,
+      `  - { name: replica2, host: ${r2}, port: 7003, role: replica${options.extra ?? ''} }`,
+      '',
+    ].join('\n'),
+  );
+}
+
+export interface SentinelSpec {
+  error?: RctlError;
+  /** The master it names: a node name or host:port; null: it does not monitor the name. Default: the topology's master. */
+  names?: string | null;
+  flags?: string[];
+  /** SENTINEL MASTER fields that differ from the file's settings. */
+  fields?: Record<string, string>;
+  /** The replicas it knows: node names or host:port; default every node but the one it names. */
+  replicas?: Array<string | SentinelFields>;
+  /** How many other sentinels it knows; default every other sentinel of the file. */
+  peers?: number;
+  quorum?: QuorumCheck;
+}
+
+function addressOf(topology: Topology, target: string): SentinelAddress {
+  const node = topology.nodes.find((n) => n.name === target);
+  if (node) return { host: node.host, port: node.port };
+  return { host: target.slice(0, target.lastIndexOf(':')), port: Number(target.slice(target.lastIndexOf(':') + 1)) };
+}
+
+export function sentinelReadingOf(topology: Topology, index: number, spec: SentinelSpec = {}): SentinelReading {
+  const set = topology.sentinel;
+  if (!set) throw new Error('no sentinel section');
+  const sentinel = set.nodes[index];
+  if (spec.error) return { sentinel, error: spec.error, names: null, master: null, replicas: [], peers: [], quorum: null };
+  const named = spec.names === undefined ? topology.master.name : spec.names;
+  if (named === null) return { sentinel, error: null, names: null, master: null, replicas: [], peers: [], quorum: { ok: false, message: 'ERR No such master with that name' } };
+  const names = addressOf(topology, named);
+  const replicas = (spec.replicas ?? topology.nodes.filter((n) => !(n.host === names.host && n.port === names.port)).map((n) => n.name)).map((replica) => {
+    if (typeof replica !== 'string') return replica;
+    const at = addressOf(topology, replica);
+    return { name: `${at.host}:${at.port}`, ip: at.host, port: String(at.port), flags: 'slave', 'slave-priority': '100' };
+  });
+  const peers = Array.from({ length: spec.peers ?? set.nodes.length - 1 }, (_, i) => ({ name: `peer${i}`, ip: `10.1.0.${i + 1}`, port: '26379', flags: 'sentinel' }));
+  const master: SentinelFields = {
+    name: set.masterName,
+    ip: names.host,
+    port: String(names.port),
+    flags: (spec.flags ?? ['master']).join(','),
+    quorum: String(set.quorum),
+    'down-after-milliseconds': String(set.downAfterMs ?? 30000),
+    'failover-timeout': String(set.failoverTimeoutMs ?? 180000),
+    'parallel-syncs': String(set.parallelSyncs ?? 1),
+    'num-slaves': String(replicas.length),
+    'num-other-sentinels': String(peers.length),
+    ...spec.fields,
+  };
+  const quorum = spec.quorum ?? { ok: true, message: `OK ${set.nodes.length} usable Sentinels. Quorum and failover authorization can be reached` };
+  return { sentinel, error: null, names, master, replicas, peers, quorum };
+}
+
+/**
+ * Every rule over node readings and sentinel readings, as runCheck builds the context (the nodes
+ * judged against the master a quorum of sentinels names). Notices included. The nodes default to
+ * min-replicas-to-write 1, so ISOLATED_MASTER_WRITES only shows where a test asks for it; the
+ * fixtures' Redis 7.0 end-of-support notices are left out.
+ */
+export function checkSentinels(topology: Topology, specs: Record<string, NodeSpec | NodeReading> = {}, sentinels: Record<number, SentinelSpec> = {}): Finding[] {
+  const readings = topology.nodes.map((node) => {
+    const spec = specs[node.name];
+    if (spec && 'node' in spec) return spec;
+    return readingOf(topology, node.name, { ...spec, config: { 'min-replicas-to-write': '1', ...spec?.config } });
+  });
+  const sentinelReadings = (topology.sentinel?.nodes ?? []).map((_, index) => sentinelReadingOf(topology, index, sentinels[index]));
+  return evaluate(checkContext(topology, readings, new Map(), sentinelReadings)).filter((f) => f.code !== 'VERSION_END_OF_SUPPORT');
 }

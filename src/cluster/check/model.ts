@@ -3,9 +3,10 @@
 // report or a debug dump can never carry one by accident.
 
 import type { RctlError } from '../../errors';
-import type { Topology, TopologyNode } from '../../topology/model';
+import type { SentinelNode, Topology, TopologyNode } from '../../topology/model';
 import type { Secret } from '../../topology/secret';
 import type { InfoFields, ReplicationFacts } from '../../node/info';
+import type { QuorumCheck, SentinelAddress, SentinelFields } from '../../node/sentinel';
 
 /** info: worth knowing, not a problem: it neither makes a report unclean nor changes the exit code. */
 export type Severity = 'error' | 'warn' | 'info';
@@ -13,7 +14,7 @@ export type Severity = 'error' | 'warn' | 'info';
 /** One entry of `rctl check --json`. The key set and order are a stable interface. */
 export interface Finding {
   severity: Severity;
-  /** The node's name in the topology. */
+  /** The node's name in the topology; a sentinel's name (sentinel-1, ...), or `sentinels` for the set of them. */
   node: string;
   /** Stable identifier for scripts, e.g. MASTER_NO_PERSISTENCE. */
   code: string;
@@ -77,12 +78,34 @@ export interface NodeReading {
   configError: string | null;
 }
 
+/** What one sentinel said about the topology's master name. */
+export interface SentinelReading {
+  sentinel: SentinelNode;
+  /** Why it could not be asked at all (unreachable, wrong password, not a Sentinel). */
+  error: RctlError | null;
+  /** GET-MASTER-ADDR-BY-NAME; null when it does not monitor the master name. */
+  names: SentinelAddress | null;
+  /** SENTINEL MASTER: its view of the master (flags) and its settings; null when it does not monitor the name. */
+  master: SentinelFields | null;
+  /** SENTINEL REPLICAS: the replicas it discovered. */
+  replicas: SentinelFields[];
+  /** SENTINEL SENTINELS: the other sentinels it discovered. */
+  peers: SentinelFields[];
+  /** SENTINEL CKQUORUM. */
+  quorum: QuorumCheck | null;
+}
+
 /** Everything a rule looks at. */
 export interface CheckContext {
+  /** The topology the nodes are judged against: the master is the one a quorum of sentinels names, when they do. */
   topology: Topology;
   readings: NodeReading[];
   /** Measured write rates, by node name (observed masters only). */
   writeRates: ReadonlyMap<string, WriteRate>;
+  /** Present when Sentinels manage the set: every sentinel of the file, read. */
+  sentinels?: SentinelReading[];
+  /** The master rctl had (file or roles record) when a quorum of sentinels names another node. */
+  masterBeforeSentinels?: string;
 }
 
 export type Rule = (context: CheckContext) => Finding[];

@@ -9,6 +9,7 @@ import { persistConfig } from '../persist-config';
 import { FailoverError, refusedByNode } from './failover-error';
 import type { NodeState } from './inspect';
 import { recordRoles } from './roles';
+import { awaitSentinelAgreement, disconnectOldClients, replicasAfterSentinels, restorePriorities } from './sentinel-switch';
 import { readCounters } from './stages';
 import { describeFailures } from './step-failures';
 import { roundMs } from './steps';
@@ -56,6 +57,32 @@ async function repointOne(run: SwitchRun, state: NodeState): Promise<void> {
  */
 export async function repoint(run: SwitchRun): Promise<void> {
   await Promise.all(run.plan.repoint.map((state) => repointOne(run, state)));
+  recordLeftFenced(run);
+}
+
+/**
+ * After the sentinels promoted the candidate: the old master is made its replica by rctl (Sentinel
+ * would only get to it seconds later) and its clients dropped; once every sentinel agrees, the
+ * replicas Sentinel did not reconfigure are repointed, and every steered priority is put back
+ * before the configs are rewritten.
+ */
+export async function followSentinels(run: SwitchRun): Promise<void> {
+  const { from } = run.plan;
+  if (run.plan.repoint.includes(from)) {
+    await repointOne(run, from);
+    await disconnectOldClients(run);
+  }
+  await awaitSentinelAgreement(run);
+  const { linked, stray } = await replicasAfterSentinels(run);
+  run.repointed.push(...linked);
+  await Promise.all(stray.map((state) => repointOne(run, state)));
+  for (const left of await restorePriorities(run)) {
+    run.failures.push({ node: left.state.node.name, address: left.state.node.address, what: `restoring replica-priority ${left.priority}`, error: left.error, fix: `${redisCliCommand(run.plan.topology, left.state.node, ['CONFIG', 'SET', 'replica-priority', String(left.priority)])}   (or \`rctl up\`)` });
+  }
+  recordLeftFenced(run);
+}
+
+function recordLeftFenced(run: SwitchRun): void {
   // An old master that could not be demoted rejoins with `rctl up`: the record says so.
   if (run.leftFenced.length > 0) {
     const roles = recordRoles(run.plan, run.options.state, run.leftFenced.map((state) => state.node.name));

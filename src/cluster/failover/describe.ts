@@ -38,6 +38,15 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   const fence = describeConfigSet(master, [...fenceSettings(from.settings), ...(hold.kind === 'pause-writes' ? readOnlySettings(from.settings) : [])]);
   const unpause = unpauseCommand(master);
 
+  if (plan.sentinel) {
+    for (const steer of plan.sentinel.steering.filter((s) => s.steered !== s.original)) {
+      const why = steer.state === to ? 'the best there is: the sentinels choose it' : 'the sentinels never choose it';
+      add('steer', steer.state.node.name, `CONFIG SET replica-priority ${steer.steered}   (was ${steer.original}; ${why}; put back after the switch)`);
+    }
+    for (const sentinel of plan.sentinel.order) {
+      add('sentinel choice', sentinel.name, `SENTINEL MASTER and SENTINEL REPLICAS ${plan.sentinel.set.masterName} every 200 ms until its own view would promote ${to.node.name} (Sentinel reads priorities from INFO every 10 s; at most ${seconds(options.waitMs)}; if no sentinel does, put the priorities back, exit 4)`);
+    }
+  }
   for (const state of plan.repoint) {
     if (topology.password && !state.masterauthOk) add('prepare', state.node.name, `CONFIG SET masterauth ${PASSWORD_PLACEHOLDER}`);
   }
@@ -67,10 +76,26 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   const rolesFile = rolesPath(options.state);
   const backToFile = to.node.name === fileMasterOf(plan) && plan.leftBehind.length === 0;
   add('record roles', to.node.name, `${backToFile ? `delete ${rolesFile} (${to.node.name} is the file's own master)` : `write ${rolesFile}: master ${to.node.name}`}   (before the promotion: a killed rctl leaves \`rctl up\` to finish the switch; put back on a rollback)`);
-  add('promote', to.node.name, 'REPLICAOF NO ONE');
-  for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
-  if (plan.masterLive) {
-    add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}   (a replica by then: writes get -READONLY)`);
+  const sentinel = plan.sentinel;
+  const resume = () => {
+    if (plan.masterLive) add('resume writes', from.node.name, unpause ? `${restore}; ${unpause.join(' ')}   (after its REPLICAOF: held writes get -READONLY)` : `${restore}   (a replica by then: writes get -READONLY)`);
+  };
+  if (sentinel) {
+    const names = sentinel.order.map((s) => s.name);
+    add('sentinel failover', names[0] ?? '-', `SENTINEL FAILOVER ${sentinel.set.masterName}, then INFO replication on ${to.node.name} every 5 ms until it is a master (at most ${seconds(options.waitMs)}; ${names.length > 1 ? `if ${names[0]} stops answering, ${names.slice(1).join(', then ')}` : 'no other sentinel to ask'}; refused or given up: roll back, exit 4)`);
+    if (plan.masterLive) {
+      add('repoint', from.node.name, `REPLICAOF ${target}`);
+      resume();
+      add('disconnect clients', from.node.name, 'CLIENT KILL TYPE normal; CLIENT KILL TYPE pubsub   (as Sentinel does to a master it demotes: clients ask the sentinels again)');
+    }
+    add('sentinels agree', to.node.name, `SENTINEL GET-MASTER-ADDR-BY-NAME ${sentinel.set.masterName} on every sentinel every 50 ms until each that answers names ${to.node.name} and none is still failing over (at most ${seconds(options.waitMs)})`);
+    const repointed = plan.repoint.filter((state) => state !== from);
+    for (const state of repointed) add('repoint', state.node.name, `(by Sentinel: REPLICAOF ${target}; CONFIG REWRITE; rctl repoints it only if Sentinel did not)`);
+    for (const steer of sentinel.steering.filter((s) => s.steered !== s.original)) add('restore priority', steer.state.node.name, `CONFIG SET replica-priority ${steer.original}`);
+  } else {
+    add('promote', to.node.name, 'REPLICAOF NO ONE');
+    for (const state of plan.repoint) add('repoint', state.node.name, `REPLICAOF ${target}`);
+    resume();
   }
   for (const state of [to, ...plan.repoint]) {
     add('persist config', state.node.name, state.facts?.configFile ? 'CONFIG REWRITE' : '(none: it runs without a config file)');

@@ -22,15 +22,19 @@
 // setting that could not be put back, or a config that could not be rewritten, ends the command
 // with exit 4 naming the node, the server's own error and the command that fixes it.
 //
+// On a Sentinel-managed set the sentinels promote the candidate, steered to it beforehand, and
+// rctl follows them afterwards (sentinel-switch.ts); the pause, catch-up and fence are the same.
+//
 // The stages themselves are one function each: prepare and those up to the promotion in
 // stages.ts (each with its undo and its meaning when unanswered), the rollback in rollback.ts,
 // and repoint, resume, persist and verify in after-promotion.ts. A new kind of switch adds
 // stages there; this file only says their order.
 
-import { persistAndLink, repoint, verify } from './after-promotion';
+import { followSentinels, persistAndLink, repoint, verify } from './after-promotion';
 import type { FailoverPlan } from './plan';
 import { rollBack } from './rollback';
 import { prepare, stagesToPromotion, type SwitchStep } from './stages';
+import { promoteThroughSentinels, steerSentinels } from './sentinel-switch';
 import { SwitchRun, type ExecuteOptions } from './switch-run';
 import type { FailoverJson } from './types';
 
@@ -44,13 +48,24 @@ export interface ExecuteResult {
 
 export async function executeFailover(plan: FailoverPlan, options: ExecuteOptions): Promise<ExecuteResult> {
   const run = new SwitchRun(plan, options);
+  try {
+    return await switchOver(run);
+  } finally {
+    run.sentinel?.close();
+  }
+}
+
+async function switchOver(run: SwitchRun): Promise<ExecuteResult> {
+  const { plan } = run;
   const { from, to } = plan;
+  // Steered first: the sentinels' view may take seconds to follow, and nothing else has changed yet.
+  if (run.sentinel) await steerSentinels(run);
   await prepare(run);
 
   run.log.announce(plan.masterLive ? `switching ${from.node.name} to ${to.node.name} (${run.hold?.kind === 'pause-and-demote' ? 'reads and writes' : 'writes'} paused)` : `promoting ${to.node.name}`);
   const attempted: SwitchStep[] = [];
   try {
-    for (const stage of stagesToPromotion(run.hold)) {
+    for (const stage of stagesToPromotion(run.hold, run.sentinel ? promoteThroughSentinels : undefined)) {
       if (stage.records) run.recordStage(stage.records);
       attempted.push(stage);
       await stage.perform(run);
@@ -59,8 +74,9 @@ export async function executeFailover(plan: FailoverPlan, options: ExecuteOption
     throw await rollBack(run, attempted, error);
   }
 
-  await repoint(run);
+  if (run.sentinel) await followSentinels(run);
+  else await repoint(run);
   await persistAndLink(run);
   const json = await verify(run);
-  return { json, warnings: run.warnings };
+  return { json: run.sentinel ? { ...json, sentinel: run.sentinel.json() } : json, warnings: run.warnings };
 }

@@ -40,6 +40,12 @@ export class FailoverError extends RctlError {
   }
 }
 
+/**
+ * A stage whose outcome cannot be known, although every node answered: the sentinels accepted a
+ * failover that has not settled. Like a command that went unanswered, nothing may be undone.
+ */
+export class OutcomeUnknownError extends Error {}
+
 /** Before 6.2: the demoted old master holds writes the candidate did not get before their link ended. */
 export class TailLostError extends Error {
   constructor(

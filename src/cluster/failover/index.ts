@@ -17,7 +17,8 @@ import { describeLeftover, switchRecordPath } from '../../state/switch-record';
 import { planFailover, type FailoverPlan } from './plan';
 import type { Candidate, FailoverJson, FailoverMode, PlannedStep } from './types';
 import type { TopologyState } from '../../state/topology-state';
-import { refuseUnderSentinels } from '../sentinel/guard';
+import { followSentinels } from '../sentinel/status';
+import { planSentinelSwitch, precheckSentinels, type SentinelPrecheck } from './sentinel-plan';
 
 export type { Candidate, FailoverJson, FailoverStep, PlannedStep } from './types';
 export { FailoverError } from './execute';
@@ -85,9 +86,24 @@ async function rememberNewMaster(plan: FailoverPlan, state: TopologyState): Prom
   }
 }
 
-export async function failover(topology: Topology, options: FailoverOptions): Promise<FailoverOutcome> {
-  refuseUnderSentinels(topology, 'failover');
+/**
+ * On a Sentinel-managed set, the sentinels are asked first: the switch starts from the master a
+ * quorum of them names (not the file's), and refuses while they fail over or when no quorum
+ * answers (unless --force, which then switches without them).
+ */
+async function askSentinels(topology: Topology, options: FailoverOptions): Promise<{ topology: Topology; precheck: SentinelPrecheck | null }> {
+  const set = topology.sentinel;
+  if (!set) return { topology, precheck: null };
+  options.reporter.step(`asking the sentinels of ${set.masterName}`);
+  const precheck = await precheckSentinels(topology, set, { timeoutMs: options.connectTimeoutMs, force: options.force });
+  const agreed = precheck.judgement.agreedNode;
+  if (precheck.withoutSentinels || !agreed || agreed.name === topology.master.name) return { topology, precheck };
+  return { topology: followSentinels(topology, agreed, options.state, { record: false, previousUnreachable: false }), precheck };
+}
+
+export async function failover(declared: Topology, options: FailoverOptions): Promise<FailoverOutcome> {
   let startedAt = performance.now();
+  const { topology, precheck } = await askSentinels(declared, options);
   // A dry run changes nothing, so it neither needs nor blocks on the lock.
   if (!options.dryRun) {
     const repair = await repairInterruptedFailover(topology, options.state, options.connectTimeoutMs, (text) => options.reporter.warn(text));
@@ -110,6 +126,13 @@ export async function failover(topology: Topology, options: FailoverOptions): Pr
     const states = await inspectTopology(topology, options.connectTimeoutMs);
     try {
       const plan = await planFailover(topology, states, { promote: options.promote, force: options.force, choose: options.choose });
+      if (topology.sentinel && precheck) {
+        if (precheck.withoutSentinels) plan.warnings.push(precheck.withoutSentinels);
+        else {
+          plan.sentinel = planSentinelSwitch(topology.sentinel, precheck, plan);
+          if (plan.sentinel.silent.length > 0) plan.warnings.push(`${plan.sentinel.silent.join(', ')} did not answer or do not name ${plan.from.node.name}: the others carry the switch, and ${plan.sentinel.silent.length === 1 ? 'it learns' : 'they learn'} the new master from their hello messages once ${plan.sentinel.silent.length === 1 ? 'it reaches' : 'they reach'} the nodes`);
+        }
+      }
       const steps = plannedSteps(plan, { ...options, replyTimeoutMs: options.connectTimeoutMs });
       if (options.dryRun) {
         return {

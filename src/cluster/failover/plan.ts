@@ -6,6 +6,7 @@ import type { Topology, TopologyNode } from '../../topology/model';
 import { describeVersion } from '../../node/capabilities';
 import { aheadOf, rankCandidates, type Exclusion } from './candidates';
 import { isUnreachable, type NodeState } from './inspect';
+import type { SentinelSwitchPlan } from './sentinel-plan';
 import type { Candidate, FailoverMode } from './types';
 
 export interface FailoverPlan {
@@ -25,6 +26,8 @@ export interface FailoverPlan {
   /** The old master answers: writes are paused on it and it becomes a replica. */
   masterLive: boolean;
   warnings: string[];
+  /** Set on a Sentinel-managed set: the sentinels promote the candidate (sentinel-switch.ts). */
+  sentinel?: SentinelSwitchPlan;
 }
 
 export interface PlanOptions {

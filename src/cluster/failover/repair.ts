@@ -19,6 +19,7 @@ import { persistConfig } from '../persist-config';
 import { UNREACHABLE_CODES } from './inspect';
 import { START_ACTIVE_EXPIRE } from './pause';
 import { abandonedSwitches, clearSwitchRecord, describeLeftover, switchOrigin, writeSwitchRecord, type SwitchRecord } from '../../state/switch-record';
+import { repairSteering } from './steering-repair';
 import { restoreSettings } from './switch-settings';
 import type { TopologyState } from '../../state/topology-state';
 
@@ -47,6 +48,7 @@ export async function repairInterruptedFailover(topology: Topology, state: Topol
       if (result !== false) outcome.refused.push({ node: record.node.name, ...result });
     }
   }
+  await repairSteering(topology, state, timeoutMs, warn);
   return outcome;
 }
 

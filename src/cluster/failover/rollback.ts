@@ -4,15 +4,16 @@
 // old master takes writes again with nothing changed.
 
 import { WaitTimeoutError } from '../../node/wait';
-import { FailoverError, TailLostError, unanswered } from './failover-error';
+import { FailoverError, OutcomeUnknownError, TailLostError, unanswered } from './failover-error';
 import type { SwitchStep } from './stages';
 import type { SwitchRun } from './switch-run';
+import { describePrioritiesLeft, restorePriorities } from './sentinel-switch';
 import { bytes } from './waits';
 
 /** The error that ends the switch, after undoing what may be undone. `attempted`: in the order they ran. */
 export async function rollBack(run: SwitchRun, attempted: SwitchStep[], error: unknown): Promise<FailoverError> {
   const undoing = [...attempted].reverse();
-  if (unanswered(error)) {
+  if (unanswered(error) || error instanceof OutcomeUnknownError) {
     // The latest stage whose command may have had an effect decides what the set may now be.
     const unknown = undoing.find((stage) => stage.ifUnanswered);
     if (unknown?.ifUnanswered) return unknown.ifUnanswered(run, error);
@@ -30,15 +31,18 @@ export async function rollBack(run: SwitchRun, attempted: SwitchStep[], error: u
       undoError = failure;
     });
   }
+  // The sentinels gave up or refused: nothing of theirs is left to wait for, so the steering goes too.
+  const prioritiesLeft = run.sentinel ? await restorePriorities(run) : [];
   const resynced = run.resyncedOnRollback;
+  const priorities = describePrioritiesLeft(prioritiesLeft);
   const outcome =
-    undoError === null
+    (undoError === null
       ? master
         ? resynced
           ? `rolled back, but ${resynced}: writes acknowledged by it after the pause may be lost`
           : `rolled back: writes resumed on ${from.node.name}, nothing changed`
         : 'nothing changed'
-      : `and the rollback failed (${(undoError as Error).message}): ${from.node.name} may refuse writes until its settings are restored: ${run.restoreFailure(undoError, 'roll back').fix}`;
+      : `and the rollback failed (${(undoError as Error).message}): ${from.node.name} may refuse writes until its settings are restored: ${run.restoreFailure(undoError, 'roll back').fix}`) + priorities;
   if (error instanceof TailLostError) {
     return new FailoverError(
       'CATCH_UP_TIMEOUT',

@@ -19,6 +19,7 @@ import { FailoverError, TailLostError } from './failover-error';
 import { syncCounters, type NodeState, type SyncCounters } from './inspect';
 import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, offsetAfterPauseTransaction, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
 import { recordRoles, restoreRoles } from './roles';
+import { describePrioritiesLeft, restorePriorities } from './sentinel-switch';
 import type { SwitchRun } from './switch-run';
 import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings } from './switch-settings';
 import { awaitCatchUp, catchUp, catchUpTo, sessionOf } from './waits';
@@ -85,6 +86,7 @@ export async function prepare(run: SwitchRun): Promise<void> {
     ]);
     run.countersBefore = before;
   } catch (error) {
+    const prioritiesLeft = run.sentinel ? await restorePriorities(run) : [];
     if (run.master) {
       const restored = await run.master.configSet(run.restore).then(
         () => true,
@@ -92,7 +94,7 @@ export async function prepare(run: SwitchRun): Promise<void> {
       );
       if (restored) run.forgetRecord();
     }
-    throw FailoverError.wrap(error, log.steps, 'stopped while preparing (at most masterauth was set): ');
+    throw FailoverError.wrap(error, log.steps, `stopped while preparing (at most masterauth was set${run.sentinel ? ', and the steered priorities were put back' : ''}${describePrioritiesLeft(prioritiesLeft)}): `);
   }
 }
 
@@ -289,14 +291,14 @@ const promote: SwitchStep = {
   },
 };
 
-/** The stages up to the promotion, for how the old master's writes are held. */
-export function stagesToPromotion(hold: SwitchRun['hold']): SwitchStep[] {
+/** The stages up to the promotion, for how the old master's writes are held; `promotion` replaces REPLICAOF NO ONE (the sentinels'). */
+export function stagesToPromotion(hold: SwitchRun['hold'], promotion: SwitchStep = promote): SwitchStep[] {
   switch (hold?.kind) {
     case 'pause-writes':
-      return [pauseWrites, catchUpWithMaster, fence, recordNewMaster, promote];
+      return [pauseWrites, catchUpWithMaster, fence, recordNewMaster, promotion];
     case 'pause-and-demote':
-      return [pauseAndFence, catchUpWithMaster, demote, recordNewMaster, promote];
+      return [pauseAndFence, catchUpWithMaster, demote, recordNewMaster, promotion];
     case undefined:
-      return [recordNewMaster, promote];
+      return [recordNewMaster, promotion];
   }
 }

@@ -18,6 +18,7 @@ import type { FailoverPlan } from './plan';
 import { rolesBefore } from './roles';
 import { restoreFix, type StepFailure } from './step-failures';
 import { StepLog } from './steps';
+import { SentinelRun } from './sentinel-switch';
 import { readOnlySettings, restoreSettings, switchedSettings, withDefaults, type Setting, type SwitchSettings } from './switch-settings';
 import type { CatchUp } from './waits';
 import { sessionOf } from './waits';
@@ -40,7 +41,8 @@ export class SwitchRun {
   readonly warnings: string[];
   /** Steps that failed after the promotion: the switch stands, the command does not pass. */
   readonly failures: StepFailure[] = [];
-  readonly candidate: NodeSession;
+  /** Set when the sentinels promote the candidate (sentinel-switch.ts). */
+  readonly sentinel: SentinelRun | null;
   /** The old master's session, when it answers (a graceful switch). */
   readonly master: NodeSession | null;
   /** The old master's settings before any switch touched it. */
@@ -77,7 +79,7 @@ export class SwitchRun {
     this.log = new StepLog(options.reporter);
     this.warnings = [...plan.warnings];
     const { from, to } = plan;
-    this.candidate = sessionOf(to);
+    this.sentinel = plan.sentinel ? new SentinelRun(plan.sentinel, options.replyTimeoutMs ?? 2000) : null;
     this.master = plan.masterLive ? sessionOf(from) : null;
     if (plan.masterLive && !from.capabilities) throw new Error(`${from.node.name} answers but its capabilities were not read: no switch without a pause`);
     // An earlier switch left this node unrepaired (only with --force): its record has the
@@ -101,6 +103,11 @@ export class SwitchRun {
       };
       writeSwitchRecord(options.state, this.record);
     }
+  }
+
+  /** The candidate's session: reopened after Sentinel killed the clients of the node it promoted. */
+  get candidate(): NodeSession {
+    return sessionOf(this.plan.to);
   }
 
   /** The nodes that answer and take part: the candidate and every node to repoint. */

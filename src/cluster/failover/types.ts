@@ -29,6 +29,23 @@ export interface FailoverJson {
   readsPausedMs: number;
   /** From the start of the operation until every reachable node is linked to the new master. */
   durationMs: number;
+  /** On a Sentinel-managed set: how the sentinels made the switch. */
+  sentinel?: SentinelSwitchJson;
+}
+
+/** `sentinel` in `rctl failover --json` on a Sentinel-managed set. The key set and order are a stable interface. */
+export interface SentinelSwitchJson {
+  masterName: string;
+  /** The sentinels sent SENTINEL FAILOVER, in order (more than one when the first stopped answering). */
+  asked: string[];
+  /** From the first priority change until the sentinel's own view chose the candidate. */
+  steerMs: number;
+  /** From the first SENTINEL FAILOVER until the candidate answered as a master. */
+  promotedMs: number | null;
+  /** From the first SENTINEL FAILOVER until every sentinel that answers named the new master. */
+  agreedMs: number | null;
+  /** Each replica's replica-priority before and during the switch; every one is put back. */
+  priorities: Array<{ node: string; priority: number; steeredTo: number }>;
 }
 
 /** A replica that may be promoted, with what ranks it. */

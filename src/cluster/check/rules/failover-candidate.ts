@@ -1,5 +1,6 @@
 // replica-priority 0 marks a replica that must never be promoted (Sentinel and rctl failover both
-// honour it). When every replica has it, a dead master has no successor.
+// honour it). When every replica has it, a dead master has no successor; under Sentinel, the
+// automatic failover the set relies on cannot happen at all.
 
 import { configInt, liveReadings } from '../accessors';
 import { configSetFix, rctlUpFix } from '../fixes';
@@ -25,7 +26,9 @@ export function failoverCandidateRule(context: CheckContext): Finding[] {
       severity: 'warn',
       node: context.topology.master.name,
       code: 'NO_FAILOVER_CANDIDATE',
-      reason: `every replica (${replicas.map((r) => r.node.name).join(', ')}) has replica-priority 0: none may be promoted, so a dead master has no successor`,
+      reason: context.topology.sentinel
+        ? `every replica (${replicas.map((r) => r.node.name).join(', ')}) has replica-priority 0: the sentinels never promote one, so when the master dies they declare it down and the set stays without a master (every write fails) until it returns`
+        : `every replica (${replicas.map((r) => r.node.name).join(', ')}) has replica-priority 0: none may be promoted, so a dead master has no successor`,
       fix,
     },
   ];
