@@ -6,7 +6,7 @@
 // BENCH_SENTINEL_RUNS times each (default 3). Sets: Debian's redis-server 7.0 under Debian's
 // redis-sentinel, bundled nodes under Debian's redis-sentinel, and 6.2.16 / 7.2.6 nodes under their
 // own redis-sentinel (scripts/redis-versions.ts; skipped with the reason when one cannot be had).
-// BENCH_SENTINEL_SETS=7.2,bundled picks some.
+// BENCH_SENTINEL_SETS=7.2,bundled picks some; --rerender rewrites sentinel.md from sentinel.json.
 //
 // The load is what an application under Sentinel runs: ioredis with `sentinels`, `name`,
 // `sentinelPassword` and `password`, so it asks the sentinels for the master (and checks its role)
@@ -28,25 +28,27 @@
 // three nodes), the longest gap between two acknowledged writes of each client from the start of
 // the switch until the set settled, rctl's writesPausedMs, the time until every sentinel names the
 // new master (SENTINEL GET-MASTER-ADDR-BY-NAME polled on all three from the moment the switch is
-// started: for rctl that includes its Node start-up, about 0.3 s; rctl's own sentinel.agreedMs is
-// reported beside it) and until every other node is linked to the new master (role slave,
-// master_port the new master's, master_link_status:up). Settled: one master, both replicas linked
-// and caught up, every sentinel naming it without failover_in_progress and seeing both replicas
-// healthy and both other sentinels.
-// Goals: 0 acknowledged writes lost, 0 full resyncs, every sentinel agreeing within 2 s.
+// started: for rctl, from spawning it, so its Node start-up and its steering of replica-priority
+// count too; rctl's own sentinel.agreedMs, from its SENTINEL FAILOVER, is reported beside it) and
+// until every other node is linked to the new master (role slave, master_port the new master's,
+// master_link_status:up). Settled: one master, both replicas linked and caught up, every sentinel
+// naming it without failover_in_progress and seeing both replicas healthy and both other sentinels.
+// Goals: 0 acknowledged writes lost, 0 full resyncs, every sentinel agreeing within 2 s (judged
+// both from rctl's start and from its SENTINEL FAILOVER).
 // Writes bench/results/sentinel.json and bench/results/sentinel.md.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import Redis from 'ioredis';
+import type { FailoverJson } from '../src/cluster/failover/types';
 import { buildRedisVersion, serverVersion } from '../scripts/redis-versions';
 import { runProcess } from '../test/helpers/processes';
 import { AckedWriteLoad, checkAcked, sentinelClient, type ErrorKind } from '../test/helpers/sentinel-load';
-import { currentLoad, machineInfo, markdownTable, median } from './lib/report';
+import { currentLoad, machineInfo, markdownTable, median, type MachineInfo } from './lib/report';
 import { allLinked, fullSyncs, masterOf, monitorClient, sleep, until } from './lib/replication';
 import { freePort, repoRoot } from './lib/servers';
 
@@ -96,25 +98,16 @@ interface SetUnderTest {
   sentinels: Sentinel[];
 }
 
-/** What rctl printed with --json: FailoverJson plus the sentinel object of a Sentinel-managed set. */
-interface RctlJson {
-  from: string;
-  to: string;
-  mode: string;
-  steps: Array<{ step: string; node: string; ms: number; ok: boolean }>;
-  fullResyncs: number;
-  partialResyncs: number;
-  writesPausedMs: number;
-  readsPausedMs: number;
-  durationMs: number;
-  sentinel?: { asked?: string; agreedMs?: number } & Record<string, unknown>;
-}
+/** What rctl printed with --json; `sentinel` is there on a Sentinel-managed set. */
+type RctlJson = FailoverJson;
 
 interface ClientRun {
   lost: number;
   wrongValue: number;
   acked: number;
   gapMs: number;
+  /** When the lost writes had been acknowledged, ms after the start of the switch: first and last. */
+  lostBetweenMs: [number, number] | null;
   /** Errors during this run, by kind. */
   errors: Record<string, number>;
 }
@@ -325,7 +318,9 @@ async function switchOnce(set: SetUnderTest, method: Method, loads: Record<Profi
     const slice = load.acked.slice(cut[profile]);
     cut[profile] += slice.length;
     const { missing, wrong } = await checkAcked(settled.monitor, slice);
+    const lostAt = [...missing, ...wrong].map((write) => write.at - start);
     clients[profile] = {
+      lostBetweenMs: lostAt.length > 0 ? [round(Math.min(...lostAt)), round(Math.max(...lostAt))] : null,
       lost: missing.length + wrong.length,
       wrongValue: wrong.length,
       acked: slice.length,
@@ -350,8 +345,8 @@ async function switchOnce(set: SetUnderTest, method: Method, loads: Record<Profi
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${v.toFixed(0)} ms`);
   process.stdout.write(
     `  ${method} ${old.name} -> ${run.to ?? '(none)'}: agreed ${ms(run.agreedMs)}, linked ${ms(run.linkedMs)}, settled ${ms(run.settledMs)}, full resyncs ${run.fullResyncs}` +
-      PROFILES.map((p) => `; ${p}: lost ${clients[p].lost}/${clients[p].acked}, gap ${ms(clients[p].gapMs)}`).join('') +
-      (rctl?.json ? `; rctl paused ${rctl.json.writesPausedMs} ms, duration ${rctl.json.durationMs} ms, its agreedMs ${rctl.json.sentinel?.agreedMs ?? 'n/a'}` : '') +
+      PROFILES.map((p) => `; ${p}: lost ${clients[p].lost}/${clients[p].acked}${lostText(clients[p])}, gap ${ms(clients[p].gapMs)}`).join('') +
+      (rctl?.json ? `; rctl paused ${rctl.json.writesPausedMs} ms, duration ${rctl.json.durationMs} ms, steer ${rctl.json.sentinel?.steerMs ?? 'n/a'} ms, promoted ${rctl.json.sentinel?.promotedMs ?? 'n/a'} ms, agreed ${rctl.json.sentinel?.agreedMs ?? 'n/a'} ms` : '') +
       (note ? ` (${note})` : '') +
       '\n',
   );
@@ -359,6 +354,7 @@ async function switchOnce(set: SetUnderTest, method: Method, loads: Record<Profi
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
+const lostText = (client: ClientRun) => (client.lostBetweenMs ? ` (acked ${client.lostBetweenMs[0].toFixed(0)}..${client.lostBetweenMs[1].toFixed(0)} ms after the start)` : '');
 
 async function benchSet(spec: SetSpec, work: string): Promise<SetResult> {
   process.stdout.write(`${spec.label} under redis-sentinel ${spec.sentinelVersion}:\n`);
@@ -424,6 +420,9 @@ interface Summary {
   medianAgreedMs: number | null;
   maxAgreedMs: number | null;
   medianRctlAgreedMs: number | null;
+  maxRctlAgreedMs: number | null;
+  medianSteerMs: number | null;
+  medianPromotedMs: number | null;
   medianLinkedMs: number | null;
   medianGapTunedMs: number | null;
   medianGapDefaultsMs: number | null;
@@ -441,7 +440,10 @@ function summarize(set: SetResult, method: Method): Summary {
   const runs = set.runs.filter((r) => r.method === method);
   const switched = runs.filter((r) => r.to !== null);
   const agreed = switched.map((r) => r.agreedMs).filter((v): v is number => v !== null);
+  const rctlAgreed = switched.map((r) => r.rctl?.json?.sentinel?.agreedMs).filter((v): v is number => typeof v === 'number');
   const notes = [...new Set(runs.map((r) => r.note).filter((n): n is string => n !== undefined))];
+  const longSteers = switched.filter((r) => (r.rctl?.json?.sentinel?.steerMs ?? 0) > AGREE_GOAL_MS).length;
+  if (longSteers > 0) notes.push(`in ${longSteers}/${switched.length} runs rctl's steering waited for a sentinel's next INFO of the replicas (every 10 s)`);
   return {
     set: set.label,
     method,
@@ -452,7 +454,10 @@ function summarize(set: SetResult, method: Method): Summary {
     fullResyncs: runs.reduce((sum, r) => sum + r.fullResyncs, 0),
     medianAgreedMs: medianOf(agreed),
     maxAgreedMs: agreed.length > 0 ? Math.max(...agreed) : null,
-    medianRctlAgreedMs: medianOf(switched.map((r) => r.rctl?.json?.sentinel?.agreedMs)),
+    medianRctlAgreedMs: medianOf(rctlAgreed),
+    maxRctlAgreedMs: rctlAgreed.length > 0 ? Math.max(...rctlAgreed) : null,
+    medianSteerMs: medianOf(switched.map((r) => r.rctl?.json?.sentinel?.steerMs)),
+    medianPromotedMs: medianOf(switched.map((r) => r.rctl?.json?.sentinel?.promotedMs)),
     medianLinkedMs: medianOf(switched.map((r) => r.linkedMs)),
     medianGapTunedMs: medianOf(switched.map((r) => r.clients.tuned.gapMs)),
     medianGapDefaultsMs: medianOf(switched.map((r) => r.clients.defaults.gapMs)),
@@ -471,20 +476,21 @@ const errorsText = (errors: Record<string, number>) =>
 
 function setTable(set: SetResult): string {
   return markdownTable(
-    ['#', 'method', 'from -> to', 'sentinels agree, ms', 'rctl agreedMs', 'all linked, ms', 'settled, ms', 'rctl writesPausedMs', 'gap tuned, ms', 'gap defaults, ms', 'lost tuned', 'lost defaults', 'full resyncs', 'errors tuned', 'errors defaults', 'notes'],
+    ['#', 'method', 'from -> to', 'sentinels agree, ms', 'rctl steer / promoted / agreed, ms', 'all linked, ms', 'settled, ms', 'rctl writesPausedMs', 'rctl durationMs', 'gap tuned, ms', 'gap defaults, ms', 'lost tuned', 'lost defaults', 'full resyncs', 'errors tuned', 'errors defaults', 'notes'],
     set.runs.map((r, i) => [
       String(i + 1),
       r.method,
       `${r.from} -> ${r.to ?? '(none)'}`,
       ms(r.agreedMs),
-      ms(r.rctl?.json?.sentinel?.agreedMs),
+      r.rctl?.json?.sentinel ? `${ms(r.rctl.json.sentinel.steerMs)} / ${ms(r.rctl.json.sentinel.promotedMs)} / ${ms(r.rctl.json.sentinel.agreedMs)}` : 'n/a',
       ms(r.linkedMs),
       ms(r.settledMs),
       ms(r.rctl?.json?.writesPausedMs),
+      ms(r.rctl?.json?.durationMs),
       ms(r.clients.tuned.gapMs),
       ms(r.clients.defaults.gapMs),
-      `${r.clients.tuned.lost}/${r.clients.tuned.acked}`,
-      `${r.clients.defaults.lost}/${r.clients.defaults.acked}`,
+      `${r.clients.tuned.lost}/${r.clients.tuned.acked}${lostText(r.clients.tuned)}`,
+      `${r.clients.defaults.lost}/${r.clients.defaults.acked}${lostText(r.clients.defaults)}`,
       String(r.fullResyncs),
       errorsText(r.clients.tuned.errors),
       errorsText(r.clients.defaults.errors),
@@ -519,25 +525,33 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   machine.loadAverageEnd = currentLoad();
+  writeResults(machine, RUNS, results);
+}
 
+/** sentinel.json holds every measurement; sentinel.md is made from it alone (see rerender). */
+function writeResults(machine: MachineInfo, runsPerMethod: number, results: SetResult[]): void {
   const summaries = results.filter((r) => !r.skipped).flatMap((set) => METHODS.map((method) => summarize(set, method)));
   const summaryTable = markdownTable(
-    ['nodes', 'method', 'runs (switched)', 'acked lost tuned', 'acked lost defaults', 'full resyncs', 'sentinels agree median / max, ms', 'rctl agreedMs median', 'all linked median, ms', 'gap tuned median, ms', 'gap defaults median, ms', 'rctl writesPausedMs median', 'rctl durationMs median', 'notes'],
-    summaries.map((s) => [s.set, s.method, `${s.runs} (${s.switched})`, String(s.lostTuned), String(s.lostDefaults), String(s.fullResyncs), `${ms(s.medianAgreedMs)} / ${ms(s.maxAgreedMs)}`, ms(s.medianRctlAgreedMs), ms(s.medianLinkedMs), ms(s.medianGapTunedMs), ms(s.medianGapDefaultsMs), ms(s.medianWritesPausedMs), ms(s.medianRctlDurationMs), s.notes]),
+    ['nodes', 'method', 'runs (switched)', 'acked lost tuned', 'acked lost defaults', 'full resyncs', 'sentinels agree median / max, ms', 'rctl steer / promoted median, ms', 'rctl agreedMs median / max', 'all linked median, ms', 'gap tuned median, ms', 'gap defaults median, ms', 'rctl writesPausedMs median', 'rctl durationMs median', 'notes'],
+    summaries.map((s) => [s.set, s.method, `${s.runs} (${s.switched})`, String(s.lostTuned), String(s.lostDefaults), String(s.fullResyncs), `${ms(s.medianAgreedMs)} / ${ms(s.maxAgreedMs)}`, s.method === 'rctl failover' ? `${ms(s.medianSteerMs)} / ${ms(s.medianPromotedMs)}` : '-', s.method === 'rctl failover' ? `${ms(s.medianRctlAgreedMs)} / ${ms(s.maxRctlAgreedMs)}` : '-', ms(s.medianLinkedMs), ms(s.medianGapTunedMs), ms(s.medianGapDefaultsMs), ms(s.medianWritesPausedMs), ms(s.medianRctlDurationMs), s.notes]),
   );
   const ratios = results
     .filter((r) => !r.skipped)
     .map((set) => {
       const [plain, rctl] = METHODS.map((m) => summaries.find((s) => s.set === set.label && s.method === m) as Summary);
-      return [set.label, ratio(rctl.medianAgreedMs, plain.medianAgreedMs), ratio(rctl.medianLinkedMs, plain.medianLinkedMs), ratio(rctl.medianGapTunedMs, plain.medianGapTunedMs), ratio(rctl.medianGapDefaultsMs, plain.medianGapDefaultsMs), `${rctl.lostTuned + rctl.lostDefaults} vs ${plain.lostTuned + plain.lostDefaults}`, `${rctl.fullResyncs} vs ${plain.fullResyncs}`];
+      return [set.label, ratio(rctl.medianAgreedMs, plain.medianAgreedMs), ratio(rctl.medianRctlAgreedMs, plain.medianAgreedMs), ratio(rctl.medianLinkedMs, plain.medianLinkedMs), ratio(rctl.medianGapTunedMs, plain.medianGapTunedMs), ratio(rctl.medianGapDefaultsMs, plain.medianGapDefaultsMs), `${rctl.lostTuned + rctl.lostDefaults} vs ${plain.lostTuned + plain.lostDefaults}`, `${rctl.fullResyncs} vs ${plain.fullResyncs}`];
     });
-  const ratioTable = markdownTable(['nodes', 'sentinels agree', 'all linked', 'gap tuned', 'gap defaults', 'acked lost (both clients)', 'full resyncs'], ratios);
+  const ratioTable = markdownTable(['nodes', 'sentinels agree', 'sentinels agree, from SENTINEL FAILOVER (rctl agreedMs)', 'all linked', 'gap tuned', 'gap defaults', 'acked lost (both clients)', 'full resyncs'], ratios);
   const goals = summaries
     .filter((s) => s.method === 'rctl failover')
     .map((s) => {
       const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
-      const agreedOk = s.switched === s.runs && s.runs > 0 && s.maxAgreedMs !== null && s.maxAgreedMs <= AGREE_GOAL_MS;
-      return `${s.set}: lost ${s.lostTuned + s.lostDefaults} (goal 0) ${met(s.switched > 0 && s.lostTuned + s.lostDefaults === 0)}, full resyncs ${s.fullResyncs} (goal 0) ${met(s.switched > 0 && s.fullResyncs === 0)}, slowest agreement ${ms(s.maxAgreedMs)} ms (goal <= ${AGREE_GOAL_MS}) ${met(agreedOk)}`;
+      const all = s.switched === s.runs && s.runs > 0;
+      const within = (v: number | null) => all && v !== null && v <= AGREE_GOAL_MS;
+      return (
+        `${s.set}: lost ${s.lostTuned + s.lostDefaults} (goal 0) ${met(all && s.lostTuned + s.lostDefaults === 0)}, full resyncs ${s.fullResyncs} (goal 0) ${met(all && s.fullResyncs === 0)}, ` +
+        `slowest agreement from rctl's start ${ms(s.maxAgreedMs)} ms (goal <= ${AGREE_GOAL_MS}) ${met(within(s.maxAgreedMs))}, from its SENTINEL FAILOVER (agreedMs) ${ms(s.maxRctlAgreedMs)} ms ${met(within(s.maxRctlAgreedMs))}`
+      );
     });
   const perSet = results
     .map((set) => {
@@ -557,7 +571,7 @@ async function main(): Promise<void> {
 One master and two replicas under three redis-sentinel processes (quorum 2, down-after 5 s,
 failover-timeout 10 s), launched by \`rctl up\` on 127.0.0.1 with passwords (nodes and sentinels),
 switched back and forth, alternating, by \`SENTINEL FAILOVER ${MASTER_NAME}\` sent to sentinel-1 and by
-\`rctl failover --promote NEXT --yes --json\` (the built binary), ${RUNS} runs each per set.
+\`rctl failover --promote NEXT --yes --json\` (the built binary), ${runsPerMethod} runs each per set.
 
 The load is two ioredis clients configured for Sentinel (\`sentinels\`, \`name\`, \`sentinelPassword\`,
 \`password\`), writing at the same time, one awaited write at a time each, 1 ms apart, SET and INCR of
@@ -567,8 +581,8 @@ that is a misconfigured application, and what it sees after a switch depends on 
 has become, not on the switch.
 
 - *sentinels agree*: from the start of the switch (sending SENTINEL FAILOVER; spawning rctl, so
-  its Node start-up is included) until GET-MASTER-ADDR-BY-NAME names the new master on all three
-  sentinels (polled every 5 ms); *rctl agreedMs* is rctl's own measure (from its start).
+  its Node start-up and its steering are included) until GET-MASTER-ADDR-BY-NAME names the new
+  master on all three sentinels (polled every 5 ms).
 - *all linked*: until both other nodes report role slave, the new master's port and
   master_link_status:up. *settled*: until, in addition, the replicas are caught up and every
   sentinel shows the master without failover_in_progress, with both replicas healthy.
@@ -578,6 +592,22 @@ has become, not on the switch.
   deltas over the three nodes.
 - *errors*: what the clients' awaited writes were rejected with during the run (by kind; Redis
   error codes, or ioredis' own messages).
+- *rctl steer / promoted / agreed*: rctl's own sentinel.steerMs (until the sentinel it asks would
+  choose NEXT: Sentinel reads replica-priority from each replica's INFO every 10 s, so when its
+  choice differs this takes up to 10 s), promotedMs and agreedMs (both from its SENTINEL FAILOVER).
+
+How to read the clients' side. Under SENTINEL FAILOVER no write failed: the lost writes had all
+been acknowledged. The old master keeps taking writes after the promotion; the tuned client leaves
+it when the sentinels announce the new master (its lost writes end near "sentinels agree"), the
+defaults client only when Sentinel demotes the old master and drops its clients (near "all
+linked"), and the old master's diverged history then costs full resyncs. Under rctl failover the
+clients were told: READONLY for a write held by rctl's pause on the old master and answered once it
+was a replica; NOREPLICAS for writes of a client that had reconnected (through the sentinels, still
+naming the old master) to the old master while rctl's fence (min-replicas-to-write) was on, before
+its demotion (Redis checks min-replicas before a pause would hold the write). None of those was
+acknowledged. A client that follows Sentinel cannot write before the sentinels name the new
+master, so its gap under rctl runs from the pause until then: a little over rctl's agreedMs, well
+over writesPausedMs.
 
 ${perSet}
 ## Summary
@@ -593,12 +623,18 @@ Goals (rctl failover): ${goals.join('; ') || 'n/a'}.
 Machine: ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, redis ${machine.redis}; load average ${machine.loadAverageStart} at start, ${machine.loadAverageEnd} at the end. ${machine.date}.
 `;
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'sentinel.json'), JSON.stringify({ machine, runsPerMethod: RUNS, masterName: MASTER_NAME, summaries, sets: results }, null, 2) + '\n');
+  writeFileSync(join(resultsDir, 'sentinel.json'), JSON.stringify({ machine, runsPerMethod, masterName: MASTER_NAME, summaries, sets: results }, null, 2) + '\n');
   writeFileSync(join(resultsDir, 'sentinel.md'), md);
   process.stdout.write('\n' + md);
 }
 
-main().catch((error) => {
+/** `node dist/bench/sentinel.js --rerender`: sentinel.md again from sentinel.json, for a change of wording without another 7 minutes of runs. */
+function rerender(): void {
+  const saved = JSON.parse(readFileSync(join(resultsDir, 'sentinel.json'), 'utf8')) as { machine: MachineInfo; runsPerMethod: number; sets: SetResult[] };
+  writeResults(saved.machine, saved.runsPerMethod, saved.sets);
+}
+
+(process.argv.includes('--rerender') ? Promise.resolve().then(rerender) : main()).catch((error) => {
   process.stderr.write(`${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });

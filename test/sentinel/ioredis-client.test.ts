@@ -129,6 +129,7 @@ function scenario(label: string, nodes: (redis: RedisBinaries) => NodeLaunch): v
       let started = 0;
       let ended = 0;
       let result: Awaited<ReturnType<Sandbox['run']>> | null = null;
+      let json: FailoverJson | null = null;
       const ackedBefore = { tuned: 0, defaults: 0 };
       try {
         await eventually(() => loads.tuned.acked.length >= 200 && loads.defaults.acked.length >= 200, { timeout: 30_000, interval: 50, what: 'both clients writing through the sentinels' });
@@ -139,7 +140,8 @@ function scenario(label: string, nodes: (redis: RedisBinaries) => NodeLaunch): v
         result = await box.run(['failover', '--promote', 'n2', '--yes', '--json', '-t', file], { env: ENV, timeoutMs: 120_000 });
         ended = performance.now();
         expect(result.code, result.stdout + result.stderr).toBe(0);
-        const json = JSON.parse(result.stdout) as FailoverJson & { sentinel?: unknown };
+        json = JSON.parse(result.stdout) as FailoverJson;
+        expect(json.sentinel?.masterName).toBe(MASTER_NAME);
         expect(json.from).toBe('n1');
         expect(json.to).toBe('n2');
         expect(json.fullResyncs).toBe(0);
@@ -153,6 +155,7 @@ function scenario(label: string, nodes: (redis: RedisBinaries) => NodeLaunch): v
         await loads.defaults.stop();
         if (started > 0) {
           const lines = [`[ioredis] ${label}: rctl failover --promote n2 took ${((ended - started) / 1000).toFixed(2)} s (exit ${result?.code}); what the clients saw from its start:`];
+          if (json) lines.push(`  rctl: writesPausedMs ${json.writesPausedMs}, durationMs ${json.durationMs}, sentinel ${JSON.stringify(json.sentinel)}`);
           for (const [profile, load] of Object.entries(loads)) {
             const after = load.firstAckAfter(ended);
             lines.push(
