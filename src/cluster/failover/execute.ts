@@ -34,7 +34,8 @@ import { followSentinels, persistAndLink, repoint, verify } from './after-promot
 import type { FailoverPlan } from './plan';
 import { rollBack } from './rollback';
 import { prepare, stagesToPromotion, type SwitchStep } from './stages';
-import { promoteThroughSentinels, steerSentinels } from './sentinel-switch';
+import { promoteThroughSentinels } from './sentinel-promote';
+import { steerSentinels } from './sentinel-steering';
 import { SwitchRun, type ExecuteOptions } from './switch-run';
 import type { FailoverJson } from './types';
 

@@ -7,7 +7,7 @@ import { WaitTimeoutError } from '../../node/wait';
 import { FailoverError, OutcomeUnknownError, TailLostError, unanswered } from './failover-error';
 import type { SwitchStep } from './stages';
 import type { SwitchRun } from './switch-run';
-import { describePrioritiesLeft, restorePriorities } from './sentinel-switch';
+import { describePrioritiesLeft, restorePriorities } from './sentinel-steering';
 import { bytes } from './waits';
 
 /** The error that ends the switch, after undoing what may be undone. `attempted`: in the order they ran. */

@@ -10,7 +10,6 @@ import { intField } from '../../node/info';
 import { sameAddress, type SentinelNode, type SentinelSet, type Topology } from '../../topology/model';
 import { judgeSentinels, observeSentinels, type SentinelJudgement, type SentinelObservation } from '../sentinel/view';
 import type { NodeState } from './inspect';
-import type { FailoverPlan } from './plan';
 
 /** A replica's replica-priority before the switch and while the sentinels choose. */
 export interface PrioritySteer {
@@ -87,7 +86,7 @@ function priorityOf(state: NodeState): number {
 }
 
 /** Which sentinels to ask and which priorities to steer, for the failover `plan` decided. */
-export function planSentinelSwitch(set: SentinelSet, precheck: SentinelPrecheck, plan: FailoverPlan): SentinelSwitchPlan {
+export function planSentinelSwitch(set: SentinelSet, precheck: SentinelPrecheck, plan: { from: NodeState; to: NodeState; repoint: NodeState[] }): SentinelSwitchPlan {
   const replicas = [plan.to, ...plan.repoint].filter((state) => state.node.name !== plan.from.node.name && state.facts?.role === 'replica');
   const steering = replicas.map((state): PrioritySteer => {
     const original = priorityOf(state);

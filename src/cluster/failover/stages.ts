@@ -19,7 +19,7 @@ import { FailoverError, TailLostError } from './failover-error';
 import { syncCounters, type NodeState, type SyncCounters } from './inspect';
 import { DISCONNECT_CLIENTS, DISCONNECT_SUBSCRIBERS, offsetAfterPauseTransaction, START_ACTIVE_EXPIRE, STOP_ACTIVE_EXPIRE } from './pause';
 import { recordRoles, restoreRoles } from './roles';
-import { describePrioritiesLeft, restorePriorities } from './sentinel-switch';
+import { describePrioritiesLeft, restorePriorities } from './sentinel-steering';
 import type { SwitchRun } from './switch-run';
 import { fenceSettings, pauseLiftSettings, quietPingSettings, readOnlySettings } from './switch-settings';
 import { awaitCatchUp, catchUp, catchUpTo, sessionOf } from './waits';

@@ -18,7 +18,7 @@ import type { FailoverPlan } from './plan';
 import { rolesBefore } from './roles';
 import { restoreFix, type StepFailure } from './step-failures';
 import { StepLog } from './steps';
-import { SentinelRun } from './sentinel-switch';
+import { SentinelRun } from './sentinel-run';
 import { readOnlySettings, restoreSettings, switchedSettings, withDefaults, type Setting, type SwitchSettings } from './switch-settings';
 import type { CatchUp } from './waits';
 import { sessionOf } from './waits';
