@@ -506,6 +506,9 @@ function ratio(a: number | null, b: number | null): string {
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'rctl-bench-sentinel-'));
   const machine = machineInfo();
+  // The measured rctl is the working tree's build: its commit, and whether the tree differed from it.
+  const git = (...args: string[]) => spawnSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8' }).stdout.trim();
+  const commit = `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--untracked-files=no') ? ' (with uncommitted changes)' : ''}`;
   const results: SetResult[] = [];
   try {
     for (const spec of sets()) {
@@ -525,11 +528,11 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   machine.loadAverageEnd = currentLoad();
-  writeResults(machine, RUNS, results);
+  writeResults(machine, RUNS, results, commit);
 }
 
 /** sentinel.json holds every measurement; sentinel.md is made from it alone (see rerender). */
-function writeResults(machine: MachineInfo, runsPerMethod: number, results: SetResult[]): void {
+function writeResults(machine: MachineInfo, runsPerMethod: number, results: SetResult[], commit: string): void {
   const summaries = results.filter((r) => !r.skipped).flatMap((set) => METHODS.map((method) => summarize(set, method)));
   const summaryTable = markdownTable(
     ['nodes', 'method', 'runs (switched)', 'acked lost tuned', 'acked lost defaults', 'full resyncs', 'sentinels agree median / max, ms', 'rctl steer / promoted median, ms', 'rctl agreedMs median / max', 'all linked median, ms', 'gap tuned median, ms', 'gap defaults median, ms', 'rctl writesPausedMs median', 'rctl durationMs median', 'notes'],
@@ -620,18 +623,18 @@ ${ratioTable}
 
 Goals (rctl failover): ${goals.join('; ') || 'n/a'}.
 
-Machine: ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, redis ${machine.redis}; load average ${machine.loadAverageStart} at start, ${machine.loadAverageEnd} at the end. ${machine.date}.
+rctl at ${commit}. Machine: ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, redis ${machine.redis}; load average ${machine.loadAverageStart} at start, ${machine.loadAverageEnd} at the end. ${machine.date}.
 `;
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'sentinel.json'), JSON.stringify({ machine, runsPerMethod, masterName: MASTER_NAME, summaries, sets: results }, null, 2) + '\n');
+  writeFileSync(join(resultsDir, 'sentinel.json'), JSON.stringify({ machine, commit, runsPerMethod, masterName: MASTER_NAME, summaries, sets: results }, null, 2) + '\n');
   writeFileSync(join(resultsDir, 'sentinel.md'), md);
   process.stdout.write('\n' + md);
 }
 
 /** `node dist/bench/sentinel.js --rerender`: sentinel.md again from sentinel.json, for a change of wording without another 7 minutes of runs. */
 function rerender(): void {
-  const saved = JSON.parse(readFileSync(join(resultsDir, 'sentinel.json'), 'utf8')) as { machine: MachineInfo; runsPerMethod: number; sets: SetResult[] };
-  writeResults(saved.machine, saved.runsPerMethod, saved.sets);
+  const saved = JSON.parse(readFileSync(join(resultsDir, 'sentinel.json'), 'utf8')) as { machine: MachineInfo; commit?: string; runsPerMethod: number; sets: SetResult[] };
+  writeResults(saved.machine, saved.runsPerMethod, saved.sets, saved.commit ?? 'unknown');
 }
 
 (process.argv.includes('--rerender') ? Promise.resolve().then(rerender) : main()).catch((error) => {

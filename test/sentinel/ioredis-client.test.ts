@@ -11,52 +11,13 @@
 
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { requireBuiltCli, sandbox, type Sandbox } from '../cli/helpers';
-import { freePort } from '../helpers/ports';
+import { expect, it } from 'vitest';
+import { isAlive, type Sandbox } from '../cli/helpers';
 import type { RedisBinaries } from '../helpers/redis-versions';
-import { describeWithSentinel, killSentinels } from '../helpers/sentinel';
 import { AckedWriteLoad, checkAcked, sentinelClient, type ErrorKind } from '../helpers/sentinel-load';
 import { eventually } from '../helpers/wait';
 import type { FailoverJson } from '../../src/cluster/failover/types';
-
-const NODE_PASSWORD = 'node-pw-4d81c0';
-const SENTINEL_PASSWORD = 'sentinel-pw-e27a55';
-const ENV = { APP_NODE_PW: NODE_PASSWORD, APP_SENTINEL_PW: SENTINEL_PASSWORD };
-const MASTER_NAME = 'app-master';
-const TOPOLOGY = 'app-set';
-
-interface SetUnderTest {
-  box: Sandbox;
-  file: string;
-  nodePorts: number[];
-  sentinelPorts: number[];
-}
-
-type NodeLaunch = { launch: 'embedded' } | { launch: 'redis-server'; binary: string };
-
-function topologyText(nodes: NodeLaunch, sentinelBinary: string, nodePorts: number[], sentinelPorts: number[]): string {
-  return [
-    `name: ${TOPOLOGY}`,
-    `launch: ${nodes.launch}`,
-    ...(nodes.launch === 'redis-server' ? [`redisServer: ${nodes.binary}`] : []),
-    'auth: { passwordEnv: APP_NODE_PW }',
-    'sentinel:',
-    `  masterName: ${MASTER_NAME}`,
-    '  quorum: 2',
-    '  launch: redis-sentinel',
-    `  redisSentinel: ${sentinelBinary}`,
-    // Long enough that a loaded machine does not fail over on its own while the test runs.
-    '  downAfterMs: 5000',
-    '  failoverTimeoutMs: 10000',
-    '  auth: { passwordEnv: APP_SENTINEL_PW }',
-    '  nodes:',
-    ...sentinelPorts.map((port) => `    - { host: 127.0.0.1, port: ${port} }`),
-    'nodes:',
-    ...nodePorts.map((port, i) => `  - { name: n${i + 1}, host: 127.0.0.1, port: ${port}, role: ${i === 0 ? 'master' : 'replica'} }`),
-    '',
-  ].join('\n');
-}
+import { describeWithSentinel, ENV, MASTER_NAME, NODE_PASSWORD, SENTINEL_PASSWORD, sentinelPids, status, upAndCheck, useSet, type NodeKind, type SetUnderTest } from './set-helpers';
 
 /** A direct connection to one node or sentinel, made for one question and closed. */
 async function direct<T>(port: number, password: string, ask: (client: Redis) => Promise<T>): Promise<T> {
@@ -95,29 +56,13 @@ function describeErrors(errors: ErrorKind[], since: number): string {
   return errors.map((e) => `${e.kind} x${e.count} (${(e.firstAt - since).toFixed(0)}..${(e.lastAt - since).toFixed(0)} ms after the failover started; e.g. "${e.example}")`).join('; ');
 }
 
-function scenario(label: string, nodes: (redis: RedisBinaries) => NodeLaunch): void {
+function scenario(label: string, nodes: (redis: RedisBinaries) => NodeKind): void {
   describeWithSentinel('7.0', `an ioredis Sentinel client through rctl failover: ${label} under Debian's redis-sentinel`, (redis) => {
-    let set: SetUnderTest | null = null;
-    const current = () => set as SetUnderTest;
-
-    beforeAll(async () => {
-      requireBuiltCli();
-      const box = sandbox();
-      const nodePorts = [await freePort(), await freePort(), await freePort()];
-      const sentinelPorts = [await freePort(), await freePort(), await freePort()];
-      const file = box.topology(`${TOPOLOGY}.yml`, topologyText(nodes(redis), redis.sentinel, nodePorts, sentinelPorts));
-      set = { box, file, nodePorts, sentinelPorts };
-    });
-
-    afterAll(() => {
-      if (!set) return;
-      killSentinels(set.box.home, TOPOLOGY);
-      set.box.cleanup();
-    });
+    // Down-after 5 s: long enough that a loaded 2-core machine does not fail over on its own mid-test.
+    const current = useSet(redis, { nodes: nodes(redis), downAfterMs: 5000 });
 
     it('rctl up starts the nodes and three sentinels that agree on n1', { timeout: 180_000 }, async () => {
-      const up = await current().box.run(['up', current().file], { env: ENV, timeoutMs: 120_000 });
-      expect(up.code, up.stderr + up.stdout).toBe(0);
+      await upAndCheck(current());
       expect(await namedPorts(current())).toEqual([current().nodePorts[0], current().nodePorts[0], current().nodePorts[0]]);
     });
 
@@ -180,24 +125,26 @@ function scenario(label: string, nodes: (redis: RedisBinaries) => NodeLaunch): v
       }
 
       // Settled: the old master follows n2, and rctl's view matches the sentinels'.
-      const status = await eventually(
+      const settled = await eventually(
         async () => {
-          const run = await box.run(['status', '-t', file, '--json', '--timeout', '1'], { env: ENV });
-          const json = JSON.parse(run.stdout) as { master: string; healthy: boolean; nodes: Array<{ name: string; role: string | null; master: string | null }>; sentinel: { master: string | null } };
-          return run.code === 0 && json.healthy ? json : null;
+          const { code, json: view } = await status(current());
+          return code === 0 && view.healthy ? view : null;
         },
         { timeout: 60_000, interval: 250, what: 'a healthy set under n2' },
       );
-      expect(status.master).toBe('n2');
-      expect(status.sentinel.master).toBe('n2');
-      expect(status.nodes.find((n) => n.name === 'n1')).toMatchObject({ role: 'replica', master: 'n2' });
+      expect(settled.master).toBe('n2');
+      expect(settled.sentinel.master).toBe('n2');
+      expect(settled.nodes.find((n) => n.name === 'n1')).toMatchObject({ role: 'replica', master: 'n2' });
       expect(box.transcript()).not.toContain(NODE_PASSWORD);
       expect(box.transcript()).not.toContain(SENTINEL_PASSWORD);
     });
 
     it('rctl down --purge stops the nodes and the sentinels', { timeout: 120_000 }, async () => {
+      const pids = sentinelPids(current());
+      expect(pids).toHaveLength(3);
       const down = await current().box.run(['down', current().file, '--purge', '--yes', '--json'], { env: ENV, timeoutMs: 60_000 });
       expect(down.code, down.stderr).toBe(0);
+      for (const pid of pids) expect(isAlive(pid)).toBe(false);
     });
   });
 }
