@@ -14,6 +14,7 @@ import { runProcess } from '../helpers/processes';
 import { redisRequired } from '../helpers/redis-server';
 import { describeWithVersion, type RedisBinaries } from '../helpers/redis-versions';
 import { eventually } from '../helpers/wait';
+import type { Finding } from '../../src/cluster/check/model';
 
 const NODE_PASSWORD = 'node-pw-c4e81a';
 const SENTINEL_PASSWORD = 'sentinel-pw-5d09f7';
@@ -21,14 +22,6 @@ const MASTER_NAME = 'guarded';
 const TOPOLOGY = 'sentinel-check';
 const ENV = { NODE_PW: NODE_PASSWORD, SENTINEL_PW: SENTINEL_PASSWORD };
 const NODES = ['n1', 'n2', 'n3'] as const;
-
-interface Finding {
-  severity: string;
-  node: string;
-  code: string;
-  reason: string;
-  fix: string;
-}
 
 interface Report {
   clean: boolean;

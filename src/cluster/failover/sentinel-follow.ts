@@ -8,7 +8,8 @@ import { flagsOf, masterAddressByName, monitoredMaster } from '../../node/sentin
 import { waitFor, WaitTimeoutError } from '../../node/wait';
 import type { NodeState } from './inspect';
 import { SENTINEL_POLL_MS } from './sentinel-run';
-import { labelAt, reopen, sentinelOf, sessionOfState } from './sentinel-steering';
+import { labelAt, reopen, sentinelOf } from './sentinel-steering';
+import { sessionOf } from './waits';
 import type { SwitchRun } from './switch-run';
 
 // What Sentinel sends a master it demotes, so that clients ask the sentinels again.
@@ -97,7 +98,7 @@ export async function replicasAfterSentinels(run: SwitchRun): Promise<{ linked: 
       .map(async (state) => {
         try {
           await reopen(run, state);
-          const facts = await sessionOfState(state).facts();
+          const facts = await sessionOf(state).facts();
           if (facts.role === 'replica' && facts.masterHost !== null && facts.masterPort !== null && sameAddress(facts.masterHost, facts.masterPort, to.node.host, to.node.port)) linked.push(state);
           else stray.push(state);
         } catch (error) {

@@ -31,6 +31,7 @@ import { choiceBeforeRequest } from './sentinel-choice';
 import type { PrioritySteer } from './sentinel-plan';
 import type { SentinelRun } from './sentinel-run';
 import type { SwitchRun } from './switch-run';
+import { sessionOf } from './waits';
 
 const CHOICE_INTERVAL_MS = 200;
 
@@ -87,7 +88,7 @@ export async function steerSentinels(run: SwitchRun): Promise<void> {
   if (steers.length > 0) writeSteeringRecord(run.options.state, steeringRecord(run, steers));
   run.log.announce(`steering the sentinels to ${run.plan.to.node.name}`);
   try {
-    await Promise.all(steers.map((s) => run.log.run('steer', s.state.node.name, () => sessionOfState(s.state).configSet([['replica-priority', String(s.steered)]]))));
+    await Promise.all(steers.map((s) => run.log.run('steer', s.state.node.name, () => sessionOf(s.state).configSet([['replica-priority', String(s.steered)]]))));
     // Every sentinel's view, not only the first's: one that stops answering mid-switch is replaced
     // at once, while writes are paused, by another that already chooses the candidate.
     const choices = await Promise.allSettled(sentinels.plan.order.map((sentinel) => run.log.run('sentinel choice', sentinel.name, () => awaitChoice(run, sentinel, run.options.waitMs))));
@@ -118,11 +119,6 @@ export async function steerSentinels(run: SwitchRun): Promise<void> {
   } finally {
     sentinels.steerMs = performance.now() - started;
   }
-}
-
-export function sessionOfState(state: NodeState): NodeSession {
-  if (!state.session) throw new Error(`${state.node.name} has no session`);
-  return state.session;
 }
 
 /** A priority that could not be put back: the record keeps it for `rctl up`. */
@@ -169,7 +165,7 @@ export async function withFreshSession<T>(run: SwitchRun, state: NodeState, acti
     }
   }
   await reopen(run, state);
-  return action(sessionOfState(state));
+  return action(sessionOf(state));
 }
 
 export async function reopen(run: SwitchRun, state: NodeState): Promise<void> {
