@@ -7,31 +7,20 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../test/helpers/ports';
 
 const root = join(__dirname, '..', '..');
 // RCTL_BENCH_BIN measures another entry point (e.g. a candidate bin/rctl.js) against the same nodes.
 const rctl = process.env.RCTL_BENCH_BIN ?? join(root, 'bin', 'rctl.js');
 const resultsDir = join(root, 'bench', 'results');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** `count` distinct free ports (the OS may hand a just-released port out again). */
+/** `count` distinct free ports. */
 async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  const ports: number[] = [];
+  while (ports.length < count) ports.push(await freePort());
+  return ports;
 }
 
 function hasRedisServer(): boolean {
