@@ -32,6 +32,29 @@ export function intField(fields: InfoFields, name: string): number | null {
   return Number.isFinite(number) ? number : null;
 }
 
+/**
+ * A full sync's RDB transfer as the replica reports it. 6.0+ (and the bundled node) give read and
+ * total bytes, total -1 on a diskless sync; 5.0 gives only the bytes left.
+ */
+export interface SyncTransfer {
+  readBytes: number | null;
+  totalBytes: number | null;
+  leftBytes: number | null;
+}
+
+function nonNegative(value: number | null): number | null {
+  return value !== null && value >= 0 ? value : null;
+}
+
+export function syncTransfer(fields: InfoFields): SyncTransfer | null {
+  if (fields.get('master_sync_in_progress') !== '1') return null;
+  return {
+    readBytes: nonNegative(intField(fields, 'master_sync_read_bytes')),
+    totalBytes: nonNegative(intField(fields, 'master_sync_total_bytes')),
+    leftBytes: nonNegative(intField(fields, 'master_sync_left_bytes')),
+  };
+}
+
 export interface ReplicationFacts {
   role: 'master' | 'replica' | null;
   masterHost: string | null;
@@ -39,6 +62,8 @@ export interface ReplicationFacts {
   linkStatus: 'up' | 'down' | null;
   lastIoSecondsAgo: number | null;
   syncInProgress: boolean;
+  /** The RDB transfer while syncInProgress. Optional only so hand-built facts stay valid. */
+  syncTransfer?: SyncTransfer | null;
   /** The node's replication offset: master_repl_offset on a master, slave_repl_offset on a replica. */
   offset: number | null;
   replid: string | null;
@@ -72,6 +97,7 @@ export function replicationFacts(fields: InfoFields): ReplicationFacts {
     linkStatus: role === 'replica' ? (link === 'up' ? 'up' : 'down') : null,
     lastIoSecondsAgo: role === 'replica' ? intField(fields, 'master_last_io_seconds_ago') : null,
     syncInProgress: fields.get('master_sync_in_progress') === '1',
+    syncTransfer: syncTransfer(fields),
     offset: role === 'replica' && replicaOffset !== null ? replicaOffset : intField(fields, 'master_repl_offset'),
     replid: fields.get('master_replid') ?? null,
     replid2: fields.get('master_replid2') ?? null,

@@ -25,6 +25,9 @@ export interface Symbols {
   /** Between a message and its suggestion. */
   dash: string;
   spinner: readonly string[];
+  /** A progress bar's done and remaining cells. */
+  barDone: string;
+  barLeft: string;
 }
 
 const UNICODE_SYMBOLS: Symbols = {
@@ -34,6 +37,8 @@ const UNICODE_SYMBOLS: Symbols = {
   ellipsis: '…',
   dash: '—',
   spinner: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
+  barDone: '█',
+  barLeft: '░',
 };
 
 const ASCII_SYMBOLS: Symbols = {
@@ -43,6 +48,8 @@ const ASCII_SYMBOLS: Symbols = {
   ellipsis: '...',
   dash: '-',
   spinner: ['|', '/', '-', '\\'],
+  barDone: '#',
+  barLeft: '.',
 };
 
 export function symbolsOf(charset: Charset): Symbols {

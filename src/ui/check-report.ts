@@ -1,6 +1,7 @@
 // `rctl check` as a table (severity, node, finding, fix), the measured write rate and a verdict.
 
-import { formatRate, plural } from '../cluster/check/accessors';
+import { plural } from '../cluster/check/accessors';
+import { formatRate } from '../formats/bytes';
 import type { CheckReport } from '../cluster/check/model';
 import { createTable } from './table';
 import type { Charset } from './charset';

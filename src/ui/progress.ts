@@ -3,6 +3,7 @@
 
 import type { Reporter } from '../node/reporter';
 import { symbolsOf, type Charset, type Symbols } from './charset';
+import { TransferMeter, transferText } from './transfer-meter';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -18,6 +19,7 @@ export class StderrProgress implements Reporter {
   private lastPlainDetail = '';
   private lastPlainAt = 0;
   private readonly symbols: Symbols;
+  private meter: TransferMeter | null = null;
 
   constructor(
     private readonly stream: ProgressStream,
@@ -31,6 +33,7 @@ export class StderrProgress implements Reporter {
     this.completeCurrent(this.symbols.ok);
     this.current = text;
     this.detail = '';
+    this.meter = null;
     if (this.interactive) {
       this.render();
       this.timer ??= setInterval(() => this.render(), 80);
@@ -53,6 +56,11 @@ export class StderrProgress implements Reporter {
       this.lastPlainDetail = text;
       this.lastPlainAt = now;
     }
+  }
+
+  transfer(doneBytes: number, totalBytes: number | null): void {
+    this.meter ??= new TransferMeter();
+    this.update(transferText(this.meter.record(doneBytes, totalBytes), this.symbols));
   }
 
   warn(text: string): void {

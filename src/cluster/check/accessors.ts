@@ -53,29 +53,7 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** Bytes as the operator would write them in redis.conf (1mb, 16kb, 300b). */
-export function formatBytes(bytes: number): string {
-  const units: Array<[number, string]> = [
-    [1024 * 1024 * 1024, 'gb'],
-    [1024 * 1024, 'mb'],
-    [1024, 'kb'],
-  ];
-  for (const [size, unit] of units) {
-    if (bytes >= size) {
-      const value = bytes / size;
-      return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`;
-    }
-  }
-  return `${Math.round(bytes)}b`;
-}
-
 /** A memory value CONFIG SET accepts: whole megabytes, rounded up (Redis takes no decimals). */
 export function configMegabytes(bytes: number): string {
   return `${Math.max(1, Math.ceil(bytes / (1024 * 1024)))}mb`;
-}
-
-export function formatRate(bytesPerSecond: number): string {
-  if (bytesPerSecond >= 1024 * 1024) return `${(bytesPerSecond / (1024 * 1024)).toFixed(1)} MB/s`;
-  if (bytesPerSecond >= 1024) return `${(bytesPerSecond / 1024).toFixed(1)} KB/s`;
-  return `${Math.round(bytesPerSecond)} B/s`;
 }

@@ -3,7 +3,8 @@
 // size / rate seconds of outage; a longer cut forces a full resync (a whole RDB transfer).
 // Less than a minute of cover turns every network blip into one.
 
-import { configInt, configMegabytes, formatBytes, formatRate, liveReadings } from '../accessors';
+import { formatBytes, formatRate } from '../../../formats/bytes';
+import { configInt, configMegabytes, liveReadings } from '../accessors';
 import { configSetFix } from '../fixes';
 import type { CheckContext, Finding } from '../model';
 
