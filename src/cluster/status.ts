@@ -5,6 +5,7 @@ import { sameAddress, formatAddress, type Topology, type TopologyNode } from '..
 import { capabilitiesOfVersion, describeVersion, OLDEST_SUPPORTED, type Capabilities } from '../node/capabilities';
 import { describeDivergence, divergenceFrom } from './failover/divergence';
 import { abandonedSwitches, leftoverProblem } from '../state/switch-record';
+import { interruptedRolling, interruptedRollingProblem } from '../state/rolling-record';
 import { staleFailoverLock, staleLockProblem } from '../state/failover-lock';
 import { readMasterRecord, type MasterRecord } from '../state/master-record';
 import { masterRestartProblem } from './master-restart';
@@ -63,6 +64,8 @@ export interface StatusOptions {
   state: TopologyState;
   /** The master record to judge a restarted master against; read from home when absent. */
   masterRecord?: MasterRecord | null;
+  /** The rerun of an interrupted rolling restart judges the nodes only: its own record is what it finishes. */
+  ignoreInterruptedRolling?: boolean;
 }
 
 export function buildStatus(topology: Topology, observations: NodeObservation[], options: StatusOptions): StatusView {
@@ -161,6 +164,7 @@ export function buildStatus(topology: Topology, observations: NodeObservation[],
   addMasterRestartProblem(topology, observations, nodes, details, options);
   addInterruptedSwitchProblem(topology, nodes, details, options);
   addStaleLockProblem(topology, nodes, details, options);
+  if (!options.ignoreInterruptedRolling) addInterruptedRollingProblem(topology, nodes, details, options);
 
   const healthy = details.every((d) => d.problems.length === 0);
   return { report: { topology: topology.name, master: topology.master.name, healthy, nodes }, details };
@@ -186,6 +190,17 @@ function addStaleLockProblem(topology: Topology, nodes: NodeStatus[], details: N
   const index = topology.nodes.findIndex((n) => n.name === topology.master.name);
   if (!stale || index === -1) return;
   details[index].problems.push(staleLockProblem(stale));
+  nodes[index].error = details[index].problems.join('; ');
+}
+
+/** A rolling restart or upgrade that stopped half way (rolling.json of an rctl that is gone). */
+function addInterruptedRollingProblem(topology: Topology, nodes: NodeStatus[], details: NodeDetail[], options: StatusOptions): void {
+  const record = interruptedRolling(options.state);
+  if (!record) return;
+  const found = topology.nodes.findIndex((n) => n.name === record.current);
+  const index = found === -1 ? topology.nodes.findIndex((n) => n.name === topology.master.name) : found;
+  if (index === -1) return;
+  details[index].problems.push(interruptedRollingProblem(record));
   nodes[index].error = details[index].problems.join('; ');
 }
 

@@ -24,10 +24,13 @@ export const ERROR_CODES = {
   ALREADY_MASTER: { exitCode: ExitCode.BadInput, meaning: 'the node to promote is the master already' },
   PRIORITY_ZERO: { exitCode: ExitCode.BadInput, meaning: 'the node to promote has replica-priority 0 (never promote)' },
   NO_REPLICAS: { exitCode: ExitCode.BadInput, meaning: 'the topology has no replica to fail over to' },
+  UPGRADE_BINARY: { exitCode: ExitCode.BadInput, meaning: 'upgrade --to names no executable that answers --version as Redis 5.0 to 7.2' },
+  EXEC_NEEDED: { exitCode: ExitCode.BadInput, meaning: 'a node rctl did not launch can only be restarted by the --exec command you give' },
 
   UNEXPECTED: { exitCode: ExitCode.Unexpected, meaning: 'a bug or an unforeseen failure; rerun with DEBUG=1 for the stack' },
 
   ROLE_DRIFT: { exitCode: ExitCode.Unhealthy, meaning: 'the recorded master is a replica (or silent) and another node is the master: run `rctl status`, then `rctl up`' },
+  SET_UNHEALTHY: { exitCode: ExitCode.Unhealthy, meaning: 'a rolling restart or upgrade starts only from a healthy set (every node up, every link up); see `rctl status`' },
 
   // Failed (exit 4): a node could not be reached, refused, or a wait expired.
   NODE_REFUSED: { exitCode: ExitCode.Failed, meaning: 'connection refused: the node is not running' },
@@ -38,6 +41,10 @@ export const ERROR_CODES = {
   AUTH_REQUIRED: { exitCode: ExitCode.Failed, meaning: 'the node requires a password and the topology has none' },
   AUTH_WRONGPASS: { exitCode: ExitCode.Failed, meaning: 'the node rejected the topology password' },
   NODE_LOADING: { exitCode: ExitCode.Failed, meaning: 'the node is still loading its dataset' },
+  EXEC_FAILED: { exitCode: ExitCode.Failed, meaning: 'the --exec command failed, was killed or timed out on a node; the set was left healthy' },
+  RESTART_FAILED: { exitCode: ExitCode.Failed, meaning: 'a restarted node did not come back (exited, or not accepting connections within --timeout)' },
+  RESTART_TIMEOUT: { exitCode: ExitCode.Failed, meaning: 'a restarted node did not link to its master and catch up within --timeout' },
+  FULL_RESYNC: { exitCode: ExitCode.Failed, meaning: 'a restarted node needed a full resync: rctl waited for it to finish and stopped before the next node' },
   NODE_COMMAND_FAILED: { exitCode: ExitCode.Failed, meaning: 'the node answered a command with an error or an unexpected reply' },
   UNSUPPORTED_VERSION: { exitCode: ExitCode.Failed, meaning: 'the node runs a Redis older than 5.0, which rctl does not change' },
   LAUNCH_FAILED: { exitCode: ExitCode.Failed, meaning: 'a launched node exited at start-up (see its node.log)' },
@@ -68,6 +75,8 @@ export const ERROR_CODES = {
 
   // Refused for safety (exit 5): nothing was changed.
   DATA_LOSS_REFUSED: { exitCode: ExitCode.Refused, meaning: 'a node holding keys or writes would lose them: confirm on a terminal or pass --yes' },
+  FULL_RESYNC_EXPECTED: { exitCode: ExitCode.Refused, meaning: 'a node would come back without its replication history (AOF, no snapshot): a restart forces a full resync; --allow-full-resync' },
+  VERSION_CANNOT_FOLLOW: { exitCode: ExitCode.Refused, meaning: 'the target version cannot load the data or the master\'s RDB format (a downgrade across RDB versions)' },
   MASTER_WOULD_RESTART_EMPTY: { exitCode: ExitCode.Refused, meaning: 'the master is down and would come back empty while replicas hold data: fail over first, or --force' },
   MASTER_RESTARTED_EMPTY: { exitCode: ExitCode.Refused, meaning: 'the master restarted with its history reset or from an older snapshot: fail over first, or --force' },
   TWO_MASTERS: { exitCode: ExitCode.Refused, meaning: 'two nodes are masters; a failover could lose one\'s writes: run `rctl up` first' },
@@ -75,6 +84,7 @@ export const ERROR_CODES = {
   FAILOVER_RUNNING: { exitCode: ExitCode.Refused, meaning: 'another rctl holds the failover lock of this topology' },
   REPAIR_PENDING: { exitCode: ExitCode.Refused, meaning: 'an interrupted failover left a node fenced or paused that could not be repaired yet' },
   FAILOVER_DECLINED: { exitCode: ExitCode.Refused, meaning: 'the failover plan was declined at the prompt' },
+  ROLLING_DECLINED: { exitCode: ExitCode.Refused, meaning: 'the rolling restart or upgrade plan was declined at the prompt' },
   PURGE_DECLINED: { exitCode: ExitCode.Refused, meaning: '`down --purge` was declined at the prompt' },
   SENTINEL_MANAGED: { exitCode: ExitCode.Refused, meaning: 'the set is managed by Sentinel: replicaof would act against the sentinels' },
   SENTINEL_NO_QUORUM: { exitCode: ExitCode.Refused, meaning: 'no quorum of sentinels answers and agrees on the master: failover refuses unless --force' },

@@ -18,6 +18,11 @@ const EXIT_GRACE_MS = 2000;
 
 /** Runs until SHUTDOWN or a signal. Sets process.exitCode; never calls process.exit while work is pending. */
 export async function runFromArgv(argv: string[]): Promise<void> {
+  // redis-server answers -v / --version before reading any config; rctl upgrade reads it too.
+  if (argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version')) {
+    process.stdout.write(`Redis server v=${REDIS_COMPAT_VERSION} sha=00000000:0 malloc=libc bits=64 build=rctl-node-${RCTL_NODE_VERSION}\n`);
+    return;
+  }
   let loaded;
   try {
     loaded = loadConfigFromArgv(argv);

@@ -12,17 +12,19 @@ import { judgeSentinels, observeSentinels, type SentinelJudgement } from './view
 export interface ObserveStatusOptions {
   timeoutMs: number;
   state: TopologyState;
+  /** See StatusOptions.ignoreInterruptedRolling. */
+  ignoreInterruptedRolling?: boolean;
 }
 
 export async function observeStatus(topology: Topology, options: ObserveStatusOptions): Promise<StatusView> {
   const set = topology.sentinel;
-  if (!set) return buildStatus(topology, await observeTopology(topology, { timeoutMs: options.timeoutMs }), { state: options.state });
+  if (!set) return buildStatus(topology, await observeTopology(topology, { timeoutMs: options.timeoutMs }), { state: options.state, ignoreInterruptedRolling: options.ignoreInterruptedRolling });
   const [observations, sentinels] = await Promise.all([observeTopology(topology, { timeoutMs: options.timeoutMs }), observeSentinels(set, options.timeoutMs)]);
   const judgement = judgeSentinels(topology, set, sentinels);
   const answersAsMaster = (node: TopologyNode) => observations.find((o) => o.node.name === node.name)?.facts?.role === 'master';
   const previousUnreachable = observations.find((o) => o.node.name === topology.master.name)?.facts === null;
   const effective = judgement.agreedNode ? followSentinels(topology, judgement.agreedNode, options.state, { record: answersAsMaster(judgement.agreedNode), previousUnreachable }) : topology;
-  return withSentinelView(buildStatus(effective, asObservedIn(effective, observations), { state: options.state }), judgement);
+  return withSentinelView(buildStatus(effective, asObservedIn(effective, observations), { state: options.state, ignoreInterruptedRolling: options.ignoreInterruptedRolling }), judgement);
 }
 
 /** The observations with each node as `topology` declares it (its role, after following the sentinels). */

@@ -1,0 +1,34 @@
+import { Flags } from '@oclif/core';
+import type { RollingJson } from '../src/cluster/rolling/types';
+import { EXIT_CODES_HELP } from './_shared/base-command';
+import { ROLLING_FLAGS, RollingRunner } from './_shared/rolling-runner';
+
+export default class RestartCommand extends RollingRunner {
+  static override summary = 'Restart nodes one at a time, each back with a partial resync and no acknowledged write lost.';
+  static override description = `A rolling restart for a config change or a kernel patch. Replicas first, one at a time; then a graceful switchover to a replica that is already done (through the sentinels on a Sentinel-managed set: writes paused only while the new master catches up); then the old master, restarted as a replica of the new one.
+
+Each node comes back with its dataset and its replication ID and offset, so its master takes it back with a partial resync: launched nodes are stopped with SHUTDOWN SAVE; before the --exec command of an external node, rctl runs BGSAVE when a stop by signal would save nothing (save "", or 7.0's shutdown-on-sigterm nosave). A node with appendonly yes loads its AOF at start, which carries no replication ID: refused (exit 5, FULL_RESYNC_EXPECTED) unless --allow-full-resync.
+
+rctl waits for each node's link and catch-up before the next one, and checks its master's sync counters: a full resync, a node not back within --timeout, or a failing --exec command stops the operation with the set healthy (exit 4), what was done, and the exact command that finishes it. A killed rctl leaves $RCTL_HOME/<topology>/rolling.json: \`rctl status\` reports it, and the rerun skips the nodes already done.
+
+--exec 'COMMAND' restarts the nodes rctl did not launch: a template run with sh once per node, with {name}, {host} and {port} filled in (quoted for sh where needed); rctl orchestrates and verifies, the command does the restart.
+
+--json prints {kind, dryRun, masterBefore, masterAfter, target, plan, nodes: [{name, resync, downMs, ms, versionBefore, versionAfter}], switchover, fullResyncs, partialResyncs, writesPausedMs, durationMs, warnings}.
+
+${EXIT_CODES_HELP}`;
+  static override examples = [
+    '<%= config.bin %> restart --all --dry-run',
+    '<%= config.bin %> restart --node replica1 --yes',
+    "<%= config.bin %> restart --all --exec 'ssh {host} sudo systemctl restart redis-server' --yes",
+  ];
+
+  static override flags = {
+    ...ROLLING_FLAGS,
+    exec: Flags.string({ description: 'the command that restarts one node rctl did not launch ({name}, {host}, {port} filled in)', helpValue: "'COMMAND'" }),
+  };
+
+  async run(): Promise<RollingJson> {
+    const { flags } = await this.parse(RestartCommand);
+    return this.runRolling('restart', flags, { exec: flags.exec ?? null, to: null });
+  }
+}
