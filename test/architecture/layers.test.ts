@@ -28,6 +28,8 @@ const RCTL_LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
  */
 const RCTL_USES_OF_THE_NODE: ReadonlyArray<{ from: string; to: string }> = [
   { from: 'src/launch/persisted-data.ts', to: 'src/server/rdb/reader.ts' },
+  // A backup is verified by the loader that would restore it into the bundled node.
+  { from: 'src/launch/rdb-verify.ts', to: 'src/server/rdb/reader.ts' },
 ];
 
 interface ImportEdge {
