@@ -3,12 +3,13 @@
 // the backup starts: `rctl backup` gives up within its timeouts with exit 4 and one line, and
 // leaves nothing at --out and no partial file beside it.
 
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { errorLines, requireBuiltCli, sandbox, type Sandbox } from '../cli/helpers';
+import { errorLines, rctlBin, requireBuiltCli, sandbox, type Sandbox } from '../cli/helpers';
 import { FaultProxy } from '../fault/proxy';
 import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
 import { eventually } from '../helpers/wait';
@@ -66,6 +67,23 @@ describeWithRedis('rctl backup from a source that stalls', () => {
     expect(existsSync(out)).toBe(false);
     expect(leftovers()).toEqual([]);
     proxy.restore();
+  });
+
+  it('Ctrl-C during a stalled transfer leaves no partial file', async () => {
+    const stalled = proxy.blackholeAt('toClient', (chunk) => chunk.indexOf('REDIS00'), 'through');
+    const out = join(box.dir, 'interrupted.rdb');
+    const child = spawn(process.execPath, [rctlBin, 'backup', '-t', file, '--out', out, '--idle-timeout', '30'], { env: { ...process.env, RCTL_HOME: box.home }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    try {
+      await stalled;
+      await eventually(() => leftovers().some((name) => name.endsWith('.partial')), { what: 'the partial file' });
+      child.kill('SIGINT');
+      expect(await exited).toBe('SIGINT');
+      expect(leftovers()).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      proxy.restore();
+    }
   });
 
   it('after the fault, the same replica serves a complete backup', async () => {

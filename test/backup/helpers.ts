@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { expect } from 'vitest';
 import type { BackupResult } from '../../src/cluster/backup';
-import { backupSchema } from '../../src/output/schemas';
+import { backupSchema, errorSchema } from '../../src/output/schemas';
 import type { RunResult } from '../cli/helpers';
 import { startNodeProcess } from '../helpers/bundled-node';
 import { fillEveryType } from '../helpers/fill-data';
@@ -42,8 +42,13 @@ export function backupJson(result: RunResult): BackupResult {
   return json as BackupResult;
 }
 
+/** The --json error, checked against its schema and against the process's own exit code. */
 export function errorOf(result: RunResult): { code: string; message: string; exitCode: number } {
-  return (JSON.parse(result.stdout) as { error: { code: string; message: string; exitCode: number } }).error;
+  const parsed = errorSchema.safeParse(JSON.parse(result.stdout));
+  expect(parsed.success, `${result.stdout}\n${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+  const { error } = parsed.data!;
+  expect(error.exitCode).toBe(result.code);
+  return error;
 }
 
 export interface RestoredNode {
