@@ -3,7 +3,7 @@
 // then renamed to --out, with a sidecar <out>.json that says where, when and what it is. A file
 // that fails anywhere is removed: --out either holds a verified backup or does not exist.
 
-import { existsSync, openSync, closeSync, fsyncSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BadInputError, NodeFailureError, RefusedError } from '../errors';
 import type { Reporter } from '../node/reporter';
@@ -13,6 +13,7 @@ import { writePrivateJson } from '../state/private-file';
 import type { TopologyState } from '../state/topology-state';
 import type { Topology } from '../topology/model';
 import { readRdbFile } from '../launch/rdb-verify';
+import { fsyncDirectory } from '../server/persistence/directory-sync';
 import { findRedisCheckRdb, runRedisCheckRdb } from '../launch/redis-check-rdb';
 import { chooseBackupSource } from './backup-source';
 
@@ -129,7 +130,7 @@ export async function backup(topology: Topology, options: BackupOptions): Promis
     // Checked again: the file may have appeared during the download.
     outTarget(out, options.force);
     renameSync(temporary, out);
-    syncDirectory(dirname(out));
+    fsyncDirectory(dirname(out));
     const total = Object.values(reading.keysPerDb).reduce((sum, n) => sum + n, 0);
     const result: BackupResult = {
       topology: topology.name,
@@ -189,20 +190,6 @@ function outTarget(path: string, force: boolean): { kind: 'file' | 'dir'; path: 
     }
   }
   return { kind: 'file', path };
-}
-
-/** The rename is durable only once the directory entry is on disk too. */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // a file system without directory fsync: the data itself was synced before the rename
-  }
 }
 
 function readerDetail(reading: Awaited<ReturnType<typeof readRdbFile>>): string {
