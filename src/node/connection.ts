@@ -121,6 +121,22 @@ export class Connection {
     this.fail(new TransportError('closed', 'connection closed'));
   }
 
+  /**
+   * Hands the socket over to a caller that speaks past RESP replies (an RDB download): every reply
+   * must be in, and this connection is unusable afterwards.
+   */
+  detach(): Socket {
+    if (this.failure) throw this.failure;
+    if (this.pending.length > 0 || this.buffer.length > 0) throw new Error('detach with a reply in flight');
+    this.failure = new TransportError('closed', 'the connection was handed over');
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.socket.removeAllListeners('data');
+    this.socket.removeAllListeners('error');
+    this.socket.removeAllListeners('close');
+    return this.socket;
+  }
+
   /** Times the oldest command waiting for its reply. */
   private armTimer(): void {
     if (this.timer) clearTimeout(this.timer);

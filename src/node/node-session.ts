@@ -1,6 +1,7 @@
 // An authenticated conversation with one node. Every failure becomes a one-line NodeFailureError
 // (exit 4) that names the node, its address and what to do; the password never appears in any.
 
+import type { Socket } from 'node:net';
 import { NodeFailureError } from '../errors';
 import type { TlsFiles } from '../topology/model';
 import type { Secret } from '../topology/secret';
@@ -191,6 +192,11 @@ export class NodeSession {
 
   close(): void {
     this.connection.close();
+  }
+
+  /** The authenticated socket, for a protocol past commands and replies (SYNC); the session is over. */
+  detachSocket(): Socket {
+    return this.connection.detach();
   }
 
   replyFailure(reply: ReplyError, what: string): NodeFailureError {

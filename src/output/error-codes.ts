@@ -88,6 +88,18 @@ export const ERROR_CODES = {
   PURGE_DECLINED: { exitCode: ExitCode.Refused, meaning: '`down --purge` was declined at the prompt' },
   SENTINEL_MANAGED: { exitCode: ExitCode.Refused, meaning: 'the set is managed by Sentinel: replicaof would act against the sentinels' },
   SENTINEL_NO_QUORUM: { exitCode: ExitCode.Refused, meaning: 'no quorum of sentinels answers and agrees on the master: failover refuses unless --force' },
+
+  // rctl backup.
+  BACKUP_UNKNOWN_NODE: { exitCode: ExitCode.BadInput, meaning: 'backup --from names no node of the topology' },
+  BACKUP_NO_HEALTHY_REPLICA: { exitCode: ExitCode.Unhealthy, meaning: 'backup found no replica linked to the master and in sync: name one with --from, or allow the master with --from-master' },
+  BACKUP_SOURCE_UNHEALTHY: { exitCode: ExitCode.Unhealthy, meaning: 'the replica backup --from names is not linked to the master or not in sync' },
+  BACKUP_SYNC_REFUSED: { exitCode: ExitCode.Failed, meaning: 'the source refused to send its RDB (PSYNC answered with an error, e.g. NOMASTERLINK)' },
+  BACKUP_STALLED: { exitCode: ExitCode.Failed, meaning: 'the source sent nothing for --idle-timeout during the download: abandoned, nothing written to --out' },
+  BACKUP_TRANSFER_FAILED: { exitCode: ExitCode.Failed, meaning: 'the download broke off (connection closed, not the replication protocol): nothing written to --out' },
+  BACKUP_WRITE_FAILED: { exitCode: ExitCode.Failed, meaning: 'the RDB or its sidecar could not be written (disk full, permissions)' },
+  BACKUP_VERIFY_FAILED: { exitCode: ExitCode.Failed, meaning: 'the downloaded RDB failed verification (rctl\'s reader or redis-check-rdb): not kept' },
+  BACKUP_FROM_MASTER: { exitCode: ExitCode.Refused, meaning: 'backup would take the RDB from the master (a fork and a transfer on it): pass --from-master to allow it' },
+  BACKUP_OUT_EXISTS: { exitCode: ExitCode.Refused, meaning: 'the --out file (or its .json sidecar) exists: backup never overwrites one unless --force' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@
 // apart in either direction. `npm run schemas` writes them as JSON Schemas to schemas/.
 
 import { z } from 'zod';
+import type { BackupResult } from '../cluster/backup';
 import type { CheckReport } from '../cluster/check/model';
 import type { FailoverError } from '../cluster/failover/execute';
 import type { DryRunJson, FailoverJson } from '../cluster/failover/index';
@@ -173,6 +174,37 @@ export const failoverDryRunSchema = z
 
 export const failoverSchema = z.union([failoverDoneSchema, failoverDryRunSchema]).describe('rctl failover / rctl promote --json');
 
+export const backupSchema = z
+  .strictObject({
+    topology: z.string(),
+    file: z.string().describe('absolute path of the RDB; the sidecar is this path + .json'),
+    source: z.strictObject({
+      name: z.string(),
+      address: z.string(),
+      role: z.enum(['master', 'replica']).nullable(),
+      version: nullableString.describe('INFO redis_version of the source'),
+      master: z.string().describe('the master at the time of the backup'),
+    }),
+    replid: z.string().describe('the replication id the snapshot belongs to (+FULLRESYNC)'),
+    offset: z.number().describe('the replication offset the snapshot stands at (+FULLRESYNC)'),
+    transfer: z.enum(['disk', 'diskless']),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    bytes: z.number(),
+    sha256: z.string(),
+    rdbVersion: z.number(),
+    keys: z.strictObject({ total: z.number(), expires: z.number(), perDb: z.record(z.string(), z.number()).describe('keys per database number') }),
+    verifiers: z.array(
+      z.strictObject({
+        name: z.enum(['rctl-reader', 'redis-check-rdb']),
+        verdict: z.enum(['ok', 'failed', 'skipped']),
+        detail: z.string(),
+        path: nullableString.describe('the redis-check-rdb that ran'),
+      }),
+    ),
+  })
+  .describe('rctl backup --json, and the sidecar <file>.json');
+
 export const serverSchema = z.strictObject({ exitCode: z.number() }).describe('rctl server --json: printed once the node stopped');
 
 const errorFields = {
@@ -203,6 +235,7 @@ export const OUTPUT_SCHEMAS = {
   check: checkSchema,
   failover: failoverSchema,
   server: serverSchema,
+  backup: backupSchema,
   error: errorSchema,
 } as const;
 
@@ -227,6 +260,7 @@ export type OutputContractChecks = [
   Holds<Same<z.infer<typeof failoverDoneSchema>, FailoverJson>>,
   Holds<Same<z.infer<typeof failoverDryRunSchema>, DryRunJson>>,
   Holds<Same<z.infer<typeof serverSchema>, ServerJson>>,
+  Holds<Same<z.infer<typeof backupSchema>, BackupResult>>,
   Holds<Same<z.infer<typeof plainErrorSchema>, ReturnType<RctlError['toJSON']>>>,
   Holds<Same<z.infer<typeof topologyErrorSchema>, ReturnType<TopologyError['toJSON']>>>,
   Holds<Same<z.infer<typeof failoverErrorSchema>, ReturnType<FailoverError['toJSON']>>>,

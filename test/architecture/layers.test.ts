@@ -28,6 +28,10 @@ const RCTL_LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
  */
 const RCTL_USES_OF_THE_NODE: ReadonlyArray<{ from: string; to: string }> = [
   { from: 'src/launch/persisted-data.ts', to: 'src/server/rdb/reader.ts' },
+  // A backup is verified by the loader that would restore it into the bundled node.
+  { from: 'src/launch/rdb-verify.ts', to: 'src/server/rdb/reader.ts' },
+  // The backup's rename is made durable the way the node makes its own dumps' renames durable.
+  { from: 'src/cluster/backup.ts', to: 'src/server/persistence/directory-sync.ts' },
 ];
 
 interface ImportEdge {
