@@ -78,6 +78,14 @@ export const ERROR_CODES = {
   PURGE_DECLINED: { exitCode: ExitCode.Refused, meaning: '`down --purge` was declined at the prompt' },
   SENTINEL_MANAGED: { exitCode: ExitCode.Refused, meaning: 'the set is managed by Sentinel: replicaof would act against the sentinels' },
   SENTINEL_NO_QUORUM: { exitCode: ExitCode.Refused, meaning: 'no quorum of sentinels answers and agrees on the master: failover refuses unless --force' },
+
+  // rctl replica add / remove.
+  TOPOLOGY_CHANGED: { exitCode: ExitCode.BadInput, meaning: 'the topology file changed while rctl was editing it: nothing written, run the command again' },
+  REPLICA_NAME_TAKEN: { exitCode: ExitCode.BadInput, meaning: '`replica add`: a node of that name is already declared at another address (or is the master)' },
+  REPLICA_ADDRESS_TAKEN: { exitCode: ExitCode.BadInput, meaning: '`replica add`: the address is already a node or a sentinel of the topology, or a launched node\'s port is in use' },
+  REPLICA_NOT_FOUND: { exitCode: ExitCode.BadInput, meaning: '`replica remove`: no node of that name in the topology' },
+  REMOVE_MASTER_REFUSED: { exitCode: ExitCode.Refused, meaning: '`replica remove` names the current master: fail over first' },
+  LAST_CANDIDATE_REFUSED: { exitCode: ExitCode.Refused, meaning: '`replica remove` would leave no failover candidate (replica with priority > 0): add one first, or --yes' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
