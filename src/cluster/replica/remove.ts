@@ -122,6 +122,7 @@ async function fenceAndDetach(topology: Topology, node: TopologyNode, options: R
   }
   try {
     options.reporter.step(`detaching ${node.name}: writes fenced (min-replicas-to-write), REPLICAOF NO ONE`);
+    await session.supportedCapabilities();
     const read = await session.configGetMany(['min-replicas-to-write', 'min-replicas-max-lag'] as const);
     const changes: Array<readonly [string, string]> = [];
     if (read['min-replicas-to-write'] !== FENCE_MIN_REPLICAS) changes.push(...fenceSettings(withDefaults(read)));
