@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { MASTER_WRITING_RDB, masterSideReporter, replicaStateOnMaster } from '../../src/cluster/replica/master-side';
-import { parseInfo } from '../../src/node/info';
+import { parseInfo, syncTransfer } from '../../src/node/info';
 import { StderrProgress } from '../../src/ui/progress';
 
 const INFO = ['# Replication', 'role:master', 'connected_slaves:2', 'slave0:ip=127.0.0.1,port=7002,state=online,offset=10,lag=0', 'slave1:ip=127.0.0.1,port=7003,state=wait_bgsave,offset=0,lag=0', ''].join('\r\n');
@@ -46,5 +46,12 @@ describe('masterSideReporter through StderrProgress (plain stderr)', () => {
     reporter.step('waiting');
     reporter.transfer(1024 * 1024, 4 * 1024 * 1024);
     expect(text()).toMatch(/\] 1(\.0)? MB of 4(\.0)? MB/);
+  });
+});
+
+describe('a diskless transfer as Redis 7.0 reports it', () => {
+  it('takes master_sync_total_bytes:0 (EOF-marked transfer) as an unknown size, not an empty RDB', () => {
+    const fields = parseInfo('role:slave\r\nmaster_sync_in_progress:1\r\nmaster_sync_total_bytes:0\r\nmaster_sync_read_bytes:131072\r\nmaster_sync_left_bytes:-131072\r\n');
+    expect(syncTransfer(fields)).toEqual({ readBytes: 131072, totalBytes: null, leftBytes: null });
   });
 });
