@@ -24,7 +24,7 @@ describe('replicaStateOnMaster', () => {
 describe('masterSideReporter through StderrProgress (plain stderr)', () => {
   function capture() {
     const lines: string[] = [];
-    const progress = new StderrProgress({ write: (text: string) => lines.push(text) }, 'utf8', false);
+    const progress = new StderrProgress({ write: (text: string) => lines.push(text) }, 'unicode', false);
     return { progress, text: () => lines.join('') };
   }
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorSchema, replicaAddSchema, replicaRemoveSchema } from '../../src/output/schemas';
 import { freePort } from '../helpers/ports';
 import { redisServerPath, startRedisServer, type RedisProcess } from '../helpers/redis-server';
 import { isAlive, redisCommand, requireBuiltCli, sandbox, type RunResult, type Sandbox } from '../cli/helpers';
@@ -22,8 +23,11 @@ function json(result: RunResult): Record<string, unknown> {
   }
 }
 
+/** The error's code, once its JSON follows the error schema and agrees with the exit code. */
 function errorCode(result: RunResult): string {
-  return (json(result).error as { code: string }).code;
+  const { error } = errorSchema.parse(json(result));
+  expect(error.exitCode).toBe(result.code);
+  return error.code;
 }
 
 describe('rctl replica add / remove on a bundled-node set', () => {
@@ -77,6 +81,7 @@ describe('rctl replica add / remove on a bundled-node set', () => {
   it('adds a launched embedded replica: the file gains one line, the node syncs the data, status is healthy', async () => {
     const add = await rctl(['replica', 'add', 'r2', `127.0.0.1:${port.r2}`, '--json']);
     expect(add.code, add.stderr).toBe(0);
+    replicaAddSchema.parse(json(add));
     const result = json(add) as { declared: boolean; master: string; status: { healthy: boolean }; actions: Array<{ action: string }> };
     expect(result.declared).toBe(true);
     expect(result.master).toBe('master');
@@ -174,7 +179,7 @@ describe('rctl replica add / remove on a bundled-node set', () => {
     const before = fileNow();
     const removed = await rctl(['replica', 'remove', 'r2', '--json']);
     expect(removed.code, removed.stderr).toBe(0);
-    expect(json(removed)).toMatchObject({ detached: 'stopped', status: { healthy: true } });
+    expect(replicaRemoveSchema.parse(json(removed))).toMatchObject({ detached: 'stopped', status: { healthy: true } });
     expect(isAlive(pid)).toBe(false);
     expect(fileNow()).toBe(before.replace(`  - { name: r2, host: 127.0.0.1, port: ${port.r2}, role: replica }\n`, ''));
     // Its data stays where it was launched.
