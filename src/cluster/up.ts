@@ -185,7 +185,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   }
 }
 
-async function configureAuth(topology: Topology, sessions: SessionSet, actions: UpAction[], changedNodes: Set<string>): Promise<void> {
+export async function configureAuth(topology: Topology, sessions: SessionSet, actions: UpAction[], changedNodes: Set<string>): Promise<void> {
   const password = topology.password?.reveal();
   // masterauth everywhere before requirepass anywhere, so no replication link is ever refused.
   const phases: Array<(node: TopologyNode) => { name: string; value: string; shown: string } | null> = [

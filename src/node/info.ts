@@ -46,11 +46,16 @@ function nonNegative(value: number | null): number | null {
   return value !== null && value >= 0 ? value : null;
 }
 
+function positive(value: number | null): number | null {
+  return value !== null && value > 0 ? value : null;
+}
+
 export function syncTransfer(fields: InfoFields): SyncTransfer | null {
   if (fields.get('master_sync_in_progress') !== '1') return null;
   return {
     readBytes: nonNegative(intField(fields, 'master_sync_read_bytes')),
-    totalBytes: nonNegative(intField(fields, 'master_sync_total_bytes')),
+    // An RDB is never empty: 0 is what 6.x/7.x print for a diskless (EOF-marked) transfer, whose size is unknown.
+    totalBytes: positive(intField(fields, 'master_sync_total_bytes')),
     leftBytes: nonNegative(intField(fields, 'master_sync_left_bytes')),
   };
 }

@@ -100,6 +100,14 @@ export const ERROR_CODES = {
   BACKUP_VERIFY_FAILED: { exitCode: ExitCode.Failed, meaning: 'the downloaded RDB failed verification (rctl\'s reader or redis-check-rdb): not kept' },
   BACKUP_FROM_MASTER: { exitCode: ExitCode.Refused, meaning: 'backup would take the RDB from the master (a fork and a transfer on it): pass --from-master to allow it' },
   BACKUP_OUT_EXISTS: { exitCode: ExitCode.Refused, meaning: 'the --out file (or its .json sidecar) exists: backup never overwrites one unless --force' },
+
+  // rctl replica add / remove.
+  TOPOLOGY_CHANGED: { exitCode: ExitCode.BadInput, meaning: 'the topology file changed while rctl was editing it: nothing written, run the command again' },
+  REPLICA_NAME_TAKEN: { exitCode: ExitCode.BadInput, meaning: '`replica add`: a node of that name is already declared at another address (or is the master)' },
+  REPLICA_ADDRESS_TAKEN: { exitCode: ExitCode.BadInput, meaning: '`replica add`: the address is already a node or a sentinel of the topology, or a launched node\'s port is in use' },
+  REPLICA_NOT_FOUND: { exitCode: ExitCode.BadInput, meaning: '`replica remove`: no node of that name in the topology' },
+  REMOVE_MASTER_REFUSED: { exitCode: ExitCode.Refused, meaning: '`replica remove` names the current master: fail over first' },
+  LAST_CANDIDATE_REFUSED: { exitCode: ExitCode.Refused, meaning: '`replica remove` would leave no failover candidate (replica with priority > 0): add one first, or --yes' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -9,6 +9,8 @@ import type { CheckReport } from '../cluster/check/model';
 import type { FailoverError } from '../cluster/failover/execute';
 import type { DryRunJson, FailoverJson } from '../cluster/failover/index';
 import type { ReplicaofResult } from '../cluster/replicaof';
+import type { ReplicaAddResult } from '../cluster/replica/add';
+import type { ReplicaRemoveResult } from '../cluster/replica/remove';
 import type { StatusReport } from '../cluster/status';
 import type { RctlError, TopologyError } from '../errors';
 import { ERROR_CODE_LIST } from './error-codes';
@@ -111,6 +113,43 @@ export const replicaofSchema = z
     linkStatus: z.enum(['up', 'down']).nullable(),
   })
   .describe('rctl replicaof --json');
+
+const upActionSchema = z.strictObject({ node: z.string(), action: z.string(), detail: z.string() });
+const launchSchema = z.enum(['external', 'embedded', 'redis-server']);
+
+export const replicaAddSchema = z
+  .strictObject({
+    topology: z.string(),
+    file: z.string().describe('absolute path of the topology file'),
+    node: z.string(),
+    address: z.string(),
+    launch: launchSchema,
+    master: z.string().describe('the master it replicates: the current one (after failovers, under Sentinel)'),
+    dryRun: z.boolean(),
+    declared: z.boolean().describe('the file gained the entry in this run; false when a rerun found it declared'),
+    changed: z.boolean(),
+    actions: z.array(upActionSchema).describe('done, or with --dry-run planned'),
+    warnings: z.array(z.string()),
+    status: statusSchema.nullable().describe('the whole set afterwards; null with --dry-run'),
+  })
+  .describe('rctl replica add --json');
+
+export const replicaRemoveSchema = z
+  .strictObject({
+    topology: z.string(),
+    file: z.string(),
+    node: z.string(),
+    address: z.string(),
+    launch: launchSchema,
+    master: z.string(),
+    detached: z
+      .enum(['stopped', 'terminated', 'killed', 'not running', 'fenced', 'unreachable'])
+      .describe('a launched node: how it stopped; fenced: detached, writes refused, keys kept; unreachable: not detached'),
+    actions: z.array(upActionSchema),
+    warnings: z.array(z.string()),
+    status: statusSchema,
+  })
+  .describe('rctl replica remove --json');
 
 const findingSchema = z
   .strictObject({
@@ -232,6 +271,8 @@ export const OUTPUT_SCHEMAS = {
   up: upSchema,
   down: downSchema,
   replicaof: replicaofSchema,
+  'replica-add': replicaAddSchema,
+  'replica-remove': replicaRemoveSchema,
   check: checkSchema,
   failover: failoverSchema,
   server: serverSchema,
@@ -243,7 +284,7 @@ export type OutputName = keyof typeof OUTPUT_SCHEMAS;
 
 /** The schema a command's successful --json output follows (promote is failover's --promote form). */
 export function resultSchemaOf(command: string): (typeof OUTPUT_SCHEMAS)[OutputName] | undefined {
-  const name = command === 'promote' ? 'failover' : command;
+  const name = command === 'promote' ? 'failover' : command.replace(/[: ]/g, '-');
   return name in OUTPUT_SCHEMAS && name !== 'error' ? OUTPUT_SCHEMAS[name as OutputName] : undefined;
 }
 
@@ -256,6 +297,8 @@ export type OutputContractChecks = [
   Holds<Same<z.infer<typeof upSchema>, UpJson>>,
   Holds<Same<z.infer<typeof downSchema>, DownJson>>,
   Holds<Same<z.infer<typeof replicaofSchema>, ReplicaofResult>>,
+  Holds<Same<z.infer<typeof replicaAddSchema>, ReplicaAddResult>>,
+  Holds<Same<z.infer<typeof replicaRemoveSchema>, ReplicaRemoveResult>>,
   Holds<Same<z.infer<typeof checkSchema>, CheckReport>>,
   Holds<Same<z.infer<typeof failoverDoneSchema>, FailoverJson>>,
   Holds<Same<z.infer<typeof failoverDryRunSchema>, DryRunJson>>,
