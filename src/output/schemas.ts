@@ -4,6 +4,7 @@
 // apart in either direction. `npm run schemas` writes them as JSON Schemas to schemas/.
 
 import { z } from 'zod';
+import type { RollingJson } from '../cluster/rolling/types';
 import type { BackupResult } from '../cluster/backup';
 import type { CheckReport } from '../cluster/check/model';
 import type { FailoverError } from '../cluster/failover/execute';
@@ -211,6 +212,59 @@ export const failoverDryRunSchema = z
   })
   .describe('rctl failover --dry-run --json: the plan, nothing changed');
 
+const launchChoiceSchema = z
+  .strictObject({
+    launch: z.enum(['embedded', 'redis-server']),
+    redisServer: z.string().optional(),
+    version: z.string().describe('the Redis version it runs (the bundled node: the version it emulates)'),
+    bundled: z.boolean(),
+  })
+  .meta({ id: 'LaunchChoice' });
+
+const rollingNodePlanSchema = z
+  .strictObject({
+    name: z.string(),
+    address: z.string(),
+    turnRole: z.enum(['replica', 'old master']),
+    method: z.enum(['launched', 'exec']),
+    commands: z.array(z.string()).describe('what rctl runs for it, in order'),
+    versionBefore: z.string().nullable(),
+    versionAfter: z.string().nullable(),
+    expectedResync: z.enum(['partial', 'full']),
+    reason: z.string(),
+    skip: z.string().nullable().describe('why it is skipped (done by an interrupted run, already on the target), or null'),
+  })
+  .meta({ id: 'RollingNodePlan' });
+
+export const rollingSchema = z
+  .strictObject({
+    kind: z.enum(['restart', 'upgrade']),
+    dryRun: z.boolean(),
+    masterBefore: z.string(),
+    masterAfter: z.string(),
+    target: launchChoiceSchema.nullable(),
+    plan: z.array(rollingNodePlanSchema),
+    nodes: z.array(
+      z.strictObject({
+        name: z.string(),
+        address: z.string(),
+        skipped: z.boolean(),
+        ms: z.number().describe('from stopping it until it was linked and caught up again'),
+        downMs: z.number().describe('from the stop until it accepted connections again'),
+        resync: z.enum(['partial', 'full', 'none']),
+        versionBefore: z.string().nullable(),
+        versionAfter: z.string().nullable(),
+      }),
+    ),
+    switchover: failoverDoneSchema.nullable(),
+    fullResyncs: z.number(),
+    partialResyncs: z.number(),
+    writesPausedMs: z.number(),
+    durationMs: z.number(),
+    warnings: z.array(z.string()),
+  })
+  .describe('rctl restart --json and rctl upgrade --json (with --dry-run: the plan, nodes empty)');
+
 export const failoverSchema = z.union([failoverDoneSchema, failoverDryRunSchema]).describe('rctl failover / rctl promote --json');
 
 export const backupSchema = z
@@ -277,6 +331,8 @@ export const OUTPUT_SCHEMAS = {
   failover: failoverSchema,
   server: serverSchema,
   backup: backupSchema,
+  restart: rollingSchema,
+  upgrade: rollingSchema,
   error: errorSchema,
 } as const;
 
@@ -304,6 +360,7 @@ export type OutputContractChecks = [
   Holds<Same<z.infer<typeof failoverDryRunSchema>, DryRunJson>>,
   Holds<Same<z.infer<typeof serverSchema>, ServerJson>>,
   Holds<Same<z.infer<typeof backupSchema>, BackupResult>>,
+  Holds<Same<z.infer<typeof rollingSchema>, RollingJson>>,
   Holds<Same<z.infer<typeof plainErrorSchema>, ReturnType<RctlError['toJSON']>>>,
   Holds<Same<z.infer<typeof topologyErrorSchema>, ReturnType<TopologyError['toJSON']>>>,
   Holds<Same<z.infer<typeof failoverErrorSchema>, ReturnType<FailoverError['toJSON']>>>,

@@ -8,11 +8,18 @@
 
 import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { BadInputError } from '../errors';
 import { parseTopology } from './load';
 import type { Topology } from './model';
 import type { LaunchMode } from './schema';
+
+/** What `rctl upgrade` records for a node it moved. */
+export interface NodeLaunch {
+  launch: 'embedded' | 'redis-server';
+  /** launch: redis-server: the executable as it should be written (absolute, or a command on PATH). */
+  redisServer?: string;
+}
 
 export interface NewNodeEntry {
   name: string;
@@ -60,7 +67,7 @@ function entrySpan(text: string, item: { range?: [number, number, number] | null
 
 /** A scalar as YAML reads it back as the same string: plain when safe, else double-quoted. */
 function scalarText(value: string): string {
-  if (/^[A-Za-z0-9._-]+$/.test(value)) {
+  if (/^[A-Za-z0-9._/-]+$/.test(value)) {
     const back = parseDocument(`v: ${value}`).get('v');
     if (back === value) return value;
   }
@@ -199,4 +206,81 @@ export function editTopologyFile(topology: Topology, edit: (text: string) => str
 export function fileLaunchOf(text: string): LaunchMode {
   const value = parseDocument(text, { logLevel: 'error' }).get('launch');
   return value === 'embedded' || value === 'redis-server' ? value : 'external';
+}
+
+// `rctl upgrade` sets a node's launch (and redisServer) as soon as it runs the new version, so a
+// later `rctl up` relaunches it on the version its data needs: pair-level splices, like the above.
+
+interface Edit {
+  at: number;
+  /** Characters removed from `at`. */
+  remove: number;
+  insert: string;
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  let out = text;
+  for (const edit of [...edits].sort((a, b) => b.at - a.at)) out = out.slice(0, edit.at) + edit.insert + out.slice(edit.at + edit.remove);
+  return out;
+}
+
+/** The edits that give `map` key = value: the value replaced in place, or a new pair after the last one. */
+function setPair(text: string, map: YAMLMap, key: string, value: string): Edit {
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  if (pair && isScalar(pair.value) && pair.value.range) {
+    return { at: pair.value.range[0], remove: pair.value.range[1] - pair.value.range[0], insert: value };
+  }
+  const last = map.items.at(-1);
+  const lastValue = last && (last.value as { range?: [number, number, number] } | null)?.range;
+  if (!last || !lastValue || !isScalar(last.key) || !last.key.range) throw new Error('cannot edit an empty node mapping');
+  if (map.flow) return { at: lastValue[1], remove: 0, insert: `, ${key}: ${value}` };
+  const indent = last.key.range[0] - lineStart(text, last.key.range[0]);
+  return { at: lineEnd(text, lastValue[1]), remove: 0, insert: `${' '.repeat(indent)}${key}: ${value}\n` };
+}
+
+/** The edit that removes `key` from `map` (its whole line in a block mapping), or null when absent. */
+function deletePair(text: string, map: YAMLMap, key: string): Edit | null {
+  const index = map.items.findIndex((item) => isScalar(item.key) && item.key.value === key);
+  if (index === -1) return null;
+  const pair = map.items[index];
+  const keyStart = (pair.key as Scalar).range?.[0];
+  const valueEnd = (pair.value as { range?: [number, number, number] } | null)?.range?.[1];
+  if (keyStart === undefined || valueEnd === undefined) throw new Error(`cannot remove ${key}`);
+  if (!map.flow) {
+    const from = lineStart(text, keyStart);
+    return { at: from, remove: lineEnd(text, valueEnd) - from, insert: '' };
+  }
+  // In a flow mapping the separator goes with it: the comma before it, or after it when first.
+  const previous = index > 0 ? (map.items[index - 1].value as { range?: [number, number, number] } | null)?.range?.[1] : undefined;
+  if (previous !== undefined) return { at: previous, remove: valueEnd - previous, insert: '' };
+  const next = map.items[index + 1] ? (map.items[index + 1].key as Scalar).range?.[0] : undefined;
+  return { at: keyStart, remove: (next ?? valueEnd) - keyStart, insert: '' };
+}
+
+/**
+ * The file's text with node `name`'s launch (and redisServer) set. Only those pairs change:
+ * every other byte (comments, spacing, flow or block style) is kept, so the file stays the
+ * operator's.
+ */
+export function withNodeLaunch(text: string, name: string, launch: NodeLaunch): string {
+  const doc = parseDocument(text, { keepSourceTokens: true });
+  const nodes = doc.get('nodes');
+  if (!isSeq(nodes)) throw new Error('the topology has no nodes list');
+  const map = nodes.items.find((item): item is YAMLMap => isMap(item) && item.get('name') === name);
+  if (!map) throw new Error(`no node ${name} in the topology`);
+  // Edits are computed against the original text, then applied from the end backwards.
+  const edits: Edit[] = [setPair(text, map, 'launch', launch.launch)];
+  if (launch.launch === 'redis-server' && launch.redisServer) edits.push(setPair(text, map, 'redisServer', scalarText(launch.redisServer)));
+  else {
+    const removal = deletePair(text, map, 'redisServer');
+    if (removal) edits.push(removal);
+  }
+  // Two insertions at one place (both keys new) go in key order.
+  const merged = edits.reduce<Edit[]>((all, edit) => {
+    const same = all.find((e) => e.at === edit.at && e.remove === 0 && edit.remove === 0);
+    if (same) same.insert += edit.insert;
+    else all.push(edit);
+    return all;
+  }, []);
+  return applyEdits(text, merged);
 }

@@ -11,7 +11,7 @@ import type { Reporter } from '../../node/reporter';
 import { clearRollingRecord, interruptedRolling, writeRollingRecord, type RollingRecord } from '../../state/rolling-record';
 import { withMaster } from '../../state/roles';
 import type { TopologyState } from '../../state/topology-state';
-import { recordNodeLaunch } from '../../topology/edit-launch';
+import { editTopologyFile, withNodeLaunch } from '../../topology/edit';
 import type { Topology, TopologyNode } from '../../topology/model';
 import { binaryVersion } from '../../launch/binary-version';
 import { validateExecTemplate } from '../../launch/exec-template';
@@ -206,7 +206,7 @@ export async function rollingOperation(fileTopology: Topology, options: RollingO
       const ctx: TurnContext = { topology, state: options.state, master: topology.master, exec: options.exec, target, timeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs, reporter: options.reporter };
       const result = await restartNode(ctx, entry, node);
       results.push(result);
-      if (target) recordNodeLaunch(topology.file, node.name, target);
+      if (target) editTopologyFile(topology, (text) => withNodeLaunch(text, node.name, target));
       record.done.push(entry.name);
       record.current = null;
       writeRollingRecord(options.state, record);

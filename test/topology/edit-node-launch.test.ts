@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordNodeLaunch, withNodeLaunch } from '../../src/topology/edit-launch';
+import { editTopologyFile, withNodeLaunch } from '../../src/topology/edit';
+import { loadTopologyFile } from '../../src/topology/load';
 
 const TEXT = `name: ru
 # upgrade test: this comment stays
@@ -39,15 +40,16 @@ describe('withNodeLaunch', () => {
   });
 });
 
-describe('recordNodeLaunch', () => {
+describe('editTopologyFile with withNodeLaunch', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rctl-edit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('rewrites the file atomically, keeping its mode', () => {
+  it('rewrites the file atomically, keeping its mode, and returns the topology it now declares', () => {
     const file = join(dir, 't.yml');
     writeFileSync(file, TEXT, { mode: 0o640 });
-    recordNodeLaunch(file, 'n2', { launch: 'embedded' });
+    const after = editTopologyFile(loadTopologyFile(file), (text) => withNodeLaunch(text, 'n2', { launch: 'embedded' }));
     expect(readFileSync(file, 'utf8')).toContain('    launch: embedded\n');
     expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(after.nodes.find((n) => n.name === 'n2')?.launch).toBe('embedded');
   });
 });
