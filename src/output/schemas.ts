@@ -262,6 +262,9 @@ export const rollingSchema = z
     writesPausedMs: z.number(),
     durationMs: z.number(),
     warnings: z.array(z.string()),
+    backlog: z
+      .strictObject({ writeRate: z.number().describe('bytes per second on the master'), raisedTo: z.number().nullable().describe('the repl-backlog-size every node ran with, put back at the end; null: unchanged') })
+      .nullable(),
   })
   .describe('rctl restart --json and rctl upgrade --json (with --dry-run: the plan, nodes empty)');
 

@@ -11,6 +11,12 @@ const ROLLING_FILE = 'rolling.json';
 
 export type RollingKind = 'restart' | 'upgrade';
 
+/** A node's repl-backlog-size before the operation raised it. */
+export interface BacklogOriginal {
+  node: string;
+  bytes: number;
+}
+
 export interface RollingRecord {
   pid: number;
   kind: RollingKind;
@@ -25,6 +31,8 @@ export interface RollingRecord {
   current: string | null;
   /** The command that finishes what is left. */
   resume: string;
+  /** The backlog sizes to put back when the operation ends (the rerun of an interrupted one too). */
+  backlog: BacklogOriginal[];
 }
 
 export function rollingRecordPath(state: TopologyState): string {
@@ -45,6 +53,9 @@ export function readRollingRecord(state: TopologyState): RollingRecord | null {
     done: strings(data.done),
     current: typeof data.current === 'string' ? data.current : null,
     resume: String(data.resume ?? ''),
+    backlog: Array.isArray(data.backlog)
+      ? data.backlog.filter((b): b is BacklogOriginal => typeof b === 'object' && b !== null && typeof b.node === 'string' && typeof b.bytes === 'number')
+      : [],
   };
 }
 

@@ -164,7 +164,7 @@ export function planRolling(input: PlanInput): RollingPlan {
     throw new RefusedError(
       'FULL_RESYNC_EXPECTED',
       `${full.map((e) => e.name).join(', ')} would come back without ${full.length === 1 ? 'its' : 'their'} replication history (${full[0].reason}): ${full.length === 1 ? 'a full resync' : 'full resyncs'} of the whole dataset`,
-      'pass --allow-full-resync to accept it, or see docs/day2.md for AOF nodes',
+      'pass --allow-full-resync to accept it (docs/usage.md, rctl restart: why AOF nodes lose their replication history)',
     );
   }
   for (const e of full) warnings.push(`${e.name}: a full resync is expected (${e.reason})`);

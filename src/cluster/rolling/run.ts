@@ -18,6 +18,7 @@ import { validateExecTemplate } from '../../launch/exec-template';
 import { failover } from '../failover/index';
 import { observeStatus } from '../sentinel/status';
 import type { StatusView } from '../status';
+import { raiseBacklogs, reapplyBacklog, restoreBacklogs } from './backlog';
 import { planRolling, type NodeReading } from './plan';
 import { readNode } from './readings';
 import { restartNode, type TurnContext } from './restart-node';
@@ -143,6 +144,7 @@ function emptyJson(plan: RollingPlan, dryRun: boolean, started: number): Rolling
     writesPausedMs: 0,
     durationMs: Date.now() - started,
     warnings: plan.warnings,
+    backlog: null,
   };
 }
 
@@ -177,6 +179,9 @@ export async function rollingOperation(fileTopology: Topology, options: RollingO
   if (options.dryRun) return { kind: 'dry-run', plan, json };
   if (!(await options.confirm(plan))) throw new RefusedError('ROLLING_DECLINED', `${options.kind} declined: nothing was changed`);
 
+  options.reporter.step('sizing the replication backlogs');
+  const guard = await raiseBacklogs(topology, topology.master, sameJob ? interrupted.backlog : [], options);
+  json.backlog = { writeRate: guard.writeRate, raisedTo: guard.raisedTo };
   const record: RollingRecord = {
     pid: process.pid,
     kind: options.kind,
@@ -186,6 +191,7 @@ export async function rollingOperation(fileTopology: Topology, options: RollingO
     done: plan.nodes.filter((n) => n.skip).map((n) => n.name),
     current: null,
     resume: resumeCommand(options.kind, topology, plan.nodes.map((n) => n.name), options),
+    backlog: guard.originals,
   };
   writeRollingRecord(options.state, record);
   const results: RollingNodeResult[] = [];
@@ -206,6 +212,7 @@ export async function rollingOperation(fileTopology: Topology, options: RollingO
       const ctx: TurnContext = { topology, state: options.state, master: topology.master, exec: options.exec, target, timeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs, reporter: options.reporter };
       const result = await restartNode(ctx, entry, node);
       results.push(result);
+      await reapplyBacklog(topology, node, guard, options.connectTimeoutMs);
       if (target) editTopologyFile(topology, (text) => withNodeLaunch(text, node.name, target));
       record.done.push(entry.name);
       record.current = null;
@@ -222,8 +229,12 @@ export async function rollingOperation(fileTopology: Topology, options: RollingO
     record.current = null;
     record.resume = resumeCommand(options.kind, topology, left, options);
     writeRollingRecord(options.state, record);
+    // A raised backlog is memory on every node; the rerun raises it again if it needs to.
+    await restoreBacklogs(topology, guard, options.state, options).catch(() => undefined);
     throw new RollingError(error, results, record.resume);
   }
+  options.reporter.step('putting the replication backlogs back');
+  await restoreBacklogs(topology, guard, options.state, options);
   clearRollingRecord(options.state);
   options.reporter.step('checking the set');
   const status = await observeStatus(topology, { timeoutMs: options.connectTimeoutMs, state: options.state });

@@ -81,4 +81,6 @@ export interface RollingJson {
   writesPausedMs: number;
   durationMs: number;
   warnings: string[];
+  /** The write rate measured on the master and the repl-backlog-size every node ran with (null: unchanged); null on a dry run. */
+  backlog: { writeRate: number; raisedTo: number | null } | null;
 }
