@@ -2,6 +2,9 @@
 // launch, run once per node with {name}, {host} and {port} filled in. rctl orchestrates and
 // verifies; the command does the restart (ssh, systemctl, a container runtime...).
 
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { BadInputError, NodeFailureError } from '../errors';
 import type { TopologyNode } from '../topology/model';
@@ -32,23 +35,50 @@ export function fillExecTemplate(template: string, node: Pick<TopologyNode, 'nam
   return template.replace(PLACEHOLDER, (_, key: string) => shellQuote(values[key]));
 }
 
+function readOutput(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 export interface ExecOutcome {
   command: string;
   ms: number;
 }
 
 /**
- * Runs the filled command with sh, stdin closed, at most `timeoutMs`. A non-zero exit, a signal
+ * Runs the filled command with sh, stdin closed, at most `timeoutMs` (then its whole process group is killed). A non-zero exit, a signal
  * or the timeout is exit 4 EXEC_FAILED with the last line the command printed.
  */
 export async function runExecTemplate(template: string, node: TopologyNode, timeoutMs: number): Promise<ExecOutcome> {
   const command = fillExecTemplate(template, node);
   const started = Date.now();
-  const result = await execa(command, { shell: true, stdin: 'ignore', all: true, reject: false, timeout: timeoutMs, forceKillAfterDelay: 2000 });
-  if (result.failed) {
-    const lastLine = (result.all ?? '').trim().split('\n').at(-1)?.slice(0, 200) ?? '';
-    const why = result.timedOut ? `did not finish within ${timeoutMs / 1000}s` : result.signal ? `ended on ${result.signal}` : `exited with code ${result.exitCode}`;
-    throw new NodeFailureError('EXEC_FAILED', `${node.name}: \`${command}\` ${why}${lastLine ? `: ${lastLine}` : ''}`, 'fix the command (try it by hand on one node), then rerun: nodes already done are skipped');
+  // Output goes to a file, not a pipe: a restart script that leaves a daemon behind (redis-server
+  // started in the background) would hold a pipe open, and rctl would wait for that daemon.
+  const dir = mkdtempSync(join(tmpdir(), 'rctl-exec-'));
+  const outputFile = join(dir, 'output');
+  try {
+    // Its own process group, so a timeout stops what it started too (ssh, sleep...). The temp
+    // path has no character sh would split.
+    const script = `exec >${outputFile} 2>&1\n${command}`;
+    const subprocess = execa(script, { shell: true, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', reject: false, timeout: timeoutMs, detached: true });
+    const result = await subprocess;
+    if (result.timedOut && subprocess.pid !== undefined) {
+      try {
+        process.kill(-subprocess.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    }
+    if (result.failed) {
+      const lastLine = readOutput(outputFile).trim().split('\n').at(-1)?.slice(0, 200) ?? '';
+      const why = result.timedOut ? `did not finish within ${timeoutMs / 1000}s` : result.signal ? `ended on ${result.signal}` : `exited with code ${result.exitCode}`;
+      throw new NodeFailureError('EXEC_FAILED', `${node.name}: \`${command}\` ${why}${lastLine ? `: ${lastLine}` : ''}`, 'fix the command (try it by hand on one node), then rerun: nodes already done are skipped');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return { command, ms: Date.now() - started };
 }
