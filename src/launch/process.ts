@@ -14,13 +14,14 @@ export interface LaunchedProcess {
   exited: Promise<string>;
 }
 
-export function launchCommand(mode: Exclude<LaunchMode, 'external'>, configFile: string, redisServer = 'redis-server'): { command: string; args: string[] } {
-  if (mode === 'embedded') return { command: process.execPath, args: [rctlBinary(), 'server', configFile] };
-  return { command: redisServer, args: [configFile] };
+/** `overrides`: `--directive value` arguments after the config file, for this start only (never a secret). */
+export function launchCommand(mode: Exclude<LaunchMode, 'external'>, configFile: string, redisServer = 'redis-server', overrides: string[] = []): { command: string; args: string[] } {
+  if (mode === 'embedded') return { command: process.execPath, args: [rctlBinary(), 'server', configFile, ...overrides] };
+  return { command: redisServer, args: [configFile, ...overrides] };
 }
 
-export function startNodeProcess(mode: Exclude<LaunchMode, 'external'>, paths: NodePaths, redisServer?: string): LaunchedProcess {
-  const { command, args } = launchCommand(mode, paths.config, redisServer);
+export function startNodeProcess(mode: Exclude<LaunchMode, 'external'>, paths: NodePaths, redisServer?: string, overrides: string[] = []): LaunchedProcess {
+  const { command, args } = launchCommand(mode, paths.config, redisServer, overrides);
   // stdout/stderr go to the node's log too: start-up failures (bad config, port in use) land there
   // before the node's own logging starts.
   const logFd = openSync(paths.log, 'a', 0o600);

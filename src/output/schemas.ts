@@ -230,6 +230,7 @@ const rollingNodePlanSchema = z
     commands: z.array(z.string()).describe('what rctl runs for it, in order'),
     versionBefore: z.string().nullable(),
     versionAfter: z.string().nullable(),
+    reenableAof: z.boolean().describe('appendonly yes: started once with --appendonly no on its RDB, its AOF rebuilt afterwards'),
     expectedResync: z.enum(['partial', 'full']),
     reason: z.string(),
     skip: z.string().nullable().describe('why it is skipped (done by an interrupted run, already on the target), or null'),

@@ -73,11 +73,17 @@ describe('planRolling', () => {
     expect(nosave.reason).toContain('shutdown-on-sigterm nosave');
   });
 
-  it('refuses an AOF node (full resync) unless allowed, and then warns', () => {
-    expect(() => planRolling(input({ readings: readings({ a: { appendonly: true } }) }))).toThrow(expect.objectContaining({ code: 'FULL_RESYNC_EXPECTED', exitCode: 5 }));
-    const allowed = planRolling(input({ readings: readings({ a: { appendonly: true } }), allowFullResync: true }));
-    expect(allowed.nodes[0].expectedResync).toBe('full');
-    expect(allowed.warnings[0]).toContain('a: a full resync is expected');
+  it('refuses an external AOF node (full resync) unless allowed, and then warns', () => {
+    expect(() => planRolling(input({ readings: readings({ b: { appendonly: true } }) }))).toThrow(expect.objectContaining({ code: 'FULL_RESYNC_EXPECTED', exitCode: 5 }));
+    const allowed = planRolling(input({ readings: readings({ b: { appendonly: true } }), allowFullResync: true }));
+    expect(allowed.nodes[1].expectedResync).toBe('full');
+    expect(allowed.warnings[0]).toContain('b: a full resync is expected');
+  });
+
+  it('starts a launched AOF node once on its RDB, then rebuilds the AOF: a partial resync', () => {
+    const entry = planRolling(input({ readings: readings({ a: { appendonly: true } }) })).nodes[0];
+    expect(entry).toMatchObject({ expectedResync: 'partial', reenableAof: true });
+    expect(entry.commands.slice(0, 3)).toEqual(['SHUTDOWN SAVE', 'redis-server /tmp/home/p/a/node.conf --appendonly no', 'CONFIG SET appendonly yes (and wait for the AOF rewrite)']);
   });
 
   it('skips nodes an interrupted run finished, and nodes already on the upgrade target', () => {

@@ -18,7 +18,7 @@ export interface NodeReading {
   facts: ReplicationFacts;
   version: string | null;
   bundled: boolean;
-  /** appendonly yes: a restart loads the AOF, which carries no replication ID. */
+  /** appendonly yes: a plain restart loads the AOF, which carries no replication ID. */
   appendonly: boolean;
   /** CONFIG GET save is not empty: SIGTERM (what service managers send) saves an RDB first. */
   savePoints: boolean;
@@ -51,6 +51,13 @@ function reading(input: PlanInput, node: TopologyNode): NodeReading {
 
 /** Whether the node comes back with its replication ID and offset, so its master accepts a partial resync. */
 function resyncExpectation(r: NodeReading, method: 'launched' | 'exec'): { expected: 'partial' | 'full'; reason: string; snapshotFirst: boolean } {
+  if (r.appendonly && method === 'launched') {
+    return {
+      expected: 'partial',
+      reason: 'appendonly yes: an AOF carries no replication ID, so it starts once with --appendonly no on the RDB that SHUTDOWN SAVE wrote, then CONFIG SET appendonly yes rebuilds its AOF from the dataset',
+      snapshotFirst: false,
+    };
+  }
   if (r.appendonly) {
     return { expected: 'full', reason: 'appendonly yes: Redis loads the AOF at start, and an AOF carries no replication ID or offset', snapshotFirst: false };
   }
@@ -62,10 +69,13 @@ function resyncExpectation(r: NodeReading, method: 'launched' | 'exec'): { expec
   return { expected: 'partial', reason: 'a stop by SIGTERM saves an RDB with the replication ID and offset (save points are set)', snapshotFirst: false };
 }
 
-function startCommand(input: PlanInput, node: TopologyNode): string {
+/** The start-only arguments that make a node with an AOF load its RDB (and replication ID) instead. */
+export const LOAD_RDB_OVERRIDES = ['--appendonly', 'no'];
+
+function startCommand(input: PlanInput, node: TopologyNode, overrides: string[]): string {
   const launch = input.target ?? { launch: node.launch as 'embedded' | 'redis-server', redisServer: node.redisServer };
-  const { command, args } = launchCommand(launch.launch, input.state.nodePaths(node.name).config, launch.redisServer);
-  return launch.launch === 'embedded' ? `rctl server ${args.at(-1)}` : `${command} ${args.join(' ')}`;
+  const { command, args } = launchCommand(launch.launch, input.state.nodePaths(node.name).config, launch.redisServer, overrides);
+  return launch.launch === 'embedded' ? `rctl server ${args.slice(2).join(' ')}` : `${command} ${args.join(' ')}`;
 }
 
 function nodePlan(input: PlanInput, node: TopologyNode, turnRole: RollingNodePlan['turnRole']): RollingNodePlan {
@@ -74,7 +84,8 @@ function nodePlan(input: PlanInput, node: TopologyNode, turnRole: RollingNodePla
   const expectation = resyncExpectation(r, method);
   const commands: string[] = [];
   if (method === 'launched') {
-    commands.push('SHUTDOWN SAVE', startCommand(input, node));
+    commands.push('SHUTDOWN SAVE', startCommand(input, node, r.appendonly ? LOAD_RDB_OVERRIDES : []));
+    if (r.appendonly) commands.push('CONFIG SET appendonly yes (and wait for the AOF rewrite)');
   } else {
     if (expectation.snapshotFirst) commands.push('BGSAVE (and wait for it)');
     commands.push(fillExecTemplate(input.exec as string, node));
@@ -91,6 +102,7 @@ function nodePlan(input: PlanInput, node: TopologyNode, turnRole: RollingNodePla
     commands,
     versionBefore: r.version,
     versionAfter: input.target?.version ?? null,
+    reenableAof: method === 'launched' && r.appendonly,
     expectedResync: expectation.expected,
     reason: expectation.reason,
     skip,

@@ -17,6 +17,7 @@ import { awaitListening, portAnswers } from '../../launch/launch';
 import { writeNodeConfig } from '../../launch/node-config';
 import { runningPid, startNodeProcess } from '../../launch/process';
 import { syncCounters, type SyncCounters } from '../failover/inspect';
+import { LOAD_RDB_OVERRIDES } from './plan';
 import { followsMaster } from '../safety';
 import { SyncTransferTotals } from '../sync';
 import type { LaunchChoice, RollingNodePlan, RollingNodeResult } from './types';
@@ -85,10 +86,10 @@ async function shutdownSave(ctx: TurnContext, node: TopologyNode): Promise<void>
 }
 
 /** Starts a launched node (on `launch`), as a replica of its master so that its snapshot continues its history. */
-async function start(ctx: TurnContext, node: TopologyNode, launch: { launch: 'embedded' | 'redis-server'; redisServer?: string }): Promise<void> {
+async function start(ctx: TurnContext, node: TopologyNode, launch: { launch: 'embedded' | 'redis-server'; redisServer?: string }, overrides: string[]): Promise<void> {
   const paths = ctx.state.nodePaths(node.name);
   writeNodeConfig(node, paths, ctx.topology.password, { host: ctx.master.host, port: ctx.master.port });
-  const child = startNodeProcess(launch.launch, paths, launch.redisServer);
+  const child = startNodeProcess(launch.launch, paths, launch.redisServer, overrides);
   await awaitListening(node, paths, child, ctx.timeoutMs, { failed: 'RESTART_FAILED', timedOut: 'RESTART_FAILED' });
 }
 
@@ -180,6 +181,32 @@ async function awaitCaughtUp(ctx: TurnContext, node: TopologyNode): Promise<{ sa
   }
 }
 
+/**
+ * Turns the AOF back on after a start with --appendonly no: Redis rewrites it from the dataset in
+ * a child (scheduled when another child runs). Until that rewrite succeeded the node's
+ * durability is its RDB and its master, so the turn is not over before it.
+ */
+async function reenableAof(ctx: TurnContext, node: TopologyNode): Promise<void> {
+  await withSession(ctx, node, async (session) => {
+    await session.capabilities();
+    await session.configSet([['appendonly', 'yes']]);
+    await waitUntil(
+      'did not finish rewriting its AOF',
+      async () => {
+        const info = await session.info('persistence');
+        if (info.get('aof_rewrite_in_progress') === '1' || info.get('aof_rewrite_scheduled') === '1') return { done: false, reason: 'AOF rewrite in progress' };
+        if (info.get('aof_last_bgrewrite_status') !== 'ok') {
+          throw new NodeFailureError('RESTART_FAILED', `${node.name} (${node.address}): the AOF rewrite after CONFIG SET appendonly yes failed`, 'check its log (disk full, permissions); it runs without an AOF until `CONFIG SET appendonly yes` succeeds');
+        }
+        return { done: true, value: undefined };
+      },
+      ctx.timeoutMs,
+      'RESTART_TIMEOUT',
+      node,
+    );
+  });
+}
+
 function launchOf(node: TopologyNode): { launch: 'embedded' | 'redis-server'; redisServer?: string } {
   return { launch: node.launch as 'embedded' | 'redis-server', redisServer: node.redisServer };
 }
@@ -199,14 +226,15 @@ export async function restartNode(ctx: TurnContext, entry: RollingNodePlan, node
     await shutdownSave(ctx, node);
     downAt = Date.now();
     const launch = ctx.target ?? launchOf(node);
+    const overrides = entry.reenableAof ? LOAD_RDB_OVERRIDES : [];
     ctx.reporter.update(`starting ${launch.launch === 'embedded' ? 'the bundled node' : launch.redisServer ?? 'redis-server'}`);
     try {
-      await start(ctx, node, launch);
+      await start(ctx, node, launch, overrides);
     } catch (error) {
       if (!(error instanceof RctlError) || !ctx.target) throw error;
       startError = error;
       ctx.reporter.warn(`${node.name} did not start on the new version (${error.message}); starting it again as it was`);
-      await start(ctx, node, launchOf(node));
+      await start(ctx, node, launchOf(node), overrides);
     }
   } else {
     if (entry.commands[0].startsWith('BGSAVE')) {
@@ -220,6 +248,10 @@ export async function restartNode(ctx: TurnContext, entry: RollingNodePlan, node
   await awaitNewProcess(ctx, node, oldRunId);
   const upAt = Date.now();
   const { sawFullSync, version } = await awaitCaughtUp(ctx, node);
+  if (entry.reenableAof) {
+    ctx.reporter.update('CONFIG SET appendonly yes');
+    await reenableAof(ctx, node);
+  }
   const countersAfter = await masterCounters(ctx);
   const full = countersAfter.full - countersBefore.full;
   const result: RollingNodeResult = {

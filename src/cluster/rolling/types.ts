@@ -32,6 +32,11 @@ export interface RollingNodePlan {
   versionBefore: string | null;
   /** upgrade: the version it moves to. */
   versionAfter: string | null;
+  /**
+   * appendonly yes on a launched node: started once with --appendonly no (it then loads the RDB
+   * with its replication ID), and its AOF rebuilt with CONFIG SET appendonly yes once it caught up.
+   */
+  reenableAof: boolean;
   /** What its master should see when it is back: a partial resync, or a full one (and why). */
   expectedResync: 'partial' | 'full';
   reason: string;
