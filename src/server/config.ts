@@ -86,6 +86,17 @@ function parseSave(args: string[]): string {
   return parts.join(' ');
 }
 
+/** Redis 7.0 writes this line on every CONFIG REWRITE, so a config it rewrote must load here. */
+function parseLatencyPercentiles(args: string[]): string {
+  const parts = args.length === 1 ? args[0].trim().split(/\s+/).filter((p) => p !== '') : args;
+  for (const part of parts) {
+    const value = Number(part);
+    if (part === '' || !Number.isFinite(value)) throw new ConfigValueError('Invalid latency-tracking-info-percentiles parameters');
+    if (value < 0 || value > 100) throw new ConfigValueError('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
+  }
+  return parts.join(' ');
+}
+
 function parseReplicaOf(args: string[]): string {
   const parts = args.length === 1 ? args[0].trim().split(/\s+/) : args;
   if (parts.length === 1 && parts[0] === '') return '';
@@ -188,6 +199,8 @@ export const DIRECTIVES: Directive[] = [
   int('slowlog-log-slower-than', 10000, -1, LLONG_MAX),
   int('slowlog-max-len', 128, 0, LLONG_MAX),
   int('latency-monitor-threshold', 0, 0, LLONG_MAX),
+  bool('latency-tracking', true),
+  { name: 'latency-tracking-info-percentiles', kind: 'custom', default: '50 99 99.9', parse: parseLatencyPercentiles, fileArgs: 'many' },
   str('notify-keyspace-events', ''),
   int('hash-max-listpack-entries', 512, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-entries'] }),
   int('hash-max-listpack-value', 64, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-value'] }),

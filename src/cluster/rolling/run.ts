@@ -228,7 +228,10 @@ export async function rollingOperation(fileTopology: Topology, options: RollingO
     const left = plan.nodes.filter((n) => !record.done.includes(n.name)).map((n) => n.name);
     record.current = null;
     record.resume = resumeCommand(options.kind, topology, left, options);
-    writeRollingRecord(options.state, record);
+    // With no node done there is nothing for a rerun to skip: a record would only make `rctl status`
+    // call an untouched set interrupted.
+    if (record.done.length === 0) clearRollingRecord(options.state);
+    else writeRollingRecord(options.state, record);
     // A raised backlog is memory on every node; the rerun raises it again if it needs to.
     await restoreBacklogs(topology, guard, options.state, options).catch(() => undefined);
     throw new RollingError(error, results, record.resume);
