@@ -49,7 +49,7 @@ export function topologyText(ports: Ports, sentinels: { launch: 'redis-sentinel'
     `  masterName: ${MASTER_NAME}`,
     '  quorum: 2',
     `  launch: ${sentinels.launch}`,
-    ...(sentinels.launch === 'redis-sentinel' ? [`  redisSentinel: ${sentinels.binary}`, `  downAfterMs: ${sentinels.downAfterMs ?? 1000}`] : [`  downAfterMs: ${sentinels.downAfterMs}`]),
+    ...(sentinels.launch === 'redis-sentinel' ? [`  redisSentinel: ${sentinels.binary}`, `  downAfterMs: ${sentinels.downAfterMs ?? 2000}`] : [`  downAfterMs: ${sentinels.downAfterMs}`]),
     '  failoverTimeoutMs: 10000',
     '  auth: { passwordEnv: SENTINEL_PW }',
     '  nodes:',
