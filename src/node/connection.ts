@@ -121,6 +121,11 @@ export class Connection {
     this.fail(new TransportError('closed', 'connection closed'));
   }
 
+  /** It failed (closed, timed out, garbled): every later call fails the same way. */
+  get broken(): boolean {
+    return this.failure !== null;
+  }
+
   /**
    * Hands the socket over to a caller that speaks past RESP replies (an RDB download): every reply
    * must be in, and this connection is unusable afterwards.

@@ -65,6 +65,11 @@ export class NodeSession {
     return session;
   }
 
+  /** The connection failed (closed by the node, a reply timed out): only a new session can go on. */
+  get broken(): boolean {
+    return this.connection.broken;
+  }
+
   /** The observation is over: later commands (a failover's steps) get the per-reply limit only. */
   endDeadline(): void {
     this.connection.setOverallDeadline(null);

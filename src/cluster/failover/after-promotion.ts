@@ -62,20 +62,29 @@ export async function repoint(run: SwitchRun): Promise<void> {
 }
 
 /**
- * After the sentinels promoted the candidate: the old master is made its replica by rctl (Sentinel
- * would only get to it seconds later) and its clients dropped; once every sentinel agrees, the
- * replicas Sentinel did not reconfigure are repointed, and every steered priority is put back
- * before the configs are rewritten.
+ * After the sentinels promoted the candidate: rctl points the old master's other replicas at it
+ * first, then makes the old master its replica (Sentinel would only get to either seconds later)
+ * and drops the old master's clients; once every sentinel agrees, any replica that does not follow
+ * the new master by then is repointed, and every steered priority is put back before the configs
+ * are rewritten.
+ *
+ * The order matters. A master turned into a replica drops its own replicas, which reconnect to it
+ * at once; Redis 6.2 answering that reconnection while it runs its own PSYNC makes the replica
+ * fail to read the reply, discard its cached master and ask for a full resync (seen in 1 of 6
+ * switches under load). With the other replicas moved first, the old master has none to drop.
+ * Sentinel's own REPLICAOF to them later finds them already connected and changes nothing.
  */
 export async function followSentinels(run: SwitchRun): Promise<void> {
   const { from } = run.plan;
+  const others = run.plan.repoint.filter((state) => state !== from);
+  await Promise.all(others.map((state) => repointOne(run, state)));
   if (run.plan.repoint.includes(from)) {
     await repointOne(run, from);
     await disconnectOldClients(run);
   }
   await awaitSentinelAgreement(run);
   const { linked, stray } = await replicasAfterSentinels(run);
-  run.repointed.push(...linked);
+  run.repointed.push(...linked.filter((state) => !run.repointed.includes(state)));
   await Promise.all(stray.map((state) => repointOne(run, state)));
   for (const left of await restorePriorities(run)) {
     run.failures.push({ node: left.state.node.name, address: left.state.node.address, what: `restoring replica-priority ${left.priority}`, error: left.error, fix: `${redisCliCommand(run.plan.topology, left.state.node, ['CONFIG', 'SET', 'replica-priority', String(left.priority)])}   (or \`rctl up\`)` });

@@ -83,14 +83,14 @@ export function plannedSteps(plan: FailoverPlan, options: DescribeOptions): Plan
   if (sentinel) {
     const names = sentinel.order.map((s) => s.name);
     add('sentinel failover', names[0] ?? '-', `SENTINEL FAILOVER ${sentinel.set.masterName}, then INFO replication on ${to.node.name} every 5 ms until it is a master (at most ${seconds(options.waitMs)}; ${names.length > 1 ? `if ${names[0]} stops answering, ${names.slice(1).join(', then ')}` : 'no other sentinel to ask'}; refused or given up: roll back, exit 4)`);
+    const others = plan.repoint.filter((state) => state !== from);
+    for (const state of others) add('repoint', state.node.name, `REPLICAOF ${target}   (before the old master drops it; Sentinel's own REPLICAOF later finds it connected)`);
     if (plan.masterLive) {
       add('repoint', from.node.name, `REPLICAOF ${target}`);
       resume();
       add('disconnect clients', from.node.name, 'CLIENT KILL TYPE normal; CLIENT KILL TYPE pubsub   (as Sentinel does to a master it demotes: clients ask the sentinels again)');
     }
     add('sentinels agree', to.node.name, `SENTINEL GET-MASTER-ADDR-BY-NAME ${sentinel.set.masterName} on every sentinel every 50 ms until each that answers names ${to.node.name} and none is still failing over (at most ${seconds(options.waitMs)})`);
-    const repointed = plan.repoint.filter((state) => state !== from);
-    for (const state of repointed) add('repoint', state.node.name, `(by Sentinel: REPLICAOF ${target}; CONFIG REWRITE; rctl repoints it only if Sentinel did not)`);
     for (const steer of sentinel.steering.filter((s) => s.steered !== s.original)) add('restore priority', steer.state.node.name, `CONFIG SET replica-priority ${steer.original}`);
   } else {
     add('promote', to.node.name, 'REPLICAOF NO ONE');

@@ -42,8 +42,15 @@ async function watchPromotion(run: SwitchRun, sentinel: SentinelNode, timeoutMs:
         }
         if (master && !flagsOf(master).includes('failover_in_progress')) {
           // It may have promoted the candidate just now: one last look before calling it given up.
+          // Given up is only what is seen: the candidate read as a replica, and the sentinel
+          // naming no one else. A rollback lifts the old master's fence, so a candidate that
+          // cannot be read, or that the sentinel names, keeps the watch going (and at worst ends
+          // it as unknown, fenced).
           const last = await withFreshSession(run, to, (s) => s.facts()).catch(() => null);
-          return { done: true, value: last?.role === 'master' ? 'promoted' : 'gave-up' };
+          if (last?.role === 'master') return { done: true, value: 'promoted' };
+          const namesCandidate = named !== null && sameAddress(named.host, named.port, to.node.host, to.node.port);
+          if (last?.role === 'replica' && !namesCandidate) return { done: true, value: 'gave-up' };
+          return { done: false, reason: last === null ? `${to.node.name} cannot be read, and ${sentinel.name} has ended its failover` : `${sentinel.name} names ${to.node.name}, which still reports itself a replica` };
         }
         return { done: false, reason: `${sentinel.name} is failing over (${master?.['failover-state'] ?? 'state unknown'}), ${to.node.name} still a replica` };
       } catch (error) {

@@ -11,12 +11,13 @@
 //             master. A sentinel that stops answering is replaced by the next one (the candidate
 //             is the only replica any of them can choose); one that gives up, or refuses first,
 //             rolls the switch back;
-//   follow    (sentinel-follow.ts) the old master is made the candidate's replica (its held
-//             writes get -READONLY) and its clients disconnected, as Sentinel does when it demotes
-//             a master, so that clients that follow Sentinel ask again; then rctl waits until every
-//             sentinel that answers names the new master and none is failing over, repoints any
-//             replica Sentinel did not, and puts every priority back (before CONFIG REWRITE, since
-//             Sentinel rewrote the configs with the steered values).
+//   follow    (sentinel-follow.ts) the other replicas are pointed at the candidate, then the old
+//             master is made its replica (its held writes get -READONLY) and its clients
+//             disconnected, as Sentinel does when it demotes a master, so that clients that follow
+//             Sentinel ask again; then rctl waits until every sentinel that answers names the new
+//             master and none is failing over, repoints any replica that does not follow it, and
+//             puts every priority back (before CONFIG REWRITE, since Sentinel rewrote the configs
+//             with the steered values).
 
 import { performance } from 'node:perf_hooks';
 import { RctlError } from '../../errors';
@@ -157,11 +158,13 @@ export function describePrioritiesLeft(left: PriorityLeft[]): string {
 
 /** Runs `action` on the node's session, reopened first when it was closed under rctl (CLIENT KILL). */
 export async function withFreshSession<T>(run: SwitchRun, state: NodeState, action: (session: NodeSession) => Promise<T>): Promise<T> {
-  if (state.session) {
+  // Sentinel's CLIENT KILL closes rctl's connections, and a reply that timed out leaves one
+  // unusable too: either way a new session goes on, or every later call would fail at once.
+  if (state.session && !state.session.broken) {
     try {
       return await action(state.session);
     } catch (error) {
-      if (!(error instanceof RctlError) || error.code !== 'NODE_CLOSED') throw error;
+      if (!(error instanceof RctlError) || !state.session.broken) throw error;
     }
   }
   await reopen(run, state);
