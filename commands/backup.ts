@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { BackupResult } from '../src/cluster/backup';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class BackupCommand extends RctlCommand {
   static override summary = "Download a replica's RDB over the replication protocol, verify it, and write it with a sidecar.";
@@ -18,6 +18,8 @@ ${EXIT_CODES_HELP}`;
     '<%= config.bin %> backup --from-master --out master.rdb',
   ];
 
+  static override args = { file: TOPOLOGY_ARG };
+
   static override flags = {
     from: Flags.string({ description: 'the node to download from (a replica; the master only with --from-master)', helpValue: 'NAME' }),
     'from-master': Flags.boolean({ description: 'allow the master as the source (it forks to save a snapshot and sends it); alone, takes it from the master', default: false }),
@@ -28,12 +30,12 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<BackupResult> {
-    const { flags } = await this.parse(BackupCommand);
+    const { args, flags } = await this.parse(BackupCommand);
     const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { backup } = await import('../src/cluster/backup');
     const { formatSize } = await import('../src/formats/bytes');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
     const result = await backup(topology, {
       state: topologyStateOf(topology),
       from: flags.from ?? null,

@@ -1,5 +1,5 @@
 import type { CheckReport } from '../src/cluster/check/index';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class CheckCommand extends RctlCommand {
   static override summary = 'Read the live nodes and report configurations that risk data or availability.';
@@ -10,18 +10,20 @@ export default class CheckCommand extends RctlCommand {
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> check', '<%= config.bin %> check -t topologies/local.yml --json', '<%= config.bin %> check --sample 5'];
 
+  static override args = { file: TOPOLOGY_ARG };
+
   static override flags = {
     timeout: secondsFlag({ description: 'connect and reply timeout per node and per sentinel', default: 2 }),
     sample: secondsFlag({ description: "how long to watch the master's replication offset for its write rate (0: skip)", default: 1 }),
   };
 
   async run(): Promise<CheckReport> {
-    const { flags } = await this.parse(CheckCommand);
+    const { args, flags } = await this.parse(CheckCommand);
     const { loadSelectedTopology } = await import('../src/state/index');
     const { runCheck } = await import('../src/cluster/check/index');
     const { renderCheckReport } = await import('../src/ui/check-report');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
     const report = await runCheck(topology, {
       timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
       sampleMs: Math.round(flags.sample * 1000),

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import type { DownJson } from '../src/output/results';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class DownCommand extends RctlCommand {
   static override summary = 'Stop the nodes rctl launched for a topology; keep their data unless --purge.';
@@ -9,9 +9,7 @@ export default class DownCommand extends RctlCommand {
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> down', '<%= config.bin %> down topologies/local.yml --purge --yes'];
 
-  static override args = {
-    file: Args.string({ name: 'TOPOLOGY', description: 'topology file (default: -t, $RCTL_TOPOLOGY, else the last up)', required: false }),
-  };
+  static override args = { file: TOPOLOGY_ARG };
 
   static override flags = {
     purge: Flags.boolean({ description: 'also delete the data, config and log of the stopped nodes', default: false }),

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { DryRunJson, FailoverJson } from '../src/cluster/failover/index';
+import { TOPOLOGY_ARG } from './_shared/base-command';
 import { FAILOVER_DESCRIPTION, FAILOVER_FLAGS, FailoverRunner } from './_shared/failover-runner';
 
 export default class FailoverCommand extends FailoverRunner {
@@ -11,13 +12,15 @@ export default class FailoverCommand extends FailoverRunner {
     '<%= config.bin %> failover --promote 10.0.0.17 --yes --json',
   ];
 
+  static override args = { file: TOPOLOGY_ARG };
+
   static override flags = {
     promote: Flags.string({ description: 'the replica to promote: name, host or host:port (default: the best candidate)', helpValue: 'NODE' }),
     ...FAILOVER_FLAGS,
   };
 
   async run(): Promise<FailoverJson | DryRunJson> {
-    const { flags } = await this.parse(FailoverCommand);
-    return this.runFailover(flags.promote ?? null, flags);
+    const { args, flags } = await this.parse(FailoverCommand);
+    return this.runFailover(flags.promote ?? null, flags, args.file);
   }
 }

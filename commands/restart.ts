@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { RollingJson } from '../src/cluster/rolling/types';
-import { EXIT_CODES_HELP } from './_shared/base-command';
+import { EXIT_CODES_HELP, TOPOLOGY_ARG } from './_shared/base-command';
 import { ROLLING_FLAGS, RollingRunner } from './_shared/rolling-runner';
 
 export default class RestartCommand extends RollingRunner {
@@ -22,13 +22,15 @@ ${EXIT_CODES_HELP}`;
     "<%= config.bin %> restart --all --exec 'ssh {host} sudo systemctl restart redis-server' --yes",
   ];
 
+  static override args = { file: TOPOLOGY_ARG };
+
   static override flags = {
     ...ROLLING_FLAGS,
     exec: Flags.string({ description: 'the command that restarts one node rctl did not launch ({name}, {host}, {port} filled in)', helpValue: "'COMMAND'" }),
   };
 
   async run(): Promise<RollingJson> {
-    const { flags } = await this.parse(RestartCommand);
-    return this.runRolling('restart', flags, { exec: flags.exec ?? null, to: null });
+    const { args, flags } = await this.parse(RestartCommand);
+    return this.runRolling('restart', flags, { exec: flags.exec ?? null, to: null, topology: args.file });
   }
 }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import type { StatusReport } from '../src/cluster/status';
 import { BadInputError } from '../src/errors';
 import { defaultWatchValue } from '../src/ui/argv';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class StatusCommand extends RctlCommand {
   static override summary = "Show every node's role, link, offset, lag, keys and health.";
@@ -15,18 +15,20 @@ On a Sentinel-managed set (a sentinel section) every sentinel is asked too (GET-
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status -t topologies/local.yml --json', '<%= config.bin %> status --watch 5'];
 
+  static override args = { file: TOPOLOGY_ARG };
+
   static override flags = {
     watch: Flags.string({ char: 'w', description: 'redraw every SECONDS (default 2) until interrupted', helpValue: '[SECONDS]' }),
     timeout: secondsFlag({ description: 'connect and reply timeout per node', default: 2 }),
   };
 
   async run(): Promise<StatusReport> {
-    const { flags } = await this.parse(StatusCommand, defaultWatchValue(this.argv));
+    const { args, flags } = await this.parse(StatusCommand, defaultWatchValue(this.argv));
     const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { observeStatus } = await import('../src/cluster/sentinel/status');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
     const state = topologyStateOf(topology);
     const snapshot = () => observeStatus(topology, { timeoutMs, state });

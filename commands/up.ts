@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import type { UpJson } from '../src/output/results';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class UpCommand extends RctlCommand {
   static override summary = 'Bring the nodes of a topology file up as one master and its replicas.';
@@ -15,9 +15,7 @@ With a sentinel section, up first asks the sentinels: the master a quorum of the
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> up topologies/local.yml', '<%= config.bin %> up -t topologies/local-redis-server.yml --json'];
 
-  static override args = {
-    file: Args.string({ name: 'TOPOLOGY', description: 'topology file (or -t FILE, or $RCTL_TOPOLOGY)', required: false }),
-  };
+  static override args = { file: TOPOLOGY_ARG };
 
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'accept that declared replicas holding keys lose them', default: false }),

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { RollingJson } from '../src/cluster/rolling/types';
-import { EXIT_CODES_HELP } from './_shared/base-command';
+import { EXIT_CODES_HELP, TOPOLOGY_ARG } from './_shared/base-command';
 import { ROLLING_FLAGS, RollingRunner } from './_shared/rolling-runner';
 
 export default class UpgradeCommand extends RollingRunner {
@@ -14,13 +14,15 @@ Only nodes rctl launches; upgrade external nodes with your own tooling through \
 ${EXIT_CODES_HELP}`;
   static override examples = ['<%= config.bin %> upgrade --all --to /usr/local/bin/redis-server-7.2 --dry-run', '<%= config.bin %> upgrade --all --to embedded --yes'];
 
+  static override args = { file: TOPOLOGY_ARG };
+
   static override flags = {
     ...ROLLING_FLAGS,
     to: Flags.string({ description: 'embedded, or the path of the redis-server executable to move to', required: true, helpValue: 'BINARY|embedded' }),
   };
 
   async run(): Promise<RollingJson> {
-    const { flags } = await this.parse(UpgradeCommand);
-    return this.runRolling('upgrade', flags, { exec: null, to: flags.to });
+    const { args, flags } = await this.parse(UpgradeCommand);
+    return this.runRolling('upgrade', flags, { exec: null, to: flags.to, topology: args.file });
   }
 }

@@ -2,14 +2,18 @@
 // helpers for stderr progress. It lives under commands/ because it is oclif-side code, which src/
 // never imports; the build skips commands/_shared/ when it lists commands.
 
-import { Command, Flags } from '@oclif/core';
+import { Args, Command, Flags } from '@oclif/core';
 import { BadInputError, exitCodeHelp } from '../../src/errors';
 import type { Topology } from '../../src/topology/model';
 import { charsetOf, type Charset } from '../../src/ui/charset';
 import { renderError } from '../../src/ui/error-output';
 import { StderrProgress } from '../../src/ui/progress';
+import { takeTopologyArgument, valueFlagsOf } from './topology-argument';
 
 export const EXIT_CODES_HELP = exitCodeHelp();
+
+/** The first positional of every command that reads a topology (see topology-argument.ts). */
+export const TOPOLOGY_ARG = Args.string({ name: 'TOPOLOGY', description: 'topology file (default: -t FILE, $RCTL_TOPOLOGY, else the one last brought up)', required: false });
 
 /** Seconds given on the command line (decimals allowed) to milliseconds. */
 export function secondsFlag(options: { description: string; default: number; char?: 'w' }) {
@@ -55,6 +59,17 @@ export abstract class RctlCommand extends Command {
 
   protected finishProgress(failed = false): void {
     this.progress?.stop(failed);
+  }
+
+  /**
+   * For commands with positionals of their own: a leading TOPOLOGY.yml/.yaml taken off argv, and
+   * the rest for oclif's parser (which then sees only the command's own arguments).
+   */
+  protected leadingTopology(): { file?: string; argv: string[] } {
+    const ctor = this.constructor as unknown as { baseFlags?: object; flags?: object };
+    const flags = { ...ctor.baseFlags, ...ctor.flags } as Parameters<typeof valueFlagsOf>[0];
+    const { file, rest } = takeTopologyArgument(this.argv, valueFlagsOf(flags));
+    return { file, argv: rest };
   }
 
   protected describeTopology(topology: Topology): string {

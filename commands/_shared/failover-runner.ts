@@ -38,7 +38,7 @@ export const FAILOVER_FLAGS = {
 
 /** The shared body of `rctl failover` and `rctl promote NODE`. */
 export abstract class FailoverRunner extends RctlCommand {
-  protected async runFailover(promoteText: string | null, flags: FailoverFlags): Promise<FailoverJson | DryRunJson> {
+  protected async runFailover(promoteText: string | null, flags: FailoverFlags, topologyArgument?: string): Promise<FailoverJson | DryRunJson> {
     const { loadSelectedTopology, topologyStateOf } = await import('../../src/state/index');
     const { resolveNodeRef } = await import('../../src/topology/resolve');
     const { failover, FailoverError } = await import('../../src/cluster/failover/index');
@@ -46,7 +46,7 @@ export abstract class FailoverRunner extends RctlCommand {
     const { chooseCandidate, confirmOrRequireYes, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: topologyArgument, flag: flags.topology });
     let promote = null;
     if (promoteText !== null) {
       const ref = resolveNodeRef(topology, promoteText, '--promote');

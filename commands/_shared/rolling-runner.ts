@@ -30,7 +30,7 @@ export const ROLLING_FLAGS = {
 };
 
 export abstract class RollingRunner extends RctlCommand {
-  protected async runRolling(kind: 'restart' | 'upgrade', flags: RollingFlags, extra: { exec: string | null; to: string | null }): Promise<RollingJson> {
+  protected async runRolling(kind: 'restart' | 'upgrade', flags: RollingFlags, extra: { exec: string | null; to: string | null; topology?: string }): Promise<RollingJson> {
     if (flags.all === (flags.node !== undefined && flags.node.length > 0)) {
       throw new BadInputError('USAGE', flags.all ? 'give either --all or --node, not both' : `say which nodes: --all, or --node NAME (repeatable)`, `e.g. rctl ${kind} --all${kind === 'upgrade' ? ' --to embedded' : ''}`);
     }
@@ -40,7 +40,7 @@ export abstract class RollingRunner extends RctlCommand {
     const { confirmOrRequireYes, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: extra.topology, flag: flags.topology });
     const charset = this.charset();
     const interactive = isInteractive();
     const reporter = this.reporter();

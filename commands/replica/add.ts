@@ -17,6 +17,8 @@ ${EXIT_CODES_HELP}`;
     '<%= config.bin %> replica add cache2 10.0.0.18:6379 --launch external --yes',
   ];
 
+  static override usage = 'replica add [TOPOLOGY.yml] NAME HOST:PORT [FLAGS]';
+
   static override args = {
     name: Args.string({ name: 'NAME', description: 'the new node\'s name in the topology', required: true }),
     address: Args.string({ name: 'HOST:PORT', description: 'its address ([::1]:PORT for IPv6)', required: true }),
@@ -32,14 +34,15 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<ReplicaAddResult> {
-    const { args, flags } = await this.parse(ReplicaAddCommand);
+    const leading = this.leadingTopology();
+    const { args, flags } = await this.parse(ReplicaAddCommand, leading.argv);
     const { loadSelectedTopology, topologyStateOf } = await import('../../src/state/index');
     const { addReplica, parseAddress } = await import('../../src/cluster/replica/add');
     const { confirmOrDecline, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
     const { host, port } = parseAddress(args.address);
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: leading.file, flag: flags.topology });
     const reporter = this.reporter();
     const { result, view } = await addReplica(
       topology,

@@ -22,6 +22,8 @@ export interface FastIo {
 }
 
 interface FastArgs {
+  /** The positional TOPOLOGY. */
+  argument?: string;
   topology?: string;
   json: boolean;
   timeoutSeconds: number;
@@ -42,6 +44,9 @@ export function parseFastArgs(argv: string[]): FastArgs | null {
       if (value === undefined || value.startsWith('-')) return null;
     } else if (arg.startsWith('--topology=') || arg.startsWith('--timeout=')) {
       value = arg.slice(arg.indexOf('=') + 1);
+    } else if (!arg.startsWith('-') && args.argument === undefined) {
+      args.argument = arg;
+      continue;
     } else {
       return null;
     }
@@ -64,7 +69,7 @@ export async function runStatusFast(argv: string[], io: FastIo): Promise<number 
   const env = io.env ?? process.env;
   const charset = charsetOf(env);
   const json = args.json || env.RCTL_CONTENT_TYPE?.toLowerCase() === 'json';
-  const topology = cachedSelectedTopology({ flag: args.topology, env });
+  const topology = cachedSelectedTopology({ argument: args.argument, flag: args.topology, env });
   if (!topology) return null;
   try {
     const view = await observeStatus(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)), state: new TopologyState(rctlHome(env), topology.name) });
