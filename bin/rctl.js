@@ -7,7 +7,7 @@ if (argv[0] === 'server' && !argv.includes('--help') && !argv.includes('-h') && 
   require('../dist/server.js').runFromArgv(argv.slice(1));
 } else if (argv[0] === 'status') {
   require('../dist/status.js')
-    .runStatusFast(argv.slice(1), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })
+    .runStatusFast(argv.slice(1), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdoutIsTTY: Boolean(process.stdout.isTTY) })
     .then((code) => (code === null ? oclif() : (process.exitCode = code)));
 } else {
   oclif();

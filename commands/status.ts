@@ -53,7 +53,7 @@ ${EXIT_CODES_HELP}`;
         const screen = renderStatusTable(view, this.charset());
         const footer = `every ${intervalSeconds}s, ${new Date().toLocaleTimeString()}; Ctrl-C to stop`;
         // Redraw in place on a terminal; a log gets one table after another.
-        if (process.stdout.isTTY) process.stdout.write(`\x1b[H\x1b[2J${screen}\n${footer}\n`);
+        if (this.animated(process.stdout)) process.stdout.write(`\x1b[H\x1b[2J${screen}\n${footer}\n`);
         else this.log(`${screen}\n${footer}\n`);
         await sleep(intervalSeconds * 1000, stop.signal);
         if (stop.signal.aborted) break;

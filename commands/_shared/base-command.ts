@@ -5,7 +5,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { BadInputError, exitCodeHelp } from '../../src/errors';
 import type { Topology } from '../../src/topology/model';
-import { charsetOf, type Charset } from '../../src/ui/charset';
+import { charsetOf, noColorRequested, stdoutCharsetOf, type Charset } from '../../src/ui/charset';
 import { renderError } from '../../src/ui/error-output';
 import { StderrProgress } from '../../src/ui/progress';
 import { takeTopologyArgument, valueFlagsOf } from './topology-argument';
@@ -40,20 +40,32 @@ export abstract class RctlCommand extends Command {
 
   private progress: StderrProgress | null = null;
   private decidedCharset: Charset | null = null;
+  private decidedStderrCharset: Charset | null = null;
 
   protected debugEnabled(): boolean {
     return Boolean(process.env.DEBUG);
   }
 
-  /** The characters everything this run prints may use, decided once from the locale. */
+  /** The characters this run's stdout may use: ASCII unless it is a terminal, NO_COLOR unset. */
   protected charset(): Charset {
-    this.decidedCharset ??= charsetOf(process.env);
+    this.decidedCharset ??= stdoutCharsetOf(process.env, Boolean(process.stdout.isTTY));
     return this.decidedCharset;
   }
 
-  /** Progress on stderr; a spinner only on a TTY. */
+  /** The characters of progress, prompts and errors on stderr: the locale decides, as always. */
+  protected stderrCharset(): Charset {
+    this.decidedStderrCharset ??= charsetOf(process.env);
+    return this.decidedStderrCharset;
+  }
+
+  /** Whether output may move the cursor or redraw (a spinner, a redrawn table). */
+  protected animated(stream: NodeJS.WriteStream): boolean {
+    return Boolean(stream.isTTY) && !noColorRequested(process.env);
+  }
+
+  /** Progress on stderr; a spinner only on a TTY without NO_COLOR. */
   protected reporter(): StderrProgress {
-    this.progress ??= new StderrProgress(process.stderr, this.charset(), Boolean(process.stderr.isTTY));
+    this.progress ??= new StderrProgress(process.stderr, this.stderrCharset(), this.animated(process.stderr));
     return this.progress;
   }
 
@@ -81,7 +93,7 @@ export abstract class RctlCommand extends Command {
     // A flag error already said what is wrong; oclif would add an "did not parse its arguments"
     // warning outside production (NODE_ENV=development or test).
     this.parsed = true;
-    const rendered = renderError(error, this.debugEnabled(), this.charset());
+    const rendered = renderError(error, this.debugEnabled(), this.stderrCharset());
     process.exitCode = rendered.exitCode;
     if (this.jsonEnabled()) this.logJson(rendered.json);
     process.stderr.write(rendered.stderr);

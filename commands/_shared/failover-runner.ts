@@ -72,7 +72,7 @@ export abstract class FailoverRunner extends RctlCommand {
         confirm: (plan, steps) => {
           reporter.suspend();
           // The plan once on the terminal, then a one-line question (a prompt redraws its message on every key).
-          if (interactive && !flags.yes) process.stderr.write(`${renderFailoverPlan(plan, steps, charset)}\n`);
+          if (interactive && !flags.yes) process.stderr.write(`${renderFailoverPlan(plan, steps, this.stderrCharset())}\n`);
           return confirmOrRequireYes('failover', 'Proceed with the failover?', { yes: flags.yes, interactive });
         },
         choose: interactive && !flags.yes ? (ranked) => chooseCandidate(ranked, () => reporter.suspend()) : undefined,
@@ -91,7 +91,7 @@ export abstract class FailoverRunner extends RctlCommand {
       // What was done before it stopped matters as much as why: the steps go to stderr.
       if (error instanceof FailoverError && error.steps.length > 0 && !this.jsonEnabled()) {
         this.finishProgress(true);
-        process.stderr.write(renderStepTable(error.steps, charset) + '\n');
+        process.stderr.write(renderStepTable(error.steps, this.stderrCharset()) + '\n');
       }
       throw error;
     }

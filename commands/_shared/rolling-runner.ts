@@ -61,7 +61,7 @@ export abstract class RollingRunner extends RctlCommand {
         reporter,
         confirm: (plan) => {
           reporter.suspend();
-          if (interactive && !flags.yes) process.stderr.write(`${renderRollingPlan(plan, charset)}\n`);
+          if (interactive && !flags.yes) process.stderr.write(`${renderRollingPlan(plan, this.stderrCharset())}\n`);
           return confirmOrRequireYes(kind, `Proceed with the rolling ${kind}?`, { yes: flags.yes, interactive });
         },
       });
@@ -79,7 +79,7 @@ export abstract class RollingRunner extends RctlCommand {
     } catch (error) {
       if (error instanceof RollingError && error.done.length > 0 && !this.jsonEnabled()) {
         this.finishProgress(true);
-        process.stderr.write(renderRollingTable({ nodes: error.done } as RollingJson, charset) + '\n');
+        process.stderr.write(renderRollingTable({ nodes: error.done } as RollingJson, this.stderrCharset()) + '\n');
       }
       throw error;
     }
