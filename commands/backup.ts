@@ -12,10 +12,10 @@ The file is verified before it becomes --out: the bundled node's RDB reader load
 
 ${EXIT_CODES_HELP}`;
   static override examples = [
-    '<%= config.bin %> backup',
-    '<%= config.bin %> backup --from slave2 --out /backups/prod.rdb',
-    '<%= config.bin %> backup --out /backups/ --json',
-    '<%= config.bin %> backup --from-master --out master.rdb',
+    { description: 'From the best replica into the current directory', command: '<%= config.bin %> backup' },
+    { description: 'A chosen replica and file, on a named topology', command: '<%= config.bin %> backup topologies/prod.yml --from slave2 --out /backups/prod.rdb' },
+    { description: 'Into a directory; keep the path and checksum for the log', command: `<%= config.bin %> backup --out /backups/ --json | jq -r '"\\(.file) \\(.sha256)"'` },
+    { description: 'Without a healthy replica: from the master (it forks to save)', command: '<%= config.bin %> backup --from-master --out master.rdb' },
   ];
 
   static override args = { file: TOPOLOGY_ARG };

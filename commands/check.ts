@@ -8,7 +8,11 @@ export default class CheckCommand extends RctlCommand {
 --json prints {topology, clean, findings: [{severity, node, code, reason, fix}], notices: [...], writeRate: {node, bytesPerSecond, sampleMs}}; node is a node's name, a sentinel's (sentinel-1, ...) or "sentinels" for the set of them.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> check', '<%= config.bin %> check -t topologies/local.yml --json', '<%= config.bin %> check --sample 5'];
+  static override examples = [
+    { description: 'Configuration risks of the current set', command: '<%= config.bin %> check' },
+    { description: 'A named topology file, sampling the write rate for 5 s', command: '<%= config.bin %> check topologies/prod.yml --sample 5' },
+    { description: 'Only the errors, with the command that fixes each', command: `<%= config.bin %> check --json | jq -r '.findings[] | select(.severity=="error") | "\\(.node): \\(.fix)"'` },
+  ];
 
   static override args = { file: TOPOLOGY_ARG };
 

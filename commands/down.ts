@@ -7,7 +7,10 @@ export default class DownCommand extends RctlCommand {
   static override description = `Stops the nodes with launch: embedded or redis-server: SHUTDOWN (the node saves and exits), then SIGTERM and finally SIGKILL if it does not exit within --timeout. Nodes with launch: external are left alone. On a Sentinel-managed set the sentinels rctl launched (launch: redis-sentinel) are stopped first (SIGTERM, then SIGKILL), so they do not fail over while the master stops. --purge also deletes their directories under $RCTL_HOME (data, config, log), after confirmation on a terminal or with --yes.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> down', '<%= config.bin %> down topologies/local.yml --purge --yes'];
+  static override examples = [
+    { description: 'Stop the nodes of the current set; data kept', command: '<%= config.bin %> down' },
+    { description: 'Stop and delete data, config and logs', command: '<%= config.bin %> down topologies/local.yml --purge --yes' },
+  ];
 
   static override args = { file: TOPOLOGY_ARG };
 

@@ -7,9 +7,10 @@ export default class FailoverCommand extends FailoverRunner {
   static override summary = 'Make a replica the master without losing a write or forcing a full resync.';
   static override description = FAILOVER_DESCRIPTION;
   static override examples = [
-    '<%= config.bin %> failover --dry-run',
-    '<%= config.bin %> failover --promote slave1 --yes',
-    '<%= config.bin %> failover --promote 10.0.0.17 --yes --json',
+    { description: 'See what a failover would do: every step, node and command; nothing changes', command: '<%= config.bin %> failover --dry-run' },
+    { description: 'The runbook card: make 10.0.0.17 the master', command: '<%= config.bin %> failover --promote 10.0.0.17' },
+    { description: 'A named topology, the best candidate, no prompt', command: '<%= config.bin %> failover topologies/prod.yml --yes' },
+    { description: 'For the incident log: who, how long writes paused, resyncs', command: `<%= config.bin %> failover --promote slave1 --yes --json | jq '{from, to, writesPausedMs, fullResyncs}'` },
   ];
 
   static override args = { file: TOPOLOGY_ARG };

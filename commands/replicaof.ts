@@ -10,7 +10,12 @@ export default class ReplicaofCommand extends RctlCommand {
 On a Sentinel-managed set (a sentinel section in the topology) it refuses (exit 5, SENTINEL_MANAGED): the sentinels decide who the master is and would reconfigure the node back; \`rctl failover --promote NODE\` moves the master through them.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> replicaof slave1 master', '<%= config.bin %> replicaof 127.0.0.17:6379 127.0.0.58:6379', '<%= config.bin %> replicaof slave1 no one'];
+  static override examples = [
+    { description: 'Repoint slave1 at the master', command: '<%= config.bin %> replicaof slave1 master' },
+    { description: 'By address, on a named topology', command: '<%= config.bin %> replicaof topologies/prod.yml 127.0.0.17:6379 127.0.0.58:6379' },
+    { description: 'Make slave1 a master again', command: '<%= config.bin %> replicaof slave1 no one' },
+    { description: 'Did anything change?', command: '<%= config.bin %> replicaof slave1 master --json | jq .changed' },
+  ];
 
   static override usage = ['replicaof [TOPOLOGY.yml] NODE MASTER [FLAGS]', 'replicaof [TOPOLOGY.yml] NODE no one [FLAGS]'];
 

@@ -17,9 +17,10 @@ rctl waits for each node's link and catch-up before the next one, and checks its
 
 ${EXIT_CODES_HELP}`;
   static override examples = [
-    '<%= config.bin %> restart --all --dry-run',
-    '<%= config.bin %> restart --node replica1 --yes',
-    "<%= config.bin %> restart --all --exec 'ssh {host} sudo systemctl restart redis-server' --yes",
+    { description: 'The plan: order, switchover, expected resyncs', command: '<%= config.bin %> restart --all --dry-run' },
+    { description: 'One replica', command: '<%= config.bin %> restart topologies/prod.yml --node replica1 --yes' },
+    { description: 'Nodes rctl did not launch', command: `<%= config.bin %> restart --all --exec 'ssh {host} sudo systemctl restart redis-server' --yes` },
+    { description: 'Check that nothing needed a full resync', command: `<%= config.bin %> restart --all --yes --json | jq '{fullResyncs, writesPausedMs}'` },
   ];
 
   static override args = { file: TOPOLOGY_ARG };

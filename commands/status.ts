@@ -13,7 +13,13 @@ On a Sentinel-managed set (a sentinel section) every sentinel is asked too (GET-
 --json prints {topology, master, healthy, nodes: [{name, address, reachable, role, linkStatus, master, offset, lagBytes, keys, connectedReplicas, replid, replid2, version, error}]}, plus sentinel: {masterName, master, quorum, agreeing, error, sentinels: [{name, address, reachable, master, flags, epoch, otherSentinels, replicas, quorumReachable, error}]} on a Sentinel-managed set.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status -t topologies/local.yml --json', '<%= config.bin %> status --watch 5'];
+  static override examples = [
+    { description: 'The set of the topology last brought up (or $RCTL_TOPOLOGY)', command: '<%= config.bin %> status' },
+    { description: 'A named topology file', command: '<%= config.bin %> status topologies/prod.yml' },
+    { description: 'Lag of every replica, for a script or a dashboard', command: `<%= config.bin %> status --json | jq '.nodes[] | select(.role=="replica") | {name, lagBytes}'` },
+    { description: 'Exit code only: 0 healthy, 3 degraded', command: '<%= config.bin %> status topologies/prod.yml > /dev/null || echo degraded' },
+    { description: 'Watch while something else runs', command: '<%= config.bin %> status --watch 5' },
+  ];
 
   static override args = { file: TOPOLOGY_ARG };
 

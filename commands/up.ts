@@ -13,7 +13,11 @@ A master that would come back empty (down, and nothing to load: no persistence) 
 With a sentinel section, up first asks the sentinels: the master a quorum of them names is the master up works with (never repointed against them). With launch: redis-sentinel it then starts redis-sentinel processes under $RCTL_HOME/<topology>/_sentinels/ (0600 configs); every sentinel is checked (SENTINEL MONITOR when it lacks the master name, SENTINEL SET for differing settings; one monitoring another address is reported, not repointed), and up waits until each sees every replica and every other sentinel.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> up topologies/local.yml', '<%= config.bin %> up -t topologies/local-redis-server.yml --json'];
+  static override examples = [
+    { description: 'Launch and link the set; it becomes the default of later commands', command: '<%= config.bin %> up topologies/local.yml' },
+    { description: 'Accept that declared replicas holding keys lose them', command: '<%= config.bin %> up topologies/local.yml --yes' },
+    { description: 'For a script: did anything change?', command: '<%= config.bin %> up topologies/local-redis-server.yml --json | jq .changed' },
+  ];
 
   static override args = { file: TOPOLOGY_ARG };
 

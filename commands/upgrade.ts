@@ -12,7 +12,11 @@ Refused before anything changes (exit 5, VERSION_CANNOT_FOLLOW) when a node's ow
 Only nodes rctl launches; upgrade external nodes with your own tooling through \`rctl restart --exec\`.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> upgrade --all --to /usr/local/bin/redis-server-7.2 --dry-run', '<%= config.bin %> upgrade --all --to embedded --yes'];
+  static override examples = [
+    { description: 'The plan for moving every node to another redis-server', command: '<%= config.bin %> upgrade --all --to /usr/local/bin/redis-server-7.2 --dry-run' },
+    { description: 'Every node to the bundled node, on a named topology', command: '<%= config.bin %> upgrade topologies/prod.yml --all --to embedded --yes' },
+    { description: 'Versions before and after, per node', command: `<%= config.bin %> upgrade --all --to embedded --yes --json | jq '.nodes[] | {name, versionBefore, versionAfter}'` },
+  ];
 
   static override args = { file: TOPOLOGY_ARG };
 

@@ -11,7 +11,10 @@ A node rctl launched is stopped as \`rctl down\` stops it (SHUTDOWN, then SIGTER
 Then rctl waits until the master no longer lists it and, on a Sentinel-managed set, sends SENTINEL RESET to every sentinel and waits until they relearn the other replicas and each other. Only then is the entry removed from the topology file (comments and layout kept; validated; written atomically) and rctl's records updated, so an interrupted remove leaves the node declared, shown by \`rctl status\`, and finished by the same command again.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> replica remove replica3', '<%= config.bin %> replica remove cache2 --keep-running --json'];
+  static override examples = [
+    { description: 'Detach and stop a replica', command: '<%= config.bin %> replica remove replica3' },
+    { description: 'Keep it running, fenced and detached, on a named topology', command: '<%= config.bin %> replica remove topologies/prod.yml cache2 --keep-running --json' },
+  ];
 
   static override usage = 'replica remove [TOPOLOGY.yml] NAME [FLAGS]';
 
