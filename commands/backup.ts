@@ -18,7 +18,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'Without a healthy replica: from the master (it forks to save)', command: '<%= config.bin %> backup --from-master --out master.rdb' },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     from: Flags.string({ description: 'the node to download from (a replica; the master only with --from-master)', helpValue: 'NAME' }),
@@ -35,7 +35,7 @@ ${EXIT_CODES_HELP}`;
     const { backup } = await import('../src/cluster/backup');
     const { formatSize } = await import('../src/formats/bytes');
 
-    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const result = await backup(topology, {
       state: topologyStateOf(topology),
       from: flags.from ?? null,

@@ -14,7 +14,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'Only the errors, with the command that fixes each', command: `<%= config.bin %> check --json | jq -r '.findings[] | select(.severity=="error") | "\\(.node): \\(.fix)"'` },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     timeout: secondsFlag({ description: 'connect and reply timeout per node and per sentinel', default: 2 }),
@@ -27,7 +27,7 @@ ${EXIT_CODES_HELP}`;
     const { runCheck } = await import('../src/cluster/check/index');
     const { renderCheckReport } = await import('../src/ui/check-report');
 
-    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const report = await runCheck(topology, {
       timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
       sampleMs: Math.round(flags.sample * 1000),

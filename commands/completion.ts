@@ -41,12 +41,12 @@ export function completionCommands(commands: ReadonlyArray<{ id: string; hidden?
       const args = Object.entries(command.args ?? {}).filter(([, arg]) => !arg.hidden);
       const nodeArgs = NODE_ARGUMENTS[command.id] ?? [];
       const positionals = args.map(([key, arg]): CompletionValue => {
-        if (key === 'file') return { kind: 'file' };
+        if (key === 'topology') return { kind: 'file' };
         if (arg.options && arg.options.length > 0) return { kind: 'words', words: [...arg.options] };
         return nodeArgs.includes(key) ? { kind: 'node' } : { kind: 'none' };
       });
       const readsTopology = 'topology' in (command.flags ?? {});
-      return { words: command.id.split(':'), flags, positionals, leadingTopology: readsTopology && !args.some(([key]) => key === 'file') && args.length > 0 };
+      return { words: command.id.split(':'), flags, positionals, leadingTopology: readsTopology && !args.some(([key]) => key === 'topology') && args.length > 0 };
     })
     .sort((a, b) => a.words.join(' ').localeCompare(b.words.join(' ')));
 }

@@ -12,7 +12,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'Stop and delete data, config and logs', command: '<%= config.bin %> down topologies/local.yml --purge --yes' },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     purge: Flags.boolean({ description: 'also delete the data, config and log of the stopped nodes', default: false }),
@@ -29,7 +29,7 @@ ${EXIT_CODES_HELP}`;
     const { renderStopTable } = await import('../src/ui/stop-table');
     const { RefusedError } = await import('../src/errors');
 
-    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const state = topologyStateOf(topology);
     if (flags.purge) {
       const confirmed = await confirmOrRequireYes(

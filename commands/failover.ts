@@ -13,7 +13,7 @@ export default class FailoverCommand extends FailoverRunner {
     { description: 'For the incident log: who, how long writes paused, resyncs', command: `<%= config.bin %> failover --promote slave1 --yes --json | jq '{from, to, writesPausedMs, fullResyncs}'` },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     promote: Flags.string({ description: 'the replica to promote: name, host or host:port (default: the best candidate)', helpValue: 'NODE' }),
@@ -22,6 +22,6 @@ export default class FailoverCommand extends FailoverRunner {
 
   async run(): Promise<FailoverJson | DryRunJson> {
     const { args, flags } = await this.parse(FailoverCommand);
-    return this.runFailover(flags.promote ?? null, flags, args.file);
+    return this.runFailover(flags.promote ?? null, flags, args.topology);
   }
 }

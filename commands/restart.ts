@@ -23,7 +23,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'Check that nothing needed a full resync', command: `<%= config.bin %> restart --all --yes --json | jq '{fullResyncs, writesPausedMs}'` },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     ...ROLLING_FLAGS,
@@ -32,6 +32,6 @@ ${EXIT_CODES_HELP}`;
 
   async run(): Promise<RollingJson> {
     const { args, flags } = await this.parse(RestartCommand);
-    return this.runRolling('restart', flags, { exec: flags.exec ?? null, to: null, topology: args.file });
+    return this.runRolling('restart', flags, { exec: flags.exec ?? null, to: null, topology: args.topology });
   }
 }

@@ -21,7 +21,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'Watch while something else runs', command: '<%= config.bin %> status --watch 5' },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     watch: Flags.string({ char: 'w', description: 'redraw every SECONDS (default 2) until interrupted', helpValue: '[SECONDS]' }),
@@ -34,7 +34,7 @@ ${EXIT_CODES_HELP}`;
     const { observeStatus } = await import('../src/cluster/sentinel/status');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
     const state = topologyStateOf(topology);
     const snapshot = () => observeStatus(topology, { timeoutMs, state });

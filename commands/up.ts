@@ -19,7 +19,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'For a script: did anything change?', command: '<%= config.bin %> up topologies/local-redis-server.yml --json | jq .changed' },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'accept that declared replicas holding keys lose them', default: false }),
@@ -35,7 +35,7 @@ ${EXIT_CODES_HELP}`;
     const { confirmOrDecline, isInteractive } = await import('../src/ui/confirm');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const state = topologyStateOf(topology);
     rememberCurrentTopology(state.home, topology.file);
     const reporter = this.reporter();

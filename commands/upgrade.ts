@@ -18,7 +18,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'Versions before and after, per node', command: `<%= config.bin %> upgrade --all --to embedded --yes --json | jq '.nodes[] | {name, versionBefore, versionAfter}'` },
   ];
 
-  static override args = { file: TOPOLOGY_ARG };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     ...ROLLING_FLAGS,
@@ -27,6 +27,6 @@ ${EXIT_CODES_HELP}`;
 
   async run(): Promise<RollingJson> {
     const { args, flags } = await this.parse(UpgradeCommand);
-    return this.runRolling('upgrade', flags, { exec: null, to: flags.to, topology: args.file });
+    return this.runRolling('upgrade', flags, { exec: null, to: flags.to, topology: args.topology });
   }
 }
