@@ -61,8 +61,9 @@ Install for zsh: add \`eval "$(rctl completion zsh)"\` to ~/.zshrc (it runs the 
 
 Regenerate after upgrading rctl: the script lists the commands and flags of the rctl that printed it.`;
   static override examples = [
-    '<%= config.bin %> completion bash > ~/.local/share/bash-completion/completions/rctl',
-    `echo 'eval "$(<%= config.bin %> completion zsh)"' >> ~/.zshrc`,
+    { description: 'bash with bash-completion: install once, loaded on demand', command: '<%= config.bin %> completion bash > ~/.local/share/bash-completion/completions/rctl' },
+    { description: 'bash without bash-completion', command: `echo 'eval "$(<%= config.bin %> completion bash)"' >> ~/.bashrc` },
+    { description: 'zsh', command: `echo 'eval "$(<%= config.bin %> completion zsh)"' >> ~/.zshrc` },
   ];
 
   static override args = {
