@@ -50,6 +50,8 @@ await build({ ...common, entryPoints: { 'version-hook': join(root, 'commands/_sh
 await build({ ...common, entryPoints: { server: join(root, 'src/server/main.ts') }, outdir: join(root, 'dist') });
 // `rctl status` without oclif: scripts poll it, so it must start fast.
 await build({ ...common, entryPoints: { status: join(root, 'src/ui/status-fast.ts') }, outdir: join(root, 'dist') });
+// The completion script's node names on every TAB: no oclif either.
+await build({ ...common, entryPoints: { 'nodes-fast': join(root, 'src/ui/nodes-fast.ts') }, outdir: join(root, 'dist') });
 if (benchEntries.length > 0) {
   await build({ ...common, entryPoints: benchEntries, outdir: join(root, 'dist', 'bench') });
 }

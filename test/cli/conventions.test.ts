@@ -101,6 +101,14 @@ describe('the topology as the first argument, without nodes', () => {
     }
   });
 
+  it('lists node names for completion from a topology never loaded before (the oclif command, not the cache)', { timeout: 60_000 }, async () => {
+    const file = box.topology('names.yml', 'name: names\nnodes:\n  - { name: alpha, host: 127.0.0.1, port: 7001, role: master }\n  - { name: beta, host: 127.0.0.1, port: 7002, role: replica }\n');
+    const names = await box.run(['completion', 'nodes', file]);
+    expect(names).toMatchObject({ code: 0, stdout: 'alpha\nbeta\n', stderr: '' });
+    // Now cached: the oclif-free path answers the same.
+    expect(await box.run(['completion', 'nodes', '-t', file])).toMatchObject({ code: 0, stdout: 'alpha\nbeta\n' });
+  });
+
   it('puts the error on stderr and nothing on stdout; with --json the error object on stdout', async () => {
     const missing = join(box.dir, 'nowhere.yml');
     expectOneErrorLine(await box.run(['check', missing]), 2, `rctl: topology file ${missing} not found — check the path, or pass -t FILE`);
