@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { BackupResult } from '../src/cluster/backup';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class BackupCommand extends RctlCommand {
   static override summary = "Download a replica's RDB over the replication protocol, verify it, and write it with a sidecar.";
@@ -12,11 +12,13 @@ The file is verified before it becomes --out: the bundled node's RDB reader load
 
 ${EXIT_CODES_HELP}`;
   static override examples = [
-    '<%= config.bin %> backup',
-    '<%= config.bin %> backup --from slave2 --out /backups/prod.rdb',
-    '<%= config.bin %> backup --out /backups/ --json',
-    '<%= config.bin %> backup --from-master --out master.rdb',
+    { description: 'From the best replica into the current directory', command: '<%= config.bin %> backup' },
+    { description: 'A chosen replica and file, on a named topology', command: '<%= config.bin %> backup topologies/prod.yml --from slave2 --out /backups/prod.rdb' },
+    { description: 'Into a directory; keep the path and checksum for the log', command: `<%= config.bin %> backup --out /backups/ --json | jq -r '"\\(.file) \\(.sha256)"'` },
+    { description: 'Without a healthy replica: from the master (it forks to save)', command: '<%= config.bin %> backup --from-master --out master.rdb' },
   ];
+
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     from: Flags.string({ description: 'the node to download from (a replica; the master only with --from-master)', helpValue: 'NAME' }),
@@ -28,12 +30,12 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<BackupResult> {
-    const { flags } = await this.parse(BackupCommand);
+    const { args, flags } = await this.parse(BackupCommand);
     const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { backup } = await import('../src/cluster/backup');
     const { formatSize } = await import('../src/formats/bytes');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const result = await backup(topology, {
       state: topologyStateOf(topology),
       from: flags.from ?? null,

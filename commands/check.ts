@@ -1,5 +1,5 @@
 import type { CheckReport } from '../src/cluster/check/index';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class CheckCommand extends RctlCommand {
   static override summary = 'Read the live nodes and report configurations that risk data or availability.';
@@ -8,7 +8,13 @@ export default class CheckCommand extends RctlCommand {
 --json prints {topology, clean, findings: [{severity, node, code, reason, fix}], notices: [...], writeRate: {node, bytesPerSecond, sampleMs}}; node is a node's name, a sentinel's (sentinel-1, ...) or "sentinels" for the set of them.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> check', '<%= config.bin %> check -t topologies/local.yml --json', '<%= config.bin %> check --sample 5'];
+  static override examples = [
+    { description: 'Configuration risks of the current set', command: '<%= config.bin %> check' },
+    { description: 'A named topology file, sampling the write rate for 5 s', command: '<%= config.bin %> check topologies/prod.yml --sample 5' },
+    { description: 'Only the errors, with the command that fixes each', command: `<%= config.bin %> check --json | jq -r '.findings[] | select(.severity=="error") | "\\(.node): \\(.fix)"'` },
+  ];
+
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     timeout: secondsFlag({ description: 'connect and reply timeout per node and per sentinel', default: 2 }),
@@ -16,12 +22,12 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<CheckReport> {
-    const { flags } = await this.parse(CheckCommand);
+    const { args, flags } = await this.parse(CheckCommand);
     const { loadSelectedTopology } = await import('../src/state/index');
     const { runCheck } = await import('../src/cluster/check/index');
     const { renderCheckReport } = await import('../src/ui/check-report');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const report = await runCheck(topology, {
       timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)),
       sampleMs: Math.round(flags.sample * 1000),

@@ -1,17 +1,18 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import type { DownJson } from '../src/output/results';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class DownCommand extends RctlCommand {
   static override summary = 'Stop the nodes rctl launched for a topology; keep their data unless --purge.';
   static override description = `Stops the nodes with launch: embedded or redis-server: SHUTDOWN (the node saves and exits), then SIGTERM and finally SIGKILL if it does not exit within --timeout. Nodes with launch: external are left alone. On a Sentinel-managed set the sentinels rctl launched (launch: redis-sentinel) are stopped first (SIGTERM, then SIGKILL), so they do not fail over while the master stops. --purge also deletes their directories under $RCTL_HOME (data, config, log), after confirmation on a terminal or with --yes.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> down', '<%= config.bin %> down topologies/local.yml --purge --yes'];
+  static override examples = [
+    { description: 'Stop the nodes of the current set; data kept', command: '<%= config.bin %> down' },
+    { description: 'Stop and delete data, config and logs', command: '<%= config.bin %> down topologies/local.yml --purge --yes' },
+  ];
 
-  static override args = {
-    file: Args.string({ name: 'TOPOLOGY', description: 'topology file (default: -t, $RCTL_TOPOLOGY, else the last up)', required: false }),
-  };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     purge: Flags.boolean({ description: 'also delete the data, config and log of the stopped nodes', default: false }),
@@ -28,7 +29,7 @@ ${EXIT_CODES_HELP}`;
     const { renderStopTable } = await import('../src/ui/stop-table');
     const { RefusedError } = await import('../src/errors');
 
-    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const state = topologyStateOf(topology);
     if (flags.purge) {
       const confirmed = await confirmOrRequireYes(

@@ -10,7 +10,14 @@ export default class ReplicaofCommand extends RctlCommand {
 On a Sentinel-managed set (a sentinel section in the topology) it refuses (exit 5, SENTINEL_MANAGED): the sentinels decide who the master is and would reconfigure the node back; \`rctl failover --promote NODE\` moves the master through them.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> replicaof slave1 master', '<%= config.bin %> replicaof 127.0.0.17:6379 127.0.0.58:6379', '<%= config.bin %> replicaof slave1 no one'];
+  static override examples = [
+    { description: 'Repoint slave1 at the master', command: '<%= config.bin %> replicaof slave1 master' },
+    { description: 'By address, on a named topology', command: '<%= config.bin %> replicaof topologies/prod.yml 127.0.0.17:6379 127.0.0.58:6379' },
+    { description: 'Make slave1 a master again', command: '<%= config.bin %> replicaof slave1 no one' },
+    { description: 'Did anything change?', command: '<%= config.bin %> replicaof slave1 master --json | jq .changed' },
+  ];
+
+  static override usage = ['replicaof [TOPOLOGY.yml] NODE MASTER [FLAGS]', 'replicaof [TOPOLOGY.yml] NODE no one [FLAGS]'];
 
   static override args = {
     node: Args.string({ name: 'NODE', description: 'the node to change: name, host or host:port', required: true }),
@@ -25,7 +32,8 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<ReplicaofResult> {
-    const { args, flags } = await this.parse(ReplicaofCommand);
+    const leading = this.leadingTopology();
+    const { args, flags } = await this.parse(ReplicaofCommand, leading.argv);
     const noOne = args.master.toLowerCase() === 'no' && args.one?.toLowerCase() === 'one';
     if (!noOne && args.one !== undefined) {
       throw new BadInputError('USAGE', `unexpected argument "${args.one}"`, 'use `rctl replicaof NODE MASTER` or `rctl replicaof NODE no one`');
@@ -36,7 +44,7 @@ ${EXIT_CODES_HELP}`;
     const { replicaof } = await import('../src/cluster/replicaof');
     const { confirmOrDecline, isInteractive } = await import('../src/ui/confirm');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: leading.file, flag: flags.topology });
     const target = resolveNodeRef(topology, args.node, 'NODE');
     const master = noOne ? null : resolveNodeRef(topology, args.master, 'MASTER');
     const reporter = this.reporter();

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { RollingJson } from '../src/cluster/rolling/types';
-import { EXIT_CODES_HELP } from './_shared/base-command';
+import { EXIT_CODES_HELP, TOPOLOGY_ARG } from './_shared/base-command';
 import { ROLLING_FLAGS, RollingRunner } from './_shared/rolling-runner';
 
 export default class RestartCommand extends RollingRunner {
@@ -17,10 +17,13 @@ rctl waits for each node's link and catch-up before the next one, and checks its
 
 ${EXIT_CODES_HELP}`;
   static override examples = [
-    '<%= config.bin %> restart --all --dry-run',
-    '<%= config.bin %> restart --node replica1 --yes',
-    "<%= config.bin %> restart --all --exec 'ssh {host} sudo systemctl restart redis-server' --yes",
+    { description: 'The plan: order, switchover, expected resyncs', command: '<%= config.bin %> restart --all --dry-run' },
+    { description: 'One replica', command: '<%= config.bin %> restart topologies/prod.yml --node replica1 --yes' },
+    { description: 'Nodes rctl did not launch', command: `<%= config.bin %> restart --all --exec 'ssh {host} sudo systemctl restart redis-server' --yes` },
+    { description: 'Check that nothing needed a full resync', command: `<%= config.bin %> restart --all --yes --json | jq '{fullResyncs, writesPausedMs}'` },
   ];
+
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     ...ROLLING_FLAGS,
@@ -28,7 +31,7 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<RollingJson> {
-    const { flags } = await this.parse(RestartCommand);
-    return this.runRolling('restart', flags, { exec: flags.exec ?? null, to: null });
+    const { args, flags } = await this.parse(RestartCommand);
+    return this.runRolling('restart', flags, { exec: flags.exec ?? null, to: null, topology: args.topology });
   }
 }

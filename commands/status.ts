@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import type { StatusReport } from '../src/cluster/status';
 import { BadInputError } from '../src/errors';
 import { defaultWatchValue } from '../src/ui/argv';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class StatusCommand extends RctlCommand {
   static override summary = "Show every node's role, link, offset, lag, keys and health.";
@@ -13,7 +13,15 @@ On a Sentinel-managed set (a sentinel section) every sentinel is asked too (GET-
 --json prints {topology, master, healthy, nodes: [{name, address, reachable, role, linkStatus, master, offset, lagBytes, keys, connectedReplicas, replid, replid2, version, error}]}, plus sentinel: {masterName, master, quorum, agreeing, error, sentinels: [{name, address, reachable, master, flags, epoch, otherSentinels, replicas, quorumReachable, error}]} on a Sentinel-managed set.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status -t topologies/local.yml --json', '<%= config.bin %> status --watch 5'];
+  static override examples = [
+    { description: 'The set of the topology last brought up (or $RCTL_TOPOLOGY)', command: '<%= config.bin %> status' },
+    { description: 'A named topology file', command: '<%= config.bin %> status topologies/prod.yml' },
+    { description: 'Lag of every replica, for a script or a dashboard', command: `<%= config.bin %> status --json | jq '.nodes[] | select(.role=="replica") | {name, lagBytes}'` },
+    { description: 'Exit code only: 0 healthy, 3 degraded', command: '<%= config.bin %> status topologies/prod.yml > /dev/null || echo degraded' },
+    { description: 'Watch while something else runs', command: '<%= config.bin %> status --watch 5' },
+  ];
+
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     watch: Flags.string({ char: 'w', description: 'redraw every SECONDS (default 2) until interrupted', helpValue: '[SECONDS]' }),
@@ -21,12 +29,12 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<StatusReport> {
-    const { flags } = await this.parse(StatusCommand, defaultWatchValue(this.argv));
+    const { args, flags } = await this.parse(StatusCommand, defaultWatchValue(this.argv));
     const { loadSelectedTopology, topologyStateOf } = await import('../src/state/index');
     const { observeStatus } = await import('../src/cluster/sentinel/status');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
     const state = topologyStateOf(topology);
     const snapshot = () => observeStatus(topology, { timeoutMs, state });
@@ -51,7 +59,7 @@ ${EXIT_CODES_HELP}`;
         const screen = renderStatusTable(view, this.charset());
         const footer = `every ${intervalSeconds}s, ${new Date().toLocaleTimeString()}; Ctrl-C to stop`;
         // Redraw in place on a terminal; a log gets one table after another.
-        if (process.stdout.isTTY) process.stdout.write(`\x1b[H\x1b[2J${screen}\n${footer}\n`);
+        if (this.animated(process.stdout)) process.stdout.write(`\x1b[H\x1b[2J${screen}\n${footer}\n`);
         else this.log(`${screen}\n${footer}\n`);
         await sleep(intervalSeconds * 1000, stop.signal);
         if (stop.signal.aborted) break;

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import type { UpJson } from '../src/output/results';
-import { EXIT_CODES_HELP, RctlCommand, secondsFlag } from './_shared/base-command';
+import { EXIT_CODES_HELP, RctlCommand, secondsFlag, TOPOLOGY_ARG } from './_shared/base-command';
 
 export default class UpCommand extends RctlCommand {
   static override summary = 'Bring the nodes of a topology file up as one master and its replicas.';
@@ -13,11 +13,13 @@ A master that would come back empty (down, and nothing to load: no persistence) 
 With a sentinel section, up first asks the sentinels: the master a quorum of them names is the master up works with (never repointed against them). With launch: redis-sentinel it then starts redis-sentinel processes under $RCTL_HOME/<topology>/_sentinels/ (0600 configs); every sentinel is checked (SENTINEL MONITOR when it lacks the master name, SENTINEL SET for differing settings; one monitoring another address is reported, not repointed), and up waits until each sees every replica and every other sentinel.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> up topologies/local.yml', '<%= config.bin %> up -t topologies/local-redis-server.yml --json'];
+  static override examples = [
+    { description: 'Launch and link the set; it becomes the default of later commands', command: '<%= config.bin %> up topologies/local.yml' },
+    { description: 'Accept that declared replicas holding keys lose them', command: '<%= config.bin %> up topologies/local.yml --yes' },
+    { description: 'For a script: did anything change?', command: '<%= config.bin %> up topologies/local-redis-server.yml --json | jq .changed' },
+  ];
 
-  static override args = {
-    file: Args.string({ name: 'TOPOLOGY', description: 'topology file (or -t FILE, or $RCTL_TOPOLOGY)', required: false }),
-  };
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'accept that declared replicas holding keys lose them', default: false }),
@@ -33,7 +35,7 @@ ${EXIT_CODES_HELP}`;
     const { confirmOrDecline, isInteractive } = await import('../src/ui/confirm');
     const { renderStatusTable } = await import('../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ argument: args.file, flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: args.topology, flag: flags.topology });
     const state = topologyStateOf(topology);
     rememberCurrentTopology(state.home, topology.file);
     const reporter = this.reporter();

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { RollingJson } from '../src/cluster/rolling/types';
-import { EXIT_CODES_HELP } from './_shared/base-command';
+import { EXIT_CODES_HELP, TOPOLOGY_ARG } from './_shared/base-command';
 import { ROLLING_FLAGS, RollingRunner } from './_shared/rolling-runner';
 
 export default class UpgradeCommand extends RollingRunner {
@@ -12,7 +12,13 @@ Refused before anything changes (exit 5, VERSION_CANNOT_FOLLOW) when a node's ow
 Only nodes rctl launches; upgrade external nodes with your own tooling through \`rctl restart --exec\`.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> upgrade --all --to /usr/local/bin/redis-server-7.2 --dry-run', '<%= config.bin %> upgrade --all --to embedded --yes'];
+  static override examples = [
+    { description: 'The plan for moving every node to another redis-server', command: '<%= config.bin %> upgrade --all --to /usr/local/bin/redis-server-7.2 --dry-run' },
+    { description: 'Every node to the bundled node, on a named topology', command: '<%= config.bin %> upgrade topologies/prod.yml --all --to embedded --yes' },
+    { description: 'Versions before and after, per node', command: `<%= config.bin %> upgrade --all --to embedded --yes --json | jq '.nodes[] | {name, versionBefore, versionAfter}'` },
+  ];
+
+  static override args = { topology: TOPOLOGY_ARG };
 
   static override flags = {
     ...ROLLING_FLAGS,
@@ -20,7 +26,7 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<RollingJson> {
-    const { flags } = await this.parse(UpgradeCommand);
-    return this.runRolling('upgrade', flags, { exec: null, to: flags.to });
+    const { args, flags } = await this.parse(UpgradeCommand);
+    return this.runRolling('upgrade', flags, { exec: null, to: flags.to, topology: args.topology });
   }
 }

@@ -45,9 +45,13 @@ const common = {
 };
 
 await build({ ...common, entryPoints: { commands: manifestSrc }, outdir: join(root, 'dist') });
+// Listed in package.json oclif.hooks: the bundled node's Redis version under `rctl --version`.
+await build({ ...common, entryPoints: { 'version-hook': join(root, 'commands/_shared/version-hook.ts') }, outdir: join(root, 'dist') });
 await build({ ...common, entryPoints: { server: join(root, 'src/server/main.ts') }, outdir: join(root, 'dist') });
 // `rctl status` without oclif: scripts poll it, so it must start fast.
 await build({ ...common, entryPoints: { status: join(root, 'src/ui/status-fast.ts') }, outdir: join(root, 'dist') });
+// The completion script's node names on every TAB: no oclif either.
+await build({ ...common, entryPoints: { 'nodes-fast': join(root, 'src/ui/nodes-fast.ts') }, outdir: join(root, 'dist') });
 if (benchEntries.length > 0) {
   await build({ ...common, entryPoints: benchEntries, outdir: join(root, 'dist', 'bench') });
 }

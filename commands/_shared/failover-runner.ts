@@ -38,7 +38,7 @@ export const FAILOVER_FLAGS = {
 
 /** The shared body of `rctl failover` and `rctl promote NODE`. */
 export abstract class FailoverRunner extends RctlCommand {
-  protected async runFailover(promoteText: string | null, flags: FailoverFlags): Promise<FailoverJson | DryRunJson> {
+  protected async runFailover(promoteText: string | null, flags: FailoverFlags, topologyArgument?: string): Promise<FailoverJson | DryRunJson> {
     const { loadSelectedTopology, topologyStateOf } = await import('../../src/state/index');
     const { resolveNodeRef } = await import('../../src/topology/resolve');
     const { failover, FailoverError } = await import('../../src/cluster/failover/index');
@@ -46,7 +46,7 @@ export abstract class FailoverRunner extends RctlCommand {
     const { chooseCandidate, confirmOrRequireYes, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: topologyArgument, flag: flags.topology });
     let promote = null;
     if (promoteText !== null) {
       const ref = resolveNodeRef(topology, promoteText, '--promote');
@@ -72,7 +72,7 @@ export abstract class FailoverRunner extends RctlCommand {
         confirm: (plan, steps) => {
           reporter.suspend();
           // The plan once on the terminal, then a one-line question (a prompt redraws its message on every key).
-          if (interactive && !flags.yes) process.stderr.write(`${renderFailoverPlan(plan, steps, charset)}\n`);
+          if (interactive && !flags.yes) process.stderr.write(`${renderFailoverPlan(plan, steps, this.stderrCharset())}\n`);
           return confirmOrRequireYes('failover', 'Proceed with the failover?', { yes: flags.yes, interactive });
         },
         choose: interactive && !flags.yes ? (ranked) => chooseCandidate(ranked, () => reporter.suspend()) : undefined,
@@ -91,7 +91,7 @@ export abstract class FailoverRunner extends RctlCommand {
       // What was done before it stopped matters as much as why: the steps go to stderr.
       if (error instanceof FailoverError && error.steps.length > 0 && !this.jsonEnabled()) {
         this.finishProgress(true);
-        process.stderr.write(renderStepTable(error.steps, charset) + '\n');
+        process.stderr.write(renderStepTable(error.steps, this.stderrCharset()) + '\n');
       }
       throw error;
     }

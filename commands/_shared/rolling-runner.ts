@@ -30,7 +30,7 @@ export const ROLLING_FLAGS = {
 };
 
 export abstract class RollingRunner extends RctlCommand {
-  protected async runRolling(kind: 'restart' | 'upgrade', flags: RollingFlags, extra: { exec: string | null; to: string | null }): Promise<RollingJson> {
+  protected async runRolling(kind: 'restart' | 'upgrade', flags: RollingFlags, extra: { exec: string | null; to: string | null; topology?: string }): Promise<RollingJson> {
     if (flags.all === (flags.node !== undefined && flags.node.length > 0)) {
       throw new BadInputError('USAGE', flags.all ? 'give either --all or --node, not both' : `say which nodes: --all, or --node NAME (repeatable)`, `e.g. rctl ${kind} --all${kind === 'upgrade' ? ' --to embedded' : ''}`);
     }
@@ -40,7 +40,7 @@ export abstract class RollingRunner extends RctlCommand {
     const { confirmOrRequireYes, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: extra.topology, flag: flags.topology });
     const charset = this.charset();
     const interactive = isInteractive();
     const reporter = this.reporter();
@@ -61,7 +61,7 @@ export abstract class RollingRunner extends RctlCommand {
         reporter,
         confirm: (plan) => {
           reporter.suspend();
-          if (interactive && !flags.yes) process.stderr.write(`${renderRollingPlan(plan, charset)}\n`);
+          if (interactive && !flags.yes) process.stderr.write(`${renderRollingPlan(plan, this.stderrCharset())}\n`);
           return confirmOrRequireYes(kind, `Proceed with the rolling ${kind}?`, { yes: flags.yes, interactive });
         },
       });
@@ -79,7 +79,7 @@ export abstract class RollingRunner extends RctlCommand {
     } catch (error) {
       if (error instanceof RollingError && error.done.length > 0 && !this.jsonEnabled()) {
         this.finishProgress(true);
-        process.stderr.write(renderRollingTable({ nodes: error.done } as RollingJson, charset) + '\n');
+        process.stderr.write(renderRollingTable({ nodes: error.done } as RollingJson, this.stderrCharset()) + '\n');
       }
       throw error;
     }

@@ -12,10 +12,13 @@ The file is edited first: from then on the node is declared, \`rctl status\` sho
 
 ${EXIT_CODES_HELP}`;
   static override examples = [
-    '<%= config.bin %> replica add replica3 127.0.0.1:6382',
-    '<%= config.bin %> replica add replica4 127.0.0.1:6383 --launch redis-server --priority 50',
-    '<%= config.bin %> replica add cache2 10.0.0.18:6379 --launch external --yes',
+    { description: 'Check and print the plan; nothing changes', command: '<%= config.bin %> replica add replica3 127.0.0.1:6382 --dry-run' },
+    { description: 'A bundled node, on a named topology', command: '<%= config.bin %> replica add topologies/prod.yml replica3 127.0.0.1:6382' },
+    { description: 'A redis-server node that is never promoted', command: '<%= config.bin %> replica add replica4 127.0.0.1:6383 --launch redis-server --priority 0' },
+    { description: 'A node you run yourself', command: '<%= config.bin %> replica add cache2 10.0.0.18:6379 --launch external --yes' },
   ];
+
+  static override usage = 'replica add [TOPOLOGY.yml] NAME HOST:PORT [FLAGS]';
 
   static override args = {
     name: Args.string({ name: 'NAME', description: 'the new node\'s name in the topology', required: true }),
@@ -32,14 +35,15 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<ReplicaAddResult> {
-    const { args, flags } = await this.parse(ReplicaAddCommand);
+    const leading = this.leadingTopology();
+    const { args, flags } = await this.parse(ReplicaAddCommand, leading.argv);
     const { loadSelectedTopology, topologyStateOf } = await import('../../src/state/index');
     const { addReplica, parseAddress } = await import('../../src/cluster/replica/add');
     const { confirmOrDecline, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
     const { host, port } = parseAddress(args.address);
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: leading.file, flag: flags.topology });
     const reporter = this.reporter();
     const { result, view } = await addReplica(
       topology,

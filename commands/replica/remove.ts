@@ -11,7 +11,12 @@ A node rctl launched is stopped as \`rctl down\` stops it (SHUTDOWN, then SIGTER
 Then rctl waits until the master no longer lists it and, on a Sentinel-managed set, sends SENTINEL RESET to every sentinel and waits until they relearn the other replicas and each other. Only then is the entry removed from the topology file (comments and layout kept; validated; written atomically) and rctl's records updated, so an interrupted remove leaves the node declared, shown by \`rctl status\`, and finished by the same command again.
 
 ${EXIT_CODES_HELP}`;
-  static override examples = ['<%= config.bin %> replica remove replica3', '<%= config.bin %> replica remove cache2 --keep-running --json'];
+  static override examples = [
+    { description: 'Detach and stop a replica', command: '<%= config.bin %> replica remove replica3' },
+    { description: 'Keep it running, fenced and detached, on a named topology', command: '<%= config.bin %> replica remove topologies/prod.yml cache2 --keep-running --json' },
+  ];
+
+  static override usage = 'replica remove [TOPOLOGY.yml] NAME [FLAGS]';
 
   static override args = {
     name: Args.string({ name: 'NAME', description: 'the replica to remove', required: true }),
@@ -25,13 +30,14 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<ReplicaRemoveResult> {
-    const { args, flags } = await this.parse(ReplicaRemoveCommand);
+    const leading = this.leadingTopology();
+    const { args, flags } = await this.parse(ReplicaRemoveCommand, leading.argv);
     const { loadSelectedTopology, topologyStateOf } = await import('../../src/state/index');
     const { removeReplica } = await import('../../src/cluster/replica/remove');
     const { confirmOrDecline, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
-    const topology = await loadSelectedTopology({ flag: flags.topology });
+    const topology = await loadSelectedTopology({ argument: leading.file, flag: flags.topology });
     const reporter = this.reporter();
     const timeoutMs = Math.max(1, Math.round(flags.timeout * 1000));
     const { result, view } = await removeReplica(topology, args.name, {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { chooseTopologyFile } from './select';
 
 /** The selected topology when the cache has it; null when it needs the full load (first use, edited file, unresolvable password, any error). */
-export function cachedSelectedTopology(options: { flag?: string; env: NodeJS.ProcessEnv }): Topology | null {
+export function cachedSelectedTopology(options: { argument?: string; flag?: string; env: NodeJS.ProcessEnv }): Topology | null {
   try {
     const choice = chooseTopologyFile(options);
     const home = rctlHome(options.env);

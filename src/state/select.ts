@@ -2,6 +2,7 @@
 // else the one last brought up with `rctl up`.
 
 import { BadInputError } from '../errors';
+import { resolve } from 'node:path';
 import { readCurrentTopology, rctlHome } from './home';
 
 export interface TopologyChoice {
@@ -12,7 +13,7 @@ export interface TopologyChoice {
 
 export function chooseTopologyFile(options: { argument?: string; flag?: string; env?: NodeJS.ProcessEnv }): TopologyChoice {
   const env = options.env ?? process.env;
-  if (options.argument && options.flag && options.argument !== options.flag) {
+  if (options.argument && options.flag && resolve(options.argument) !== resolve(options.flag)) {
     throw new BadInputError('USAGE', `two topologies given: ${options.argument} and -t ${options.flag}`, 'pass only one');
   }
   if (options.argument) return { file: options.argument, from: 'argument' };

@@ -1,5 +1,6 @@
-// Which characters rctl may print, decided once per run from the locale: box drawing and marks
-// such as ✔ where it says UTF-8, ASCII where it names another encoding.
+// Which characters rctl may print, decided once per run and stream: box drawing and marks such as
+// ✔ on a terminal whose locale says UTF-8; ASCII where the locale names another encoding, and on
+// stdout whenever it is not a terminal (a pipe, a file, a log) or NO_COLOR is set.
 
 export type Charset = 'unicode' | 'ascii';
 
@@ -15,6 +16,20 @@ export function charsetOf(env: LocaleEnv): Charset {
   const locale = [env.LC_ALL, env.LC_CTYPE, env.LANG].find((value) => value !== undefined && value !== '');
   if (locale === undefined) return 'unicode';
   return /utf-?8/i.test(locale) ? 'unicode' : 'ascii';
+}
+
+/** NO_COLOR (no-color.org): set to anything but the empty string. */
+export function noColorRequested(env: LocaleEnv): boolean {
+  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+}
+
+/**
+ * The charset of stdout: what lands in a pipe or a file is read by scripts and other tools, so it
+ * is ASCII, as it is when NO_COLOR asks for plain output; a terminal gets what its locale allows.
+ */
+export function stdoutCharsetOf(env: LocaleEnv, isTTY: boolean): Charset {
+  if (!isTTY || noColorRequested(env)) return 'ascii';
+  return charsetOf(env);
 }
 
 export interface Symbols {

@@ -13,15 +13,19 @@ import { rctlHome } from '../state/home';
 import { TopologyState } from '../state/topology-state';
 import { renderError } from './error-output';
 import { renderStatusTable } from './status-table';
-import { charsetOf } from './charset';
+import { charsetOf, stdoutCharsetOf } from './charset';
 
 export interface FastIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env?: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal: a pipe or file gets ASCII. */
+  stdoutIsTTY?: boolean;
 }
 
 interface FastArgs {
+  /** The positional TOPOLOGY. */
+  argument?: string;
   topology?: string;
   json: boolean;
   timeoutSeconds: number;
@@ -42,6 +46,9 @@ export function parseFastArgs(argv: string[]): FastArgs | null {
       if (value === undefined || value.startsWith('-')) return null;
     } else if (arg.startsWith('--topology=') || arg.startsWith('--timeout=')) {
       value = arg.slice(arg.indexOf('=') + 1);
+    } else if (!arg.startsWith('-') && args.argument === undefined) {
+      args.argument = arg;
+      continue;
     } else {
       return null;
     }
@@ -62,9 +69,9 @@ export async function runStatusFast(argv: string[], io: FastIo): Promise<number 
   const args = parseFastArgs(argv);
   if (!args) return null;
   const env = io.env ?? process.env;
-  const charset = charsetOf(env);
+  const charset = stdoutCharsetOf(env, Boolean(io.stdoutIsTTY));
   const json = args.json || env.RCTL_CONTENT_TYPE?.toLowerCase() === 'json';
-  const topology = cachedSelectedTopology({ flag: args.topology, env });
+  const topology = cachedSelectedTopology({ argument: args.argument, flag: args.topology, env });
   if (!topology) return null;
   try {
     const view = await observeStatus(topology, { timeoutMs: Math.max(1, Math.round(args.timeoutSeconds * 1000)), state: new TopologyState(rctlHome(env), topology.name) });
@@ -72,7 +79,7 @@ export async function runStatusFast(argv: string[], io: FastIo): Promise<number 
     io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : renderStatusTable(view, charset) + '\n');
     return report.healthy ? 0 : 3;
   } catch (error) {
-    const rendered = renderError(error, Boolean(env.DEBUG), charset);
+    const rendered = renderError(error, Boolean(env.DEBUG), charsetOf(env));
     if (json) io.stdout(JSON.stringify(rendered.json, null, 2) + '\n');
     io.stderr(rendered.stderr);
     return rendered.exitCode;

@@ -32,6 +32,8 @@ const RCTL_USES_OF_THE_NODE: ReadonlyArray<{ from: string; to: string }> = [
   { from: 'src/launch/rdb-verify.ts', to: 'src/server/rdb/reader.ts' },
   // The backup's rename is made durable the way the node makes its own dumps' renames durable.
   { from: 'src/cluster/backup.ts', to: 'src/server/persistence/directory-sync.ts' },
+  // `rctl --version` names the Redis version the bundled node answers as, from the node's own constant.
+  { from: 'commands/_shared/version-hook.ts', to: 'src/server/version.ts' },
 ];
 
 interface ImportEdge {

@@ -13,8 +13,13 @@ describe('fast status arguments', () => {
     expect(parseFastArgs(['--topology=a.yml', '--timeout=3'])).toEqual({ topology: 'a.yml', json: false, timeoutSeconds: 3 });
   });
 
+  it('takes the topology as its one positional argument, as the oclif command does', () => {
+    expect(parseFastArgs(['a.yml', '--json'])).toEqual({ argument: 'a.yml', json: true, timeoutSeconds: 2 });
+    expect(parseFastArgs(['--timeout', '1', 'topologies/x'])).toEqual({ argument: 'topologies/x', json: false, timeoutSeconds: 1 });
+  });
+
   it('leaves help, watch, unknown and malformed flags to oclif', () => {
-    for (const argv of [['--help'], ['-h'], ['--watch'], ['-w', '2'], ['--bogus'], ['--timeout', 'soon'], ['-t'], ['-t', 'a', '-t', 'b'], ['extra']]) {
+    for (const argv of [['--help'], ['-h'], ['--watch'], ['-w', '2'], ['--bogus'], ['--timeout', 'soon'], ['-t'], ['-t', 'a', '-t', 'b'], ['a.yml', 'b.yml']]) {
       expect(parseFastArgs(argv), argv.join(' ')).toBeNull();
     }
   });

@@ -6,7 +6,7 @@ import colors from '@colors/colors/safe';
 import { describe, expect, it } from 'vitest';
 import type { StatusView } from '../../src/cluster/status';
 import { NodeFailureError } from '../../src/errors';
-import { charsetOf } from '../../src/ui/charset';
+import { charsetOf, noColorRequested, stdoutCharsetOf } from '../../src/ui/charset';
 import { renderCheckReport } from '../../src/ui/check-report';
 import { renderError } from '../../src/ui/error-output';
 import { renderStepTable, summaryLine } from '../../src/ui/failover-report';
@@ -36,6 +36,25 @@ describe('charset from the locale', () => {
   it('keeps Unicode when no locale is set at all (a stripped environment, as before)', () => {
     expect(charsetOf({})).toBe('unicode');
     expect(charsetOf({ LC_ALL: '', LANG: '' })).toBe('unicode');
+  });
+});
+
+describe('charset of stdout', () => {
+  it('is ASCII when stdout is not a terminal, whatever the locale', () => {
+    expect(stdoutCharsetOf({ LANG: 'en_US.UTF-8' }, false)).toBe('ascii');
+    expect(stdoutCharsetOf({}, false)).toBe('ascii');
+  });
+
+  it('is ASCII on a terminal when NO_COLOR is set to anything but the empty string', () => {
+    expect(stdoutCharsetOf({ LANG: 'en_US.UTF-8', NO_COLOR: '1' }, true)).toBe('ascii');
+    expect(stdoutCharsetOf({ LANG: 'en_US.UTF-8', NO_COLOR: '' }, true)).toBe('unicode');
+    expect(noColorRequested({ NO_COLOR: '0' })).toBe(true);
+    expect(noColorRequested({})).toBe(false);
+  });
+
+  it('follows the locale on a terminal', () => {
+    expect(stdoutCharsetOf({ LANG: 'en_US.UTF-8' }, true)).toBe('unicode');
+    expect(stdoutCharsetOf({ LC_ALL: 'C' }, true)).toBe('ascii');
   });
 });
 
