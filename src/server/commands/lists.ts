@@ -16,7 +16,7 @@ const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
 const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
 const ERR_MPOP_COUNT = 'ERR count should be greater than 0';
 
-type End = 'left' | 'right';
+export type End = 'left' | 'right';
 
 /** Reads a list for a write command without touching the hit/miss statistics. */
 function listForWrite(client: CommandContext, key: string): ListValue | undefined | typeof WRONGTYPE {
@@ -69,7 +69,7 @@ function push(client: CommandContext, args: string[], end: End, onlyIfExists: bo
 }
 
 /** Pops up to count elements from one end and replies them as an array, in pop order. */
-function popRange(client: CommandContext, key: string, list: ListValue, end: End, count: number): number {
+export function popRange(client: CommandContext, key: string, list: ListValue, end: End, count: number): number {
   const taken = Math.min(count, list.length);
   if (end === 'left') {
     replyRange(client, list, 0, taken - 1, false);
@@ -254,14 +254,14 @@ function lpos(client: CommandContext, args: string[]): void {
   for (const index of found) client.reply.integer(index);
 }
 
-function parseEnd(client: CommandContext, text: string): End | null {
+export function parseEnd(client: CommandContext, text: string): End | null {
   const lower = text.toLowerCase();
   if (lower === 'left' || lower === 'right') return lower;
   syntaxError(client);
   return null;
 }
 
-function moveGeneric(client: CommandContext, args: string[], from: End, to: End): void {
+export function moveGeneric(client: CommandContext, args: string[], from: End, to: End): void {
   const sourceKey = args[1];
   const destinationKey = args[2];
   const source = listForWrite(client, sourceKey);

@@ -193,7 +193,7 @@ function zrankGeneric(client: CommandContext, args: string[], reverse: boolean):
 }
 
 /** Pops up to `count` entries from one end; the caller handles the emptied key. */
-function popEntries(zset: ZSetValue, count: number, max: boolean): Array<[string, number]> {
+export function popEntries(zset: ZSetValue, count: number, max: boolean): Array<[string, number]> {
   const popped: Array<[string, number]> = [];
   const total = Math.min(count, zset.size);
   for (let i = 0; i < total; i++) popped.push((max ? zset.popMax() : zset.popMin()) as [string, number]);
