@@ -39,8 +39,11 @@ export class BlockedKeys {
     return this.byClient.size;
   }
 
-  isBlocked(client: CommandContext): boolean {
-    return this.byClient.has(client);
+  /** INFO clients_in_timeout_table: waiters with a deadline. */
+  get withTimeout(): number {
+    let count = 0;
+    for (const waiter of this.byClient.values()) if (waiter.timer) count++;
+    return count;
   }
 
   /**

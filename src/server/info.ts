@@ -81,7 +81,7 @@ function clientsLines(server: Server): string[] {
     'client_recent_max_output_buffer:0',
     `blocked_clients:${server.blocking.count}`,
     'tracking_clients:0',
-    'clients_in_timeout_table:0',
+    `clients_in_timeout_table:${server.blocking.withTimeout}`,
   ];
 }
 

@@ -8,18 +8,16 @@
 import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isList, isZSet } from '../keyspace/values';
-import { lookupTyped, syntaxError, WRONGTYPE } from './util';
+import { lookupTyped, WRONGTYPE } from './util';
 import { moveGeneric, parseEnd, popRange, type End } from './lists';
 import { popEntries } from './zsets';
 import { replyEntries } from './zset-args';
-import { LONG_MAX, rangeLongArg } from './collection-args';
+import { parseMinMax, parseMpop } from './mpop-args';
 import { parseDouble } from '../resp/numbers';
 import { ERR_WRONGTYPE } from '../errors';
 
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
 export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
-const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
-const ERR_COUNT_POSITIVE = 'ERR count should be greater than 0';
 const LLONG_MAX = 2 ** 63;
 
 /**
@@ -136,37 +134,6 @@ function blmove(client: CommandContext, args: string[]): void {
   bmove(client, args, from, to, false);
 }
 
-/** numkeys key [key ...] <where> [COUNT count] from `first` on, as LMPOP/ZMPOP parse it. */
-interface MpopArgs<W> {
-  keys: string[];
-  where: W;
-  count: number;
-}
-
-function parseMpop<W>(client: CommandContext, args: string[], first: number, parseWhere: (text: string) => W | null): MpopArgs<W> | null {
-  const numkeys = rangeLongArg(client, args[first], 1n, LONG_MAX, ERR_NUMKEYS);
-  if (numkeys === null) return null;
-  const whereIndex = first + numkeys + 1;
-  if (whereIndex >= args.length) {
-    syntaxError(client);
-    return null;
-  }
-  const where = parseWhere(args[whereIndex]);
-  if (where === null) return null;
-  let count = -1;
-  for (let i = whereIndex + 1; i < args.length; i++) {
-    if (count === -1 && args[i].toLowerCase() === 'count' && i + 1 < args.length) {
-      const parsed = rangeLongArg(client, args[++i], 1n, LONG_MAX, ERR_COUNT_POSITIVE);
-      if (parsed === null) return null;
-      count = parsed;
-    } else {
-      syntaxError(client);
-      return null;
-    }
-  }
-  return { keys: args.slice(first + 1, whereIndex), where, count: count === -1 ? 1 : count };
-}
-
 function listRange(client: CommandContext, key: string, end: End, count: number): string[] | null {
   const list = client.db.get(key);
   if (list === undefined || !isList(list) || list.length === 0) return null;
@@ -255,12 +222,7 @@ function bzpop(client: CommandContext, args: string[], max: boolean): void {
 function bzmpop(client: CommandContext, args: string[]): void {
   const deadline = timeoutArg(client, args[1]);
   if (deadline === null) return;
-  const parsed = parseMpop(client, args, 2, (text) => {
-    const lower = text.toLowerCase();
-    if (lower === 'min' || lower === 'max') return lower;
-    syntaxError(client);
-    return null;
-  });
+  const parsed = parseMpop(client, args, 2, (text) => parseMinMax(client, text));
   if (parsed === null) return;
   bzpopGeneric(client, parsed.keys, deadline, parsed.where === 'max', parsed.count);
 }

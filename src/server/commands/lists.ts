@@ -7,14 +7,13 @@ import { isList, type ListValue } from '../keyspace/values';
 import { Deque } from '../keyspace/deque';
 import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
 import { errWrongArity, ERR_NO_SUCH_KEY, ERR_OUT_OF_RANGE, ERR_WRONGTYPE } from '../errors';
-import { longArg, positiveLongArg, rangeLongArg, LONG_MAX } from './collection-args';
+import { longArg, positiveLongArg } from './collection-args';
+import { parseMpop } from './mpop-args';
 
 const ERR_RANK_ZERO =
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
 const ERR_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
-const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
-const ERR_MPOP_COUNT = 'ERR count should be greater than 0';
 
 export type End = 'left' | 'right';
 
@@ -294,25 +293,10 @@ function lmove(client: CommandContext, args: string[]): void {
 }
 
 function lmpop(client: CommandContext, args: string[]): void {
-  const numkeys = rangeLongArg(client, args[1], 1n, LONG_MAX, ERR_NUMKEYS);
-  if (numkeys === null) return;
-  const whereIndex = 1 + numkeys + 1;
-  if (whereIndex >= args.length) return syntaxError(client);
-  const end = parseEnd(client, args[whereIndex]);
-  if (end === null) return;
-  let count = -1;
-  for (let i = whereIndex + 1; i < args.length; i++) {
-    if (count === -1 && args[i].toLowerCase() === 'count' && i + 1 < args.length) {
-      const parsed = rangeLongArg(client, args[++i], 1n, LONG_MAX, ERR_MPOP_COUNT);
-      if (parsed === null) return;
-      count = parsed;
-    } else {
-      return syntaxError(client);
-    }
-  }
-  if (count === -1) count = 1;
-  for (let i = 2; i < whereIndex; i++) {
-    const key = args[i];
+  const parsed = parseMpop(client, args, 1, (text) => parseEnd(client, text));
+  if (parsed === null) return;
+  const { keys, where: end, count } = parsed;
+  for (const key of keys) {
     const list = listForWrite(client, key);
     if (list === WRONGTYPE) return;
     if (!list || list.length === 0) continue;
