@@ -232,6 +232,16 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'CLIENT PAUSE WRITE: a waiter already blocked still times out during the pause; a blocking pop sent during it answers after',
+    steps: [
+      b(0, 1, 'BLPOP', 'k', '0.1'),
+      s(3, 'CLIENT', 'PAUSE', '400', 'WRITE'),
+      r(0),
+      s(1, 'BLPOP', 'k', '0.05'),
+      s(3, 'INFO', 'clients'),
+    ],
+  },
+  {
     name: 'a closed waiter is forgotten: the next one is served',
     steps: [b(0, 1, 'BLPOP', 'k', '0'), b(1, 2, 'BLPOP', 'k', '0'), s(3, 'CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'), s(3, 'INFO', 'clients')],
   },
