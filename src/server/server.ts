@@ -395,7 +395,8 @@ export class Server extends EventEmitter implements ServerContext {
     if (timeout > 0) {
       const now = this.clock.now();
       for (const client of this.clients.values()) {
-        if (client.isMasterLink || client.isReplica || client.inPubSub) continue;
+        // A blocked client is waiting on purpose (BLPOP 0, WAIT): Redis never closes it for idleness.
+        if (client.isMasterLink || client.isReplica || client.inPubSub || client.blocked) continue;
         if (now - client.lastInteraction > timeout * 1000) {
           this.logger.verbose('Closing idle client');
           client.close();
