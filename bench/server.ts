@@ -14,9 +14,12 @@
 //   --seeds                 also measure the node alone holding the seeds' 10,000,105 keys (slow)
 //   --profile               run the node under --cpu-prof and summarize where its time goes (raw
 //                           profiles stay in a temporary directory, named in the summary)
+//   --blocking              also BLPOP/LPUSH round trips (bench/lib/blocking-roundtrip.ts), node vs redis,
+//                           --repeat rounds alternating, median; --blocking-jobs N per round (default 5000)
 //   --skip-throughput, --skip-memory, --quick (small sizes, one round: checks the script works)
 //
-// Results: bench/results/server.json and server.md (server-seeds.* and server-profile.* for the options).
+// Results: bench/results/server.json and server.md (server-seeds.*, server-profile.* and
+// server-blocking.* for the options).
 
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ import { cpuSeconds, haveCommand, repoRoot, residentBytes, startServerProcess, s
 import { commandOnce, info, loadKeys } from './lib/resp';
 import { currentLoad, formatInt, formatMb, formatRatio, machineInfo, markdownTable, median, type MachineInfo } from './lib/report';
 import { sourceLocator, summarizeProfile, type ProfileSummary } from './lib/cpu-profile';
+import { measureBlockingRoundTrips, type RoundTripRun } from './lib/blocking-roundtrip';
 
 const TESTS = ['set', 'get', 'incr', 'lpush', 'hset'];
 const PIPELINES = [1, 16];
@@ -45,6 +49,8 @@ interface Options {
   profile: boolean;
   throughput: boolean;
   memory: boolean;
+  blocking: boolean;
+  blockingJobs: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -65,6 +71,8 @@ function parseOptions(argv: string[]): Options {
     profile: argv.includes('--profile'),
     throughput: !argv.includes('--skip-throughput'),
     memory: !argv.includes('--skip-memory'),
+    blocking: argv.includes('--blocking'),
+    blockingJobs: value('--blocking-jobs', quick ? 1000 : 5000),
   };
 }
 
@@ -338,6 +346,7 @@ async function main(): Promise<void> {
   if (options.profile) profiles = await profileNode(options);
   let seeds: MemoryResult | null = null;
   if (options.seeds) seeds = await measureMemory('node', SEED_KEYS, ['--max-old-space-size=16384']);
+  const blocking = options.blocking ? await measureBlocking(options) : null;
   machine.loadAverageEnd = currentLoad();
 
   const sections: string[] = [];
@@ -396,7 +405,57 @@ async function main(): Promise<void> {
     sections.push(markdown);
     writeResults('server-seeds', { machine, seeds }, markdown);
   }
+  if (blocking) {
+    const markdown = blockingMarkdown(machine, options, blocking);
+    sections.push(markdown);
+    writeResults('server-blocking', { machine, jobsPerRound: options.blockingJobs, rounds: options.repeat, ...blocking }, markdown);
+  }
   process.stdout.write(sections.join('\n') + '\n');
+}
+
+interface BlockingResult {
+  node: RoundTripRun[];
+  redis: RoundTripRun[];
+  medianNode: number;
+  medianRedis: number;
+  ratio: number;
+}
+
+/** BLPOP/LPUSH round trips, the two servers alternating (node, redis, node...) over --repeat rounds. */
+async function measureBlocking(options: Options): Promise<BlockingResult> {
+  const runs: Record<ServerKind, RoundTripRun[]> = { node: [], redis: [] };
+  for (let round = 0; round < options.repeat; round++) {
+    for (const kind of ['node', 'redis'] as const) {
+      const server = await startServerProcess(kind);
+      try {
+        const run = await measureBlockingRoundTrips(server.port, options.blockingJobs);
+        runs[kind].push(run);
+        log(`blocking round ${round + 1} ${kind}: ${formatInt(Math.round(run.roundTripsPerSecond))} BLPOP/LPUSH round trips/s`);
+      } finally {
+        await stopServerProcess(server);
+      }
+    }
+  }
+  const medianNode = median(runs.node.map((r) => r.roundTripsPerSecond));
+  const medianRedis = median(runs.redis.map((r) => r.roundTripsPerSecond));
+  return { node: runs.node, redis: runs.redis, medianNode, medianRedis, ratio: medianNode / medianRedis };
+}
+
+function blockingMarkdown(machine: MachineInfo, options: Options, result: BlockingResult): string {
+  return [
+    '# bench:server --blocking — BLPOP/LPUSH round trips, bundled node vs redis-server',
+    '',
+    machineLines(machine),
+    `- one consumer in BLPOP, one producer pushing the next job only once the previous was served; ${formatInt(options.blockingJobs)} jobs per round, ${options.repeat} rounds alternating node and redis, medians`,
+    '',
+    markdownTable(['server', 'round trips/s (median)'], [
+      ['node', formatInt(Math.round(result.medianNode))],
+      ['redis', formatInt(Math.round(result.medianRedis))],
+    ]),
+    '',
+    `node/redis: ${formatRatio(result.ratio)}`,
+    '',
+  ].join('\n');
 }
 
 main().catch((error) => {

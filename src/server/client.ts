@@ -32,6 +32,7 @@ export class Client implements CommandContext {
   /** MULTI state: queued commands, and whether a queued command was rejected (EXECABORT). */
   multi: QueuedCommand[] | null = null;
   multiError = false;
+  executingMulti = false;
   /** Set when a watched key changed: EXEC then fails with a null reply. */
   watchDirty = false;
   readonly watched = new Set<string>(); // "db\0key"
@@ -269,7 +270,7 @@ export class Client implements CommandContext {
   /** One line of CLIENT LIST for this client. */
   describe(): string {
     const now = this.server.clock.now();
-    const flags = (this.isReplica ? 'S' : '') + (this.isMasterLink ? 'M' : '') + (this.multi ? 'x' : '') + (this.inPubSub ? 'P' : '') || 'N';
+    const flags = (this.isReplica ? 'S' : '') + (this.isMasterLink ? 'M' : '') + (this.multi ? 'x' : '') + (this.blocked ? 'b' : '') + (this.inPubSub ? 'P' : '') || 'N';
     const age = Math.floor((now - this.createdAt) / 1000);
     const idle = Math.floor((now - this.lastInteraction) / 1000);
     return (

@@ -2,6 +2,7 @@
 // through these interfaces, so the command groups sit below the client, the dispatcher and the
 // server that implement them (client.ts, server.ts) and never import them.
 
+import type { BlockedKeys } from './blocking';
 import type { Clock } from './clock';
 import type { ConfigStore } from './config';
 import type { Db } from './keyspace/db';
@@ -49,6 +50,8 @@ export interface CommandContext extends ClientIdentity, Subscriber {
   /** Set by a blocking command (WAIT): no further command runs until unblock(). */
   blocked: boolean;
   multi: QueuedCommand[] | null;
+  /** EXEC is running the queued commands: blocking commands answer at once instead of waiting. */
+  executingMulti: boolean;
   multiError: boolean;
   readonly watchDirty: boolean;
   readonly watched: Set<string>;
@@ -118,6 +121,8 @@ export interface ServerContext {
   readonly propagation: Propagation;
   readonly pubsub: PubSub;
   readonly pause: PauseState;
+  /** Clients blocked on keys (BLPOP and the other blocking pops). */
+  readonly blocking: BlockedKeys;
   readonly persistence: PersistenceControl;
   readonly replication: ReplicationControl;
   authRequired(): boolean;

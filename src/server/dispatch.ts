@@ -155,6 +155,8 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
   }
 
   call(client, cmd, args);
+  // Keys this command (or EXEC as a whole) made ready serve their waiters now, as in 7.0's processCommand.
+  server.blocking.serveReady();
   return 'done';
 }
 

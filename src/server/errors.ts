@@ -4,6 +4,8 @@
 export const ERR_SYNTAX = 'ERR syntax error';
 export const ERR_NOT_INTEGER = 'ERR value is not an integer or out of range';
 export const ERR_NOT_FLOAT = 'ERR value is not a valid float';
+/** To clients blocked on keys when the node turns into a replica (7.0's disconnectAllBlockedClients). */
+export const ERR_UNBLOCKED_ROLE_CHANGE = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';
 export const ERR_WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 export const ERR_NO_SUCH_KEY = 'ERR no such key';
 export const ERR_OUT_OF_RANGE = 'ERR index out of range';

@@ -14,6 +14,7 @@ import { ConfigStore } from './config';
 import { Db, type KeyspaceHooks } from './keyspace/db';
 import { Logger, type LogSink, type LogLevel } from './log';
 import { PauseState } from './pause';
+import { BlockedKeys } from './blocking';
 import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
 import { Replication } from './replication/replication';
@@ -50,6 +51,7 @@ export class Server extends EventEmitter implements ServerContext {
   readonly pubsub = new PubSub();
   readonly propagation = new Propagation();
   readonly pause: PauseState;
+  readonly blocking: BlockedKeys;
   stats: ServerStats;
   replication: Replication;
   readonly persistence: Persistence;
@@ -103,6 +105,7 @@ export class Server extends EventEmitter implements ServerContext {
       () => this.clock.now(),
       (name) => this.commands.get(name)?.isWrite ?? false,
     );
+    this.blocking = new BlockedKeys(() => this.clock.now());
     this.replication = new Replication(this);
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
@@ -306,6 +309,7 @@ export class Server extends EventEmitter implements ServerContext {
     this.pubsub.removeClient(client);
     this.unwatchAll(client);
     this.pause.release(client);
+    this.blocking.forget(client);
     this.emit('clientClosed', client);
   }
 
@@ -331,6 +335,7 @@ export class Server extends EventEmitter implements ServerContext {
   }
 
   signalKeyModified(db: Db, key: string): void {
+    this.blocking.signal(db.index, key);
     if (this.watchers.size === 0) return;
     const set = this.watchers.get(db.index + '\0' + key);
     if (set) for (const client of set) client.watchDirty = true;
@@ -390,7 +395,8 @@ export class Server extends EventEmitter implements ServerContext {
     if (timeout > 0) {
       const now = this.clock.now();
       for (const client of this.clients.values()) {
-        if (client.isMasterLink || client.isReplica || client.inPubSub) continue;
+        // A blocked client is waiting on purpose (BLPOP 0, WAIT): Redis never closes it for idleness.
+        if (client.isMasterLink || client.isReplica || client.inPubSub || client.blocked) continue;
         if (now - client.lastInteraction > timeout * 1000) {
           this.logger.verbose('Closing idle client');
           client.close();
@@ -427,6 +433,7 @@ export class Server extends EventEmitter implements ServerContext {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
     this.pause.stop();
+    this.blocking.stop();
     this.replication.stop();
     this.persistence.aof.writePending();
     for (const client of [...this.clients.values()]) {

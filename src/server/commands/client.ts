@@ -1,10 +1,11 @@
 // CLIENT subcommands: ID, SETNAME, GETNAME, INFO, LIST, KILL, PAUSE, UNPAUSE, REPLY, NO-EVICT,
 // GETREDIR, TRACKINGINFO and HELP, with Redis 7.0's replies and error texts.
-// Client-side caching (TRACKING, CACHING) and UNBLOCK are not modelled.
+// UNBLOCK ends waits on keys (the blocking pops), not WAIT. Client-side caching (TRACKING,
+// CACHING) is not modelled.
 
 import type { ClientIdentity, CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
-import { ERR_SYNTAX } from '../errors';
+import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { replyHelp, replySubcommandSyntaxError } from '../command-docs';
 
@@ -15,6 +16,8 @@ const ERR_CLIENT_ID_POSITIVE = 'ERR client-id should be greater than 0';
 const ERR_PAUSE_MODE = 'ERR CLIENT PAUSE mode must be WRITE or ALL';
 const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
 const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
+export const ERR_UNBLOCKED_BY_CLIENT = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 const errUnknownClientType = (name: string) => `ERR Unknown client type '${name}'`;
 const errNoSuchUser = (name: string) => `ERR No such user '${name}'`;
 
@@ -233,6 +236,22 @@ function pause(client: CommandContext, args: string[]): void {
   client.reply.ok();
 }
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked before the id, as in 7.0. */
+function unblock(client: CommandContext, args: string[]): void {
+  if (args.length > 4) return replySubcommandSyntaxError(client, args);
+  let asError = false;
+  if (args.length === 4) {
+    const reason = args[3].toLowerCase();
+    if (reason !== 'timeout' && reason !== 'error') return client.reply.error(ERR_UNBLOCK_REASON);
+    asError = reason === 'error';
+  }
+  const id = parseInt64(args[2]);
+  if (id === null) return client.reply.error(ERR_NOT_INTEGER);
+  const target = client.server.clients.get(Number(id));
+  const ended = target !== undefined && client.server.blocking.end(target as CommandContext, asError ? { kind: 'error', text: ERR_UNBLOCKED_BY_CLIENT } : { kind: 'timeout' });
+  client.reply.integer(ended ? 1 : 0);
+}
+
 function unpause(client: CommandContext): void {
   client.server.pause.unpause();
   client.reply.ok();
@@ -289,6 +308,7 @@ export const clientCommands: CommandSpec[] = [
       kill: command('client|kill', -3, ADMIN, kill),
       pause: command('client|pause', -3, ADMIN, pause),
       unpause: command('client|unpause', 2, ADMIN, unpause),
+      unblock: command('client|unblock', -3, ADMIN, unblock),
       reply: command('client|reply', 3, PLAIN, reply),
       'no-evict': command('client|no-evict', 3, ADMIN, noEvict),
       getredir: command('client|getredir', 2, PLAIN, (client) => client.reply.integer(-1)),

@@ -7,6 +7,7 @@ import { keysCommands } from './keys';
 import { stringsCommands } from './strings';
 import { hashesCommands } from './hashes';
 import { listsCommands } from './lists';
+import { blockingPopsCommands } from './blocking-pops';
 import { setsCommands } from './sets';
 import { zsetsCommands } from './zsets';
 import { pubsubCommands } from './pubsub';
@@ -22,6 +23,7 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(stringsCommands);
   table.register(hashesCommands);
   table.register(listsCommands);
+  table.register(blockingPopsCommands);
   table.register(setsCommands);
   table.register(zsetsCommands);
   table.register(pubsubCommands);

@@ -7,16 +7,15 @@ import { isList, type ListValue } from '../keyspace/values';
 import { Deque } from '../keyspace/deque';
 import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
 import { errWrongArity, ERR_NO_SUCH_KEY, ERR_OUT_OF_RANGE, ERR_WRONGTYPE } from '../errors';
-import { longArg, positiveLongArg, rangeLongArg, LONG_MAX } from './collection-args';
+import { longArg, positiveLongArg } from './collection-args';
+import { parseMpop } from './mpop-args';
 
 const ERR_RANK_ZERO =
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
 const ERR_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
-const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
-const ERR_MPOP_COUNT = 'ERR count should be greater than 0';
 
-type End = 'left' | 'right';
+export type End = 'left' | 'right';
 
 /** Reads a list for a write command without touching the hit/miss statistics. */
 function listForWrite(client: CommandContext, key: string): ListValue | undefined | typeof WRONGTYPE {
@@ -69,7 +68,7 @@ function push(client: CommandContext, args: string[], end: End, onlyIfExists: bo
 }
 
 /** Pops up to count elements from one end and replies them as an array, in pop order. */
-function popRange(client: CommandContext, key: string, list: ListValue, end: End, count: number): number {
+export function popRange(client: CommandContext, key: string, list: ListValue, end: End, count: number): number {
   const taken = Math.min(count, list.length);
   if (end === 'left') {
     replyRange(client, list, 0, taken - 1, false);
@@ -254,14 +253,14 @@ function lpos(client: CommandContext, args: string[]): void {
   for (const index of found) client.reply.integer(index);
 }
 
-function parseEnd(client: CommandContext, text: string): End | null {
+export function parseEnd(client: CommandContext, text: string): End | null {
   const lower = text.toLowerCase();
   if (lower === 'left' || lower === 'right') return lower;
   syntaxError(client);
   return null;
 }
 
-function moveGeneric(client: CommandContext, args: string[], from: End, to: End): void {
+export function moveGeneric(client: CommandContext, args: string[], from: End, to: End): void {
   const sourceKey = args[1];
   const destinationKey = args[2];
   const source = listForWrite(client, sourceKey);
@@ -294,25 +293,10 @@ function lmove(client: CommandContext, args: string[]): void {
 }
 
 function lmpop(client: CommandContext, args: string[]): void {
-  const numkeys = rangeLongArg(client, args[1], 1n, LONG_MAX, ERR_NUMKEYS);
-  if (numkeys === null) return;
-  const whereIndex = 1 + numkeys + 1;
-  if (whereIndex >= args.length) return syntaxError(client);
-  const end = parseEnd(client, args[whereIndex]);
-  if (end === null) return;
-  let count = -1;
-  for (let i = whereIndex + 1; i < args.length; i++) {
-    if (count === -1 && args[i].toLowerCase() === 'count' && i + 1 < args.length) {
-      const parsed = rangeLongArg(client, args[++i], 1n, LONG_MAX, ERR_MPOP_COUNT);
-      if (parsed === null) return;
-      count = parsed;
-    } else {
-      return syntaxError(client);
-    }
-  }
-  if (count === -1) count = 1;
-  for (let i = 2; i < whereIndex; i++) {
-    const key = args[i];
+  const parsed = parseMpop(client, args, 1, (text) => parseEnd(client, text));
+  if (parsed === null) return;
+  const { keys, where: end, count } = parsed;
+  for (const key of keys) {
     const list = listForWrite(client, key);
     if (list === WRONGTYPE) return;
     if (!list || list.length === 0) continue;

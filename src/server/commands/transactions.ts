@@ -57,7 +57,12 @@ function exec(table: CommandTable, client: CommandContext): void {
     return client.reply.error(ERR_EXEC_READONLY);
   }
   client.reply.arrayHeader(resolved.length);
-  for (const { cmd, args } of resolved) call(client, cmd, args);
+  client.executingMulti = true;
+  try {
+    for (const { cmd, args } of resolved) call(client, cmd, args);
+  } finally {
+    client.executingMulti = false;
+  }
 }
 
 /** Redis 7.0 fails EXEC when a watched key expired after WATCH (it existed then, is gone now). */

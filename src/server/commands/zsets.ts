@@ -19,6 +19,7 @@ import {
   ERR_ZADD_NX_XX,
 } from '../errors';
 import { LONG_MAX, longArg, positiveLongArg, rangeLongArg } from './collection-args';
+import { parseMinMax, parseMpop } from './mpop-args';
 import { parseCollectionScanOptions, replyEmptyScan } from './collection-scan';
 import { parseScanCursor, scanStep } from '../keyspace/scan-cursors';
 import { globMatch } from '../glob';
@@ -193,7 +194,7 @@ function zrankGeneric(client: CommandContext, args: string[], reverse: boolean):
 }
 
 /** Pops up to `count` entries from one end; the caller handles the emptied key. */
-function popEntries(zset: ZSetValue, count: number, max: boolean): Array<[string, number]> {
+export function popEntries(zset: ZSetValue, count: number, max: boolean): Array<[string, number]> {
   const popped: Array<[string, number]> = [];
   const total = Math.min(count, zset.size);
   for (let i = 0; i < total; i++) popped.push((max ? zset.popMax() : zset.popMin()) as [string, number]);
@@ -228,28 +229,14 @@ function zpop(client: CommandContext, args: string[], max: boolean): void {
  * propagates as ZPOPMIN/ZPOPMAX key count, as Redis 7.0 rewrites it.
  */
 function zmpop(client: CommandContext, args: string[]): void {
-  const numkeys = rangeLongArg(client, args[1], 1n, LONG_MAX, ERR_NUMKEYS);
-  if (numkeys === null) return;
-  const whereIndex = 1 + numkeys + 1;
-  if (whereIndex >= args.length) return syntaxError(client);
-  const where = args[whereIndex].toLowerCase();
-  if (where !== 'min' && where !== 'max') return syntaxError(client);
-  let count = -1;
-  for (let j = whereIndex + 1; j < args.length; j++) {
-    if (count === -1 && args[j].toLowerCase() === 'count' && j + 1 < args.length) {
-      const parsed = rangeLongArg(client, args[++j], 1n, LONG_MAX, ERR_COUNT_POSITIVE);
-      if (parsed === null) return;
-      count = parsed;
-    } else {
-      return syntaxError(client);
-    }
-  }
-  for (let i = 2; i < whereIndex; i++) {
-    const key = args[i];
+  const parsed = parseMpop(client, args, 1, (text) => parseMinMax(client, text));
+  if (parsed === null) return;
+  const { keys, where, count } = parsed;
+  for (const key of keys) {
     const zset = zsetForWrite(client, key);
     if (zset === WRONGTYPE) return;
     if (!zset) continue;
-    const popped = popEntries(zset, count === -1 ? 1 : count, where === 'max');
+    const popped = popEntries(zset, count, where === 'max');
     afterRemovals(client, key, zset, popped.length);
     client.server.propagation.rewrite(client.dbIndex, [where === 'max' ? 'ZPOPMAX' : 'ZPOPMIN', key, String(popped.length)]);
     client.reply.arrayHeader(2);

@@ -11,6 +11,7 @@ import { MasterSide } from './master-side';
 import { MasterLink, HandshakeState } from './replica-side';
 import type { PropagatedCommand } from '../propagation';
 import { encodeCommand } from './stream';
+import { ERR_UNBLOCKED_ROLE_CHANGE } from '../errors';
 
 export const NULL_REPLID = '0000000000000000000000000000000000000000';
 /** Redis's CONFIG_REPL_BACKLOG_MIN_SIZE. */
@@ -158,9 +159,22 @@ export class Replication implements ReplicationRole {
     this.server.logger.role = 'S';
     // Our replicas must resync with us against the new history.
     this.masterSide.disconnectAll();
+    this.disconnectBlockedClients();
     this.link = new MasterLink(this, host, port);
     if (connectNow) this.link.start();
     else this.link.startOnNextCron();
+  }
+
+  /**
+   * A waiting pop would never be served by a replica's own writes: 7.0 answers each waiter an
+   * UNBLOCKED error and closes its connection, so job-queue clients reconnect to the new master.
+   */
+  private disconnectBlockedClients(): void {
+    const blocking = this.server.blocking;
+    for (const client of blocking.clients()) {
+      client.closeAfterReply = true;
+      blocking.end(client, { kind: 'error', text: ERR_UNBLOCKED_ROLE_CHANGE });
+    }
   }
 
   /** Uses our own replication ID and offset as the state of a master we could continue from. */

@@ -1,0 +1,31 @@
+// BLPOP/LPUSH round trips: one consumer waits in BLPOP, one producer LPUSHes a job and pushes the
+// next only once the consumer got the previous one, so every job pays for serving a blocked
+// client (mark the key ready, pop, reply, unblock) plus two network round trips.
+
+import { RespClient } from './resp';
+
+export interface RoundTripRun {
+  jobs: number;
+  seconds: number;
+  roundTripsPerSecond: number;
+}
+
+export async function measureBlockingRoundTrips(port: number, jobs: number): Promise<RoundTripRun> {
+  const [consumer, producer] = await Promise.all([RespClient.open(port), RespClient.open(port)]);
+  try {
+    await producer.command('DEL', 'bench:blocking');
+    const started = performance.now();
+    for (let i = 0; i < jobs; i++) {
+      // The consumer blocks first (the list is empty), then the push serves it.
+      const served = consumer.command('BLPOP', 'bench:blocking', '0');
+      await producer.command('LPUSH', 'bench:blocking', String(i));
+      const reply = await served;
+      if (!Array.isArray(reply) || reply[1] !== String(i)) throw new Error(`BLPOP answered ${JSON.stringify(reply)} for job ${i}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { jobs, seconds, roundTripsPerSecond: jobs / seconds };
+  } finally {
+    consumer.close();
+    producer.close();
+  }
+}
