@@ -133,7 +133,7 @@ export async function discover(request: DiscoverRequest): Promise<Discovery> {
   const probe = (address: Address): Promise<Probe> => probeNode(address, { password: credentials.secret, passwordSource: credentials.source, timeoutMs: request.timeoutMs, ...(request.tls ? { tls: request.tls } : {}) });
   const walk = await walkSet(seeds, probe, {
     maxNodes: request.maxNodes ?? DEFAULT_MAX_NODES,
-    vouchedBy: view ? `sentinel ${formatAddress(view.sentinels[0].host, view.sentinels[0].port)}` : null,
+    vouchedBy: view && request.sentinel ? `sentinel ${formatAddress(request.sentinel.address.host, request.sentinel.address.port)}` : null,
     loopbackListeners: request.loopbackListeners ?? loopbackListeners,
   });
   if (!request.sentinel && !walk.nodes[0].probe.reachable) {
@@ -232,6 +232,7 @@ async function withPassword<T>(read: (credentials: Credentials) => Promise<T>, c
   try {
     return await read(credentials);
   } catch (error) {
+    if (error instanceof NodeFailureError && error.code === 'AUTH_WRONGPASS') throw new NodeFailureError('AUTH_WRONGPASS', error.message, `check the password in ${credentials.source ?? 'the password given'}`);
     if (!(error instanceof NodeFailureError) || error.code !== 'AUTH_REQUIRED' || credentials.secret !== null) throw error;
     if (!ask) throw new NodeFailureError('AUTH_REQUIRED', error.message, 'pass --password-env VAR or --password-file FILE (or run on a terminal to be asked)');
     return read(await ask());
@@ -250,7 +251,7 @@ async function chooseSentinels(view: SentinelView, request: DiscoverRequest, rep
       out.push({ ...sentinel, included: true });
       continue;
     }
-    const what = `sentinel ${sentinel.address} (known to sentinel ${view.sentinels[0].address}) does not answer: ${sentinel.error}`;
+    const what = `sentinel ${sentinel.address} (known to sentinel ${formatAddress(request.sentinel?.address.host ?? '', request.sentinel?.address.port ?? 0)}) does not answer: ${sentinel.error}`;
     const include = request.includeUnreachable || (request.confirmUnreachable !== null && (await confirmSuspended(reporter, request.confirmUnreachable, `${what}. Write it to the file anyway?`)));
     warnings.push(`${what}; ${include ? 'written to the file' : 'left out of the file (--include-unreachable writes it)'}`);
     out.push({ ...sentinel, included: include });

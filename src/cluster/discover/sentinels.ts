@@ -7,6 +7,7 @@ import { NodeSession } from '../../node/node-session';
 import { knownReplicas, knownSentinels, monitoredMaster, numberField, flagsOf } from '../../node/sentinel';
 import { formatAddress, sameAddress } from '../../topology/model';
 import type { Secret } from '../../topology/secret';
+import { compareAddresses } from './naming';
 import { isUnreachable, type Address } from './probe';
 
 export interface SentinelProbe extends Address {
@@ -24,7 +25,7 @@ export interface SentinelView {
   parallelSyncs: number | null;
   /** The replicas the sentinel knows, with the flags it gives them (s_down, disconnected…). */
   replicas: Array<Address & { flags: string[] }>;
-  /** The sentinel asked first, then the others it knows, each probed. */
+  /** The sentinel asked and the others it knows, each probed, in address order. */
   sentinels: SentinelProbe[];
 }
 
@@ -64,7 +65,8 @@ export async function readSentinelView(sentinel: Address, masterName: string, ac
       failoverTimeoutMs: numberField(master, 'failover-timeout'),
       parallelSyncs: numberField(master, 'parallel-syncs'),
       replicas: replicas.filter((r) => r.host && Number.isInteger(r.port) && r.port > 0),
-      sentinels,
+      // Address order, not the order asked: the file comes out the same from any sentinel.
+      sentinels: sentinels.sort(compareAddresses),
     };
   } finally {
     session.close();
