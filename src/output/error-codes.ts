@@ -108,6 +108,12 @@ export const ERROR_CODES = {
   REPLICA_NOT_FOUND: { exitCode: ExitCode.BadInput, meaning: '`replica remove`: no node of that name in the topology' },
   REMOVE_MASTER_REFUSED: { exitCode: ExitCode.Refused, meaning: '`replica remove` names the current master: fail over first' },
   LAST_CANDIDATE_REFUSED: { exitCode: ExitCode.Refused, meaning: '`replica remove` would leave no failover candidate (replica with priority > 0): add one first, or --yes' },
+  // rctl discover.
+  DISCOVER_PASSWORD: { exitCode: ExitCode.BadInput, meaning: '`discover`: --password-env names an unset variable, or --password-file cannot be read' },
+  DISCOVER_NOT_A_SENTINEL: { exitCode: ExitCode.BadInput, meaning: '`discover --sentinel`: the sentinel does not monitor --master-name (or is no sentinel)' },
+  DISCOVER_NO_MASTER: { exitCode: ExitCode.Failed, meaning: '`discover`: the set\'s master does not answer (the replicas name it): --include-unreachable writes it anyway' },
+  DISCOVER_SENTINELS_UNREACHABLE: { exitCode: ExitCode.Failed, meaning: '`discover --sentinel`: fewer sentinels answer than the quorum: --include-unreachable writes them anyway' },
+  DISCOVER_OUT_EXISTS: { exitCode: ExitCode.Refused, meaning: '`discover`: the --out file exists: discover never overwrites one unless --force' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

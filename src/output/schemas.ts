@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { RollingJson } from '../cluster/rolling/types';
 import type { BackupResult } from '../cluster/backup';
 import type { CheckReport } from '../cluster/check/model';
+import type { DiscoverResult } from '../cluster/discover/index';
 import type { FailoverError } from '../cluster/failover/execute';
 import type { DryRunJson, FailoverJson } from '../cluster/failover/index';
 import type { ReplicaofResult } from '../cluster/replicaof';
@@ -302,6 +303,42 @@ export const backupSchema = z
   })
   .describe('rctl backup --json, and the sidecar <file>.json');
 
+export const discoverSchema = z
+  .strictObject({
+    topology: z.string().describe('the name field of the file'),
+    file: nullableString.describe('absolute path of the file written; null with --dry-run'),
+    written: z.boolean(),
+    master: z.string().describe("the master's name in the file"),
+    auth: nullableString.describe('how the file names the password (passwordEnv VAR, passwordFile FILE, or password written in it); null: no auth section. Never the password'),
+    nodes: z.array(
+      z.strictObject({
+        name: z.string().describe('derived from the host (and the port when a host has several nodes); stable across runs'),
+        address: z.string(),
+        role: z.enum(['master', 'replica']),
+        reachable: z.boolean(),
+        included: z.boolean().describe('written to the file: every reachable node; an unreachable one only when confirmed or --include-unreachable'),
+        follows: nullableString.describe("a replica's master_host:master_port"),
+        linkStatus: z.enum(['up', 'down']).nullable(),
+        priority: nullableNumber.describe('replica-priority'),
+        version: nullableString.describe('INFO redis_version'),
+        bundled: z.boolean().describe("rctl's bundled node"),
+        namedBy: z.array(z.string()).describe('addresses of the nodes (or the sentinel) that named it; empty for the address given'),
+        error: nullableString.describe('why it did not answer'),
+      }),
+    ),
+    outside: z.array(z.strictObject({ address: z.string(), reason: z.string() })).describe('nodes met on the walk that belong to another set'),
+    sentinel: z
+      .strictObject({
+        masterName: z.string(),
+        quorum: z.number(),
+        nodes: z.array(z.strictObject({ address: z.string(), reachable: z.boolean(), included: z.boolean(), error: nullableString })),
+      })
+      .nullable()
+      .describe('with --sentinel: the sentinels found'),
+    warnings: z.array(z.string()),
+  })
+  .describe('rctl discover --json');
+
 export const serverSchema = z.strictObject({ exitCode: z.number() }).describe('rctl server --json: printed once the node stopped');
 
 const errorFields = {
@@ -335,6 +372,7 @@ export const OUTPUT_SCHEMAS = {
   failover: failoverSchema,
   server: serverSchema,
   backup: backupSchema,
+  discover: discoverSchema,
   restart: rollingSchema,
   upgrade: rollingSchema,
   error: errorSchema,
@@ -364,6 +402,7 @@ export type OutputContractChecks = [
   Holds<Same<z.infer<typeof failoverDryRunSchema>, DryRunJson>>,
   Holds<Same<z.infer<typeof serverSchema>, ServerJson>>,
   Holds<Same<z.infer<typeof backupSchema>, BackupResult>>,
+  Holds<Same<z.infer<typeof discoverSchema>, DiscoverResult>>,
   Holds<Same<z.infer<typeof rollingSchema>, RollingJson>>,
   Holds<Same<z.infer<typeof plainErrorSchema>, ReturnType<RctlError['toJSON']>>>,
   Holds<Same<z.infer<typeof topologyErrorSchema>, ReturnType<TopologyError['toJSON']>>>,
