@@ -16,11 +16,11 @@ An existing file is never overwritten without --force (exit 5, DISCOVER_OUT_EXIS
 
 ${EXIT_CODES_HELP}`;
   static override examples = [
-    '<%= config.bin %> discover 10.0.0.17:6379 --password-env REDIS_PASSWORD --out seed.yml',
-    '<%= config.bin %> discover 10.0.0.58:6379 --out seed.yml --force',
-    '<%= config.bin %> discover --sentinel 10.0.0.11:26379 --master-name seed-master --password-env REDIS_PASSWORD --sentinel-password-env SENTINEL_PASSWORD',
-    '<%= config.bin %> discover 10.0.0.17:6379 --password-file /etc/redis/password --dry-run',
-    "<%= config.bin %> discover 10.0.0.17:6379 --password-env REDIS_PASSWORD --json | jq '.nodes[] | select(.included | not)'",
+    { description: 'Onboard a running set from one of its replicas (the password from an environment variable)', command: '<%= config.bin %> discover 10.0.0.17:6379 --password-env REDIS_PASSWORD --out seed.yml' },
+    { description: 'From the master, replacing a file written before', command: '<%= config.bin %> discover 10.0.0.58:6379 --out seed.yml --force' },
+    { description: 'Through the sentinels: writes the sentinel section too', command: '<%= config.bin %> discover --sentinel 10.0.0.11:26379 --master-name seed-master --password-env REDIS_PASSWORD --sentinel-password-env SENTINEL_PASSWORD' },
+    { description: 'See what would be written, without writing it', command: '<%= config.bin %> discover 10.0.0.17:6379 --password-file /etc/redis/password --dry-run' },
+    { description: 'Nodes named by INFO that did not answer (left out of the file)', command: "<%= config.bin %> discover 10.0.0.17:6379 --password-env REDIS_PASSWORD --json | jq '.nodes[] | select(.included | not)'" },
   ];
 
   static override args = {

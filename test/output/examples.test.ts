@@ -27,7 +27,8 @@ describe('command examples', () => {
   it('every command that takes a topology shows it as the first argument in one example', async () => {
     const commands = await loadCommandClasses();
     for (const [id, command] of Object.entries(commands)) {
-      if (command.hidden || !command.baseFlags?.topology) continue;
+      // discover writes a topology file rather than reading one.
+      if (command.hidden || !command.baseFlags?.topology || id === 'discover') continue;
       const words = id.split(':');
       const positional = ((command.examples ?? []) as Example[]).map(commandOf).some((line) => {
         const rest = line.split(' ').slice(1 + words.length);
