@@ -4,7 +4,13 @@
 // became ready. A key made ready while serving (BLMOVE's destination) is served in the same pass.
 // What "serving" means (which pop, which reply, what to propagate) belongs to the command.
 
-import type { CommandContext } from './context';
+/** What the waiting list needs of a client (context.ts's Client), kept here so that this module imports nothing back. */
+export interface BlockableClient {
+  readonly dbIndex: number;
+  blocked: boolean;
+  readonly reply: { error(text: string): void };
+  unblock(): void;
+}
 
 /** What a waiting command does when one of its keys may have data: true once it replied. */
 export type ServeAttempt = (key: string) => boolean;
@@ -12,8 +18,8 @@ export type ServeAttempt = (key: string) => boolean;
 /** How a wait ends from outside: its timeout (or CLIENT UNBLOCK TIMEOUT), or an error reply. */
 export type UnblockReason = { kind: 'timeout' } | { kind: 'error'; text: string };
 
-interface Waiter {
-  readonly client: CommandContext;
+interface Waiter<Client extends BlockableClient> {
+  readonly client: Client;
   readonly ids: readonly string[];
   readonly serve: ServeAttempt;
   readonly onTimeout: () => void;
@@ -23,10 +29,10 @@ interface Waiter {
 /** setTimeout's longest delay; a wait past it re-arms (a timeout days away is rare but legal). */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
-export class BlockedKeys {
+export class BlockedKeys<Client extends BlockableClient> {
   /** "db\0key" -> waiting clients, first blocked first. */
-  private readonly waiting = new Map<string, Waiter[]>();
-  private readonly byClient = new Map<CommandContext, Waiter>();
+  private readonly waiting = new Map<string, Waiter<Client>[]>();
+  private readonly byClient = new Map<Client, Waiter<Client>>();
   /** Keys that may serve a waiter, in the order they became so. */
   private ready: string[] = [];
   private readonly readySet = new Set<string>();
@@ -50,9 +56,9 @@ export class BlockedKeys {
    * Parks the client on keys of its current database until one can serve it, `deadline` passes
    * (epoch ms; 0 waits forever), or it is unblocked from outside.
    */
-  block(client: CommandContext, keys: readonly string[], deadline: number, serve: ServeAttempt, onTimeout: () => void): void {
+  block(client: Client, keys: readonly string[], deadline: number, serve: ServeAttempt, onTimeout: () => void): void {
     const ids = [...new Set(keys)].map((key) => client.dbIndex + '\0' + key);
-    const waiter: Waiter = { client, ids, serve, onTimeout, timer: null };
+    const waiter: Waiter<Client> = { client, ids, serve, onTimeout, timer: null };
     for (const id of ids) {
       let queue = this.waiting.get(id);
       if (!queue) this.waiting.set(id, (queue = []));
@@ -63,7 +69,7 @@ export class BlockedKeys {
     if (deadline > 0) this.arm(waiter, deadline);
   }
 
-  private arm(waiter: Waiter, deadline: number): void {
+  private arm(waiter: Waiter<Client>, deadline: number): void {
     const delay = Math.max(0, deadline - this.now());
     waiter.timer = setTimeout(() => {
       if (this.now() < deadline) return this.arm(waiter, deadline);
@@ -110,7 +116,7 @@ export class BlockedKeys {
   }
 
   /** Ends a wait from outside; false when the client was not blocked on keys. */
-  end(client: CommandContext, reason: UnblockReason): boolean {
+  end(client: Client, reason: UnblockReason): boolean {
     const waiter = this.byClient.get(client);
     if (!waiter) return false;
     this.release(waiter);
@@ -121,17 +127,17 @@ export class BlockedKeys {
   }
 
   /** The connection closed: forget it without replying. */
-  forget(client: CommandContext): void {
+  forget(client: Client): void {
     const waiter = this.byClient.get(client);
     if (waiter) this.release(waiter);
   }
 
   /** Every blocked client, for unblocking all of them (the node turning into a replica). */
-  clients(): CommandContext[] {
+  clients(): Client[] {
     return [...this.byClient.keys()];
   }
 
-  private release(waiter: Waiter): void {
+  private release(waiter: Waiter<Client>): void {
     this.byClient.delete(waiter.client);
     if (waiter.timer) clearTimeout(waiter.timer);
     waiter.timer = null;

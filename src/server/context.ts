@@ -122,7 +122,7 @@ export interface ServerContext {
   readonly pubsub: PubSub;
   readonly pause: PauseState;
   /** Clients blocked on keys (BLPOP and the other blocking pops). */
-  readonly blocking: BlockedKeys;
+  readonly blocking: BlockedKeys<CommandContext>;
   readonly persistence: PersistenceControl;
   readonly replication: ReplicationControl;
   authRequired(): boolean;

@@ -23,7 +23,7 @@ import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
 import { newStats, type ServerStats } from './stats';
 import { renderInfo } from './info';
-import type { ServerContext } from './context';
+import type { CommandContext, ServerContext } from './context';
 
 const ERR_MISCONF_RDB =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -51,7 +51,7 @@ export class Server extends EventEmitter implements ServerContext {
   readonly pubsub = new PubSub();
   readonly propagation = new Propagation();
   readonly pause: PauseState;
-  readonly blocking: BlockedKeys;
+  readonly blocking: BlockedKeys<CommandContext>;
   stats: ServerStats;
   replication: Replication;
   readonly persistence: Persistence;
@@ -105,7 +105,7 @@ export class Server extends EventEmitter implements ServerContext {
       () => this.clock.now(),
       (name) => this.commands.get(name)?.isWrite ?? false,
     );
-    this.blocking = new BlockedKeys(() => this.clock.now());
+    this.blocking = new BlockedKeys<CommandContext>(() => this.clock.now());
     this.replication = new Replication(this);
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
