@@ -243,7 +243,9 @@ export function gracefulSuite(kind: LaunchKind, options: { terminal?: boolean } 
     await detach(set, candidate);
     await set.client(master).set('only-on-master', '1');
     const rolesBefore = existsSync(rolesFile) ? readFileSync(rolesFile, 'utf8') : null;
-    const first = set.rctl(['failover', '--promote', candidate, '--yes', '--timeout', '2']);
+    // The lock is held for the whole --timeout: long enough that the second rctl, starting on a
+    // loaded machine, still finds it (at 2 s it once started after the rollback).
+    const first = set.rctl(['failover', '--promote', candidate, '--yes', '--timeout', '6']);
     await eventually(() => existsSync(lockFile) && readFileSync(lockFile, 'utf8').includes('pid'), { what: 'the first failover to take the lock', interval: 5 });
     const holder = JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number };
     const second = await set.rctl(['failover', '--yes']);
@@ -256,7 +258,7 @@ export function gracefulSuite(kind: LaunchKind, options: { terminal?: boolean } 
     expect(result.code).toBe(4);
     const errors = errorLines(result.stderr).filter((line) => line.startsWith('rctl:'));
     expect(errors).toEqual([
-      expect.stringMatching(new RegExp(`^rctl: ${candidate} did not catch up with ${master} within 2s \\(\\d+ bytes behind\\); rolled back: writes resumed on ${master}, nothing changed — `)),
+      expect.stringMatching(new RegExp(`^rctl: ${candidate} did not catch up with ${master} within 6s \\(\\d+ bytes behind\\); rolled back: writes resumed on ${master}, nothing changed — `)),
     ]);
     // The master takes writes at once (a pause would hold this SET for seconds), with its PING period back.
     const quick = new Redis({ ...set.byName(master), password: PASSWORD, commandTimeout: 1500, maxRetriesPerRequest: 0 });
