@@ -53,7 +53,7 @@ ${EXIT_CODES_HELP}`;
     const { BadInputError } = await import('../src/errors');
     const { discover } = await import('../src/cluster/discover/index');
     const { credentialsFromFlags, inlined, promptedCredentials } = await import('../src/cluster/discover/credentials');
-    const { parseAddress } = await import('../src/cluster/replica/add');
+    const { parseAddress } = await import('../src/topology/address');
     const { rctlHome } = await import('../src/state/home');
     const { isInteractive, confirmOrDecline } = await import('../src/ui/confirm');
     const { askPassword } = await import('../src/ui/password-prompt');

@@ -38,7 +38,7 @@ ${EXIT_CODES_HELP}`;
     const leading = this.leadingTopology();
     const { args, flags } = await this.parse(ReplicaAddCommand, leading.argv);
     const { loadSelectedTopology, topologyStateOf } = await import('../../src/state/index');
-    const { addReplica, parseAddress } = await import('../../src/cluster/replica/add');
+    const [{ addReplica }, { parseAddress }] = await Promise.all([import('../../src/cluster/replica/add'), import('../../src/topology/address')]);
     const { confirmOrDecline, isInteractive } = await import('../../src/ui/confirm');
     const { renderStatusTable } = await import('../../src/ui/status-table');
 
