@@ -74,7 +74,7 @@ nodes:
 
     // rctl's REPLICAOF to slave2 vanishes: rctl waits on it, the candidate already promoted.
     const cut = proxy.blackholeAt('toTarget', (chunk) => chunk.indexOf('REPLICAOF'), 'before');
-    const child = spawn(process.execPath, [rctlBin, 'failover', '--promote', 'slave1', '--yes', '--connect-timeout', '10', '-t', file], {
+    const child = spawn(process.execPath, [rctlBin, 'failover', '--promote', 'slave1', '--yes', '--timeout', '2', '--connect-timeout', '10', '-t', file], {
       env: { ...process.env, RCTL_HOME: box.home },
       stdio: 'ignore',
     });
@@ -84,9 +84,11 @@ nodes:
     child.kill('SIGKILL');
     await exited;
     proxy.restore();
-    // The new master takes writes while nobody repairs anything.
+    // The new master takes writes while nobody repairs anything. The kill may land before the old
+    // master's demotion: then the writer's held SET waits out the old master's CLIENT PAUSE
+    // (--timeout 2 + 5 s of slack) before -NOREPLICAS sends it to slave1.
     const afterKill = acked.length;
-    await eventually(() => acked.length > afterKill + 100, { what: 'writes on slave1 after the kill' });
+    await eventually(() => acked.length > afterKill + 100, { what: 'writes on slave1 after the kill', timeout: 20_000 });
 
     // What the killed rctl left is named: its switch record and its lock.
     const leftLock = readdirSync(box.home, { recursive: true }).map(String).find((path) => path.endsWith('failover.lock'));
