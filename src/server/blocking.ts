@@ -126,6 +126,10 @@ export class BlockedKeys<Client extends BlockableClient> {
     return true;
   }
 
+  isBlocked(client: Client): boolean {
+    return this.byClient.has(client);
+  }
+
   /** The connection closed: forget it without replying. */
   forget(client: Client): void {
     const waiter = this.byClient.get(client);

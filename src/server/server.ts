@@ -76,6 +76,8 @@ export class Server extends EventEmitter implements ServerContext {
 
   constructor(init: ServerInit) {
     super();
+    // Every client in WAIT listens for replica acknowledgements: no listener cap.
+    this.setMaxListeners(0);
     this.config = init.config;
     this.configFile = init.configFile;
     this.clock = init.clock ?? systemClock;

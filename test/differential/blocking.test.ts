@@ -242,6 +242,23 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'WAIT with too few replicas is a blocked client: CLIENT UNBLOCK answers its count or UNBLOCKED, its timeout its count, REPLICAOF closes it',
+    steps: [
+      b(0, 1, 'WAIT', '1', '0'),
+      { unblock: 0, by: 3 },
+      r(0),
+      b(0, 1, 'WAIT', '1', '0'),
+      { unblock: 0, by: 3, reason: 'ERROR' },
+      r(0),
+      s(0, 'WAIT', '1', '50'),
+      b(1, 1, 'WAIT', '2', '0'),
+      s(3, 'REPLICAOF', '127.0.0.1', '1'),
+      r(1),
+      { closed: 1 },
+      s(3, 'REPLICAOF', 'NO', 'ONE'),
+    ],
+  },
+  {
     name: 'a closed waiter is forgotten: the next one is served',
     steps: [b(0, 1, 'BLPOP', 'k', '0'), b(1, 2, 'BLPOP', 'k', '0'), s(3, 'CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'), s(3, 'INFO', 'clients')],
   },

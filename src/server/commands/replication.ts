@@ -118,21 +118,21 @@ function wait(client: CommandContext, args: string[]): void {
   const target = replication.offset;
   const acked = replication.masterSide.countAcked(target);
   if (acked >= wanted || client.multi !== null) return client.reply.integer(acked);
-  client.blocked = true;
-  replication.masterSide.requestAcks();
-  let timer: NodeJS.Timeout | null = null;
-  const finish = () => {
-    server.off('replicaAck', onAck);
-    if (timer) clearTimeout(timer);
-    if (client.closed) return;
-    client.reply.integer(replication.masterSide.countAcked(target));
-    client.unblock();
-  };
+  // Parked with the key-blocked clients (on no key), so that CLIENT UNBLOCK, INFO blocked_clients
+  // and the UNBLOCKED error of a node turning into a replica treat WAIT as Redis 7.0 does.
+  const blocking = server.blocking;
   const onAck = () => {
-    if (client.closed || replication.masterSide.countAcked(target) >= wanted) finish();
+    if (!blocking.isBlocked(client)) return server.off('replicaAck', onAck);
+    // Answered the way a timeout answers: with the count of replicas that have it.
+    if (replication.masterSide.countAcked(target) >= wanted) blocking.end(client, { kind: 'timeout' });
   };
+  const answer = () => {
+    server.off('replicaAck', onAck);
+    client.reply.integer(replication.masterSide.countAcked(target));
+  };
+  blocking.block(client, [], timeout > 0 ? server.clock.now() + timeout : 0, () => false, answer);
   server.on('replicaAck', onAck);
-  if (timeout > 0) timer = setTimeout(finish, timeout);
+  replication.masterSide.requestAcks();
 }
 
 const ERR_FAILOVER_ABORT_NONE = 'ERR No failover in progress.';
