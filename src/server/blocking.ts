@@ -86,6 +86,16 @@ export class BlockedKeys<Client extends BlockableClient> {
     this.ready.push(id);
   }
 
+  /** A database's contents changed wholesale (SWAPDB): every key waited on in it may serve now. */
+  signalDb(db: number): void {
+    const prefix = db + '\0';
+    for (const id of this.waiting.keys()) {
+      if (!id.startsWith(prefix) || this.readySet.has(id)) continue;
+      this.readySet.add(id);
+      this.ready.push(id);
+    }
+  }
+
   /** Serves the ready keys: run by the dispatcher after each top-level command. */
   serveReady(): void {
     if (this.serving || this.ready.length === 0) return;

@@ -366,6 +366,9 @@ export class Server extends EventEmitter implements ServerContext {
       const index = Number(id.slice(0, id.indexOf('\0')));
       if (index === a || index === b) for (const client of set) client.watchDirty = true;
     }
+    // A client blocked on a key of either index now waits on the other database's key (Redis 7.0).
+    this.blocking.signalDb(a);
+    this.blocking.signalDb(b);
   }
 
   // --- housekeeping -----------------------------------------------------------

@@ -259,6 +259,10 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'SWAPDB serves a waiter whose key the other database holds',
+    steps: [b(0, 1, 'BLPOP', 'k', '0'), b(1, 2, 'BZPOPMIN', 'z', '0'), s(3, 'SELECT', '1'), s(3, 'RPUSH', 'k', 'x', 'y'), s(3, 'ZADD', 'z', '1', 'm'), s(3, 'SWAPDB', '0', '1'), r(0), r(1), s(3, 'LRANGE', 'k', '0', '-1'), s(3, 'SELECT', '0'), s(3, 'LRANGE', 'k', '0', '-1')],
+  },
+  {
     name: 'a closed waiter is forgotten: the next one is served',
     steps: [b(0, 1, 'BLPOP', 'k', '0'), b(1, 2, 'BLPOP', 'k', '0'), s(3, 'CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'), s(3, 'INFO', 'clients')],
   },
