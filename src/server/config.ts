@@ -3,6 +3,7 @@
 // The config file reader and CONFIG REWRITE both work from this table.
 
 import { quoteConfigArg, readConfigLines } from '../formats/redis-conf';
+import { ERR_INVALID_EVENT_CLASS, formatNotifyFlags, parseNotifyFlags } from './keyspace-events';
 import { isValidProcTitleTemplate } from './proc-title';
 
 export type ConfigValue = string;
@@ -49,6 +50,8 @@ interface CustomDirective extends DirectiveBase {
   parse: (args: string[]) => string;
   /** Number of arguments accepted from a config file line; CONFIG SET always passes one. */
   fileArgs?: 'one' | 'many';
+  /** How CONFIG GET prints the stored value, when that differs from it. */
+  display?: (value: string) => string;
 }
 
 export type Directive = BoolDirective | IntDirective | MemoryDirective | EnumDirective | StringDirective | CustomDirective;
@@ -72,6 +75,17 @@ function enumOf(name: string, def: string, values: string[], extra: Partial<Enum
 }
 function str(name: string, def: string, extra: Partial<StringDirective> = {}): StringDirective {
   return { name, kind: 'string', default: def, ...extra };
+}
+
+function parseNotifyKeyspaceEvents(args: string[]): string {
+  if (args.length !== 1) throw new ConfigValueError('wrong number of arguments');
+  const flags = parseNotifyFlags(args[0]);
+  if (flags === null) throw new ConfigValueError(ERR_INVALID_EVENT_CLASS);
+  return formatNotifyFlags(flags, true);
+}
+
+function displayNotifyKeyspaceEvents(value: string): string {
+  return formatNotifyFlags(parseNotifyFlags(value) ?? 0);
 }
 
 function parseSave(args: string[]): string {
@@ -201,7 +215,7 @@ export const DIRECTIVES: Directive[] = [
   int('latency-monitor-threshold', 0, 0, LLONG_MAX),
   bool('latency-tracking', true),
   { name: 'latency-tracking-info-percentiles', kind: 'custom', default: '50 99 99.9', parse: parseLatencyPercentiles, fileArgs: 'many' },
-  str('notify-keyspace-events', ''),
+  { name: 'notify-keyspace-events', kind: 'custom', default: '', parse: parseNotifyKeyspaceEvents, display: displayNotifyKeyspaceEvents },
   int('hash-max-listpack-entries', 512, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-entries'] }),
   int('hash-max-listpack-value', 64, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-value'] }),
   int('list-max-listpack-size', -2, -5, INT_MAX, { aliases: ['list-max-ziplist-size'] }),

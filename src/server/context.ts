@@ -6,6 +6,7 @@ import type { BlockedKeys } from './blocking';
 import type { Clock } from './clock';
 import type { ConfigStore } from './config';
 import type { Db } from './keyspace/db';
+import type { KeyspaceEvents } from './keyspace-events';
 import type { Logger } from './log';
 import type { PauseState } from './pause';
 import type { Propagation } from './propagation';
@@ -120,6 +121,7 @@ export interface ServerContext {
   readonly clients: ReadonlyMap<number, ClientIdentity>;
   readonly propagation: Propagation;
   readonly pubsub: PubSub;
+  readonly keyspaceEvents: KeyspaceEvents;
   readonly pause: PauseState;
   /** Clients blocked on keys (BLPOP and the other blocking pops). */
   readonly blocking: BlockedKeys<CommandContext>;

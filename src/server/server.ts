@@ -17,6 +17,7 @@ import { PauseState } from './pause';
 import { BlockedKeys } from './blocking';
 import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
+import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_NEW } from './keyspace-events';
 import { Replication } from './replication/replication';
 import { Persistence } from './persistence/persistence';
 import { systemClock, type Clock } from './clock';
@@ -49,6 +50,7 @@ export class Server extends EventEmitter implements ServerContext {
   dbs: Db[];
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
+  readonly keyspaceEvents = new KeyspaceEvents(this.pubsub);
   readonly propagation = new Propagation();
   readonly pause: PauseState;
   readonly blocking: BlockedKeys<CommandContext>;
@@ -85,6 +87,8 @@ export class Server extends EventEmitter implements ServerContext {
     if (init.keepLog) this.logger.memory = [];
     this.logger.level = this.config.get('loglevel') as LogLevel;
     this.config.onChange('loglevel', (value) => (this.logger.level = value as LogLevel));
+    this.keyspaceEvents.configure(this.config.get('notify-keyspace-events'));
+    this.config.onChange('notify-keyspace-events', (value) => this.keyspaceEvents.configure(value));
     this.stats = newStats(this.clock.now());
     this.lastSaveTime = Math.floor(this.clock.now() / 1000);
     this.runId = randomHex(40);
@@ -97,7 +101,9 @@ export class Server extends EventEmitter implements ServerContext {
         this.stats.expiredKeys++;
         this.signalKeyModified(db, key);
         this.propagation.also(db.index, ['DEL', key]);
+        this.keyspaceEvents.notify(NOTIFY_EXPIRED, 'expired', key, db.index);
       },
+      onNewKey: (db, key) => this.keyspaceEvents.notify(NOTIFY_NEW, 'new', key, db.index),
       onKeyModified: (db, key) => this.signalKeyModified(db, key),
       onDbCleared: (db) => this.signalDbCleared(db),
     };

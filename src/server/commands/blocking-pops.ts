@@ -9,8 +9,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isList, isZSet } from '../keyspace/values';
 import { lookupTyped, WRONGTYPE } from './util';
-import { moveGeneric, parseEnd, popRange, type End } from './lists';
-import { popEntries } from './zsets';
+import { afterRemoval, moveGeneric, parseEnd, popEvent, popRange, type End } from './lists';
+import { afterZsetRemovals, popEntries, zpopEvent } from './zsets';
 import { replyEntries } from './zset-args';
 import { parseMinMax, parseMpop } from './mpop-args';
 import { parseDouble } from '../resp/numbers';
@@ -68,8 +68,7 @@ function popOne(client: CommandContext, key: string, end: End): boolean {
   client.reply.arrayHeader(2);
   client.reply.bulk(key);
   client.reply.bulk((end === 'left' ? list.popFront() : list.popBack()) as string);
-  if (list.length === 0) client.db.delete(key);
-  else client.db.touched(key);
+  afterRemoval(client, key, list, popEvent(end));
   client.server.dirty++;
   return true;
 }
@@ -174,9 +173,7 @@ function zpopFrom(client: CommandContext, key: string, max: boolean, count: numb
   const zset = client.db.get(key);
   if (zset === undefined || !isZSet(zset) || zset.size === 0) return 0;
   const popped = popEntries(zset, count ?? 1, max);
-  if (zset.size === 0) client.db.delete(key);
-  else client.db.touched(key);
-  client.server.dirty += popped.length;
+  afterZsetRemovals(client, key, zset, popped.length, zpopEvent(max));
   client.reply.arrayHeader(count === null ? 3 : 2);
   client.reply.bulk(key);
   if (count === null) {

@@ -5,7 +5,8 @@
 import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isHash, type HashValue } from '../keyspace/values';
-import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
+import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace-events';
 import {
   errWrongArity,
   ERR_HASH_NOT_FLOAT,
@@ -33,10 +34,11 @@ function hashForWrite(client: CommandContext, key: string): HashValue | undefine
   return lookupTyped(client, key, isHash, true);
 }
 
-/** Stores a newly created hash, or signals WATCH for an in-place change. */
-function commitHash(client: CommandContext, key: string, hash: HashValue, created: boolean): void {
+/** Stores a newly created hash, or signals WATCH for an in-place change; then the command's event. */
+function commitHash(client: CommandContext, key: string, hash: HashValue, created: boolean, event: string): void {
   if (created) client.db.set(key, hash);
   else client.db.touched(key);
+  notify(client, NOTIFY_HASH, event, key);
 }
 
 function hsetGeneric(client: CommandContext, args: string[], name: 'hset' | 'hmset'): void {
@@ -55,7 +57,7 @@ function hsetGeneric(client: CommandContext, args: string[], name: 'hset' | 'hms
     if (value.length > longest) longest = value.length;
   }
   noteHashWrite(hash, client.server.config, longest);
-  commitHash(client, key, hash, existing === undefined);
+  commitHash(client, key, hash, existing === undefined, 'hset');
   markDirty(client, (args.length - 2) / 2);
   if (name === 'hset') client.reply.integer(hash.size - sizeBefore);
   else client.reply.ok();
@@ -69,7 +71,7 @@ function hsetnx(client: CommandContext, args: string[]): void {
   const hash = existing ?? new Map<string, string>();
   hash.set(field, value);
   noteHashWrite(hash, client.server.config, Math.max(field.length, value.length));
-  commitHash(client, key, hash, existing === undefined);
+  commitHash(client, key, hash, existing === undefined, 'hset');
   markDirty(client);
   client.reply.integer(1);
 }
@@ -100,8 +102,13 @@ function hdel(client: CommandContext, args: string[]): void {
     if (hash.size === 0) break;
   }
   if (deleted > 0) {
-    if (hash.size === 0) client.db.delete(key);
-    else client.db.touched(key);
+    notify(client, NOTIFY_HASH, 'hdel', key);
+    if (hash.size === 0) {
+      client.db.delete(key);
+      notify(client, NOTIFY_GENERIC, 'del', key);
+    } else {
+      client.db.touched(key);
+    }
     markDirty(client, deleted);
   }
   client.reply.integer(deleted);
@@ -183,7 +190,7 @@ function hincrby(client: CommandContext, args: string[]): void {
   const hash = existing ?? new Map<string, string>();
   hash.set(field, result);
   noteHashWrite(hash, client.server.config, Math.max(field.length, result.length));
-  commitHash(client, key, hash, existing === undefined);
+  commitHash(client, key, hash, existing === undefined, 'hincrby');
   markDirty(client);
   client.reply.integer(sum);
 }
@@ -208,7 +215,7 @@ function hincrbyfloat(client: CommandContext, args: string[]): void {
   const hash = existing ?? new Map<string, string>();
   hash.set(field, result);
   noteHashWrite(hash, client.server.config, Math.max(field.length, result.length));
-  commitHash(client, key, hash, existing === undefined);
+  commitHash(client, key, hash, existing === undefined, 'hincrbyfloat');
   markDirty(client);
   // Replicas get the computed value so float formatting can never make them diverge.
   client.server.propagation.rewrite(client.dbIndex, ['HSET', key, field, result]);

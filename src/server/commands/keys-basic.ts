@@ -5,7 +5,8 @@ import type { Db } from '../keyspace/db';
 import { typeOf } from '../keyspace/values';
 import { scanStep } from '../keyspace/scan-cursors';
 import { globMatch } from '../glob';
-import { lookupRead, markDirty } from './util';
+import { lookupRead, markDirty, notify } from './util';
+import { NOTIFY_GENERIC } from '../keyspace-events';
 import { parseScanArguments, replyScanPage } from './scan';
 
 /**
@@ -25,7 +26,9 @@ export function deleteKey(db: Db, key: string): boolean {
 function del(client: CommandContext, args: string[]): void {
   let deleted = 0;
   for (let i = 1; i < args.length; i++) {
-    if (deleteKey(client.db, args[i])) deleted++;
+    if (!deleteKey(client.db, args[i])) continue;
+    deleted++;
+    notify(client, NOTIFY_GENERIC, 'del', args[i]);
   }
   markDirty(client, deleted);
   client.reply.integer(deleted);

@@ -5,7 +5,8 @@
 import type { CommandContext } from '../context';
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER } from '../errors';
 import { parseInt64 } from '../resp/numbers';
-import { lookupRead, markDirty } from './util';
+import { lookupRead, markDirty, notify } from './util';
+import { NOTIFY_GENERIC } from '../keyspace-events';
 import { alreadyExpired, deletionCommand, INT64_MAX, INT64_MIN, toStoredTime } from './expire-time';
 
 const ERR_NX_WITH_OTHERS = 'ERR NX and XX, GT or LT options at the same time are not compatible';
@@ -75,10 +76,12 @@ function expireGeneric(client: CommandContext, args: string[], relative: boolean
   if (alreadyExpired(client, when)) {
     db.delete(key);
     propagation.rewrite(client.dbIndex, [deletionCommand(client, 'lazyfree-lazy-expire'), key]);
+    notify(client, NOTIFY_GENERIC, 'del', key);
   } else {
     db.setExpire(key, toStoredTime(when));
     // Replicas and the AOF need the absolute time; the NX/XX/GT/LT flags stay, as in Redis.
     if (relative || inSeconds) propagation.rewrite(client.dbIndex, ['PEXPIREAT', key, when.toString(), ...args.slice(3)]);
+    notify(client, NOTIFY_GENERIC, 'expire', key);
   }
   markDirty(client);
   client.reply.integer(1);
@@ -108,6 +111,7 @@ function persist(client: CommandContext, args: string[]): void {
   const db = client.db;
   if (db.get(args[1]) !== undefined && db.persist(args[1])) {
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'persist', args[1]);
     return client.reply.integer(1);
   }
   client.reply.integer(0);

@@ -7,7 +7,8 @@ import type { Value } from '../keyspace/values';
 import { cloneValue } from '../keyspace/clone';
 import { ERR_DB_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SAME_OBJECT, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
-import { lookupRead, markDirty } from './util';
+import { lookupRead, markDirty, notify } from './util';
+import { NOTIFY_GENERIC } from '../keyspace-events';
 
 const ERR_INVALID_FIRST_DB = 'ERR invalid first DB index';
 const ERR_INVALID_SECOND_DB = 'ERR invalid second DB index';
@@ -66,6 +67,8 @@ function rename(client: CommandContext, args: string[]): void {
   store(db, destination, value, expire);
   db.delete(source);
   markDirty(client);
+  notify(client, NOTIFY_GENERIC, 'rename_from', source);
+  notify(client, NOTIFY_GENERIC, 'rename_to', destination);
   if (onlyIfAbsent) client.reply.integer(1);
   else client.reply.ok();
 }
@@ -83,6 +86,8 @@ function move(client: CommandContext, args: string[]): void {
   store(target, key, value, expire);
   source.delete(key);
   markDirty(client);
+  notify(client, NOTIFY_GENERIC, 'move_from', key, source.index);
+  notify(client, NOTIFY_GENERIC, 'move_to', key, target.index);
   client.reply.integer(1);
 }
 
@@ -113,6 +118,7 @@ function copy(client: CommandContext, args: string[]): void {
   }
   store(target, newKey, cloneValue(value), expire);
   markDirty(client);
+  notify(client, NOTIFY_GENERIC, 'copy_to', newKey, target.index);
   client.reply.integer(1);
 }
 

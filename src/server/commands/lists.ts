@@ -5,7 +5,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isList, type ListValue } from '../keyspace/values';
 import { Deque } from '../keyspace/deque';
-import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
+import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace-events';
 import { errWrongArity, ERR_NO_SUCH_KEY, ERR_OUT_OF_RANGE, ERR_WRONGTYPE } from '../errors';
 import { longArg, positiveLongArg } from './collection-args';
 import { parseMpop } from './mpop-args';
@@ -22,11 +23,19 @@ function listForWrite(client: CommandContext, key: string): ListValue | undefine
   return lookupTyped(client, key, isList, true);
 }
 
-/** After elements left a list: drop the key when it emptied, else signal WATCH. */
-function afterRemoval(client: CommandContext, key: string, list: ListValue): void {
-  if (list.length === 0) client.db.delete(key);
-  else client.db.touched(key);
+/** After elements left a list: its event, then the key dropped (and "del") when it emptied. */
+export function afterRemoval(client: CommandContext, key: string, list: ListValue, event: string): void {
+  notify(client, NOTIFY_LIST, event, key);
+  if (list.length === 0) {
+    client.db.delete(key);
+    notify(client, NOTIFY_GENERIC, 'del', key);
+  } else {
+    client.db.touched(key);
+  }
 }
+
+export const popEvent = (end: End) => (end === 'left' ? 'lpop' : 'rpop');
+const pushEvent = (end: End) => (end === 'left' ? 'lpush' : 'rpush');
 
 /** Converts LRANGE/LTRIM style indexes to a clamped [start, end] range, or null when empty. */
 function clampRange(start: number, end: number, length: number): [number, number] | null {
@@ -64,6 +73,7 @@ function push(client: CommandContext, args: string[], end: End, onlyIfExists: bo
   if (end === 'left') for (let i = 2; i < args.length; i++) list.pushFront(args[i]);
   else for (let i = 2; i < args.length; i++) list.pushBack(args[i]);
   markDirty(client, args.length - 2);
+  notify(client, NOTIFY_LIST, pushEvent(end), key);
   client.reply.integer(list.length);
 }
 
@@ -77,7 +87,7 @@ export function popRange(client: CommandContext, key: string, list: ListValue, e
     replyRange(client, list, list.length - taken, list.length - 1, true);
     list.removeBack(taken);
   }
-  afterRemoval(client, key, list);
+  afterRemoval(client, key, list, popEvent(end));
   markDirty(client, taken);
   return taken;
 }
@@ -101,7 +111,7 @@ function pop(client: CommandContext, args: string[], end: End): void {
     return;
   }
   const value = (end === 'left' ? list.popFront() : list.popBack()) as string;
-  afterRemoval(client, key, list);
+  afterRemoval(client, key, list, popEvent(end));
   markDirty(client);
   client.reply.bulk(value);
 }
@@ -145,6 +155,7 @@ function lset(client: CommandContext, args: string[]): void {
   list.set(index, args[3]);
   client.db.touched(key);
   markDirty(client);
+  notify(client, NOTIFY_LIST, 'lset', key);
   client.reply.ok();
 }
 
@@ -157,7 +168,7 @@ function lrem(client: CommandContext, args: string[]): void {
   if (!list) return client.reply.integer(0);
   const removed = list.removeMatching(args[3], Math.abs(count), count < 0);
   if (removed > 0) {
-    afterRemoval(client, key, list);
+    afterRemoval(client, key, list, 'lrem');
     markDirty(client, removed);
   }
   client.reply.integer(removed);
@@ -179,7 +190,7 @@ function ltrim(client: CommandContext, args: string[]): void {
   list.removeFront(fromFront);
   list.removeBack(fromBack);
   // Redis signals WATCH even when nothing was trimmed, but counts only removed elements as changes.
-  afterRemoval(client, key, list);
+  afterRemoval(client, key, list, 'ltrim');
   markDirty(client, fromFront + fromBack);
   client.reply.ok();
 }
@@ -199,6 +210,7 @@ function linsert(client: CommandContext, args: string[]): void {
   list.insertAt(where === 'before' ? index : index + 1, args[4]);
   client.db.touched(key);
   markDirty(client);
+  notify(client, NOTIFY_LIST, 'linsert', key);
   client.reply.integer(list.length);
 }
 
@@ -279,7 +291,8 @@ export function moveGeneric(client: CommandContext, args: string[], from: End, t
   }
   if (to === 'left') target.pushFront(value);
   else target.pushBack(value);
-  afterRemoval(client, sourceKey, source);
+  notify(client, NOTIFY_LIST, pushEvent(to), destinationKey);
+  afterRemoval(client, sourceKey, source, popEvent(from));
   markDirty(client);
   client.reply.bulk(value);
 }

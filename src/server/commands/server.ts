@@ -79,7 +79,8 @@ function displayValue(server: ServerContext, name: string): string {
   if (name === 'dir') return effectiveDir(server.config);
   const value = server.config.get(name);
   if (name === 'client-output-buffer-limit') return formatOutputBufferLimits(value);
-  return value;
+  const directive = findDirective(name);
+  return directive?.kind === 'custom' && directive.display ? directive.display(value) : value;
 }
 
 function configGet(client: CommandContext, args: string[]): void {

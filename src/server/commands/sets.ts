@@ -5,7 +5,8 @@
 import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isSet, type SetValue } from '../keyspace/values';
-import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
+import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_GENERIC, NOTIFY_SET } from '../keyspace-events';
 import { ERR_WRONGTYPE } from '../errors';
 import { freshSetOrder, noteSetAdd, setEncoding, setIterationOrder, intsetOrder } from '../keyspace/encodings';
 import { distinctSample, randomElement, randomIndex } from '../keyspace/random-pick';
@@ -28,6 +29,17 @@ function replyMembers(client: CommandContext, size: number, members: Iterable<st
   for (const member of members) reply.bulk(member);
 }
 
+/** After members left a set: the command's event, then the key dropped (and "del") when it emptied. */
+function afterSetRemoval(client: CommandContext, key: string, set: SetValue, event: string): void {
+  notify(client, NOTIFY_SET, event, key);
+  if (set.size === 0) {
+    client.db.delete(key);
+    notify(client, NOTIFY_GENERIC, 'del', key);
+  } else {
+    client.db.touched(key);
+  }
+}
+
 function sadd(client: CommandContext, args: string[]): void {
   const key = args[1];
   const existing = setForWrite(client, key);
@@ -40,6 +52,7 @@ function sadd(client: CommandContext, args: string[]): void {
   if (!existing) client.db.set(key, set);
   else if (added > 0) client.db.touched(key);
   markDirty(client, added);
+  if (added > 0) notify(client, NOTIFY_SET, 'sadd', key);
   client.reply.integer(added);
 }
 
@@ -55,8 +68,7 @@ function srem(client: CommandContext, args: string[]): void {
     if (set.size === 0) break;
   }
   if (deleted > 0) {
-    if (set.size === 0) client.db.delete(key);
-    else client.db.touched(key);
+    afterSetRemoval(client, key, set, 'srem');
     markDirty(client, deleted);
   }
   client.reply.integer(deleted);
@@ -70,8 +82,7 @@ function smove(client: CommandContext, args: string[]): void {
   if (!isSet(source) || (destination !== undefined && !isSet(destination))) return client.reply.error(ERR_WRONGTYPE);
   if (source === destination) return client.reply.integer(source.has(member) ? 1 : 0);
   if (!source.delete(member)) return client.reply.integer(0);
-  if (source.size === 0) client.db.delete(sourceKey);
-  else client.db.touched(sourceKey);
+  afterSetRemoval(client, sourceKey, source, 'srem');
   markDirty(client);
   let target = destination as SetValue | undefined;
   if (!target) {
@@ -83,6 +94,7 @@ function smove(client: CommandContext, args: string[]): void {
     noteSetAdd(target, client.server.config, [member]);
     client.db.touched(destinationKey);
     markDirty(client);
+    notify(client, NOTIFY_SET, 'sadd', destinationKey);
   }
   client.reply.integer(1);
 }
@@ -119,8 +131,7 @@ function spop(client: CommandContext, args: string[]): void {
   set.delete(member);
   client.server.propagation.rewrite(client.dbIndex, ['SREM', key, member]);
   client.reply.bulk(member);
-  if (set.size === 0) client.db.delete(key);
-  else client.db.touched(key);
+  afterSetRemoval(client, key, set, 'spop');
   markDirty(client);
 }
 
@@ -133,9 +144,11 @@ function spopWithCount(client: CommandContext, args: string[]): void {
   if (!set || count === 0) return client.reply.setHeader(0);
   const size = set.size;
   const propagation = client.server.propagation;
+  notify(client, NOTIFY_SET, 'spop', key);
   if (count >= size) {
     replyMembers(client, size, freshSetOrder(set, client.server.config));
     client.db.delete(key);
+    notify(client, NOTIFY_GENERIC, 'del', key);
     propagation.rewrite(client.dbIndex, ['DEL', key]);
     markDirty(client, size);
     return;
@@ -208,13 +221,15 @@ function lookupSets(client: CommandContext, keys: readonly string[]): Array<SetV
   return sets;
 }
 
-/** Stores an algebra result: an empty result deletes the destination instead. */
-function storeResult(client: CommandContext, destination: string, result: SetValue): void {
+/** Stores an algebra result (SINTERSTORE, SUNIONSTORE, SDIFFSTORE: the event): an empty result deletes the destination instead. */
+function storeResult(client: CommandContext, destination: string, result: SetValue, event: string): void {
   if (result.size > 0) {
     client.db.set(destination, result);
     markDirty(client);
+    notify(client, NOTIFY_SET, event, destination);
   } else if (client.db.delete(destination)) {
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'del', destination);
   }
   client.reply.integer(result.size);
 }
@@ -225,7 +240,7 @@ function interGeneric(client: CommandContext, keys: readonly string[], mode: Int
   const found = lookupSets(client, keys);
   if (!found) return;
   if (found.includes(null)) {
-    if (mode.kind === 'store') return storeResult(client, mode.destination, new Set());
+    if (mode.kind === 'store') return storeResult(client, mode.destination, new Set(), 'sinterstore');
     if (mode.kind === 'card') return client.reply.integer(0);
     return client.reply.setHeader(0);
   }
@@ -247,7 +262,7 @@ function interGeneric(client: CommandContext, keys: readonly string[], mode: Int
     if (limit > 0 && result.length >= limit) break;
   }
   if (mode.kind === 'card') return client.reply.integer(result.length);
-  if (mode.kind === 'store') return storeResult(client, mode.destination, new Set(result));
+  if (mode.kind === 'store') return storeResult(client, mode.destination, new Set(result), 'sinterstore');
   replyMembers(client, result.length, result);
 }
 
@@ -276,7 +291,7 @@ function sunionDiff(client: CommandContext, args: string[], op: 'union' | 'diff'
 
 function sunionDiffStore(client: CommandContext, args: string[], op: 'union' | 'diff'): void {
   const result = unionOrDiff(client, args.slice(2), op);
-  if (result) storeResult(client, args[1], result);
+  if (result) storeResult(client, args[1], result, `s${op}store`);
 }
 
 function sintercard(client: CommandContext, args: string[]): void {

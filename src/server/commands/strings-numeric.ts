@@ -4,7 +4,8 @@
 import type { CommandContext } from '../context';
 import { ERR_INCR_NAN, ERR_INCR_OVERFLOW, ERR_NOT_FLOAT, ERR_NOT_INTEGER } from '../errors';
 import { parseInt64 } from '../resp/numbers';
-import { isString, lookupTyped, markDirty, WRONGTYPE } from './util';
+import { isString, lookupTyped, markDirty, notify, WRONGTYPE } from './util';
+import { NOTIFY_STRING } from '../keyspace-events';
 import { INT64_MAX, INT64_MIN } from './expire-time';
 import { addLongDouble, formatLongDoubleHuman, INFINITE, parseLongDouble } from '../keyspace/long-double';
 
@@ -31,6 +32,7 @@ function incrementBy(client: CommandContext, key: string, increment: number | bi
     result = sum;
   }
   storeCounter(client, key, current !== undefined, String(result));
+  notify(client, NOTIFY_STRING, 'incrby', key);
   client.reply.integer(result);
 }
 
@@ -68,6 +70,7 @@ function incrbyfloat(client: CommandContext, args: string[]): void {
   if (sum === null) return client.reply.error(ERR_INCR_NAN);
   const text = formatLongDoubleHuman(sum);
   storeCounter(client, key, current !== undefined, text);
+  notify(client, NOTIFY_STRING, 'incrbyfloat', key);
   client.reply.bulk(text);
   // Replicas get the exact resulting text, so float formatting can never make them diverge.
   client.server.propagation.rewrite(client.dbIndex, ['SET', key, text, 'KEEPTTL']);

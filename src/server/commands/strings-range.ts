@@ -3,7 +3,8 @@
 import type { CommandContext } from '../context';
 import { ERR_NOT_INTEGER, ERR_OFFSET_OUT_OF_RANGE, ERR_STRING_TOO_LONG, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
-import { isString, lookupRead, lookupTyped, markDirty, WRONGTYPE } from './util';
+import { isString, lookupRead, lookupTyped, markDirty, notify, WRONGTYPE } from './util';
+import { NOTIFY_STRING } from '../keyspace-events';
 
 const ERR_LCS_NOT_STRINGS = 'ERR The specified keys must contain string values';
 const ERR_LCS_LEN_AND_IDX = 'ERR If you want both the length and indexes, please just use IDX.';
@@ -40,6 +41,7 @@ function append(client: CommandContext, args: string[]): void {
     client.db.replace(key, result);
   }
   markDirty(client);
+  notify(client, NOTIFY_STRING, 'append', key);
   client.reply.integer(result.length);
 }
 
@@ -87,6 +89,7 @@ function setrange(client: CommandContext, args: string[]): void {
   if (current === undefined) client.db.set(key, result);
   else client.db.replace(key, result);
   markDirty(client);
+  notify(client, NOTIFY_STRING, 'setrange', key);
   client.reply.integer(result.length);
 }
 

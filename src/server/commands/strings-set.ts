@@ -5,7 +5,8 @@
 import type { CommandContext } from '../context';
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, errWrongArity } from '../errors';
 import { parseInt64 } from '../resp/numbers';
-import { isString, lookupRead, markDirty } from './util';
+import { isString, lookupRead, markDirty, notify } from './util';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace-events';
 import { alreadyExpired, deletionCommand, INT64_MAX, toStoredTime } from './expire-time';
 
 type ExpireKind = 'ex' | 'px' | 'exat' | 'pxat';
@@ -125,8 +126,10 @@ function setGeneric(client: CommandContext, args: string[], request: SetRequest)
   }
   db.set(key, value, options.keepTtl);
   markDirty(client);
+  notify(client, NOTIFY_STRING, 'set', key);
   if (when !== null) {
     db.setExpire(key, toStoredTime(when));
+    notify(client, NOTIFY_GENERIC, 'expire', key);
     client.server.propagation.rewrite(client.dbIndex, ['SET', key, value, 'PXAT', when.toString()]);
   } else if (options.get) {
     // Replicas must not see GET: it would make them reply, and it changes nothing.
@@ -145,6 +148,7 @@ function set(client: CommandContext, args: string[]): void {
     client.db.get(args[1]);
     client.db.set(args[1], args[2]);
     markDirty(client);
+    notify(client, NOTIFY_STRING, 'set', args[1]);
     return client.reply.ok();
   }
   const options = parseExtendedOptions(client, args, true);
@@ -196,13 +200,16 @@ function getex(client: CommandContext, args: string[]): void {
     db.delete(key);
     propagation.rewrite(client.dbIndex, [deletionCommand(client, 'lazyfree-lazy-expire'), key]);
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'del', key);
   } else if (when !== null) {
     db.setExpire(key, toStoredTime(when));
     propagation.rewrite(client.dbIndex, ['PEXPIREAT', key, when.toString()]);
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'expire', key);
   } else if (options.persist && db.persist(key)) {
     propagation.rewrite(client.dbIndex, ['PERSIST', key]);
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'persist', key);
   }
 }
 
@@ -212,6 +219,7 @@ function getdel(client: CommandContext, args: string[]): void {
   if (client.db.delete(key)) {
     client.server.propagation.rewrite(client.dbIndex, [deletionCommand(client, 'lazyfree-lazy-user-del'), key]);
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'del', key);
   }
 }
 
@@ -219,6 +227,7 @@ function getset(client: CommandContext, args: string[]): void {
   if (!replyValue(client, args[1])) return;
   client.db.set(args[1], args[2]);
   markDirty(client);
+  notify(client, NOTIFY_STRING, 'set', args[1]);
   client.server.propagation.rewrite(client.dbIndex, ['SET', args[1], args[2]]);
 }
 
@@ -240,7 +249,10 @@ function mset(client: CommandContext, args: string[]): void {
       if (db.get(args[i]) !== undefined) return client.reply.integer(0);
     }
   }
-  for (let i = 1; i < args.length; i += 2) db.set(args[i], args[i + 1]);
+  for (let i = 1; i < args.length; i += 2) {
+    db.set(args[i], args[i + 1]);
+    notify(client, NOTIFY_STRING, 'set', args[i]);
+  }
   markDirty(client, (args.length - 1) / 2);
   if (onlyIfNoneExists) client.reply.integer(1);
   else client.reply.ok();

@@ -5,6 +5,7 @@ import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
 import { ERR_NOT_INTEGER, ERR_NOT_FLOAT, ERR_WRONGTYPE, ERR_SYNTAX } from '../errors';
 import { parseInt64, parseDouble } from '../resp/numbers';
+import { NOTIFY_KEY_MISS, type NotifyClass } from '../keyspace-events';
 
 /** Returned by the lookups after they replied WRONGTYPE. */
 export const WRONGTYPE = Symbol('wrongtype');
@@ -12,9 +13,16 @@ export const WRONGTYPE = Symbol('wrongtype');
 /** Reads a key for a read command, counting keyspace hits and misses. */
 export function lookupRead(client: CommandContext, key: string): Value | undefined {
   const value = client.db.get(key);
-  if (value === undefined) client.server.stats.keyspaceMisses++;
-  else client.server.stats.keyspaceHits++;
+  if (value === undefined) {
+    client.server.stats.keyspaceMisses++;
+    client.server.keyspaceEvents.notify(NOTIFY_KEY_MISS, 'keymiss', key, client.dbIndex);
+  } else client.server.stats.keyspaceHits++;
   return value;
+}
+
+/** Publishes a keyspace event of the client's database (or `db`), when its class is enabled. */
+export function notify(client: CommandContext, type: NotifyClass, event: string, key: string, db = client.dbIndex): void {
+  client.server.keyspaceEvents.notify(type, event, key, db);
 }
 
 /** Reads a key expected to hold one type; replies WRONGTYPE and returns WRONGTYPE otherwise. */

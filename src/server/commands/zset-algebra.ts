@@ -7,7 +7,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isSet, isZSet, type SetValue, type ZSetValue } from '../keyspace/values';
 import { SortedSet } from '../keyspace/sorted-set';
-import { lookupRead, markDirty, syntaxError } from './util';
+import { lookupRead, markDirty, notify, syntaxError } from './util';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace-events';
 import { ERR_WRONGTYPE } from '../errors';
 import { longArg, positiveLongArg } from './collection-args';
 import { parseScore, replyEntries, zsetLimits } from './zset-args';
@@ -191,12 +192,16 @@ function zsetOperation(client: CommandContext, args: string[], destination: stri
   if (destination === null) return replyEntries(client, sortedEntries(entries), options.withScores);
   if (entries.size === 0) {
     client.reply.integer(0);
-    if (client.db.delete(destination)) markDirty(client);
+    if (client.db.delete(destination)) {
+      markDirty(client);
+      notify(client, NOTIFY_GENERIC, 'del', destination);
+    }
     return;
   }
   const result = SortedSet.fromEntries(entries, zsetLimits(client));
   client.db.set(destination, result);
   markDirty(client);
+  notify(client, NOTIFY_ZSET, `z${op}store`, destination);
   client.reply.integer(result.size);
 }
 

@@ -7,7 +7,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isZSet, type ZSetValue } from '../keyspace/values';
 import { lexGteMin, lexLteMax, SortedSet, type LexRange, type ScoreRange } from '../keyspace/sorted-set';
-import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
+import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace-events';
 import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_VALID_STRING } from '../errors';
 import { longArg } from './collection-args';
 import { parseLexRange, parseScoreRange, replyEntries, zsetLimits } from './zset-args';
@@ -184,7 +185,10 @@ function zrangestore(client: CommandContext, args: string[]): void {
   const entries = source ? runQuery(source, parsed.query) : [];
   if (entries.length === 0) {
     client.reply.integer(0);
-    if (client.db.delete(destination)) markDirty(client);
+    if (client.db.delete(destination)) {
+      markDirty(client);
+      notify(client, NOTIFY_GENERIC, 'del', destination);
+    }
     return;
   }
   const limits = zsetLimits(client);
@@ -194,6 +198,7 @@ function zrangestore(client: CommandContext, args: string[]): void {
   for (const [member, score] of entries) result.add(member, score, limits);
   client.db.set(destination, result);
   markDirty(client);
+  notify(client, NOTIFY_ZSET, 'zrangestore', destination);
   client.reply.integer(entries.length);
 }
 

@@ -7,7 +7,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isZSet, type ZSetValue } from '../keyspace/values';
 import { SortedSet } from '../keyspace/sorted-set';
-import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
+import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace-events';
 import {
   ERR_INVALID_CURSOR,
   ERR_MIN_MAX_NOT_FLOAT,
@@ -40,13 +41,23 @@ function zsetForRead(client: CommandContext, key: string): ZSetValue | undefined
   return lookupTyped(client, key, isZSet);
 }
 
-/** After removals: an emptied set leaves the keyspace, otherwise WATCH sees the in-place change. */
-function afterRemovals(client: CommandContext, key: string, zset: ZSetValue, removed: number): void {
+/**
+ * After removals: the command's event, then an emptied set leaves the keyspace ("del"); otherwise
+ * WATCH sees the in-place change.
+ */
+export function afterZsetRemovals(client: CommandContext, key: string, zset: ZSetValue, removed: number, event: string): void {
   if (removed === 0) return;
-  if (zset.size === 0) client.db.delete(key);
-  else client.db.touched(key);
+  notify(client, NOTIFY_ZSET, event, key);
+  if (zset.size === 0) {
+    client.db.delete(key);
+    notify(client, NOTIFY_GENERIC, 'del', key);
+  } else {
+    client.db.touched(key);
+  }
   markDirty(client, removed);
 }
+
+export const zpopEvent = (max: boolean) => (max ? 'zpopmax' : 'zpopmin');
 
 interface ZaddFlags {
   nx: boolean;
@@ -120,6 +131,7 @@ function zaddGeneric(client: CommandContext, args: string[], incrCommand: boolea
   if (!existing && zset.size > 0) client.db.set(key, zset);
   else if (added + updated > 0) client.db.touched(key);
   markDirty(client, added + updated);
+  if (added + updated > 0) notify(client, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key);
   replyZadd(client, flags, added, updated, processed, lastScore);
 }
 
@@ -140,7 +152,7 @@ function zrem(client: CommandContext, args: string[]): void {
   for (let i = 2; i < args.length && zset.size > 0; i++) {
     if (zset.remove(args[i])) removed++;
   }
-  afterRemovals(client, args[1], zset, removed);
+  afterZsetRemovals(client, args[1], zset, removed, 'zrem');
   client.reply.integer(removed);
 }
 
@@ -214,7 +226,7 @@ function zpop(client: CommandContext, args: string[], max: boolean): void {
   if (zset === WRONGTYPE) return;
   if (!zset || count === 0) return client.reply.arrayHeader(0);
   const popped = popEntries(zset, count === -1 ? 1 : count, max);
-  afterRemovals(client, args[1], zset, popped.length);
+  afterZsetRemovals(client, args[1], zset, popped.length, zpopEvent(max));
   const nested = client.reply.resp === 3 && count !== -1;
   client.reply.arrayHeader(nested ? popped.length : popped.length * 2);
   for (const [member, score] of popped) {
@@ -237,7 +249,7 @@ function zmpop(client: CommandContext, args: string[]): void {
     if (zset === WRONGTYPE) return;
     if (!zset) continue;
     const popped = popEntries(zset, count, where === 'max');
-    afterRemovals(client, key, zset, popped.length);
+    afterZsetRemovals(client, key, zset, popped.length, zpopEvent(where === 'max'));
     client.server.propagation.rewrite(client.dbIndex, [where === 'max' ? 'ZPOPMAX' : 'ZPOPMIN', key, String(popped.length)]);
     client.reply.arrayHeader(2);
     client.reply.bulk(key);
@@ -276,7 +288,7 @@ function zremrange(client: CommandContext, args: string[], kind: RemoveRangeKind
   if (zset === WRONGTYPE) return;
   if (!zset) return client.reply.integer(0);
   const removed = remove(zset);
-  afterRemovals(client, args[1], zset, removed);
+  afterZsetRemovals(client, args[1], zset, removed, `zremrangeby${kind}`);
   client.reply.integer(removed);
 }
 

@@ -14,6 +14,8 @@ export interface KeyspaceHooks {
   expiredKeysVisible(): boolean;
   /** Called when a key is removed because it expired (propagated as DEL by the master). */
   onExpired(db: Db, key: string): void;
+  /** Called when a write adds a key that was not there (the "new" keyspace event). */
+  onNewKey(db: Db, key: string): void;
   /** Called for every key a write touches (WATCH invalidation). */
   onKeyModified(db: Db, key: string): void;
   /** Called before FLUSHDB/FLUSHALL empties the db (WATCH invalidation of every watched key). */
@@ -74,7 +76,9 @@ export class Db {
   set(key: string, value: Value, keepTtl = false): void {
     if (this.snapshots.length > 0) this.beforeWrite(key);
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    const sizeBefore = this.data.size;
     this.data.set(key, value);
+    if (this.data.size > sizeBefore) this.hooks.onNewKey(this, key);
     this.hooks.onKeyModified(this, key);
   }
 
