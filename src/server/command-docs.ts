@@ -108,6 +108,11 @@ function docOf(cmd: CompiledCommand): DocEntry | undefined {
   return Object.prototype.hasOwnProperty.call(COMMAND_DOCS, cmd.name) ? COMMAND_DOCS[cmd.name] : undefined;
 }
 
+/** The command's flags as COMMAND INFO shows them (Redis 7.0's names: admin, skip_monitor...). */
+export function commandFlags(cmd: CompiledCommand): readonly string[] {
+  return flagsOf(cmd);
+}
+
 function flagsOf(cmd: CompiledCommand): string[] {
   const doc = docOf(cmd);
   if (doc) return words(doc.f);

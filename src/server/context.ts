@@ -7,6 +7,8 @@ import type { Clock } from './clock';
 import type { ConfigStore } from './config';
 import type { Db } from './keyspace/db';
 import type { KeyspaceEvents } from './keyspace-events';
+import type { SlowLog } from './diagnostics/slowlog';
+import type { Monitors } from './diagnostics/monitor';
 import type { Logger } from './log';
 import type { PauseState } from './pause';
 import type { Propagation } from './propagation';
@@ -122,6 +124,9 @@ export interface ServerContext {
   readonly propagation: Propagation;
   readonly pubsub: PubSub;
   readonly keyspaceEvents: KeyspaceEvents;
+  readonly slowlog: SlowLog;
+  /** Clients in MONITOR mode. */
+  readonly monitors: Monitors<CommandContext>;
   readonly pause: PauseState;
   /** Clients blocked on keys (BLPOP and the other blocking pops). */
   readonly blocking: BlockedKeys<CommandContext>;

@@ -18,6 +18,8 @@ import { BlockedKeys } from './blocking';
 import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
 import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_NEW } from './keyspace-events';
+import { SlowLog } from './diagnostics/slowlog';
+import { Monitors } from './diagnostics/monitor';
 import { Replication } from './replication/replication';
 import { Persistence } from './persistence/persistence';
 import { systemClock, type Clock } from './clock';
@@ -51,6 +53,8 @@ export class Server extends EventEmitter implements ServerContext {
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
   readonly keyspaceEvents = new KeyspaceEvents(this.pubsub);
+  readonly slowlog = new SlowLog();
+  readonly monitors = new Monitors<CommandContext>();
   readonly propagation = new Propagation();
   readonly pause: PauseState;
   readonly blocking: BlockedKeys<CommandContext>;
@@ -318,6 +322,7 @@ export class Server extends EventEmitter implements ServerContext {
     this.unwatchAll(client);
     this.pause.release(client);
     this.blocking.forget(client);
+    this.monitors.remove(client);
     this.emit('clientClosed', client);
   }
 

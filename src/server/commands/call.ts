@@ -3,6 +3,7 @@
 
 import type { CommandContext } from '../context';
 import type { CompiledCommand } from './table';
+import { recordCommand } from '../diagnostics/command-log';
 
 /**
  * Runs the handler, counts it for INFO commandstats, then propagates it to replicas and the AOF
@@ -22,9 +23,11 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   }
   cmd.handler(client, args);
   cmd.calls++;
-  cmd.usec += Math.round((performance.now() - started) * 1000);
+  const durationUsec = Math.round((performance.now() - started) * 1000);
+  cmd.usec += durationUsec;
   server.stats.commandsProcessed++;
   if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
   if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
   server.propagation.end();
+  recordCommand(client, cmd, args, durationUsec);
 }

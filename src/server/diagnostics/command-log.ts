@@ -1,0 +1,69 @@
+// What the node records about each command that ran, after it ran (Redis 7.0's call()): a SLOWLOG
+// entry when it was slow, and a MONITOR line unless it is an admin command or marked skip_monitor.
+// Secrets are replaced by "(redacted)" in both, as Redis redacts them in the client's argv.
+
+import { commandFlags } from '../command-docs';
+import { findDirective } from '../config';
+import type { CommandContext } from '../context';
+import type { CompiledCommand } from '../commands/table';
+
+const REDACTED = '(redacted)';
+
+interface LogPolicy {
+  slowlog: boolean;
+  monitor: boolean;
+}
+
+const policies = new WeakMap<CompiledCommand, LogPolicy>();
+
+function policyOf(cmd: CompiledCommand): LogPolicy {
+  let policy = policies.get(cmd);
+  if (!policy) {
+    const flags = commandFlags(cmd);
+    policy = { slowlog: !flags.includes('skip_slowlog'), monitor: !flags.includes('skip_monitor') && !flags.includes('admin') };
+    policies.set(cmd, policy);
+  }
+  return policy;
+}
+
+/** The arguments as logs may show them: passwords (AUTH, HELLO AUTH, CONFIG SET of a secret) redacted. */
+export function redactedArgs(cmd: CompiledCommand, args: readonly string[]): readonly string[] {
+  if (cmd.name === 'auth') return args.map((arg, i) => (i === 0 ? arg : REDACTED));
+  if (cmd.name === 'hello') {
+    const out = [...args];
+    for (let j = 2; j < out.length; j++) {
+      const remaining = out.length - 1 - j;
+      const option = out[j].toLowerCase();
+      if (option === 'auth' && remaining >= 2) {
+        out[j + 1] = REDACTED;
+        out[j + 2] = REDACTED;
+        j += 2;
+      } else if (option === 'setname' && remaining >= 1) {
+        j += 1;
+      }
+    }
+    return out;
+  }
+  if (cmd.name === 'config|set') {
+    const out = [...args];
+    for (let i = 2; i + 1 < out.length; i += 2) if (findDirective(out[i])?.secret) out[i + 1] = REDACTED;
+    return out;
+  }
+  return args;
+}
+
+/** Called once a command ran: SLOWLOG and MONITOR. A command left blocked is not logged. */
+export function recordCommand(client: CommandContext, cmd: CompiledCommand, args: readonly string[], durationUsec: number): void {
+  const server = client.server;
+  const policy = policyOf(cmd);
+  if (policy.slowlog && !client.blocked) {
+    const threshold = server.config.getInt('slowlog-log-slower-than');
+    if (threshold >= 0) {
+      if (durationUsec >= threshold) server.slowlog.add(redactedArgs(cmd, args), durationUsec, server.clock.now(), client.address, client.name);
+      server.slowlog.trim(server.config.getInt('slowlog-max-len'));
+    }
+  }
+  if (policy.monitor && server.monitors.count > 0 && !server.loading) {
+    server.monitors.feed(client, client.dbIndex, client.address, redactedArgs(cmd, args), Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  }
+}

@@ -1,0 +1,179 @@
+// SLOWLOG and MONITOR against a real redis-server 7.0: the same commands on both, then the monitor
+// lines and the slow log entries compared, with only what must differ (timestamps, client ports,
+// durations, entry ids) masked.
+
+import { expect, it } from 'vitest';
+import { describeDifferential, realAndBundledPair } from '../helpers/differential';
+import { describeWithRedis } from '../helpers/redis-server';
+import { RawConnection } from '../helpers/raw-connection';
+
+const c = (...args: string[]) => args;
+const END = 'end-of-scenario';
+
+const maskLine = (line: string) => line.replace(/^\+\d{10}\.\d{6} /, '+TS ').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+
+/** Runs the commands on one connection with another in MONITOR mode; returns its lines. */
+async function monitorTranscript(host: string, port: number, commands: string[][]): Promise<{ replies: string[]; lines: string[] }> {
+  const monitor = await RawConnection.open(host, port);
+  const writer = await RawConnection.open(host, port);
+  try {
+    expect(await monitor.command(['MONITOR'])).toBe('+OK\r\n');
+    const replies: string[] = [];
+    for (const cmd of commands) replies.push(`${cmd.join(' ')} -> ${(await writer.command(cmd)).trim()}`);
+    await writer.command(['ECHO', END]);
+    const lines: string[] = [];
+    for (;;) {
+      const line = (await monitor.readReply(3000)).toString('latin1');
+      lines.push(maskLine(line));
+      if (line.includes(END)) break;
+    }
+    return { replies, lines };
+  } finally {
+    monitor.close();
+    writer.close();
+  }
+}
+
+/** Runs the commands with every command slow enough to log; returns SLOWLOG GET -1, masked. */
+async function slowlogTranscript(host: string, port: number, commands: string[][]): Promise<string[]> {
+  const conn = await RawConnection.open(host, port);
+  try {
+    await conn.command(['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
+    await conn.command(['SLOWLOG', 'RESET']);
+    for (const cmd of commands) await conn.command(cmd);
+    const raw = await conn.command(['SLOWLOG', 'GET', '-1']);
+    await conn.command(['CONFIG', 'SET', 'slowlog-log-slower-than', '10000']);
+    // Masks id, time and duration (the first three integers of each entry) and client ports.
+    return raw
+      .replace(/\*6\r\n:\d+\r\n:\d+\r\n:\d+\r\n/g, '*6\r\n:ID\r\n:TIME\r\n:USEC\r\n')
+      .replace(/\$\d+\r\n127\.0\.0\.1:\d+\r\n/g, '$N\r\n127.0.0.1:PORT\r\n')
+      .split('\r\n');
+  } finally {
+    conn.close();
+  }
+}
+
+describeWithRedis('differential: MONITOR', () => {
+  const servers = realAndBundledPair();
+
+  it('shows each command after it ran, quoted as sdscatrepr; hides admin commands and rejected ones; redacts AUTH and HELLO AUTH', async () => {
+    const commands = [
+      c('PING'),
+      c('SET', 'x', '1'),
+      c('SET', 'k', 'a"b\\c\nd\x01\xe9 \t'),
+      c('MULTI'),
+      c('SET', 'a', '1'),
+      c('INCR', 'a'),
+      c('EXEC'),
+      c('CONFIG', 'SET', 'maxmemory', '0'),
+      c('AUTH', 'nobody-uses-this'),
+      c('AUTH', 'someone', 'secret'),
+      c('HELLO', '2', 'AUTH', 'default', 'secret', 'SETNAME', 'x'),
+      c('GET', 'nothing'),
+      c('NOSUCHCOMMAND', 'a'),
+      c('GET'),
+      c('SELECT', '3'),
+      c('SET', 'z', '1'),
+      c('CLIENT', 'SETNAME', 'abc'),
+      c('SLOWLOG', 'LEN'),
+      c('INFO', 'server'),
+      c('SELECT', '0'),
+      c('BLPOP', 'nolist', '0.01'),
+      c('MULTI'),
+      c('MONITOR'),
+      c('EXEC'),
+    ];
+    const [expected, actual] = await servers.onBoth((host, port) => monitorTranscript(host, port, commands));
+    expect(actual.replies.filter((reply) => !reply.startsWith('INFO') && !reply.startsWith('HELLO'))).toEqual(expected.replies.filter((reply) => !reply.startsWith('INFO') && !reply.startsWith('HELLO')));
+    expect(actual.lines).toEqual(expected.lines);
+    expect(expected.lines.length).toBeGreaterThan(10);
+  });
+
+  it('a closed monitor is dropped; MONITOR twice answers once', async () => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
+      const monitor = await RawConnection.open(host, port);
+      const transcript: string[] = [];
+      transcript.push(await monitor.command(['MONITOR']));
+      monitor.send(['MONITOR']);
+      monitor.send(['PING']);
+      // The second MONITOR has no reply: the next thing read is the monitor line of PING... or its +PONG.
+      transcript.push(maskLine((await monitor.readReply(3000)).toString('latin1')));
+      transcript.push(maskLine((await monitor.readReply(3000)).toString('latin1')));
+      monitor.close();
+      const other = await RawConnection.open(host, port);
+      transcript.push(await other.command(['SET', 'after', 'close']));
+      other.close();
+      return transcript;
+    });
+    expect(actual).toEqual(expected);
+  });
+});
+
+describeWithRedis('differential: SLOWLOG', () => {
+  const servers = realAndBundledPair();
+
+  it('logs every command at threshold 0: long arguments and argument lists shortened, secrets redacted, newest first', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `m${i}`);
+    const commands = [
+      c('SET', 'key', 'v'.repeat(300)),
+      c('SADD', 'set', ...many),
+      c('CLIENT', 'SETNAME', 'slowpoke'),
+      c('CONFIG', 'SET', 'masterauth', 'very-secret'),
+      c('CONFIG', 'SET', 'maxmemory', '0', 'masterauth', 'x'),
+      c('AUTH', 'nobody', 'wrong'),
+      c('MULTI'),
+      c('INCR', 'n'),
+      c('EXEC'),
+      c('GET', 'key'),
+      c('NOSUCHCOMMAND'),
+    ];
+    const [expected, actual] = await servers.onBoth((host, port) => slowlogTranscript(host, port, commands));
+    expect(actual).toEqual(expected);
+    expect(expected.join('\n')).toContain('more bytes');
+  });
+
+  it('slowlog-max-len trims the oldest entries; a negative threshold logs nothing', async () => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
+      const conn = await RawConnection.open(host, port);
+      try {
+        const out: string[] = [];
+        await conn.command(['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
+        await conn.command(['SLOWLOG', 'RESET']);
+        for (let i = 0; i < 5; i++) await conn.command(['SET', `k${i}`, 'v']);
+        await conn.command(['CONFIG', 'SET', 'slowlog-max-len', '3']);
+        out.push(await conn.command(['SLOWLOG', 'LEN']));
+        await conn.command(['PING']);
+        out.push(await conn.command(['SLOWLOG', 'LEN']));
+        await conn.command(['CONFIG', 'SET', 'slowlog-log-slower-than', '-1']);
+        await conn.command(['SLOWLOG', 'RESET']);
+        await conn.command(['SET', 'x', 'y']);
+        out.push(await conn.command(['SLOWLOG', 'LEN']));
+        await conn.command(['CONFIG', 'SET', 'slowlog-log-slower-than', '10000']);
+        await conn.command(['CONFIG', 'SET', 'slowlog-max-len', '128']);
+        return out;
+      } finally {
+        conn.close();
+      }
+    });
+    expect(actual).toEqual(expected);
+  });
+});
+
+describeDifferential('SLOWLOG arguments', [
+  {
+    name: 'HELP, LEN, GET counts and their errors',
+    steps: [
+      c('SLOWLOG', 'HELP'),
+      c('SLOWLOG', 'RESET'),
+      c('SLOWLOG', 'LEN'),
+      c('SLOWLOG', 'GET'),
+      c('SLOWLOG', 'GET', '0'),
+      c('SLOWLOG', 'GET', '-2'),
+      c('SLOWLOG', 'GET', 'x'),
+      c('SLOWLOG', 'GET', '1', '2'),
+      c('SLOWLOG', 'LEN', 'x'),
+      c('SLOWLOG', 'NOPE'),
+      c('SLOWLOG'),
+    ],
+  },
+]);
