@@ -8,6 +8,7 @@ import type { ConfigStore } from './config';
 import type { Db } from './keyspace/db';
 import type { KeyspaceEvents } from './keyspace-events';
 import type { SlowLog } from './diagnostics/slowlog';
+import type { LatencyMonitor } from './diagnostics/latency';
 import type { Monitors } from './diagnostics/monitor';
 import type { Logger } from './log';
 import type { PauseState } from './pause';
@@ -125,6 +126,7 @@ export interface ServerContext {
   readonly pubsub: PubSub;
   readonly keyspaceEvents: KeyspaceEvents;
   readonly slowlog: SlowLog;
+  readonly latency: LatencyMonitor;
   /** Clients in MONITOR mode. */
   readonly monitors: Monitors<CommandContext>;
   readonly pause: PauseState;

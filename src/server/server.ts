@@ -19,6 +19,7 @@ import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
 import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_NEW } from './keyspace-events';
 import { SlowLog } from './diagnostics/slowlog';
+import { LatencyMonitor } from './diagnostics/latency';
 import { Monitors } from './diagnostics/monitor';
 import { Replication } from './replication/replication';
 import { Persistence } from './persistence/persistence';
@@ -54,6 +55,7 @@ export class Server extends EventEmitter implements ServerContext {
   readonly pubsub = new PubSub();
   readonly keyspaceEvents = new KeyspaceEvents(this.pubsub);
   readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
   readonly monitors = new Monitors<CommandContext>();
   readonly propagation = new Propagation();
   readonly pause: PauseState;
@@ -399,6 +401,7 @@ export class Server extends EventEmitter implements ServerContext {
     this.persistence.cron();
     if (this.pause.mode === null && this.activeExpireEnabled) {
       const effort = this.config.getInt('active-expire-effort');
+      const started = performance.now();
       for (const db of this.dbs) {
         // Like Redis's activeExpireCycle: repeat while a sample is mostly expired.
         for (let round = 0; round < 16; round++) {
@@ -406,6 +409,7 @@ export class Server extends EventEmitter implements ServerContext {
           if (removed < 5) break;
         }
       }
+      this.latency.sampleIfNeeded('expire-cycle', Math.floor(performance.now() - started), this.config.getInt('latency-monitor-threshold'), this.clock.now());
     }
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {

@@ -177,3 +177,64 @@ describeDifferential('SLOWLOG arguments', [
     ],
   },
 ]);
+
+describeDifferential('LATENCY with the monitor off and nothing recorded', [
+  {
+    name: 'HELP, DOCTOR (disabled), LATEST, HISTORY, RESET, GRAPH and arity errors',
+    steps: [
+      c('CONFIG', 'SET', 'latency-monitor-threshold', '0'),
+      c('LATENCY', 'RESET'),
+      c('LATENCY', 'HELP'),
+      c('LATENCY', 'DOCTOR'),
+      c('LATENCY', 'LATEST'),
+      c('LATENCY', 'HISTORY', 'command'),
+      c('LATENCY', 'RESET', 'command', 'nothing'),
+      c('LATENCY', 'GRAPH', 'command'),
+      c('LATENCY', 'HISTORY'),
+      c('LATENCY', 'LATEST', 'x'),
+      c('LATENCY', 'NOPE'),
+      c('CONFIG', 'SET', 'latency-monitor-threshold', '5'),
+      c('LATENCY', 'DOCTOR'),
+      c('CONFIG', 'SET', 'latency-monitor-threshold', '0'),
+    ],
+  },
+]);
+
+describeWithRedis('differential: LATENCY after a slow command', () => {
+  // DEBUG SLEEP makes the slow command; both refuse DEBUG unless enabled.
+  const servers = realAndBundledPair({ 'enable-debug-command': 'yes' });
+
+  it('a 60 ms DEBUG SLEEP is a "command" spike: LATEST, HISTORY, GRAPH and DOCTOR agree with Redis once the milliseconds are masked', async () => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
+      const conn = await RawConnection.open(host, port);
+      try {
+        await conn.command(['LATENCY', 'RESET']);
+        await conn.command(['CONFIG', 'SET', 'latency-monitor-threshold', '20']);
+        await conn.command(['PING']);
+        await conn.command(['DEBUG', 'SLEEP', '0.06']);
+        const out = {
+          latest: await conn.command(['LATENCY', 'LATEST']),
+          history: await conn.command(['LATENCY', 'HISTORY', 'command']),
+          graph: await conn.command(['LATENCY', 'GRAPH', 'command']),
+          doctor: await conn.command(['LATENCY', 'DOCTOR']),
+          resets: await conn.command(['LATENCY', 'RESET', 'COMMAND']),
+        };
+        await conn.command(['CONFIG', 'SET', 'latency-monitor-threshold', '0']);
+        return out;
+      } finally {
+        conn.close();
+      }
+    });
+    for (const reply of [expected, actual]) {
+      // The sleep is at least 60 ms on both; more depends on the machine.
+      const latency = Number(/\$7\r\ncommand\r\n:\d+\r\n:(\d+)\r\n/.exec(reply.latest)?.[1]);
+      expect(latency).toBeGreaterThanOrEqual(60);
+    }
+    const mask = (text: string) => text.replace(/:\d{9,}\r\n/g, ':TIME\r\n').replace(/\d+ ?ms/g, 'N ms').replace(/:\d+\r\n/g, ':N\r\n').replace(/[=$]\d+\r\n/g, '$LEN\r\n').replace(/period \d+\.\d+ sec/, 'period P sec');
+    expect(mask(actual.latest)).toBe(mask(expected.latest));
+    expect(mask(actual.history)).toBe(mask(expected.history));
+    expect(mask(actual.graph)).toBe(mask(expected.graph));
+    expect(mask(actual.doctor)).toBe(mask(expected.doctor));
+    expect(actual.resets).toBe(expected.resets);
+  });
+});

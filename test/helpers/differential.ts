@@ -67,7 +67,7 @@ function normalize(step: DiffStep, reply: Buffer): string {
  * A real redis-server and a bundled node shared by the tests of the enclosing describe:
  * started once before them, stopped after. Read `redis` and `node` inside tests only.
  */
-export function realAndBundledPair(): {
+export function realAndBundledPair(directives: Record<string, string> = {}): {
   readonly redis: RedisProcess;
   readonly node: RunningServer;
   /** Runs the same scenario against both servers: [real, bundled]. */
@@ -76,7 +76,7 @@ export function realAndBundledPair(): {
   let redis: RedisProcess;
   let node: RunningServer;
   beforeAll(async () => {
-    [redis, node] = await Promise.all([startRedisServer(), startNode()]);
+    [redis, node] = await Promise.all([startRedisServer({ directives }), startNode({ config: directives })]);
   });
   afterAll(async () => {
     await Promise.all([redis?.stop(), node?.close()]);

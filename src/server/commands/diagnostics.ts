@@ -1,4 +1,4 @@
-// SLOWLOG and MONITOR (what the node records of the commands it runs: diagnostics/).
+// SLOWLOG, LATENCY and MONITOR (what the node records of the commands it runs: diagnostics/).
 
 import type { CommandContext } from '../context';
 import { replyHelp, replySubcommandSyntaxError } from '../command-docs';
@@ -55,7 +55,68 @@ function monitor(client: CommandContext): void {
   client.reply.ok();
 }
 
+const LATENCY_HELP = [
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+];
+
+function latencyLatest(client: CommandContext): void {
+  const reply = client.reply;
+  const latest = client.server.latency.latest();
+  reply.arrayHeader(latest.length);
+  for (const { event, time, latency, max } of latest) {
+    reply.arrayHeader(4);
+    reply.bulk(event);
+    reply.integer(time);
+    reply.integer(latency);
+    reply.integer(max);
+  }
+}
+
+function latencyHistory(client: CommandContext, args: string[]): void {
+  const samples = client.server.latency.history(args[2]);
+  client.reply.arrayHeader(samples.length);
+  for (const { time, latency } of samples) {
+    client.reply.arrayHeader(2);
+    client.reply.integer(time);
+    client.reply.integer(latency);
+  }
+}
+
+function latencyReset(client: CommandContext, args: string[]): void {
+  const latency = client.server.latency;
+  if (args.length === 2) return client.reply.integer(latency.reset());
+  let resets = 0;
+  for (let i = 2; i < args.length; i++) resets += latency.reset(args[i]);
+  client.reply.integer(resets);
+}
+
+function latencyGraph(client: CommandContext, args: string[]): void {
+  const graph = client.server.latency.graph(args[2], client.server.clock.now());
+  if (graph === null) return client.reply.error(`ERR No samples available for event '${args[2]}'`);
+  client.reply.verbatim(graph, 'txt');
+}
+
+function latencyDoctor(client: CommandContext): void {
+  const server = client.server;
+  const report = server.latency.report(server.config.getInt('latency-monitor-threshold'), server.config.getInt('slowlog-log-slower-than'), server.clock.now());
+  client.reply.verbatim(report, 'txt');
+}
+
 const ADMIN = ['admin', 'loading', 'stale'] as const;
+const ADMIN_NOSCRIPT = ['admin', 'noscript', 'loading', 'stale'] as const;
 
 export const diagnosticsCommands: CommandSpec[] = [
   command('slowlog', -2, [], () => {}, undefined, {
@@ -69,5 +130,15 @@ export const diagnosticsCommands: CommandSpec[] = [
       help: command('slowlog|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, SLOWLOG_HELP)),
     },
   }),
-  command('monitor', 1, ['admin', 'noscript', 'loading', 'stale'], monitor),
+  command('monitor', 1, ADMIN_NOSCRIPT, monitor),
+  command('latency', -2, [], () => {}, undefined, {
+    subcommands: {
+      latest: command('latency|latest', 2, ADMIN_NOSCRIPT, latencyLatest),
+      history: command('latency|history', 3, ADMIN_NOSCRIPT, latencyHistory),
+      reset: command('latency|reset', -2, ADMIN_NOSCRIPT, latencyReset),
+      graph: command('latency|graph', 3, ADMIN_NOSCRIPT, latencyGraph),
+      doctor: command('latency|doctor', 2, ADMIN_NOSCRIPT, latencyDoctor),
+      help: command('latency|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, LATENCY_HELP)),
+    },
+  }),
 ];

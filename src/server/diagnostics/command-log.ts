@@ -1,5 +1,5 @@
 // What the node records about each command that ran, after it ran (Redis 7.0's call()): a SLOWLOG
-// entry when it was slow, and a MONITOR line unless it is an admin command or marked skip_monitor.
+// entry when it was slow, a latency sample past latency-monitor-threshold, and a MONITOR line unless it is an admin command or marked skip_monitor.
 // Secrets are replaced by "(redacted)" in both, as Redis redacts them in the client's argv.
 
 import { commandFlags } from '../command-docs';
@@ -12,6 +12,8 @@ const REDACTED = '(redacted)';
 interface LogPolicy {
   slowlog: boolean;
   monitor: boolean;
+  /** The latency monitor's event for this command. */
+  latencyEvent: 'fast-command' | 'command';
 }
 
 const policies = new WeakMap<CompiledCommand, LogPolicy>();
@@ -20,7 +22,11 @@ function policyOf(cmd: CompiledCommand): LogPolicy {
   let policy = policies.get(cmd);
   if (!policy) {
     const flags = commandFlags(cmd);
-    policy = { slowlog: !flags.includes('skip_slowlog'), monitor: !flags.includes('skip_monitor') && !flags.includes('admin') };
+    policy = {
+      slowlog: !flags.includes('skip_slowlog'),
+      monitor: !flags.includes('skip_monitor') && !flags.includes('admin'),
+      latencyEvent: flags.includes('fast') ? 'fast-command' : 'command',
+    };
     policies.set(cmd, policy);
   }
   return policy;
@@ -52,10 +58,12 @@ export function redactedArgs(cmd: CompiledCommand, args: readonly string[]): rea
   return args;
 }
 
-/** Called once a command ran: SLOWLOG and MONITOR. A command left blocked is not logged. */
+/** Called once a command ran: the latency monitor, SLOWLOG and MONITOR. A command left blocked is not logged. */
 export function recordCommand(client: CommandContext, cmd: CompiledCommand, args: readonly string[], durationUsec: number): void {
   const server = client.server;
   const policy = policyOf(cmd);
+  const latencyThreshold = server.config.getInt('latency-monitor-threshold');
+  if (latencyThreshold > 0) server.latency.sampleIfNeeded(policy.latencyEvent, Math.floor(durationUsec / 1000), latencyThreshold, server.clock.now());
   if (policy.slowlog && !client.blocked) {
     const threshold = server.config.getInt('slowlog-log-slower-than');
     if (threshold >= 0) {
