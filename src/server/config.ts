@@ -343,6 +343,8 @@ export class ConfigFileError extends Error {
 export class ConfigStore {
   private readonly values = new Map<string, string>();
   private readonly listeners = new Map<string, (value: string) => void>();
+  /** Bumped by every change: lets hot paths cache values they read on every command. */
+  generation = 0;
 
   constructor() {
     for (const directive of DIRECTIVES) this.values.set(directive.name, defaultText(directive));
@@ -370,6 +372,7 @@ export class ConfigStore {
     const directive = findDirective(name);
     if (!directive) throw new Error(`unknown config ${name}`);
     this.values.set(directive.name, value);
+    this.generation++;
     this.listeners.get(directive.name)?.(value);
   }
 

@@ -58,18 +58,41 @@ export function redactedArgs(cmd: CompiledCommand, args: readonly string[]): rea
   return args;
 }
 
+/** The settings read for every command, re-read only when the configuration changed. */
+interface Thresholds {
+  generation: number;
+  latencyMs: number;
+  slowlogUsec: number;
+  slowlogMaxLength: number;
+}
+
+const thresholdsByConfig = new WeakMap<object, Thresholds>();
+
+function thresholdsOf(config: CommandContext['server']['config']): Thresholds {
+  let cached = thresholdsByConfig.get(config);
+  if (cached?.generation !== config.generation) {
+    cached = {
+      generation: config.generation,
+      latencyMs: config.getInt('latency-monitor-threshold'),
+      slowlogUsec: config.getInt('slowlog-log-slower-than'),
+      slowlogMaxLength: config.getInt('slowlog-max-len'),
+    };
+    thresholdsByConfig.set(config, cached);
+  }
+  return cached;
+}
+
 /** Called once a command ran: the latency monitor, SLOWLOG and MONITOR. A command left blocked is not logged. */
 export function recordCommand(client: CommandContext, cmd: CompiledCommand, args: readonly string[], durationUsec: number): void {
   const server = client.server;
   const policy = policyOf(cmd);
-  const latencyThreshold = server.config.getInt('latency-monitor-threshold');
-  if (latencyThreshold > 0) server.latency.sampleIfNeeded(policy.latencyEvent, Math.floor(durationUsec / 1000), latencyThreshold, server.clock.now());
-  if (policy.slowlog && !client.blocked) {
-    const threshold = server.config.getInt('slowlog-log-slower-than');
-    if (threshold >= 0) {
-      if (durationUsec >= threshold) server.slowlog.add(redactedArgs(cmd, args), durationUsec, server.clock.now(), client.address, client.name);
-      server.slowlog.trim(server.config.getInt('slowlog-max-len'));
-    }
+  const thresholds = thresholdsOf(server.config);
+  if (thresholds.latencyMs > 0 && durationUsec >= thresholds.latencyMs * 1000) {
+    server.latency.sampleIfNeeded(policy.latencyEvent, Math.floor(durationUsec / 1000), thresholds.latencyMs, server.clock.now());
+  }
+  if (policy.slowlog && thresholds.slowlogUsec >= 0 && !client.blocked) {
+    if (durationUsec >= thresholds.slowlogUsec) server.slowlog.add(redactedArgs(cmd, args), durationUsec, server.clock.now(), client.address, client.name);
+    server.slowlog.trim(thresholds.slowlogMaxLength);
   }
   if (policy.monitor && server.monitors.count > 0 && !server.loading) {
     server.monitors.feed(client, client.dbIndex, client.address, redactedArgs(cmd, args), Math.floor((performance.timeOrigin + performance.now()) * 1000));
