@@ -370,6 +370,13 @@ export function commandGetKeys(table: CommandTable, client: CommandContext, comm
   }
 }
 
+/** The keys a command's arguments name (its key specs walked over them); none when they do not fit. */
+export function commandKeys(cmd: CompiledCommand, args: string[]): string[] {
+  const specs = keySpecsOf(cmd).filter((spec) => !spec.flags.includes('not_key'));
+  if (specs.length === 0) return [];
+  return (keysFromSpecs(specs, args) ?? []).map(({ key }) => key);
+}
+
 /** Positions named by the key specs, in spec order; null when the arguments contradict a spec. */
 function keysFromSpecs(specs: KeySpec[], args: string[]): Array<{ key: string; flags: string[] }> | null {
   const argc = args.length;

@@ -8,6 +8,7 @@ import type { ConfigStore } from './config';
 import type { Db } from './keyspace/db';
 import type { KeyspaceEvents } from './keyspace-events';
 import type { SlowLog } from './diagnostics/slowlog';
+import type { ClientTracking } from './tracking';
 import type { LatencyMonitor } from './diagnostics/latency';
 import type { Monitors } from './diagnostics/monitor';
 import type { Logger } from './log';
@@ -126,6 +127,8 @@ export interface ServerContext {
   readonly pubsub: PubSub;
   readonly keyspaceEvents: KeyspaceEvents;
   readonly slowlog: SlowLog;
+  /** CLIENT TRACKING: server-assisted client-side caching. */
+  readonly tracking: ClientTracking<CommandContext>;
   readonly latency: LatencyMonitor;
   /** Clients in MONITOR mode. */
   readonly monitors: Monitors<CommandContext>;

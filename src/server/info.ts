@@ -80,7 +80,7 @@ function clientsLines(server: Server): string[] {
     `client_recent_max_input_buffer:${maxInput}`,
     'client_recent_max_output_buffer:0',
     `blocked_clients:${server.blocking.count}`,
-    'tracking_clients:0',
+    `tracking_clients:${server.tracking.clientCount}`,
     `clients_in_timeout_table:${server.blocking.withTimeout}`,
   ];
 }
@@ -375,9 +375,9 @@ function statsLines(server: Server): string[] {
     'active_defrag_key_misses:0',
     'total_active_defrag_time:0',
     'current_active_defrag_time:0',
-    'tracking_total_keys:0',
-    'tracking_total_items:0',
-    'tracking_total_prefixes:0',
+    `tracking_total_keys:${server.tracking.totalKeys}`,
+    `tracking_total_items:${server.tracking.itemCount}`,
+    `tracking_total_prefixes:${server.tracking.prefixCount}`,
     'unexpected_error_replies:0',
     `total_error_replies:${totalErrorReplies(server)}`,
     'dump_payload_sanitizations:0',

@@ -19,6 +19,7 @@ import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
 import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_NEW } from './keyspace-events';
 import { SlowLog } from './diagnostics/slowlog';
+import { ClientTracking } from './tracking';
 import { LatencyMonitor } from './diagnostics/latency';
 import { Monitors } from './diagnostics/monitor';
 import { Replication } from './replication/replication';
@@ -55,6 +56,7 @@ export class Server extends EventEmitter implements ServerContext {
   readonly pubsub = new PubSub();
   readonly keyspaceEvents = new KeyspaceEvents(this.pubsub);
   readonly slowlog = new SlowLog();
+  readonly tracking: ClientTracking<CommandContext> = new ClientTracking<CommandContext>((id) => this.clients.get(id));
   readonly latency = new LatencyMonitor();
   readonly monitors = new Monitors<CommandContext>();
   readonly propagation = new Propagation();
@@ -325,6 +327,7 @@ export class Server extends EventEmitter implements ServerContext {
     this.pause.release(client);
     this.blocking.forget(client);
     this.monitors.remove(client);
+    this.tracking.disable(client);
     this.emit('clientClosed', client);
   }
 
@@ -351,12 +354,14 @@ export class Server extends EventEmitter implements ServerContext {
 
   signalKeyModified(db: Db, key: string): void {
     this.blocking.signal(db.index, key);
+    this.tracking.invalidate(key);
     if (this.watchers.size === 0) return;
     const set = this.watchers.get(db.index + '\0' + key);
     if (set) for (const client of set) client.watchDirty = true;
   }
 
   private signalDbCleared(db: Db): void {
+    this.tracking.flushAll();
     if (this.watchers.size === 0) return;
     const prefix = db.index + '\0';
     for (const [id, set] of this.watchers) {

@@ -4,6 +4,7 @@
 import type { CommandContext } from '../context';
 import type { CompiledCommand } from './table';
 import { recordCommand } from '../diagnostics/command-log';
+import { commandKeys } from '../command-docs';
 
 /**
  * Runs the handler, counts it for INFO commandstats, then propagates it to replicas and the AOF
@@ -16,6 +17,7 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   const dbBefore = client.dbIndex;
   const started = performance.now();
   server.propagation.begin();
+  server.tracking.beginCommand(client);
   if (cmd.isWrite) {
     const db = client.db;
     // Copy-on-write for open snapshots: any argument may be a key the handler changes in place.
@@ -29,5 +31,8 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
   if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
   server.propagation.end();
+  // Keys read by a read-only command are remembered for a tracking client (shard channels are not keys).
+  const readKeys = cmd.isReadonly ? () => commandKeys(cmd, args) : null;
+  server.tracking.endCommand(client, readKeys, client.multi !== null || cmd.name.startsWith('client'));
   recordCommand(client, cmd, args, durationUsec);
 }

@@ -8,6 +8,7 @@ import { command, type CommandSpec } from './table';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { replyHelp, replySubcommandSyntaxError } from '../command-docs';
+import { clientCaching, clientGetRedir, clientTracking, clientTrackingInfo } from './client-tracking';
 
 export const ERR_CLIENT_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
 const ERR_NO_SUCH_CLIENT = 'ERR No such client';
@@ -282,18 +283,6 @@ function noEvict(client: CommandContext, args: string[]): void {
   client.reply.ok();
 }
 
-function trackingInfo(client: CommandContext): void {
-  const reply = client.reply;
-  reply.mapHeader(3);
-  reply.bulk('flags');
-  reply.setHeader(1);
-  reply.bulk('off');
-  reply.bulk('redirect');
-  reply.integer(-1);
-  reply.bulk('prefixes');
-  reply.arrayHeader(0);
-}
-
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
 const PLAIN = ['noscript', 'loading', 'stale'] as const;
 
@@ -311,8 +300,10 @@ export const clientCommands: CommandSpec[] = [
       unblock: command('client|unblock', -3, ADMIN, unblock),
       reply: command('client|reply', 3, PLAIN, reply),
       'no-evict': command('client|no-evict', 3, ADMIN, noEvict),
-      getredir: command('client|getredir', 2, PLAIN, (client) => client.reply.integer(-1)),
-      trackinginfo: command('client|trackinginfo', 2, PLAIN, trackingInfo),
+      tracking: command('client|tracking', -3, PLAIN, clientTracking),
+      caching: command('client|caching', 3, PLAIN, clientCaching),
+      getredir: command('client|getredir', 2, PLAIN, clientGetRedir),
+      trackinginfo: command('client|trackinginfo', 2, PLAIN, clientTrackingInfo),
       help: command('client|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, CLIENT_HELP)),
     },
   }),
