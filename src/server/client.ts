@@ -56,6 +56,8 @@ export class Client implements CommandContext {
   replyMode: 'on' | 'off' | 'skip' = 'on';
   /** Set by blocking commands (WAIT): no further command runs until unblock(). */
   blocked = false;
+  /** CLIENT NO-EVICT ON. */
+  noEvict = false;
   private readonly softLimit = new SoftLimitClock();
 
   readonly remoteAddress: string;
@@ -270,7 +272,20 @@ export class Client implements CommandContext {
   /** One line of CLIENT LIST for this client. */
   describe(): string {
     const now = this.server.clock.now();
-    const flags = (this.isReplica ? 'S' : '') + (this.isMasterLink ? 'M' : '') + (this.multi ? 'x' : '') + (this.blocked ? 'b' : '') + (this.inPubSub ? 'P' : '') || 'N';
+    const tracking = this.server.tracking.stateOf(this);
+    // In the order of Redis's getClientInfoString.
+    const flags =
+      (this.server.monitors.has(this) ? 'O' : this.isReplica ? 'S' : '') +
+        (this.isMasterLink ? 'M' : '') +
+        (this.inPubSub ? 'P' : '') +
+        (this.multi ? 'x' : '') +
+        (this.blocked ? 'b' : '') +
+        (tracking ? 't' : '') +
+        (tracking?.brokenRedirect ? 'R' : '') +
+        (tracking?.bcast ? 'B' : '') +
+        (this.watchDirty ? 'd' : '') +
+        (this.closeAfterReply ? 'c' : '') +
+        (this.noEvict ? 'e' : '') || 'N';
     const age = Math.floor((now - this.createdAt) / 1000);
     const idle = Math.floor((now - this.lastInteraction) / 1000);
     return (
@@ -278,7 +293,7 @@ export class Client implements CommandContext {
       `age=${age} idle=${idle} flags=${flags} db=${this.dbIndex} sub=${this.channels.size} psub=${this.patterns.size} ssub=0 ` +
       `multi=${this.multi ? this.multi.length : -1} qbuf=${this.parser.pendingBytes} qbuf-free=${this.parser.spareBytes} argv-mem=0 multi-mem=0 ` +
       `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${this.lastCommand} user=${this.user} ` +
-      `redir=-1 resp=${this.reply.resp}`
+      `redir=${tracking ? tracking.redirect : -1} resp=${this.reply.resp}`
     );
   }
 

@@ -54,6 +54,8 @@ export interface CommandContext extends ClientIdentity, Subscriber {
   replyMode: 'on' | 'off' | 'skip';
   /** Set by a blocking command (WAIT): no further command runs until unblock(). */
   blocked: boolean;
+  /** CLIENT NO-EVICT ON: shown in CLIENT LIST. */
+  noEvict: boolean;
   multi: QueuedCommand[] | null;
   /** EXEC is running the queued commands: blocking commands answer at once instead of waiting. */
   executingMulti: boolean;

@@ -280,6 +280,8 @@ function reply(client: CommandContext, args: string[]): void {
 function noEvict(client: CommandContext, args: string[]): void {
   const mode = args[2].toLowerCase();
   if (mode !== 'on' && mode !== 'off') return client.reply.error(ERR_SYNTAX);
+  // Recorded (CLIENT LIST's e flag); the node evicts no client under maxmemory-clients yet.
+  client.noEvict = mode === 'on';
   client.reply.ok();
 }
 
