@@ -212,6 +212,7 @@ export const DIRECTIVES: Directive[] = [
   int('busy-reply-threshold', 5000, 0, LLONG_MAX, { aliases: ['lua-time-limit'] }),
   int('slowlog-log-slower-than', 10000, -1, LLONG_MAX),
   int('slowlog-max-len', 128, 0, LLONG_MAX),
+  int('tracking-table-max-keys', 1000000, 0, LLONG_MAX),
   int('latency-monitor-threshold', 0, 0, LLONG_MAX),
   bool('latency-tracking', true),
   { name: 'latency-tracking-info-percentiles', kind: 'custom', default: '50 99 99.9', parse: parseLatencyPercentiles, fileArgs: 'many' },

@@ -70,6 +70,8 @@ export class ClientTracking<Client extends TrackedClient> {
   private owed: Array<string | null> = [];
   private flushedDuringCommand = false;
   private flushQueued = false;
+  /** Rounds in a row that ended still over tracking-table-max-keys: each tries harder. */
+  private overLimitRounds = 0;
   private broadcastScheduled = false;
 
   constructor(private readonly lookup: (id: number) => Client | undefined) {}
@@ -158,11 +160,37 @@ export class ClientTracking<Client extends TrackedClient> {
     }
   }
 
+  /**
+   * tracking-table-max-keys (0: no cap): over it, keys are invalidated as if they changed until the
+   * table fits, with an effort that grows while it keeps not fitting (Redis's trackingLimitUsedSlots;
+   * Redis picks them by a random walk, the node oldest first).
+   */
+  limit(maxKeys: number): void {
+    if (maxKeys === 0 || this.table.size <= maxKeys) {
+      this.overLimitRounds = 0;
+      return;
+    }
+    let effort = 100 * (this.overLimitRounds + 1);
+    for (const key of this.table.keys()) {
+      if (effort-- <= 0) break;
+      this.invalidateKey(key, null);
+      if (this.table.size <= maxKeys) {
+        this.overLimitRounds = 0;
+        return;
+      }
+    }
+    this.overLimitRounds++;
+  }
+
   /** A key changed (any database): its readers get one invalidation, matching prefixes collect it. */
   invalidate(key: string): void {
     if (this.states.size === 0 && this.table.size === 0) return;
     const changer = this.current;
     if (this.prefixes.size > 0) this.collectForBroadcast(key, changer?.id ?? null);
+    this.invalidateKey(key, changer);
+  }
+
+  private invalidateKey(key: string, changer: Client | null): void {
     const ids = this.table.get(key);
     if (!ids) return;
     this.table.delete(key);

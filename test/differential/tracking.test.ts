@@ -184,6 +184,39 @@ describeWithRedis('differential: CLIENT TRACKING', () => {
   }
 });
 
+describeWithRedis('differential: tracking-table-max-keys', () => {
+  const servers = realAndBundledPair();
+
+  it('over the cap, remembered keys are invalidated before the next command until the table fits', async () => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
+      const tracker = await RawConnection.open(host, port);
+      try {
+        await tracker.command(['HELLO', '3']);
+        await tracker.command(['CONFIG', 'SET', 'tracking-table-max-keys', '2']);
+        await tracker.command(['CLIENT', 'TRACKING', 'ON']);
+        let pushes = 0;
+        /** The reply to `cmd`, counting the invalidations of evicted keys that arrive before it. */
+        const run = async (cmd: string[]) => {
+          tracker.send(cmd);
+          for (;;) {
+            const reply = (await tracker.readReply(3000)).toString('latin1');
+            if (!reply.startsWith('>')) return reply;
+            pushes++;
+          }
+        };
+        for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) await run(['GET', key]);
+        const info = await run(['INFO', 'stats']);
+        await tracker.command(['CONFIG', 'SET', 'tracking-table-max-keys', '1000000']);
+        return { pushes, keys: /tracking_total_keys:(\d+)/.exec(info)?.[1] };
+      } finally {
+        tracker.close();
+      }
+    });
+    expect(actual).toEqual(expected);
+    expect(expected).toEqual({ pushes: 3, keys: '2' });
+  });
+});
+
 describeDifferential('CLIENT TRACKING arguments', [
   {
     name: 'option errors in Redis order, CACHING misuse, GETREDIR and TRACKINGINFO when off',

@@ -17,6 +17,7 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   const dbBefore = client.dbIndex;
   const started = performance.now();
   server.propagation.begin();
+  if (server.tracking.clientCount > 0) server.tracking.limit(server.config.getInt('tracking-table-max-keys'));
   server.tracking.beginCommand(client);
   if (cmd.isWrite) {
     const db = client.db;
