@@ -2,10 +2,25 @@
 // over latin1 strings so it matches byte for byte.
 
 export function globMatch(pattern: string, text: string, nocase = false): boolean {
-  return matchFrom(pattern, 0, text, 0, nocase, 0);
+  return matchFrom(pattern, 0, text, 0, nocase, 0, { skipLongerMatches: false, shortcut: true });
 }
 
-function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number): boolean {
+/** The same match by plain backtracking (exponential on some patterns): the tests' oracle for the shortcut. */
+export function globMatchExhaustive(pattern: string, text: string, nocase = false): boolean {
+  return matchFrom(pattern, 0, text, 0, nocase, 0, { skipLongerMatches: false, shortcut: false });
+}
+
+/**
+ * Set once the rest of a pattern after a '*' matched nowhere in the rest of the string: then no
+ * earlier '*' can help by matching more (that would only start the rest later), so every pending
+ * '*' gives up at once. Without it `a*a*a*...b` is exponential (Redis 7.0's skipLongerMatches).
+ */
+interface MatchState {
+  skipLongerMatches: boolean;
+  readonly shortcut: boolean;
+}
+
+function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number, state: MatchState): boolean {
   // Redis caps the recursion of consecutive '*' patterns to avoid pathological backtracking.
   if (depth > 1000) return false;
   const plen = p.length;
@@ -17,8 +32,10 @@ function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean
         while (pi + 1 < plen && p[pi + 1] === '*') pi++;
         if (pi + 1 === plen) return true;
         for (let k = si; k <= slen; k++) {
-          if (matchFrom(p, pi + 1, s, k, nocase, depth + 1)) return true;
+          if (matchFrom(p, pi + 1, s, k, nocase, depth + 1, state)) return true;
+          if (state.skipLongerMatches) return false;
         }
+        if (state.shortcut) state.skipLongerMatches = true;
         return false;
       }
       case '?':

@@ -495,3 +495,17 @@ describeDifferential('keys', [
     ],
   },
 ]);
+
+describeDifferential('glob patterns that used to be exponential', [
+  {
+    name: 'KEYS, SCAN MATCH and PUBSUB CHANNELS with many stars answer as Redis does',
+    steps: [
+      setup('MSET', 'a'.repeat(40), '1', 'a'.repeat(39) + 'b', '2', 'ab', '3'),
+      unordered('KEYS', 'a*'.repeat(16) + 'b'),
+      unordered('KEYS', 'a*'.repeat(16) + 'c'),
+      unordered('KEYS', '*a'.repeat(12) + '*'),
+      ['SCAN', '0', 'MATCH', 'a*'.repeat(20) + 'b', 'COUNT', '100'],
+      ['CONFIG', 'GET', 'm*a*x*m*e*m*o*r*y*-*p*o*l*i*c*y'],
+    ],
+  },
+]);
