@@ -395,3 +395,10 @@ describeWithRedis('differential: SHUTDOWN', () => {
     }
   });
 });
+
+describeDifferential('commands Redis refuses inside MULTI', [
+  {
+    name: 'SAVE, SHUTDOWN, SYNC and PSYNC are refused when queued; the transaction is then discarded by EXEC',
+    steps: [['MULTI'], ['SAVE'], ['SET', 'k', 'v'], ['SYNC'], ['PSYNC', '?', '-1'], ['SHUTDOWN', 'NOSAVE'], ['EXEC'], ['GET', 'k']],
+  },
+]);
