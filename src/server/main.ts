@@ -42,6 +42,8 @@ export async function runFromArgv(argv: string[]): Promise<void> {
   if (dir !== '') {
     try {
       process.chdir(dir);
+      // Redis works from inside dir: a relative dir must not be resolved a second time from there.
+      store.setValidated('dir', process.cwd());
     } catch (error) {
       process.stderr.write(`Can't chdir to '${dir}': ${strerror(error as NodeJS.ErrnoException)}\n`);
       process.exitCode = 1;

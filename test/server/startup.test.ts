@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,5 +262,34 @@ describeWithRedis('startup: a config file with quotes and comments', () => {
     const lines = result.stdout.split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(LOG_LINE.test(line) || SIGNAL_LINE.test(line), line).toBe(true);
+  });
+});
+
+describeWithRedis('startup: a relative dir', () => {
+  it('is entered once: SAVE writes into it, CONFIG GET dir shows its absolute path, as redis-server does', async () => {
+    const results: Array<{ dir: string; saved: boolean }> = [];
+    for (const launcher of [launchRedis, launchNode]) {
+      const cwd = mkdtempSync(join(tmpdir(), 'rctl-reldir-'));
+      try {
+        mkdirSync(join(cwd, 'sub'));
+        const port = await freePort();
+        const running = launcher(['--port', String(port), '--bind', '127.0.0.1', '--dir', './sub', '--save', '3600 1'], cwd);
+        await waitForPort('127.0.0.1', port);
+        const conn = await RawConnection.open('127.0.0.1', port);
+        const dir = (await conn.command(['CONFIG', 'GET', 'dir'])).split('\r\n')[4];
+        await conn.command(['SET', 'k', 'v']);
+        expect(await conn.command(['SAVE'])).toBe('+OK\r\n');
+        // FLUSHALL with save points set saves too, into the same place.
+        expect(await conn.command(['FLUSHALL'])).toBe('+OK\r\n');
+        conn.close();
+        running.child.kill('SIGKILL');
+        await running.exited;
+        results.push({ dir: dir.replace(cwd, '<cwd>'), saved: existsSync(join(cwd, 'sub', 'dump.rdb')) && !existsSync(join(cwd, 'sub', 'sub')) });
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0]).toEqual({ dir: '<cwd>/sub', saved: true });
   });
 });
