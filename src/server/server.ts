@@ -105,6 +105,7 @@ export class Server extends EventEmitter implements ServerContext {
       // Nothing expires while loading (AOF replay): Redis applies the file as it was written.
       mayDeleteExpired: () => !this.replication.isReplica() && !this.loading,
       expiredKeysVisible: () => this.propagation.fromMasterStream || this.loading,
+      expiryHeld: () => this.pause.mode !== null,
       onExpired: (db, key) => {
         this.stats.expiredKeys++;
         this.signalKeyModified(db, key);

@@ -12,6 +12,11 @@ export interface KeyspaceHooks {
   mayDeleteExpired(): boolean;
   /** True while applying our master's stream: its commands see keys it has not expired yet. */
   expiredKeysVisible(): boolean;
+  /**
+   * True while clients are paused (CLIENT PAUSE, a failover): an expired key is hidden but not
+   * deleted, so the dataset and the replication offset stand still, as in Redis 7.0.
+   */
+  expiryHeld(): boolean;
   /** Called when a key is removed because it expired (propagated as DEL by the master). */
   onExpired(db: Db, key: string): void;
   /** Called when a write adds a key that was not there (the "new" keyspace event). */
@@ -52,6 +57,7 @@ export class Db {
     const when = this.expires.get(key);
     if (when === undefined || when > this.hooks.now()) return false;
     if (this.hooks.mayDeleteExpired()) {
+      if (this.hooks.expiryHeld()) return true;
       if (this.snapshots.length > 0) this.beforeWrite(key);
       this.data.delete(key);
       this.expires.delete(key);
