@@ -39,6 +39,7 @@ export class Client implements CommandContext {
 
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
 
   /** The connection from our master: its commands bypass READONLY and replies are discarded. */
   isMasterLink = false;
@@ -91,7 +92,7 @@ export class Client implements CommandContext {
   }
 
   get inPubSub(): boolean {
-    return this.channels.size + this.patterns.size > 0;
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 
   get address(): string {
@@ -290,7 +291,7 @@ export class Client implements CommandContext {
     const idle = Math.floor((now - this.lastInteraction) / 1000);
     return (
       `id=${this.id} addr=${this.address} laddr=${this.localAddress}:${this.localPort} fd=${this.fdNumber()} name=${this.name} ` +
-      `age=${age} idle=${idle} flags=${flags} db=${this.dbIndex} sub=${this.channels.size} psub=${this.patterns.size} ssub=0 ` +
+      `age=${age} idle=${idle} flags=${flags} db=${this.dbIndex} sub=${this.channels.size} psub=${this.patterns.size} ssub=${this.shardChannels.size} ` +
       `multi=${this.multi ? this.multi.length : -1} qbuf=${this.parser.pendingBytes} qbuf-free=${this.parser.spareBytes} argv-mem=0 multi-mem=0 ` +
       `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${this.lastCommand} user=${this.user} ` +
       `redir=${tracking ? tracking.redirect : -1} resp=${this.reply.resp}`

@@ -11,6 +11,8 @@ function bulk(text: string): string {
 export interface Subscriber {
   readonly channels: Set<string>;
   readonly patterns: Set<string>;
+  /** SSUBSCRIBE: shard channels, a namespace of their own (Redis 7.0 keeps them outside a cluster too). */
+  readonly shardChannels: Set<string>;
   readonly reply: ReplyBuffer;
   /** Writes at once, outside of a command's reply. */
   sendNow(encoded: string): void;
@@ -19,6 +21,7 @@ export interface Subscriber {
 export class PubSub {
   readonly channels = new Map<string, Set<Subscriber>>();
   readonly patterns = new Map<string, Set<Subscriber>>();
+  readonly shardChannels = new Map<string, Set<Subscriber>>();
 
   subscribe(client: Subscriber, channel: string): boolean {
     if (client.channels.has(channel)) return false;
@@ -54,10 +57,36 @@ export class PubSub {
     return true;
   }
 
+  ssubscribe(client: Subscriber, channel: string): boolean {
+    if (client.shardChannels.has(channel)) return false;
+    client.shardChannels.add(channel);
+    let set = this.shardChannels.get(channel);
+    if (!set) this.shardChannels.set(channel, (set = new Set()));
+    set.add(client);
+    return true;
+  }
+
+  sunsubscribe(client: Subscriber, channel: string): boolean {
+    if (!client.shardChannels.delete(channel)) return false;
+    const set = this.shardChannels.get(channel);
+    set?.delete(client);
+    if (set && set.size === 0) this.shardChannels.delete(channel);
+    return true;
+  }
+
   /** Drops every subscription of a closing client. */
   removeClient(client: Subscriber): void {
     for (const channel of [...client.channels]) this.unsubscribe(client, channel);
     for (const pattern of [...client.patterns]) this.punsubscribe(client, pattern);
+    for (const channel of [...client.shardChannels]) this.sunsubscribe(client, channel);
+  }
+
+  /** SPUBLISH: to the shard channel's subscribers only (patterns never match shard channels). */
+  spublish(channel: string, message: string, sender: Subscriber | null): number {
+    const subscribers = this.shardChannels.get(channel);
+    if (!subscribers) return 0;
+    for (const client of subscribers) deliver(client, sender, (resp) => (resp === 3 ? '>3\r\n' : '*3\r\n') + bulk('smessage') + bulk(channel) + bulk(message));
+    return subscribers.size;
   }
 
   /** Delivers a message; returns the number of receivers, as PUBLISH replies. */
@@ -84,6 +113,6 @@ export class PubSub {
 /** The sender's own messages join its reply buffer so they keep their order with its replies. */
 function deliver(client: Subscriber, sender: Subscriber | null, encode: (resp: 2 | 3) => string): void {
   const encoded = encode(client.reply.resp);
-  if (client === sender) client.reply.raw(encoded);
+  if (client === sender) client.reply.pushing(() => client.reply.raw(encoded));
   else client.sendNow(encoded);
 }

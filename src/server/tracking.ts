@@ -16,7 +16,7 @@ export interface TrackedClient {
   readonly id: number;
   readonly closed: boolean;
   readonly inPubSub: boolean;
-  readonly reply: { readonly resp: 2 | 3; raw(encoded: string): void };
+  readonly reply: { readonly resp: 2 | 3; raw(encoded: string): void; pushing(write: () => void): void };
   sendNow(encoded: string): void;
 }
 
@@ -294,7 +294,8 @@ export class ClientTracking<Client extends TrackedClient> {
   }
 
   private write(target: Client, encoded: string, intoReply: boolean): void {
-    if (intoReply) target.reply.raw(encoded);
+    // A push: written even when the client turned its replies off.
+    if (intoReply) target.reply.pushing(() => target.reply.raw(encoded));
     else target.sendNow(encoded);
   }
 }

@@ -29,13 +29,15 @@ function subscriptionCount(client: CommandContext): number {
 }
 
 /** One confirmation push: kind, channel or pattern (null for "nothing to unsubscribe"), count. */
-function confirm(client: CommandContext, kind: string, name: string | null): void {
+function confirm(client: CommandContext, kind: string, name: string | null, count = subscriptionCount(client)): void {
   const reply = client.reply;
-  reply.pushHeader(3);
-  reply.bulk(kind);
-  if (name === null) reply.nullBulk();
-  else reply.bulk(name);
-  reply.integer(subscriptionCount(client));
+  reply.pushing(() => {
+    reply.pushHeader(3);
+    reply.bulk(kind);
+    if (name === null) reply.nullBulk();
+    else reply.bulk(name);
+    reply.integer(count);
+  });
 }
 
 function subscribe(client: CommandContext, args: string[]): void {
@@ -86,6 +88,36 @@ function punsubscribe(client: CommandContext, args: string[]): void {
   }
 }
 
+const ERR_SSUBSCRIBE_DENY_BLOCKING = "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client";
+
+/** Shard channels count apart from channels and patterns in their confirmations. */
+function ssubscribe(client: CommandContext, args: string[]): void {
+  // Unlike SUBSCRIBE, Redis 7.0 makes no exception for a transaction.
+  if (client.executingMulti) return client.reply.error(ERR_SSUBSCRIBE_DENY_BLOCKING);
+  for (let i = 1; i < args.length; i++) {
+    client.server.pubsub.ssubscribe(client, args[i]);
+    confirm(client, 'ssubscribe', args[i], client.shardChannels.size);
+  }
+}
+
+function sunsubscribe(client: CommandContext, args: string[]): void {
+  const pubsub = client.server.pubsub;
+  const channels = args.length === 1 ? [...client.shardChannels] : args.slice(1);
+  for (const channel of channels) {
+    pubsub.sunsubscribe(client, channel);
+    confirm(client, 'sunsubscribe', channel, client.shardChannels.size);
+  }
+  if (channels.length === 0) confirm(client, 'sunsubscribe', null, 0);
+}
+
+function spublish(client: CommandContext, args: string[]): void {
+  const server = client.server;
+  const receivers = server.pubsub.spublish(args[1], args[2], client);
+  // Outside a cluster Redis propagates SPUBLISH as it does PUBLISH.
+  server.propagation.also(client.dbIndex, ['SPUBLISH', args[1], args[2]]);
+  client.reply.integer(receivers);
+}
+
 function publish(client: CommandContext, args: string[]): void {
   const server = client.server;
   const receivers = server.pubsub.publish(args[1], args[2], client);
@@ -114,10 +146,14 @@ function pubsubNumsub(client: CommandContext, args: string[]): void {
   }
 }
 
-/** Sharded pub/sub is a cluster feature: outside a cluster there are never shard channels. */
 function pubsubShardChannels(client: CommandContext, args: string[]): void {
   if (args.length > 3) return replySubcommandSyntaxError(client, args);
-  client.reply.arrayHeader(0);
+  const pattern = args.length === 3 ? args[2] : null;
+  const matching: string[] = [];
+  for (const channel of client.server.pubsub.shardChannels.keys()) {
+    if (pattern === null || globMatch(pattern, channel)) matching.push(channel);
+  }
+  client.reply.bulkArray(matching);
 }
 
 function pubsubShardNumsub(client: CommandContext, args: string[]): void {
@@ -125,7 +161,7 @@ function pubsubShardNumsub(client: CommandContext, args: string[]): void {
   reply.arrayHeader((args.length - 2) * 2);
   for (let i = 2; i < args.length; i++) {
     reply.bulk(args[i]);
-    reply.integer(0);
+    reply.integer(client.server.pubsub.shardChannels.get(args[i])?.size ?? 0);
   }
 }
 
@@ -137,6 +173,9 @@ export const pubsubCommands: CommandSpec[] = [
   command('psubscribe', -2, SUBSCRIBER_FLAGS, psubscribe),
   command('punsubscribe', -1, SUBSCRIBER_FLAGS, punsubscribe),
   command('publish', 3, ['loading', 'stale', 'fast'], publish),
+  command('ssubscribe', -2, SUBSCRIBER_FLAGS, ssubscribe),
+  command('sunsubscribe', -1, SUBSCRIBER_FLAGS, sunsubscribe),
+  command('spublish', 3, ['loading', 'stale', 'fast'], spublish),
   command('pubsub', -2, [], () => {}, undefined, {
     subcommands: {
       channels: command('pubsub|channels', -2, ['loading', 'stale'], pubsubChannels),

@@ -134,6 +134,20 @@ export class ReplyBuffer {
     this.add(this.resp === 3 ? '=' + (text.length + 4) + '\r\n' + format + ':' + text + '\r\n' : '$' + text.length + '\r\n' + text + '\r\n');
   }
 
+  /**
+   * Writes what Redis pushes rather than replies (Pub/Sub confirmations and messages, tracking
+   * invalidations): sent even under CLIENT REPLY OFF/SKIP, as Redis's CLIENT_PUSHING allows.
+   */
+  pushing(write: () => void): void {
+    const muted = this.muted;
+    this.muted = false;
+    try {
+      write();
+    } finally {
+      this.muted = muted;
+    }
+  }
+
   /** Pre-encoded RESP, e.g. a reply computed once for many clients. */
   raw(encoded: string): void {
     if (!this.muted) this.add(encoded);
