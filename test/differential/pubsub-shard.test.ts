@@ -7,16 +7,6 @@ import { realAndBundledPair } from '../helpers/differential';
 import { describeWithRedis } from '../helpers/redis-server';
 import { RawConnection } from '../helpers/raw-connection';
 
-async function drain(conn: RawConnection, quietMs = 150): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    try {
-      out.push((await conn.readReply(quietMs)).toString('latin1'));
-    } catch {
-      return out;
-    }
-  }
-}
 
 /** An array reply of bulk strings with its elements sorted. */
 function sortedArray(reply: string): string {
@@ -39,7 +29,7 @@ describeWithRedis('differential: sharded Pub/Sub', () => {
           if (resp3) await subscriber.command(['HELLO', '3']);
           subscriber.send(['SSUBSCRIBE', 'a', 'b', 'a']);
           subscriber.send(['SUBSCRIBE', 'a']);
-          transcript.subscribed = await drain(subscriber);
+          transcript.subscribed = await subscriber.drain();
           transcript.publishers = [
             await other.command(['SPUBLISH', 'a', 'shard-message']),
             await other.command(['PUBLISH', 'a', 'plain-message']),
@@ -50,13 +40,13 @@ describeWithRedis('differential: sharded Pub/Sub', () => {
             await other.command(['PUBSUB', 'SHARDNUMSUB', 'a', 'b', 'c']),
             await other.command(['PUBSUB', 'CHANNELS']),
           ];
-          transcript.received = await drain(subscriber);
+          transcript.received = await subscriber.drain();
           subscriber.send(['SUNSUBSCRIBE', 'b']);
           subscriber.send(['SUNSUBSCRIBE']);
           subscriber.send(['SUNSUBSCRIBE']);
           subscriber.send(['UNSUBSCRIBE']);
           subscriber.send(['PING']);
-          transcript.unsubscribed = await drain(subscriber);
+          transcript.unsubscribed = await subscriber.drain();
           transcript.after = [await other.command(['PUBSUB', 'SHARDNUMSUB', 'a']), await other.command(['MULTI']), await other.command(['SSUBSCRIBE', 'x']), await other.command(['EXEC'])];
           return transcript;
         } finally {

@@ -7,17 +7,6 @@ import { realAndBundledPair } from '../helpers/differential';
 import { describeWithRedis } from '../helpers/redis-server';
 import { RawConnection } from '../helpers/raw-connection';
 
-/** Every reply that arrives until the connection has been quiet for `quietMs`. */
-async function drain(conn: RawConnection, quietMs = 150): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    try {
-      out.push((await conn.readReply(quietMs)).toString('latin1'));
-    } catch {
-      return out;
-    }
-  }
-}
 
 interface Scenario {
   name: string;
@@ -58,11 +47,11 @@ describeWithRedis('differential: CLIENT REPLY OFF/SKIP with Pub/Sub', () => {
         try {
           if (scenario.resp3) await client.command(['HELLO', '3']);
           for (const cmd of scenario.commands) client.send(cmd);
-          const beforePublish = await drain(client);
+          const beforePublish = await client.drain();
           for (const [channel, message] of scenario.publish ?? []) await publisher.command(['PUBLISH', channel, message]);
-          const published = await drain(client);
+          const published = await client.drain();
           for (const cmd of scenario.after ?? []) client.send(cmd);
-          const after = await drain(client);
+          const after = await client.drain();
           return { beforePublish, published, after };
         } finally {
           client.close();

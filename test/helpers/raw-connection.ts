@@ -73,6 +73,18 @@ export class RawConnection {
   }
 
   /** Waits for the server to close the connection; returns whatever it sent before. */
+  /** Every reply that arrives until the connection has been quiet for `quietMs` (pushes, muted replies). */
+  async drain(quietMs = 150): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      try {
+        out.push((await this.readReply(quietMs)).toString('latin1'));
+      } catch {
+        return out;
+      }
+    }
+  }
+
   async readUntilClose(timeoutMs = 5000): Promise<Buffer> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {

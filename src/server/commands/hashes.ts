@@ -5,8 +5,8 @@
 import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isHash, type HashValue } from '../keyspace/values';
-import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
-import { NOTIFY_GENERIC, NOTIFY_HASH } from '../keyspace-events';
+import { afterCollectionRemoval, lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_HASH } from '../keyspace-events';
 import {
   errWrongArity,
   ERR_HASH_NOT_FLOAT,
@@ -102,13 +102,7 @@ function hdel(client: CommandContext, args: string[]): void {
     if (hash.size === 0) break;
   }
   if (deleted > 0) {
-    notify(client, NOTIFY_HASH, 'hdel', key);
-    if (hash.size === 0) {
-      client.db.delete(key);
-      notify(client, NOTIFY_GENERIC, 'del', key);
-    } else {
-      client.db.touched(key);
-    }
+    afterCollectionRemoval(client, key, NOTIFY_HASH, 'hdel', hash.size === 0);
     markDirty(client, deleted);
   }
   client.reply.integer(deleted);

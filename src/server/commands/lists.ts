@@ -5,8 +5,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isList, type ListValue } from '../keyspace/values';
 import { Deque } from '../keyspace/deque';
-import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
-import { NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace-events';
+import { afterCollectionRemoval, lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_LIST } from '../keyspace-events';
 import { errWrongArity, ERR_NO_SUCH_KEY, ERR_OUT_OF_RANGE, ERR_WRONGTYPE } from '../errors';
 import { longArg, positiveLongArg } from './collection-args';
 import { parseMpop } from './mpop-args';
@@ -25,13 +25,7 @@ function listForWrite(client: CommandContext, key: string): ListValue | undefine
 
 /** After elements left a list: its event, then the key dropped (and "del") when it emptied. */
 export function afterRemoval(client: CommandContext, key: string, list: ListValue, event: string): void {
-  notify(client, NOTIFY_LIST, event, key);
-  if (list.length === 0) {
-    client.db.delete(key);
-    notify(client, NOTIFY_GENERIC, 'del', key);
-  } else {
-    client.db.touched(key);
-  }
+  afterCollectionRemoval(client, key, NOTIFY_LIST, event, list.length === 0);
 }
 
 export const popEvent = (end: End) => (end === 'left' ? 'lpop' : 'rpop');

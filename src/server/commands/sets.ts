@@ -5,7 +5,7 @@
 import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isSet, type SetValue } from '../keyspace/values';
-import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { afterCollectionRemoval, lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
 import { NOTIFY_GENERIC, NOTIFY_SET } from '../keyspace-events';
 import { ERR_WRONGTYPE } from '../errors';
 import { freshSetOrder, noteSetAdd, setEncoding, setIterationOrder, intsetOrder } from '../keyspace/encodings';
@@ -31,13 +31,7 @@ function replyMembers(client: CommandContext, size: number, members: Iterable<st
 
 /** After members left a set: the command's event, then the key dropped (and "del") when it emptied. */
 function afterSetRemoval(client: CommandContext, key: string, set: SetValue, event: string): void {
-  notify(client, NOTIFY_SET, event, key);
-  if (set.size === 0) {
-    client.db.delete(key);
-    notify(client, NOTIFY_GENERIC, 'del', key);
-  } else {
-    client.db.touched(key);
-  }
+  afterCollectionRemoval(client, key, NOTIFY_SET, event, set.size === 0);
 }
 
 function sadd(client: CommandContext, args: string[]): void {

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
 import { ERR_NOT_INTEGER, ERR_NOT_FLOAT, ERR_WRONGTYPE, ERR_SYNTAX } from '../errors';
 import { parseInt64, parseDouble } from '../resp/numbers';
-import { NOTIFY_KEY_MISS, type NotifyClass } from '../keyspace-events';
+import { NOTIFY_GENERIC, NOTIFY_KEY_MISS, type NotifyClass } from '../keyspace-events';
 
 /** Returned by the lookups after they replied WRONGTYPE. */
 export const WRONGTYPE = Symbol('wrongtype');
@@ -23,6 +23,20 @@ export function lookupRead(client: CommandContext, key: string): Value | undefin
 /** Publishes a keyspace event of the client's database (or `db`), when its class is enabled. */
 export function notify(client: CommandContext, type: NotifyClass, event: string, key: string, db = client.dbIndex): void {
   client.server.keyspaceEvents.notify(type, event, key, db);
+}
+
+/**
+ * After members left a collection: the command's event, then the key dropped (and "del") when it
+ * emptied, else WATCH told of the in-place change.
+ */
+export function afterCollectionRemoval(client: CommandContext, key: string, type: NotifyClass, event: string, emptied: boolean): void {
+  notify(client, type, event, key);
+  if (emptied) {
+    client.db.delete(key);
+    notify(client, NOTIFY_GENERIC, 'del', key);
+  } else {
+    client.db.touched(key);
+  }
 }
 
 /** Reads a key expected to hold one type; replies WRONGTYPE and returns WRONGTYPE otherwise. */

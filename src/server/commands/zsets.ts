@@ -7,8 +7,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isZSet, type ZSetValue } from '../keyspace/values';
 import { SortedSet } from '../keyspace/sorted-set';
-import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
-import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace-events';
+import { afterCollectionRemoval, lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_ZSET } from '../keyspace-events';
 import {
   ERR_INVALID_CURSOR,
   ERR_MIN_MAX_NOT_FLOAT,
@@ -47,13 +47,7 @@ function zsetForRead(client: CommandContext, key: string): ZSetValue | undefined
  */
 export function afterZsetRemovals(client: CommandContext, key: string, zset: ZSetValue, removed: number, event: string): void {
   if (removed === 0) return;
-  notify(client, NOTIFY_ZSET, event, key);
-  if (zset.size === 0) {
-    client.db.delete(key);
-    notify(client, NOTIFY_GENERIC, 'del', key);
-  } else {
-    client.db.touched(key);
-  }
+  afterCollectionRemoval(client, key, NOTIFY_ZSET, event, zset.size === 0);
   markDirty(client, removed);
 }
 
