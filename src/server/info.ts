@@ -3,6 +3,7 @@
 // values so tools that parse INFO find every field they expect. Persistence and replication lines
 // come from the modules that own that state when they provide them.
 
+import { formatPercentile, histogramOf } from './diagnostics/latency-histogram';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import { resolve } from 'node:path';
@@ -442,6 +443,23 @@ function commandstatsLines(server: Server): string[] {
   return lines;
 }
 
+/** latency_percentiles_usec_<command>:p50=…,p99=…: the configured percentiles of each command's histogram, in µs. */
+function latencystatsLines(server: Server): string[] {
+  const percentiles = server.config
+    .get('latency-tracking-info-percentiles')
+    .split(' ')
+    .filter(Boolean)
+    .map(Number);
+  const lines: string[] = [];
+  for (const cmd of commandsAndSubcommands(server)) {
+    const histogram = histogramOf(cmd);
+    if (!histogram) continue;
+    const values = percentiles.map((p) => `p${formatPercentile(p)}=${(histogram.valueAtPercentile(p) / 1000).toFixed(3)}`);
+    lines.push(`latency_percentiles_usec_${safeInfoString(cmd.name)}:${values.join(',')}`);
+  }
+  return lines;
+}
+
 function errorstatsLines(server: Server): string[] {
   return [...server.stats.errorsByCode.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -489,7 +507,7 @@ const SECTIONS: SectionDef[] = [
   { name: 'module_list', title: 'Modules', render: () => [] },
   { name: 'commandstats', title: 'Commandstats', render: commandstatsLines },
   { name: 'errorstats', title: 'Errorstats', render: errorstatsLines },
-  { name: 'latencystats', title: 'Latencystats', render: () => [] },
+  { name: 'latencystats', title: 'Latencystats', render: latencystatsLines },
   { name: 'cluster', title: 'Cluster', render: () => ['cluster_enabled:0'] },
   { name: 'keyspace', title: 'Keyspace', render: keyspaceLines },
 ];

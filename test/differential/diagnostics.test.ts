@@ -238,3 +238,49 @@ describeWithRedis('differential: LATENCY after a slow command', () => {
     expect(actual.resets).toBe(expected.resets);
   });
 });
+
+describeWithRedis('differential: latency tracking', () => {
+  const servers = realAndBundledPair({ 'enable-debug-command': 'yes' });
+
+  it('LATENCY HISTOGRAM names and counts, INFO latencystats lines, CONFIG RESETSTAT clearing them', async () => {
+    const [expected, actual] = await servers.onBoth(async (host, port) => {
+      const conn = await RawConnection.open(host, port);
+      try {
+        await conn.command(['CONFIG', 'RESETSTAT']);
+        await conn.command(['SET', 'a', 'b']);
+        await conn.command(['SET', 'c', 'd']);
+        await conn.command(['GET', 'a']);
+        await conn.command(['CLIENT', 'ID']);
+        await conn.command(['DEBUG', 'SLEEP', '0.05']);
+        // Only the names and counts: the microseconds depend on the machine.
+        const histogram = await conn.command(['LATENCY', 'HISTOGRAM', 'set', 'get', 'client', 'nosuch']);
+        const names = (reply: string) => reply.split('\r\n').filter((line) => /^[a-z|]+$/.test(line) && line !== 'calls' && line !== 'histogram_usec');
+        const all = names(await conn.command(['LATENCY', 'HISTOGRAM']));
+        const info = await conn.command(['INFO', 'latencystats']);
+        const lines = info.split('\r\n').filter((line) => line.startsWith('latency_percentiles_usec_'));
+        const debugP50 = Number(/latency_percentiles_usec_debug:p50=([\d.]+)/.exec(info)?.[1]);
+        await conn.command(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '0 12.5 100']);
+        const configured = (await conn.command(['INFO', 'latencystats'])).split('\r\n').find((line) => line.startsWith('latency_percentiles_usec_get:'));
+        await conn.command(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9']);
+        await conn.command(['CONFIG', 'SET', 'latency-tracking', 'no']);
+        await conn.command(['SET', 'x', 'y']);
+        await conn.command(['CONFIG', 'SET', 'latency-tracking', 'yes']);
+        await conn.command(['CONFIG', 'RESETSTAT']);
+        const afterReset = names(await conn.command(['LATENCY', 'HISTOGRAM']));
+        return {
+          histogramCalls: [...histogram.matchAll(/\$(\d+)\r\n([a-z|]+)\r\n[%*]\d\r\n\$5\r\ncalls\r\n:(\d+)/g)].map((m) => `${m[2]}=${m[3]}`).sort(),
+          all: all.sort(),
+          infoKeys: lines.map((line) => line.replace(/=[\d.]+/g, '=N')).sort(),
+          debugOver50ms: debugP50 >= 50_000,
+          configured: configured?.replace(/=[\d.]+/g, '=N'),
+          afterReset,
+        };
+      } finally {
+        conn.close();
+      }
+    });
+    expect(actual).toEqual(expected);
+    expect(expected.debugOver50ms).toBe(true);
+    expect(expected.histogramCalls).toEqual(['client|id=1', 'get=1', 'set=2']);
+  });
+});

@@ -1,8 +1,9 @@
 // SLOWLOG, LATENCY and MONITOR (what the node records of the commands it runs: diagnostics/).
 
 import type { CommandContext } from '../context';
-import { replyHelp, replySubcommandSyntaxError } from '../command-docs';
-import { command, type CommandSpec } from './table';
+import { allCommandsWithSubcommands, lookupCommandByFullName, replyHelp, replySubcommandSyntaxError } from '../command-docs';
+import { histogramOf } from '../diagnostics/latency-histogram';
+import { command, type CommandSpec, type CommandTable, type CompiledCommand } from './table';
 import { rangeLongArg } from './collection-args';
 
 const ERR_SLOWLOG_COUNT = 'ERR count should be greater than or equal to -1';
@@ -109,6 +110,40 @@ function latencyGraph(client: CommandContext, args: string[]): void {
   client.reply.verbatim(graph, 'txt');
 }
 
+/** LATENCY HISTOGRAM [command ...]: each command (a container stands for its subcommands) with calls and µs buckets. */
+function latencyHistogram(table: CommandTable, client: CommandContext, args: string[]): void {
+  let commands: CompiledCommand[];
+  if (args.length === 2) {
+    commands = allCommandsWithSubcommands(table);
+  } else {
+    commands = [];
+    for (const name of args.slice(2)) {
+      const cmd = lookupCommandByFullName(table, name.toLowerCase());
+      if (!cmd) continue;
+      commands.push(cmd, ...(cmd.subcommands ? (Object.values(cmd.subcommands) as CompiledCommand[]) : []));
+    }
+  }
+  const withData = commands.flatMap((cmd) => {
+    const histogram = histogramOf(cmd);
+    return histogram ? [{ name: cmd.name, histogram }] : [];
+  });
+  const reply = client.reply;
+  reply.mapHeader(withData.length);
+  for (const { name, histogram } of withData) {
+    reply.bulk(name);
+    reply.mapHeader(2);
+    reply.bulk('calls');
+    reply.integer(histogram.total);
+    reply.bulk('histogram_usec');
+    const buckets = histogram.cumulativeBuckets();
+    reply.mapHeader(buckets.length);
+    for (const [micros, count] of buckets) {
+      reply.integer(micros);
+      reply.integer(count);
+    }
+  }
+}
+
 function latencyDoctor(client: CommandContext): void {
   const server = client.server;
   const report = server.latency.report(server.config.getInt('latency-monitor-threshold'), server.config.getInt('slowlog-log-slower-than'), server.clock.now());
@@ -118,7 +153,7 @@ function latencyDoctor(client: CommandContext): void {
 const ADMIN = ['admin', 'loading', 'stale'] as const;
 const ADMIN_NOSCRIPT = ['admin', 'noscript', 'loading', 'stale'] as const;
 
-export const diagnosticsCommands: CommandSpec[] = [
+export const diagnosticsCommands = (table: CommandTable): CommandSpec[] => [
   command('slowlog', -2, [], () => {}, undefined, {
     subcommands: {
       get: command('slowlog|get', -2, ADMIN, slowlogGet),
@@ -138,6 +173,7 @@ export const diagnosticsCommands: CommandSpec[] = [
       reset: command('latency|reset', -2, ADMIN_NOSCRIPT, latencyReset),
       graph: command('latency|graph', 3, ADMIN_NOSCRIPT, latencyGraph),
       doctor: command('latency|doctor', 2, ADMIN_NOSCRIPT, latencyDoctor),
+      histogram: command('latency|histogram', -2, ADMIN_NOSCRIPT, (client, args) => latencyHistogram(table, client, args)),
       help: command('latency|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, LATENCY_HELP)),
     },
   }),

@@ -32,5 +32,5 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(serverCommands(table));
   table.register(replicationCommands);
   table.register(persistenceCommands);
-  table.register(diagnosticsCommands);
+  table.register(diagnosticsCommands(table));
 }

@@ -22,6 +22,7 @@ import {
   writeCommandInfo,
   type CommandListFilter,
 } from '../command-docs';
+import { resetLatency } from '../diagnostics/latency-histogram';
 import { ConfigRewriteError, effectiveDir, formatOutputBufferLimits, outputBufferLimits, rewriteConfigFile } from '../persistence/config-rewrite';
 import { isHash, isList, isSet, isZSet, type Value } from '../keyspace/values';
 
@@ -206,6 +207,7 @@ function resetStats(serverStats: ServerStats, table: CommandTable): void {
     cmd.usec = 0;
     cmd.failedCalls = 0;
     cmd.rejectedCalls = 0;
+    resetLatency(cmd);
   }
 }
 

@@ -6,6 +6,7 @@ import { commandFlags } from '../command-docs';
 import { findDirective } from '../config';
 import type { CommandContext } from '../context';
 import type { CompiledCommand } from '../commands/table';
+import { recordLatency } from './latency-histogram';
 
 const REDACTED = '(redacted)';
 
@@ -61,6 +62,7 @@ export function redactedArgs(cmd: CompiledCommand, args: readonly string[]): rea
 /** The settings read for every command, re-read only when the configuration changed. */
 interface Thresholds {
   generation: number;
+  latencyTracking: boolean;
   latencyMs: number;
   slowlogUsec: number;
   slowlogMaxLength: number;
@@ -73,6 +75,7 @@ function thresholdsOf(config: CommandContext['server']['config']): Thresholds {
   if (cached?.generation !== config.generation) {
     cached = {
       generation: config.generation,
+      latencyTracking: config.getBool('latency-tracking'),
       latencyMs: config.getInt('latency-monitor-threshold'),
       slowlogUsec: config.getInt('slowlog-log-slower-than'),
       slowlogMaxLength: config.getInt('slowlog-max-len'),
@@ -90,6 +93,7 @@ export function recordCommand(client: CommandContext, cmd: CompiledCommand, args
   if (thresholds.latencyMs > 0 && durationUsec >= thresholds.latencyMs * 1000) {
     server.latency.sampleIfNeeded(policy.latencyEvent, Math.floor(durationUsec / 1000), thresholds.latencyMs, server.clock.now());
   }
+  if (thresholds.latencyTracking) recordLatency(cmd, durationUsec * 1000);
   if (policy.slowlog && thresholds.slowlogUsec >= 0 && !client.blocked) {
     if (durationUsec >= thresholds.slowlogUsec) server.slowlog.add(redactedArgs(cmd, args), durationUsec, server.clock.now(), client.address, client.name);
     server.slowlog.trim(thresholds.slowlogMaxLength);
