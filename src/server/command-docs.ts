@@ -108,6 +108,11 @@ function docOf(cmd: CompiledCommand): DocEntry | undefined {
   return Object.prototype.hasOwnProperty.call(COMMAND_DOCS, cmd.name) ? COMMAND_DOCS[cmd.name] : undefined;
 }
 
+/** The names of Redis 7.0's commands (containers, not their subcommands). */
+export function redisCommandNames(): string[] {
+  return Object.keys(COMMAND_DOCS).filter((name) => !name.includes('|'));
+}
+
 /** The command's flags as COMMAND INFO shows them (Redis 7.0's names: admin, skip_monitor...). */
 export function commandFlags(cmd: CompiledCommand): readonly string[] {
   return flagsOf(cmd);

@@ -12,6 +12,7 @@ import {
   parseConfigText,
   parseDirectiveValue,
 } from './config';
+import { redisCommandNames } from './command-docs';
 
 export interface LoadedConfig {
   store: ConfigStore;
@@ -46,7 +47,12 @@ export function applyConfigText(text: string, store = new ConfigStore()): Config
   const lines = parseConfigText(text);
   // Like Redis, the first `save` line replaces the default save points and later ones add to it.
   let savePoints: string[] | null = null;
+  const commandNames = new Set(redisCommandNames());
   for (const { line, raw, name, args } of lines) {
+    if (name === 'rename-command' && args.length === 2) {
+      renameCommand(commandNames, args[0].toLowerCase(), args[1].toLowerCase(), store, line, raw);
+      continue;
+    }
     const directive = findDirective(name);
     if (!directive) throw new ConfigFileError(line, raw, 'Bad directive or wrong number of arguments');
     if (directive.kind !== 'custom' && args.length !== 1) {
@@ -68,6 +74,22 @@ export function applyConfigText(text: string, store = new ConfigStore()): Config
     store.setValidated(directive.name, value);
   }
   return store;
+}
+
+/**
+ * rename-command NAME NEWNAME (or "" to remove it), checked as Redis checks it: against Redis 7.0's
+ * commands, so that a hardened config renaming one the node lacks still starts.
+ */
+function renameCommand(names: Set<string>, from: string, to: string, store: ConfigStore, line: number, raw: string): void {
+  if (!names.has(from)) throw new ConfigFileError(line, raw, 'No such command in rename-command');
+  names.delete(from);
+  if (to === '') {
+    store.commandRenames.push({ from, to });
+    return;
+  }
+  if (names.has(to)) throw new ConfigFileError(line, raw, 'Target command name already exists');
+  names.add(to);
+  store.commandRenames.push({ from, to });
 }
 
 /** Applies a map of directive -> value (the library entry point's options). */

@@ -343,6 +343,8 @@ export class ConfigFileError extends Error {
 /** Directive name -> normalized value, with change listeners for directives that act at run time. */
 export class ConfigStore {
   private readonly values = new Map<string, string>();
+  /** rename-command lines of the config file, in order: applied to the command table at start. */
+  readonly commandRenames: Array<{ from: string; to: string }> = [];
   private readonly listeners = new Map<string, (value: string) => void>();
   /** Bumped by every change: lets hot paths cache values they read on every command. */
   generation = 0;

@@ -126,6 +126,7 @@ export class Server extends EventEmitter implements ServerContext {
     this.replication = new Replication(this);
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
+    for (const { from, to } of this.config.commandRenames) this.commands.rename(from, to);
   }
 
   authRequired(): boolean {

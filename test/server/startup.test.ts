@@ -114,6 +114,10 @@ describeWithRedis('startup: configuration errors match redis-server', () => {
     { name: 'a bad value on the command line', args: ['--port', 'abc'] },
     { name: 'a file and a bad command-line option', file: 'save ""\n\nport 7999\n', args: ['--hz', 'x'] },
     { name: 'a log file in a missing directory', args: ['--logfile', '/nonexistent-rctl-dir/node.log'] },
+    { name: 'rename-command of a command that does not exist', file: 'save ""\nrename-command NOSUCHCOMMAND other\n' },
+    { name: 'rename-command onto an existing name', file: 'rename-command get set\n' },
+    { name: 'rename-command onto a name an earlier rename took', file: 'rename-command get fetch\nrename-command set fetch\n' },
+    { name: 'rename-command with one argument', file: 'rename-command get\n' },
   ];
   for (const testCase of cases) {
     it(testCase.name, async () => {
@@ -291,5 +295,28 @@ describeWithRedis('startup: a relative dir', () => {
     }
     expect(results[1]).toEqual(results[0]);
     expect(results[0]).toEqual({ dir: '<cwd>/sub', saved: true });
+  });
+});
+
+describeWithRedis('startup: a hardened config with rename-command', () => {
+  it('starts, and the renamed and removed commands answer as redis-server answers them', async () => {
+    const file = configFile('hardened.conf', 'save ""\nrename-command CONFIG ""\nrename-command FLUSHALL wipe-everything-7f3a\nrename-command DEBUG ""\nrename-command KEYS ""\n');
+    const transcripts: string[][] = [];
+    for (const launcher of [launchRedis, launchNode]) {
+      const port = await freePort();
+      const running = launcher([file, '--port', String(port), '--bind', '127.0.0.1'], work);
+      await waitForPort('127.0.0.1', port);
+      const conn = await RawConnection.open('127.0.0.1', port);
+      const transcript: string[] = [];
+      for (const cmd of [['SET', 'k', 'v'], ['CONFIG', 'GET', 'port'], ['KEYS', '*'], ['FLUSHALL'], ['WIPE-EVERYTHING-7F3A'], ['DBSIZE'], ['COMMAND', 'INFO', 'wipe-everything-7f3a']]) {
+        transcript.push(`${cmd.join(' ')} -> ${(await conn.command(cmd)).split('\r\n').slice(0, 3).join('|')}`);
+      }
+      conn.close();
+      running.child.kill('SIGKILL');
+      await running.exited;
+      transcripts.push(transcript);
+    }
+    expect(transcripts[1]).toEqual(transcripts[0]);
+    expect(transcripts[0][4]).toBe('WIPE-EVERYTHING-7F3A -> +OK|');
   });
 });

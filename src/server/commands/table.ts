@@ -87,6 +87,14 @@ export class CommandTable {
     return this.commands.get(name);
   }
 
+  /** rename-command: the command answers to `to` (nothing when empty) and no longer to `from`; a command the node lacks is ignored. */
+  rename(from: string, to: string): void {
+    const cmd = this.commands.get(from);
+    if (!cmd) return;
+    this.commands.delete(from);
+    if (to !== '') this.commands.set(to, cmd);
+  }
+
   all(): IterableIterator<CompiledCommand> {
     return this.commands.values();
   }
