@@ -45,6 +45,13 @@ export interface ServerInit {
   keepLog?: boolean;
 }
 
+/** A bind entry: "-addr" may fail, "*" and "::*" are every IPv4 and IPv6 address. */
+function bindAddress(entry: string): { host: string; optional: boolean } {
+  const optional = entry.startsWith('-');
+  const host = optional ? entry.slice(1) : entry;
+  return { host: host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host, optional };
+}
+
 export class Server extends EventEmitter implements ServerContext {
   readonly config: ConfigStore;
   readonly configFile?: string;
@@ -74,6 +81,8 @@ export class Server extends EventEmitter implements ServerContext {
   readonly runId: string;
   /** Listening addresses after start. */
   readonly netServers: NetServer[] = [];
+  /** The plain TCP listeners among netServers: what CONFIG SET port/bind replaces. */
+  private readonly tcpListeners = new Set<NetServer>();
   private nextClientId = 1;
   private keyspaceHooks!: KeyspaceHooks;
   private cronTimer: NodeJS.Timeout | null = null;
@@ -147,13 +156,11 @@ export class Server extends EventEmitter implements ServerContext {
     const binds = this.config.get('bind').split(' ').filter(Boolean);
     let boundPort = port;
     for (const entry of binds.length > 0 ? binds : ['127.0.0.1']) {
-      const optional = entry.startsWith('-');
-      let host = optional ? entry.slice(1) : entry;
-      if (host === '*') host = '0.0.0.0';
-      if (host === '::*') host = '::';
+      const { host, optional } = bindAddress(entry);
       try {
         const listener = await this.listenOn(host, boundPort);
         this.netServers.push(listener);
+        this.tcpListeners.add(listener);
         const address = listener.address();
         if (address && typeof address === 'object') boundPort = address.port;
       } catch (error) {
@@ -179,10 +186,7 @@ export class Server extends EventEmitter implements ServerContext {
       throw new ListenError(`Failed to configure TLS: ${(error as Error).message}`);
     }
     for (const entry of binds) {
-      const optional = entry.startsWith('-');
-      let host = optional ? entry.slice(1) : entry;
-      if (host === '*') host = '0.0.0.0';
-      if (host === '::*') host = '::';
+      const { host, optional } = bindAddress(entry);
       try {
         const listener = await new Promise<NetServer>((resolvePromise, rejectPromise) => {
           const server = createTlsServer(options, (socket) => this.accept(socket));
@@ -225,6 +229,47 @@ export class Server extends EventEmitter implements ServerContext {
     if (replicaof === '') return;
     const [host, port] = replicaof.split(' ');
     this.replication.replicaOf(host, Number(port), null);
+  }
+
+  /**
+   * CONFIG SET port / bind, as Redis's changeListenPort and changeBindAddr: the old listeners stop
+   * accepting (their clients stay connected), the new addresses are bound; when a required one is
+   * refused, the new listeners close and the old addresses are bound again. False then.
+   */
+  async rebindTcp(bindSetting: string, port: number): Promise<boolean> {
+    const previous = { bind: this.config.get('bind'), port: this.config.getInt('port') };
+    await this.closeTcpListeners();
+    if (await this.bindTcp(bindSetting, port)) return true;
+    await this.closeTcpListeners();
+    if (!(await this.bindTcp(previous.bind, previous.port))) this.logger.warning('Failed to restore the previous listening addresses after a refused CONFIG SET');
+    return false;
+  }
+
+  private async closeTcpListeners(): Promise<void> {
+    const closing = [...this.tcpListeners];
+    this.tcpListeners.clear();
+    for (const listener of closing) this.netServers.splice(this.netServers.indexOf(listener), 1);
+    await Promise.all(closing.map((listener) => new Promise<void>((done) => listener.close(() => done()))));
+  }
+
+  /** Binds every address of a bind setting; false (nothing left bound) when a required one fails. */
+  private async bindTcp(bindSetting: string, port: number): Promise<boolean> {
+    if (port === 0) return true;
+    const binds = bindSetting.split(' ').filter(Boolean);
+    for (const entry of binds.length > 0 ? binds : ['127.0.0.1']) {
+      const { host, optional } = bindAddress(entry);
+      try {
+        const listener = await this.listenOn(host, port);
+        this.netServers.push(listener);
+        this.tcpListeners.add(listener);
+      } catch (error) {
+        if (optional) continue;
+        this.logger.warning(`Could not create server TCP listening socket ${host}:${port}: bind: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        await this.closeTcpListeners();
+        return false;
+      }
+    }
+    return true;
   }
 
   private listenOn(host: string, port: number): Promise<NetServer> {

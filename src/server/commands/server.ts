@@ -191,8 +191,35 @@ function configSet(client: CommandContext, args: string[]): void {
       throw error;
     }
   }
-  for (const [name, value] of parsed) server.config.setValidated(name, value);
-  client.reply.ok();
+  const port = parsed.find(([name]) => name === 'port')?.[1];
+  const bind = parsed.find(([name]) => name === 'bind')?.[1];
+  const listenerChange = (port !== undefined && port !== server.config.get('port')) || (bind !== undefined && bind !== server.config.get('bind'));
+  if (!listenerChange) {
+    for (const [name, value] of parsed) server.config.setValidated(name, value);
+    return client.reply.ok();
+  }
+  // Binding is asynchronous here: the client waits (as for WAIT) and every change applies only
+  // once the new listeners are up, so a refused address changes nothing.
+  const apply = () => {
+    for (const [name, value] of parsed) server.config.setValidated(name, value);
+  };
+  const rebinding = server.rebindTcp(bind ?? server.config.get('bind'), Number(port ?? server.config.get('port')));
+  if (client.executingMulti) {
+    // Inside EXEC the reply cannot wait: answered at once, applied once bound (logged if refused).
+    void rebinding.then((ok) => (ok ? apply() : server.logger.warning('CONFIG SET in a transaction: unable to listen on the new port or addresses')));
+    return client.reply.ok();
+  }
+  client.blocked = true;
+  void rebinding.then((ok) => {
+    if (client.closed) return;
+    if (ok) {
+      apply();
+      client.reply.ok();
+    } else {
+      client.reply.error(port !== undefined && port !== server.config.get('port') ? errConfigSetFailed('port', 'Unable to listen on this port. Check server logs.') : errConfigSetFailed('bind', 'Failed to bind to specified addresses.'));
+    }
+    client.unblock();
+  });
 }
 
 /** CONFIG RESETSTAT: zeroes INFO stats and per-command counters; uptime keeps counting. */
