@@ -53,22 +53,25 @@ function resolve(client: DispatchedClient, args: string[], name: string): Compil
       return null;
     }
     if ((sub.arity > 0 && args.length !== sub.arity) || args.length < -sub.arity) {
+      // A known command refused for its arity counts in its rejected_calls, as in Redis 7.0.
+      sub.rejectedCalls++;
       client.reply.error(errWrongArity(`${name}|${args[1].toLowerCase()}`));
       return null;
     }
     return sub;
   }
   if ((cmd.arity > 0 && args.length !== cmd.arity) || args.length < -cmd.arity) {
+    cmd.rejectedCalls++;
     client.reply.error(errWrongArity(name));
     return null;
   }
   return cmd;
 }
 
-/** Rejects a command: inside MULTI the transaction is then aborted at EXEC (EXECABORT). */
 /** What dispatch did with a command: ran it (or refused it), or held it for CLIENT PAUSE. */
 export type DispatchOutcome = 'done' | 'held';
 
+/** Rejects a command: inside MULTI the transaction is then aborted at EXEC (EXECABORT). */
 function reject(client: DispatchedClient, cmd: CompiledCommand | null, error: string): DispatchOutcome {
   if (client.multi) client.multiError = true;
   if (cmd) cmd.rejectedCalls++;

@@ -6,6 +6,9 @@ import type { CompiledCommand } from './table';
 import { recordCommand } from '../diagnostics/command-log';
 import { commandKeys } from '../command-docs';
 
+/** Per client, the error replies already counted against a command's failed_calls. */
+const attributedErrors = new WeakMap<CommandContext, number>();
+
 /**
  * Runs the handler, counts it for INFO commandstats, then propagates it to replicas and the AOF
  * when it changed the dataset (server.dirty moved).
@@ -29,7 +32,10 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   const durationUsec = Math.round((performance.now() - started) * 1000);
   cmd.usec += durationUsec;
   server.stats.commandsProcessed++;
-  if (client.reply.errors !== errorsBefore) cmd.failedCalls++;
+  // An error belongs to the innermost command that wrote it: EXEC fails only for its own errors
+  // (EXECABORT), not for those of the commands it ran, as Redis 7.0 attributes them.
+  if (client.reply.errors > Math.max(errorsBefore, attributedErrors.get(client) ?? 0)) cmd.failedCalls++;
+  attributedErrors.set(client, client.reply.errors);
   if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
   server.propagation.end();
   // Keys read by a read-only command are remembered for a tracking client (shard channels are not keys).
