@@ -1,5 +1,6 @@
 import { describeDifferential, setup } from '../helpers/differential';
 import { describePropagation } from './propagation-capture';
+import { prng } from '../helpers/prng';
 
 // A string with a known bit pattern: "foobar" is the example of Redis's BITCOUNT documentation.
 const bytes = (...values: number[]) => String.fromCharCode(...values);
@@ -478,6 +479,47 @@ describeDifferential('bitmaps', [
     ],
   },
 ]);
+
+/** Random strings and random ranges, fields and writes: a seeded sweep over the index arithmetic. */
+function randomSweep(seed: number): string[][] {
+  const random = prng(seed);
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]) => items[int(0, items.length - 1)];
+  const steps: string[][] = [];
+  for (let round = 0; round < 6; round++) {
+    const length = pick([0, 1, 3, 8, 17, 40]);
+    const fill = pick(['random', 'zeros', 'ones', 'sparse']);
+    const value = Array.from({ length }, () => {
+      if (fill === 'zeros') return 0;
+      if (fill === 'ones') return 0xff;
+      if (fill === 'sparse') return random() < 0.1 ? 1 << int(0, 7) : 0;
+      return int(0, 255);
+    });
+    steps.push(['SET', 'r', bytes(...value)]);
+    const index = () => String(int(-length * 9 - 3, length * 9 + 3));
+    for (let i = 0; i < 40; i++) {
+      const unit = pick([[], ['BYTE'], ['BIT'], ['bit']]);
+      const bit = pick(['0', '1']);
+      const type = pick(['i', 'u']) + int(1, 63);
+      const offset = pick([String(int(0, length * 8 + 16)), '#' + int(0, length + 2)]);
+      steps.push(
+        pick([
+          ['BITCOUNT', 'r', index(), index(), ...unit],
+          ['BITPOS', 'r', bit, index(), index(), ...unit],
+          ['BITPOS', 'r', bit, index()],
+          ['GETBIT', 'r', String(int(0, length * 8 + 8))],
+          ['BITFIELD_RO', 'r', 'GET', type, offset],
+          ['BITFIELD', 'r', 'OVERFLOW', pick(['WRAP', 'SAT', 'FAIL']), pick(['SET', 'INCRBY']), type, offset, String(int(-300, 300))],
+          ['SETBIT', 'r', String(int(0, length * 8 + 8)), bit],
+        ]),
+      );
+    }
+    steps.push(['GET', 'r']);
+  }
+  return steps;
+}
+
+describeDifferential('bitmaps: seeded random sweep', [1, 2, 3, 4].map((seed) => ({ name: `seed ${seed}`, steps: randomSweep(seed) })));
 
 describePropagation('bitmaps', [
   {

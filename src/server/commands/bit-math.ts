@@ -14,7 +14,25 @@ function popcount32(x: number): number {
 
 /** The bytes [start, end] of a latin1 string (end inclusive, both within the string). */
 export function bytesOf(value: string, start = 0, end = value.length - 1): Buffer {
-  return Buffer.from(start === 0 && end === value.length - 1 ? value : value.slice(start, end + 1), 'latin1');
+  return writableBytes(start === 0 && end === value.length - 1 ? value : value.slice(start, end + 1));
+}
+
+/**
+ * A fresh buffer holding the string, zero-padded to `length` bytes when that is longer. Strings
+ * cannot change in place, so a bit write copies the string once into a buffer and back: for a
+ * megabyte that is about four times faster than splicing with slice() and +, whose rope V8
+ * flattens char by char.
+ */
+export function writableBytes(value: string, length = value.length): Buffer {
+  const bytes = Buffer.allocUnsafe(Math.max(length, value.length));
+  const written = bytes.latin1Write(value, 0);
+  if (written < bytes.length) bytes.fill(0, written);
+  return bytes;
+}
+
+/** The buffer as a latin1 string (our string representation). */
+export function toLatin1(bytes: Buffer): string {
+  return bytes.latin1Slice(0, bytes.length);
 }
 
 /** Set bits of a buffer, four bytes at a time where the buffer is word aligned. */

@@ -4,8 +4,8 @@
 import type { CommandContext } from '../context';
 import { ERR_BITFIELD_OVERFLOW, ERR_BITFIELD_RO, ERR_BITFIELD_TYPE, ERR_NOT_INTEGER, ERR_SYNTAX } from '../errors';
 import { parseInt64 } from '../resp/numbers';
-import { bitOffsetArg, bitTarget, padFor } from './bitmaps-args';
-import { bytesOf, fitField, getSignedField, getUnsignedField, setField, type OverflowMode } from './bit-math';
+import { bitOffsetArg, bitTarget } from './bitmaps-args';
+import { bytesOf, fitField, toLatin1, writableBytes, getSignedField, getUnsignedField, setField, type OverflowMode } from './bit-math';
 import { isString, lookupTyped, markDirty, WRONGTYPE } from './util';
 
 interface FieldOp {
@@ -96,10 +96,9 @@ function bitfieldGeneric(client: CommandContext, args: string[], readOnlyCommand
   const highestBit = writes.reduce((max, op) => Math.max(max, op.offset + op.bits - 1), 0);
   const target = bitTarget(client, key, highestBit);
   if (!target) return;
-  const padded = padFor(target.value, highestBit);
+  const bytes = writableBytes(target.value, Math.floor(highestBit / 8) + 1);
   // Creating or growing the string is a change in itself, so every write that runs counts.
-  const grew = !target.existed || padded.length !== target.value.length;
-  const bytes = bytesOf(padded);
+  const grew = !target.existed || bytes.length !== target.value.length;
   let changes = 0;
   client.reply.arrayHeader(ops.length);
   for (const op of ops) {
@@ -123,7 +122,7 @@ function bitfieldGeneric(client: CommandContext, args: string[], readOnlyCommand
   }
   // Redis creates or pads the key even when every write failed, without counting it as a change.
   if (grew || changes > 0) {
-    const value = bytes.toString('latin1');
+    const value = toLatin1(bytes);
     if (target.existed) client.db.replace(key, value);
     else client.db.set(key, value);
   }

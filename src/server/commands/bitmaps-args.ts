@@ -29,7 +29,7 @@ export function bitOffsetArg(client: CommandContext, text: string, fieldBits = 0
   return offset > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(offset);
 }
 
-/** A string key for a bit write: its current value ('' when missing), or WRONGTYPE after replying. */
+/** The string a bit write starts from ('' when the key is missing). */
 export interface BitTarget {
   value: string;
   existed: boolean;
@@ -48,12 +48,6 @@ export function bitTarget(client: CommandContext, key: string, maxBit: number): 
     return null;
   }
   return { value: current ?? '', existed: current !== undefined };
-}
-
-/** The string zero-padded to hold bit `maxBit`; itself when already long enough. */
-export function padFor(value: string, maxBit: number): string {
-  const needed = Math.floor(maxBit / 8) + 1;
-  return value.length >= needed ? value : value + '\0'.repeat(needed - value.length);
 }
 
 /**

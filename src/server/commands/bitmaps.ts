@@ -8,8 +8,8 @@ import { parseInt64 } from '../resp/numbers';
 import { command, type CommandFlag, type CommandSpec, type Handler } from './table';
 import { aclCategories } from './acl-categories';
 import { bitfield, bitfieldRo } from './bitfield';
-import { bitOffsetArg, bitRange, bitTarget, padFor, parseUnit } from './bitmaps-args';
-import { bytesOf, firstBit, popcount, popcountByte } from './bit-math';
+import { bitOffsetArg, bitRange, bitTarget, parseUnit } from './bitmaps-args';
+import { bytesOf, firstBit, popcount, popcountByte, toLatin1, writableBytes } from './bit-math';
 import { isString, lookupRead, lookupTyped, markDirty, WRONGTYPE } from './util';
 
 function setbit(client: CommandContext, args: string[]): void {
@@ -27,9 +27,9 @@ function setbit(client: CommandContext, args: string[]): void {
   const was = current & mask ? 1 : 0;
   // Like Redis, an unchanged bit of a string that did not grow is no write at all.
   if (grows || was !== on) {
-    const padded = padFor(target.value, offset);
-    const updated = on ? current | mask : current & ~mask;
-    const value = padded.slice(0, byte) + String.fromCharCode(updated) + padded.slice(byte + 1);
+    const bytes = writableBytes(target.value, byte + 1);
+    bytes[byte] = on ? current | mask : current & ~mask;
+    const value = toLatin1(bytes);
     if (target.existed) client.db.replace(key, value);
     else client.db.set(key, value);
     markDirty(client);
@@ -155,15 +155,14 @@ function bitop(client: CommandContext, args: string[]): void {
     if (client.db.delete(dest)) markDirty(client);
     return client.reply.integer(0);
   }
-  client.db.set(dest, combine(op, sources, length).toString('latin1'));
+  client.db.set(dest, toLatin1(combine(op, sources, length)));
   markDirty(client);
   client.reply.integer(length);
 }
 
 /** The result of a BITOP over the sources, shorter ones read as zero-padded. */
 function combine(op: BitOp, sources: string[], length: number): Buffer {
-  const result = Buffer.alloc(length);
-  result.write(sources[0], 'latin1');
+  const result = writableBytes(sources[0], length);
   if (op === 'not') {
     for (let i = 0; i < length; i++) result[i] = ~result[i];
     return result;
