@@ -32,58 +32,51 @@ async function expectSameData(a: { host: string; port: number }, b: { host: stri
   expect(right).toEqual(left);
 }
 
-describeWithRedis('replication: bitmaps from a real redis-server master to a bundled replica', () => {
-  let master: RedisProcess;
-  let replica: RunningServer;
-  let masterClient: Redis;
-  let replicaClient: Redis;
+interface Endpoint {
+  host: string;
+  port: number;
+  stop(): Promise<void>;
+}
 
-  beforeAll(async () => {
-    [master, replica] = await Promise.all([startRedisServer(), startNode()]);
-    masterClient = new Redis({ host: master.host, port: master.port });
-    replicaClient = new Redis({ host: replica.host, port: replica.port });
-  });
-  afterAll(async () => {
-    masterClient?.disconnect();
-    replicaClient?.disconnect();
-    await Promise.all([master?.stop(), replica?.close()]);
-  });
+const realServer = async (): Promise<Endpoint> => {
+  const redis: RedisProcess = await startRedisServer();
+  return { host: redis.host, port: redis.port, stop: () => redis.stop() };
+};
+const bundledNode = async (): Promise<Endpoint> => {
+  const node: RunningServer = await startNode({ config: { 'repl-diskless-sync-delay': 0 } });
+  return { host: node.host, port: node.port, stop: () => node.close() };
+};
 
-  it('loads bitmaps from the RDB and applies bit writes from the stream', async () => {
-    await writeBitmaps(masterClient, 'rdb:');
-    await replicaClient.replicaof(master.host, master.port);
-    await waitReplicaInSync(masterClient, replicaClient, { what: 'bundled replica synced' });
-    await writeBitmaps(masterClient, 'stream:');
-    await waitReplicaInSync(masterClient, replicaClient, { what: 'bundled replica caught up' });
-    await expectSameData(master, replica);
-    expect(await replicaClient.bitcount('stream:sparse')).toBe(2);
-  });
-});
+for (const [direction, startMaster, startReplica] of [
+  ['a real redis-server master to a bundled replica', realServer, bundledNode],
+  ['a bundled master to a real redis-server replica', bundledNode, realServer],
+] as const) {
+  describeWithRedis(`replication: bitmaps from ${direction}`, () => {
+    let master: Endpoint;
+    let replica: Endpoint;
+    let masterClient: Redis;
+    let replicaClient: Redis;
 
-describeWithRedis('replication: bitmaps from a bundled master to a real redis-server replica', () => {
-  let master: RunningServer;
-  let replica: RedisProcess;
-  let masterClient: Redis;
-  let replicaClient: Redis;
+    beforeAll(async () => {
+      [master, replica] = await Promise.all([startMaster(), startReplica()]);
+      masterClient = new Redis({ host: master.host, port: master.port });
+      replicaClient = new Redis({ host: replica.host, port: replica.port });
+    });
+    afterAll(async () => {
+      masterClient?.disconnect();
+      replicaClient?.disconnect();
+      await Promise.all([master?.stop(), replica?.stop()]);
+    });
 
-  beforeAll(async () => {
-    [master, replica] = await Promise.all([startNode({ config: { 'repl-diskless-sync-delay': 0 } }), startRedisServer()]);
-    masterClient = new Redis({ host: master.host, port: master.port });
-    replicaClient = new Redis({ host: replica.host, port: replica.port });
+    it('bitmaps travel in the full sync and bit writes in the stream', async () => {
+      await writeBitmaps(masterClient, 'rdb:');
+      await replicaClient.replicaof(master.host, master.port);
+      await waitReplicaInSync(masterClient, replicaClient, { what: 'replica synced' });
+      await writeBitmaps(masterClient, 'stream:');
+      await waitReplicaInSync(masterClient, replicaClient, { what: 'replica caught up' });
+      await expectSameData(master, replica);
+      expect(await replicaClient.bitcount('stream:sparse')).toBe(2);
+      expect(await replicaClient.call('BITFIELD_RO', 'stream:fields', 'GET', 'u12', '#9')).toEqual([4095]);
+    });
   });
-  afterAll(async () => {
-    masterClient?.disconnect();
-    replicaClient?.disconnect();
-    await Promise.all([master?.close(), replica?.stop()]);
-  });
-
-  it('sends bitmaps in its RDB and bit writes in its stream', async () => {
-    await writeBitmaps(masterClient, 'rdb:');
-    await replicaClient.replicaof(master.host, master.port);
-    await waitReplicaInSync(masterClient, replicaClient, { what: 'real replica synced' });
-    await writeBitmaps(masterClient, 'stream:');
-    await waitReplicaInSync(masterClient, replicaClient, { what: 'real replica caught up' });
-    await expectSameData(master, replica);
-    expect(await replicaClient.call('BITFIELD_RO', 'stream:fields', 'GET', 'u12', '#9')).toEqual([4095]);
-  });
-});
+}
