@@ -75,4 +75,19 @@ describe('bitmaps over 1 MB strings on the bundled node', () => {
     for (let i = 0; i < 50; i++) await client.setbit('grown', i * 1000, 1);
     expect(await client.bitcount('grown')).toBe(1 + 8 + 50);
   });
+
+  it('refuses bit writes past the longest string V8 can hold, even when proto-max-bulk-len allows them', async () => {
+    await client.config('SET', 'proto-max-bulk-len', '1gb');
+    try {
+      const tooFar = String(2 ** 29 * 8);
+      await expect(client.setbit('far', Number(tooFar), 1)).rejects.toThrow('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+      await expect(client.call('BITFIELD', 'far', 'SET', 'u8', tooFar, '1')).rejects.toThrow('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+      expect(await client.exists('far')).toBe(0);
+      // Reads of such offsets are only zeros, as Redis answers them.
+      expect(await client.getbit('far', Number(tooFar))).toBe(0);
+      expect(await client.call('BITFIELD_RO', 'big', 'GET', 'u8', tooFar)).toEqual([0]);
+    } finally {
+      await client.config('SET', 'proto-max-bulk-len', '512mb');
+    }
+  });
 });
