@@ -23,10 +23,16 @@ describe('bitmaps over 1 MB strings on the bundled node', () => {
   const data = Buffer.from(Array.from({ length: MB }, () => Math.floor(random() * 256)));
   const timings: string[] = [];
 
-  const timed = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
-    const started = process.hrtime.bigint();
-    const result = await run();
-    timings.push(`${what}: ${Number(process.hrtime.bigint() - started) / 1e6} ms`);
+  /** Runs `run` `times` times (reads only when more than once) and records the fastest, JIT warm. */
+  const timed = async <T>(what: string, run: () => Promise<T>, times = 1): Promise<T> => {
+    let result!: T;
+    let best = Infinity;
+    for (let i = 0; i < times; i++) {
+      const started = process.hrtime.bigint();
+      result = await run();
+      best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    timings.push(`${what}: ${best.toFixed(2)} ms${times > 1 ? ` (best of ${times})` : ''}`);
     return result;
   };
 
@@ -42,25 +48,25 @@ describe('bitmaps over 1 MB strings on the bundled node', () => {
   });
 
   it('BITCOUNT counts whole strings and odd BIT ranges', async () => {
-    expect(await timed('BITCOUNT 1 MB', () => client.bitcount('big'))).toBe(naiveCount(data, 0, MB * 8 - 1));
+    expect(await timed('BITCOUNT 1 MB', () => client.bitcount('big'), 10)).toBe(naiveCount(data, 0, MB * 8 - 1));
     const [first, last] = [13, MB * 8 - 6];
-    expect(await timed('BITCOUNT 1 MB BIT range', () => client.call('BITCOUNT', 'big', String(first), String(last), 'BIT'))).toBe(naiveCount(data, first, last));
+    expect(await timed('BITCOUNT 1 MB BIT range', () => client.call('BITCOUNT', 'big', String(first), String(last), 'BIT'), 10)).toBe(naiveCount(data, first, last));
     expect(await client.call('BITCOUNT', 'big', '1', '-2')).toBe(naiveCount(data, 8, MB * 8 - 9));
   });
 
   it('BITPOS finds a bit at the far end of a megabyte of zeros', async () => {
     await client.setbit('zeros', MB * 8 - 3, 1);
-    expect(await timed('BITPOS 1 over 1 MB of zeros', () => client.bitpos('zeros', 1))).toBe(MB * 8 - 3);
+    expect(await timed('BITPOS 1 over 1 MB of zeros', () => client.bitpos('zeros', 1), 10)).toBe(MB * 8 - 3);
     expect(await client.call('BITPOS', 'zeros', '1', '3', '-4', 'BIT')).toBe(-1);
     expect(await client.call('BITPOS', 'zeros', '1', '3', '-3', 'BIT')).toBe(MB * 8 - 3);
     await client.call('BITOP', 'NOT', 'ones', 'zeros');
-    expect(await timed('BITPOS 0 over 1 MB of ones', () => client.bitpos('ones', 0))).toBe(MB * 8 - 3);
+    expect(await timed('BITPOS 0 over 1 MB of ones', () => client.bitpos('ones', 0), 10)).toBe(MB * 8 - 3);
   });
 
   it('BITOP combines megabyte strings', async () => {
     const half = data.subarray(0, MB / 2);
     await client.set('half', half);
-    expect(await timed('BITOP XOR 1 MB + 512 KB', () => client.call('BITOP', 'XOR', 'x', 'big', 'half'))).toBe(MB);
+    expect(await timed('BITOP XOR 1 MB + 512 KB', () => client.call('BITOP', 'XOR', 'x', 'big', 'half'), 10)).toBe(MB);
     const expected = Buffer.from(data);
     for (let i = 0; i < half.length; i++) expected[i] ^= half[i];
     expect((await client.getBuffer('x'))!.equals(expected)).toBe(true);

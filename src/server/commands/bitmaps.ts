@@ -9,7 +9,7 @@ import { command, type CommandFlag, type CommandSpec, type Handler } from './tab
 import { aclCategories } from './acl-categories';
 import { bitfield, bitfieldRo } from './bitfield';
 import { bitOffsetArg, bitRange, bitTarget, parseUnit } from './bitmaps-args';
-import { bytesOf, firstBit, popcount, popcountByte, toLatin1, writableBytes } from './bit-math';
+import { bytesOf, combineInto, firstBit, popcountByte, popcountOf, toLatin1, writableBytes, type BitOp } from './bit-math';
 import { isString, lookupRead, lookupTyped, markDirty, WRONGTYPE } from './util';
 
 function setbit(client: CommandContext, args: string[]): void {
@@ -61,10 +61,13 @@ function indexArg(client: CommandContext, text: string): bigint | null {
 function countBits(value: string, first: number, last: number): number {
   const firstByte = first >> 3;
   const lastByte = Math.floor(last / 8);
-  const bytes = bytesOf(value, firstByte, lastByte);
   const before = (0xff << (8 - (first % 8))) & 0xff;
   const after = (1 << (7 - (last % 8))) - 1;
-  return popcount(bytes) - popcountByte(bytes[0] & before) - popcountByte(bytes[bytes.length - 1] & after);
+  return (
+    popcountOf(value, firstByte, lastByte) -
+    popcountByte(value.charCodeAt(firstByte) & before) -
+    popcountByte(value.charCodeAt(lastByte) & after)
+  );
 }
 
 function bitcount(client: CommandContext, args: string[]): void {
@@ -137,7 +140,6 @@ function bitpos(client: CommandContext, args: string[]): void {
   client.reply.integer((Math.floor(range[1] / 8) + 1) * 8);
 }
 
-type BitOp = 'and' | 'or' | 'xor' | 'not';
 
 function bitop(client: CommandContext, args: string[]): void {
   const op = args[1].toLowerCase();
@@ -164,20 +166,13 @@ function bitop(client: CommandContext, args: string[]): void {
 function combine(op: BitOp, sources: string[], length: number): Buffer {
   const result = writableBytes(sources[0], length);
   if (op === 'not') {
-    for (let i = 0; i < length; i++) result[i] = ~result[i];
+    combineInto(result, result, 'not');
     return result;
   }
   for (let s = 1; s < sources.length; s++) {
     const bytes = bytesOf(sources[s]);
-    const n = bytes.length;
-    if (op === 'and') {
-      for (let i = 0; i < n; i++) result[i] &= bytes[i];
-      result.fill(0, n);
-    } else if (op === 'or') {
-      for (let i = 0; i < n; i++) result[i] |= bytes[i];
-    } else {
-      for (let i = 0; i < n; i++) result[i] ^= bytes[i];
-    }
+    combineInto(result, bytes, op);
+    if (op === 'and') result.fill(0, bytes.length);
   }
   return result;
 }
