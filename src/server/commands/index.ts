@@ -5,6 +5,7 @@ import { connectionCommands } from './connection';
 import { transactionCommands } from './transactions';
 import { keysCommands } from './keys';
 import { stringsCommands } from './strings';
+import { bitmapsCommands } from './bitmaps';
 import { hashesCommands } from './hashes';
 import { listsCommands } from './lists';
 import { blockingPopsCommands } from './blocking-pops';
@@ -22,6 +23,7 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(transactionCommands(table));
   table.register(keysCommands);
   table.register(stringsCommands);
+  table.register(bitmapsCommands);
   table.register(hashesCommands);
   table.register(listsCommands);
   table.register(blockingPopsCommands);

@@ -12,7 +12,7 @@ const ERR_LCS_TOO_LONG = 'ERR String too long for LCS';
 const ERR_LCS_MEMORY = 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len';
 
 /** V8's longest string (2^29 - 24 one-byte chars): beyond it we refuse like an over-long string. */
-const MAX_JS_STRING_LENGTH = 2 ** 29 - 24;
+export const MAX_JS_STRING_LENGTH = 2 ** 29 - 24;
 
 /**
  * Redis's checkStringLength: the resulting length must not exceed proto-max-bulk-len.
