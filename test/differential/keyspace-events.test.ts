@@ -230,6 +230,19 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'bitmaps: SETBIT (changed or not), BITFIELD (with and without changes), BITOP to a key and to nothing',
+    commands: [
+      c('SETBIT', 'b', '7', '1'),
+      c('SETBIT', 'b', '7', '1'),
+      c('SETBIT', 'b', '100', '0'),
+      c('BITFIELD', 'f', 'SET', 'u8', '0', '255', 'GET', 'u8', '0'),
+      c('BITFIELD', 'f', 'GET', 'u8', '0'),
+      c('BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1'),
+      c('BITOP', 'OR', 'dest', 'b', 'f'),
+      c('BITOP', 'AND', 'dest', 'none1', 'none2'),
+    ],
+  },
+  {
     name: 'only keyevent notifications for lists: other classes and keyspace channels stay quiet',
     classes: 'El',
     commands: [c('SET', 'a', '1'), c('RPUSH', 'l', 'x'), c('LPOP', 'l'), c('DEL', 'a'), c('GET', 'missing')],

@@ -6,7 +6,8 @@ import { ERR_BITFIELD_OVERFLOW, ERR_BITFIELD_RO, ERR_BITFIELD_TYPE, ERR_NOT_INTE
 import { parseInt64 } from '../resp/numbers';
 import { bitOffsetArg, bitTarget } from './bitmaps-args';
 import { bytesOf, fitField, toLatin1, writableBytes, getSignedField, getUnsignedField, setField, type OverflowMode } from './bit-math';
-import { isString, lookupTyped, markDirty, WRONGTYPE } from './util';
+import { isString, lookupTyped, markDirty, notify, WRONGTYPE } from './util';
+import { NOTIFY_STRING } from '../keyspace-events';
 
 interface FieldOp {
   kind: 'get' | 'set' | 'incrby';
@@ -126,7 +127,10 @@ function bitfieldGeneric(client: CommandContext, args: string[], readOnlyCommand
     if (target.existed) client.db.replace(key, value);
     else client.db.set(key, value);
   }
-  if (changes > 0) markDirty(client, changes);
+  if (changes > 0) {
+    markDirty(client, changes);
+    notify(client, NOTIFY_STRING, 'setbit', key);
+  }
 }
 
 export function bitfield(client: CommandContext, args: string[]): void {

@@ -10,7 +10,8 @@ import { aclCategories } from './acl-categories';
 import { bitfield, bitfieldRo } from './bitfield';
 import { bitOffsetArg, bitRange, bitTarget, parseUnit } from './bitmaps-args';
 import { bytesOf, combineInto, firstBit, popcountByte, popcountOf, toLatin1, writableBytes, type BitOp } from './bit-math';
-import { isString, lookupRead, lookupTyped, markDirty, WRONGTYPE } from './util';
+import { isString, lookupRead, lookupTyped, markDirty, notify, WRONGTYPE } from './util';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../keyspace-events';
 
 function setbit(client: CommandContext, args: string[]): void {
   const key = args[1];
@@ -33,6 +34,7 @@ function setbit(client: CommandContext, args: string[]): void {
     if (target.existed) client.db.replace(key, value);
     else client.db.set(key, value);
     markDirty(client);
+    notify(client, NOTIFY_STRING, 'setbit', key);
   }
   client.reply.integer(was);
 }
@@ -154,11 +156,15 @@ function bitop(client: CommandContext, args: string[]): void {
   const length = sources.reduce((max, source) => Math.max(max, source.length), 0);
   const dest = args[2];
   if (length === 0) {
-    if (client.db.delete(dest)) markDirty(client);
+    if (client.db.delete(dest)) {
+      markDirty(client);
+      notify(client, NOTIFY_GENERIC, 'del', dest);
+    }
     return client.reply.integer(0);
   }
   client.db.set(dest, toLatin1(combine(op, sources, length)));
   markDirty(client);
+  notify(client, NOTIFY_STRING, 'set', dest);
   client.reply.integer(length);
 }
 
