@@ -421,6 +421,9 @@ interface BlockingResult {
   ratio: number;
 }
 
+/** Untimed round trips before each measured round, on both servers alike. */
+const BLOCKING_WARMUP_JOBS = 3000;
+
 /** BLPOP/LPUSH round trips, the two servers alternating (node, redis, node...) over --repeat rounds. */
 async function measureBlocking(options: Options): Promise<BlockingResult> {
   const runs: Record<ServerKind, RoundTripRun[]> = { node: [], redis: [] };
@@ -428,7 +431,7 @@ async function measureBlocking(options: Options): Promise<BlockingResult> {
     for (const kind of ['node', 'redis'] as const) {
       const server = await startServerProcess(kind);
       try {
-        const run = await measureBlockingRoundTrips(server.port, options.blockingJobs);
+        const run = await measureBlockingRoundTrips(server.port, options.blockingJobs, BLOCKING_WARMUP_JOBS);
         runs[kind].push(run);
         log(`blocking round ${round + 1} ${kind}: ${formatInt(Math.round(run.roundTripsPerSecond))} BLPOP/LPUSH round trips/s`);
       } finally {
@@ -446,7 +449,7 @@ function blockingMarkdown(machine: MachineInfo, options: Options, result: Blocki
     '# bench:server --blocking — BLPOP/LPUSH round trips, bundled node vs redis-server',
     '',
     machineLines(machine),
-    `- one consumer in BLPOP, one producer pushing the next job only once the previous was served; ${formatInt(options.blockingJobs)} jobs per round, ${options.repeat} rounds alternating node and redis, medians`,
+    `- one consumer in BLPOP, one producer pushing the next job only once the previous was served; ${formatInt(options.blockingJobs)} jobs per round after ${formatInt(BLOCKING_WARMUP_JOBS)} untimed warm-up jobs on each fresh server (V8 compiles the node's hot paths in its first thousands of commands), ${options.repeat} rounds alternating node and redis, medians`,
     '',
     markdownTable(['server', 'round trips/s (median)'], [
       ['node', formatInt(Math.round(result.medianNode))],
