@@ -125,6 +125,13 @@ describeWithRedis('differential: DUMP and RESTORE', () => {
     });
   }
 
+  it('COMMAND INFO and DOCS describe DUMP and RESTORE as Redis does', async () => {
+    for (const args of [['INFO', 'dump', 'restore'], ['DOCS', 'dump', 'restore']]) {
+      const [expected, actual] = await Promise.all([real.call('COMMAND', ...args), ours.call('COMMAND', ...args)]);
+      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+    }
+  });
+
   it('rdbcompression no: long strings are stored verbatim, as Redis does', async () => {
     await Promise.all([real.flushall(), ours.flushall()]);
     for (const client of [real, ours]) {
