@@ -16,6 +16,13 @@ export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_INVALID_DB_INDEX = 'ERR invalid DB index';
 export const ERR_SAME_OBJECT = 'ERR source and destination objects are the same';
+// RESTORE (cluster.c restoreCommand).
+export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
+export const ERR_BAD_DATA_FORMAT = 'ERR Bad data format';
+export const ERR_INVALID_TTL = 'ERR Invalid TTL value, must be >= 0';
+export const ERR_INVALID_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
+export const ERR_INVALID_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
+export const ERR_DUMP_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
 export const ERR_INVALID_EXPIRE = (command: string) => `ERR invalid expire time in '${command}' command`;
 export const ERR_NOAUTH = 'NOAUTH Authentication required.';
 export const ERR_WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';

@@ -11,7 +11,7 @@ import { RawConnection } from '../helpers/raw-connection';
 import type { RunningServer } from '../../src/server/index';
 
 /** A replica's view of a master: the command stream after the initial RDB transfer. */
-class ReplicationStream {
+export class ReplicationStream {
   private buffer = Buffer.alloc(0);
   private payloadSkipped = false;
   private readonly commands: string[][] = [];

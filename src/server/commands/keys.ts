@@ -9,6 +9,7 @@ import { keyBasicHandlers as basic } from './keys-basic';
 import { keyMoveHandlers as moving } from './keys-move';
 import { keyExpireHandlers as expiry } from './keys-expire';
 import { objectHandlers as object } from './keys-object';
+import { keyDumpHandlers as dumping } from './keys-dump';
 
 type KeyRange = [first: number, last: number, step: number];
 
@@ -58,5 +59,7 @@ export const keysCommands: CommandSpec[] = [
   keyCommand('expiretime', 2, ['readonly', 'fast'], expiry.expiretime, ONE_KEY),
   keyCommand('pexpiretime', 2, ['readonly', 'fast'], expiry.pexpiretime, ONE_KEY),
   keyCommand('persist', 2, ['write', 'fast'], expiry.persist, ONE_KEY),
+  keyCommand('dump', 2, ['readonly'], dumping.dump, ONE_KEY),
+  keyCommand('restore', -4, ['write', 'denyoom'], dumping.restore, ONE_KEY, true),
   objectContainer,
 ];

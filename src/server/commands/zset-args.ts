@@ -4,7 +4,7 @@
 
 import type { CommandContext } from '../context';
 import { LEX_MAX, LEX_MIN, type LexRange, type LexValue, type ScoreRange, type ZSetLimits } from '../keyspace/sorted-set';
-import { parseDouble, formatDouble } from '../resp/numbers';
+import { parseDouble } from '../resp/numbers';
 
 export function zsetLimits(client: CommandContext): ZSetLimits {
   const config = client.server.config;
@@ -112,15 +112,5 @@ export function replyEntries(
   }
 }
 
-/** 2^62: Redis's double2ll prints integral scores up to this size with integer digits. */
-const INTEGER_PRINT_LIMIT = 4611686018427387904;
-
-/**
- * Redis's d2string: the text a listpack stores for a score, which ZSCAN returns for compact
- * sets. Integral values print as integers ("1e17" becomes "100000000000000000"), others as %.17g.
- */
-export function listpackScoreText(score: number): string {
-  if (score === 0) return Object.is(score, -0) ? '-0' : '0';
-  if (Number.isInteger(score) && Math.abs(score) <= INTEGER_PRINT_LIMIT) return BigInt(score).toString();
-  return formatDouble(score);
-}
+/** Redis's d2string: the text a listpack stores for a score, which ZSCAN returns for compact sets. */
+export { listpackScoreText } from '../rdb/score-text';

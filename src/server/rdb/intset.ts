@@ -22,3 +22,32 @@ export function decodeIntset(blob: Buffer, out: string[]): void {
     else out.push(int64LEToString(blob, offset));
   }
 }
+
+/**
+ * The intset Redis 7.0 keeps for an all-integer set: members sorted ascending, each in the
+ * narrowest width that holds them all. The caller guarantees every member is an int64 in canonical form.
+ */
+export function encodeIntset(members: Iterable<string>): Buffer {
+  const values: bigint[] = [];
+  for (const member of members) values.push(BigInt(member));
+  values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let width = 2;
+  for (const value of values) {
+    if (value < -2147483648n || value > 2147483647n) {
+      width = 8;
+      break;
+    }
+    if (value < -32768n || value > 32767n) width = 4;
+  }
+  const blob = Buffer.alloc(HEADER_SIZE + width * values.length);
+  blob.writeUInt32LE(width, 0);
+  blob.writeUInt32LE(values.length, 4);
+  let offset = HEADER_SIZE;
+  for (const value of values) {
+    if (width === 2) blob.writeInt16LE(Number(value), offset);
+    else if (width === 4) blob.writeInt32LE(Number(value), offset);
+    else blob.writeBigInt64LE(value, offset);
+    offset += width;
+  }
+  return blob;
+}

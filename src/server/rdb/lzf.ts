@@ -8,8 +8,6 @@ import { CorruptBlobError } from './errors';
 
 const MAX_LITERAL_RUN = 32;
 const MAX_DISTANCE = 8192;
-const MAX_MATCH = 264;
-const HASH_BITS = 14;
 
 /** The most an LZF stream can expand: a 3-byte back-reference yields 264 bytes. */
 export const LZF_MAX_EXPANSION = 88;
@@ -53,13 +51,20 @@ export function lzfDecompress(src: Uint8Array, start: number, end: number, outLe
   return out;
 }
 
-// Hash table of the last position where each 3-byte sequence was seen. Positions are stored with a
-// per-call offset ("generation") so the table never needs clearing between calls.
-const table = new Int32Array(1 << HASH_BITS);
+// Compression is a port of Redis's lzf_c.c as Redis builds it (HLOG 16, VERY_FAST, no table
+// initialisation), so payloads come out byte for byte as Redis's do: DUMP must match.
+// The table maps a hash of 3 bytes to the last position seen. Positions are stored with a
+// per-call offset ("generation") so the table never needs clearing between calls; an entry from
+// an earlier call reads as empty, as a fresh table would.
+const HASH_LOG = 16;
+const HASH_SIZE = 1 << HASH_LOG;
+const MAX_REF = (1 << 8) + (1 << 3);
+const table = new Int32Array(HASH_SIZE);
 let generation = 1;
 
-function hash3(src: Uint8Array, i: number): number {
-  return (Math.imul((src[i] << 16) | (src[i + 1] << 8) | src[i + 2], 0x9e3779b1) >>> (32 - HASH_BITS));
+/** lzf's IDX for VERY_FAST: only the low 24 bits of h (three bytes) matter. */
+function slotOf(h: number): number {
+  return ((h >>> (3 * 8 - HASH_LOG)) - Math.imul(h, 5)) & (HASH_SIZE - 1);
 }
 
 /**
@@ -68,63 +73,89 @@ function hash3(src: Uint8Array, i: number): number {
  */
 export function lzfCompress(src: Uint8Array, start: number, end: number, out: Uint8Array, outStart: number, limit: number): number {
   const length = end - start;
+  if (length === 0 || limit === 0) return 0;
   if (generation + length + 1 > 0x3fffffff) {
     table.fill(0);
     generation = 1;
   }
   const base = generation;
   generation += length + 1;
-
   const outEnd = outStart + limit;
   let op = outStart;
-  let literalStart = start;
   let ip = start;
-
-  const flushLiterals = (upTo: number): boolean => {
-    let from = literalStart;
-    while (from < upTo) {
-      const run = Math.min(MAX_LITERAL_RUN, upTo - from);
-      if (op + 1 + run > outEnd) return false;
-      out[op++] = run - 1;
-      for (let i = 0; i < run; i++) out[op++] = src[from++];
-    }
-    return true;
-  };
-
-  while (ip + 2 < end) {
-    const slot = hash3(src, ip);
-    const candidate = table[slot] - base;
+  let lit = 0;
+  op++; // start run
+  let hval = (src[ip] << 8) | src[ip + 1];
+  while (ip < end - 2) {
+    hval = ((hval << 8) | src[ip + 2]) >>> 0;
+    const slot = slotOf(hval);
+    const entry = table[slot];
     table[slot] = ip - start + base;
-    const ref = start + candidate;
-    if (
-      candidate >= 0 &&
-      ref < ip &&
-      ip - ref <= MAX_DISTANCE &&
-      src[ref] === src[ip] &&
-      src[ref + 1] === src[ip + 1] &&
-      src[ref + 2] === src[ip + 2]
-    ) {
-      const maxLength = Math.min(MAX_MATCH, end - ip);
-      let matchLength = 3;
-      while (matchLength < maxLength && src[ref + matchLength] === src[ip + matchLength]) matchLength++;
-      if (!flushLiterals(ip)) return 0;
-      const distance = ip - ref - 1;
-      const lengthCode = matchLength - 2;
-      if (lengthCode < 7) {
-        if (op + 2 > outEnd) return 0;
-        out[op++] = (lengthCode << 5) | (distance >>> 8);
+    const ref = entry >= base ? start + entry - base : -1;
+    const off = ip - ref - 1;
+    if (ref > start && off < MAX_DISTANCE && src[ref + 2] === src[ip + 2] && src[ref] === src[ip] && src[ref + 1] === src[ip + 1]) {
+      let len = 2;
+      const maxlen = Math.min(end - ip - len, MAX_REF);
+      if (op + 3 + 1 >= outEnd && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outEnd) return 0;
+      out[op - lit - 1] = lit - 1; // stop run
+      if (lit === 0) op--; // undo an empty run
+      if (maxlen > 16) {
+        // lzf's unrolled loop: up to 16 more bytes compared without the maxlen check.
+        let unrolled = 0;
+        do len++;
+        while (++unrolled < 16 && src[ref + len] === src[ip + len]);
+        if (src[ref + len] === src[ip + len]) {
+          do len++;
+          while (len < maxlen && src[ref + len] === src[ip + len]);
+        }
       } else {
-        if (op + 3 > outEnd) return 0;
-        out[op++] = (7 << 5) | (distance >>> 8);
-        out[op++] = lengthCode - 7;
+        do len++;
+        while (len < maxlen && src[ref + len] === src[ip + len]);
       }
-      out[op++] = distance & 0xff;
-      ip += matchLength;
-      literalStart = ip;
-    } else {
+      len -= 2; // the length code: octets - 2
       ip++;
+      if (len < 7) {
+        out[op++] = (off >>> 8) + (len << 5);
+      } else {
+        out[op++] = (off >>> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++; // start run
+      ip += len + 1;
+      if (ip >= end - 2) break;
+      // VERY_FAST: only the last two positions of the match go into the table.
+      ip -= 2;
+      hval = (src[ip] << 8) | src[ip + 1];
+      hval = ((hval << 8) | src[ip + 2]) >>> 0;
+      table[slotOf(hval)] = ip - start + base;
+      ip++;
+      hval = ((hval << 8) | src[ip + 2]) >>> 0;
+      table[slotOf(hval)] = ip - start + base;
+      ip++;
+    } else {
+      if (op >= outEnd) return 0;
+      lit++;
+      out[op++] = src[ip++];
+      if (lit === MAX_LITERAL_RUN) {
+        out[op - lit - 1] = lit - 1;
+        lit = 0;
+        op++;
+      }
     }
   }
-  if (!flushLiterals(end)) return 0;
+  if (op + 3 > outEnd) return 0;
+  while (ip < end) {
+    lit++;
+    out[op++] = src[ip++];
+    if (lit === MAX_LITERAL_RUN) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  out[op - lit - 1] = lit - 1; // end run
+  if (lit === 0) op--;
   return op - outStart;
 }

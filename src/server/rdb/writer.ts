@@ -20,13 +20,16 @@ import {
   RDB_TYPE_HASH_LISTPACK,
   RDB_TYPE_LIST_QUICKLIST_2,
   RDB_TYPE_SET,
+  RDB_TYPE_SET_INTSET,
   RDB_TYPE_STRING,
   RDB_TYPE_ZSET_2,
   RDB_TYPE_ZSET_LISTPACK,
   RDB_WRITE_VERSION,
 } from './constants';
 import { RdbEncoder } from './encoder';
+import { encodeIntset } from './intset';
 import { ListpackBuilder } from './listpack';
+import { listpackScoreText } from './score-text';
 import { forEachZsetMember, forEachZsetMemberDescending, zsetSize } from './zset-adapter';
 
 /** One key as the writer receives it. */
@@ -96,6 +99,16 @@ export interface ListpackLimits {
 }
 
 const DEFAULT_LISTPACK_LIMITS: ListpackLimits = { hashEntries: 128, hashValue: 64, zsetEntries: 128, zsetValue: 64 };
+
+/**
+ * Which compact encoding a collection is written in. A saved file judges by content against the
+ * listpack limits; DUMP follows the encoding the key actually has, as Redis's rdbSaveObject does.
+ */
+export interface EncodingPolicy {
+  hashAsListpack(hash: Map<string, string>): boolean;
+  zsetAsListpack(zset: SortedSet): boolean;
+  setAsIntset(set: Set<string>): boolean;
+}
 
 export interface RdbWriteSummary {
   readonly keys: number;
@@ -176,14 +189,30 @@ export function databaseFromMaps(index: number, data: ReadonlyMap<string, Value>
   };
 }
 
+/**
+ * Writes one value as a DUMP payload holds it: the type byte, then the value, with no key
+ * (Redis's rdbSaveObjectType + rdbSaveObject).
+ */
+export function writeTypedValue(out: RdbEncoder, value: Value, policy: EncodingPolicy): void {
+  new RdbSerializer(out, DEFAULT_LISTPACK_LIMITS, policy).writeValue(undefined, value);
+}
+
 class RdbSerializer {
   keys = 0;
   private listpack: ListpackBuilder | null = null;
+  private readonly policy: EncodingPolicy;
 
   constructor(
     private readonly out: RdbEncoder,
     private readonly limits: ListpackLimits,
-  ) {}
+    policy?: EncodingPolicy,
+  ) {
+    this.policy = policy ?? {
+      hashAsListpack: (hash) => this.hashFitsListpack(hash),
+      zsetAsListpack: (zset) => this.zsetFitsListpack(zset),
+      setAsIntset: () => false,
+    };
+  }
 
   /** Encodes everything; yields every few keys so the driver can drain chunks and pace itself. */
   *run(source: RdbSource): Generator<void, void, undefined> {
@@ -240,36 +269,46 @@ class RdbSerializer {
   }
 
   private writeEntry(key: string, value: Value, expireMs: number | undefined): void {
-    const out = this.out;
     if (expireMs !== undefined) {
-      out.byte(RDB_OPCODE_EXPIRETIME_MS);
-      out.int64(expireMs);
+      this.out.byte(RDB_OPCODE_EXPIRETIME_MS);
+      this.out.int64(expireMs);
     }
+    this.writeValue(key, value);
+  }
+
+  /** The type byte, the key (a file has one, a DUMP payload not), then the value. */
+  writeValue(key: string | undefined, value: Value): void {
+    const out = this.out;
+    const start = (type: number) => {
+      out.byte(type);
+      if (key !== undefined) out.string(key);
+    };
     if (typeof value === 'string') {
-      out.byte(RDB_TYPE_STRING);
-      out.string(key);
+      start(RDB_TYPE_STRING);
       out.string(value);
     } else if (value instanceof Map) {
-      this.writeHash(key, value);
+      this.writeHash(start, value);
     } else if (value instanceof Set) {
-      out.byte(RDB_TYPE_SET);
-      out.string(key);
+      if (this.policy.setAsIntset(value)) {
+        start(RDB_TYPE_SET_INTSET);
+        out.blob(encodeIntset(value));
+        return;
+      }
+      start(RDB_TYPE_SET);
       out.length(value.size);
       for (const member of value) out.string(member);
     } else if (value instanceof Deque) {
-      out.byte(RDB_TYPE_LIST_QUICKLIST_2);
-      out.string(key);
+      start(RDB_TYPE_LIST_QUICKLIST_2);
       this.writeQuicklist(value);
     } else {
-      this.writeZset(key, value);
+      this.writeZset(start, value);
     }
   }
 
-  private writeHash(key: string, hash: Map<string, string>): void {
+  private writeHash(start: (type: number) => void, hash: Map<string, string>): void {
     const out = this.out;
-    if (this.hashFitsListpack(hash)) {
-      out.byte(RDB_TYPE_HASH_LISTPACK);
-      out.string(key);
+    if (this.policy.hashAsListpack(hash)) {
+      start(RDB_TYPE_HASH_LISTPACK);
       const builder = this.listpackBuilder();
       for (const [field, value] of hash) {
         builder.append(field);
@@ -278,8 +317,7 @@ class RdbSerializer {
       out.blob(builder.finish());
       return;
     }
-    out.byte(RDB_TYPE_HASH);
-    out.string(key);
+    start(RDB_TYPE_HASH);
     out.length(hash.size);
     for (const [field, value] of hash) {
       out.string(field);
@@ -287,22 +325,20 @@ class RdbSerializer {
     }
   }
 
-  private writeZset(key: string, zset: SortedSet): void {
+  private writeZset(start: (type: number) => void, zset: SortedSet): void {
     const out = this.out;
-    if (this.zsetFitsListpack(zset)) {
-      out.byte(RDB_TYPE_ZSET_LISTPACK);
-      out.string(key);
+    if (this.policy.zsetAsListpack(zset)) {
+      start(RDB_TYPE_ZSET_LISTPACK);
       // Listpack sorted sets must be in (score, member) order: Redis relies on it.
       const builder = this.listpackBuilder();
       forEachZsetMember(zset, (member, score) => {
         builder.append(member);
-        builder.append(listpackScore(score));
+        builder.append(listpackScoreText(score));
       });
       out.blob(builder.finish());
       return;
     }
-    out.byte(RDB_TYPE_ZSET_2);
-    out.string(key);
+    start(RDB_TYPE_ZSET_2);
     out.length(zsetSize(zset));
     forEachZsetMemberDescending(zset, (member, score) => {
       out.string(member);
@@ -373,15 +409,4 @@ function isEmptyCollection(value: Value): boolean {
   if (value instanceof Deque) return value.length === 0;
   if (value instanceof Map || value instanceof Set) return value.size === 0;
   return zsetSize(value) === 0;
-}
-
-/**
- * A score as text that parses back to the same double (Redis reads listpack scores with strtod):
- * integers as integers (stored as listpack integers), the infinities as Redis spells them.
- */
-function listpackScore(score: number): string {
-  if (Number.isInteger(score) && Math.abs(score) <= Number.MAX_SAFE_INTEGER) return Object.is(score, -0) ? '-0' : String(score);
-  if (score === Infinity) return 'inf';
-  if (score === -Infinity) return '-inf';
-  return String(score);
 }
