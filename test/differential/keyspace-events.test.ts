@@ -31,9 +31,23 @@ async function play(host: string, port: number, scenario: Scenario): Promise<{ r
     await subscriber.command(['SUBSCRIBE', END]);
     const replies: string[] = [];
     const waiters: RawConnection[] = [];
+    const payloads = new Map<string, Buffer>();
     for (const cmd of scenario.commands) {
       if (cmd[0] === 'SLEEP') {
         await new Promise((resolve) => setTimeout(resolve, Number(cmd[1])));
+        continue;
+      }
+      if (cmd[0] === 'DUMP-INTO') {
+        // Keeps the payload client-side (it is binary): RESTORE-FROM sends it back.
+        writer.send(['DUMP', cmd[2]]);
+        payloads.set(cmd[1], await writer.readReply(3000));
+        continue;
+      }
+      if (cmd[0] === 'RESTORE-FROM') {
+        const payload = payloads.get(cmd[3]) as Buffer;
+        const body = payload.subarray(payload.indexOf('\r\n') + 2, payload.length - 2).toString('latin1');
+        const restore = ['RESTORE', cmd[1], cmd[2], body, ...cmd.slice(4)];
+        replies.push(`${['RESTORE', cmd[1], cmd[2], '<payload>', ...cmd.slice(4)].join(' ')} -> ${(await writer.command(restore)).trim()}`);
         continue;
       }
       if (cmd[0] === 'BLOCKED') {
@@ -240,6 +254,16 @@ const scenarios: Scenario[] = [
       c('BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1'),
       c('BITOP', 'OR', 'dest', 'b', 'f'),
       c('BITOP', 'AND', 'dest', 'none1', 'none2'),
+    ],
+  },
+  {
+    name: 'RESTORE: new key, REPLACE, and a past TTL deleting the replaced key',
+    commands: [
+      c('SET', 'src', 'value'),
+      c('DUMP-INTO', 'payload', 'src'),
+      c('RESTORE-FROM', 'copy', '0', 'payload'),
+      c('RESTORE-FROM', 'copy', '0', 'payload', 'REPLACE'),
+      c('RESTORE-FROM', 'copy', '1', 'payload', 'REPLACE', 'ABSTTL'),
     ],
   },
   {

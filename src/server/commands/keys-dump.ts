@@ -22,7 +22,8 @@ import type { EncodingPolicy } from '../rdb/writer';
 import { parseInt64 } from '../resp/numbers';
 import { alreadyExpired, toStoredTime } from './expire-time';
 import { zsetLimits } from './zset-args';
-import { lookupRead, markDirty } from './util';
+import { lookupRead, markDirty, notify } from './util';
+import { NOTIFY_GENERIC } from '../keyspace-events';
 
 function encodingPolicy(client: CommandContext): EncodingPolicy {
   const config = client.server.config;
@@ -107,6 +108,7 @@ function restore(client: CommandContext, args: string[]): void {
       // 7.0 replicates DEL here whatever lazyfree-lazy-server-del says (7.2 made it UNLINK).
       propagation.rewrite(client.dbIndex, ['DEL', key]);
       markDirty(client);
+      notify(client, NOTIFY_GENERIC, 'del', key);
     }
     return client.reply.ok();
   }
@@ -116,6 +118,7 @@ function restore(client: CommandContext, args: string[]): void {
     if (!options.absttl) propagation.rewrite(client.dbIndex, [args[0], key, when.toString(), ...args.slice(3), 'ABSTTL']);
   }
   markDirty(client);
+  notify(client, NOTIFY_GENERIC, 'restore', key);
   client.reply.ok();
 }
 
