@@ -145,8 +145,8 @@ export type SetResult = 1 | 0 | -1;
 
 export class HyperLogLog {
   /** The 16-byte header. */
-  readonly header: Uint8Array;
-  /** Dense: the packed registers plus one spare byte (Redis's string terminator, read by the last register). */
+  header: Uint8Array;
+  /** Dense: the packed registers plus one spare byte (Redis's string terminator, read by the last register), in the buffer after the header. */
   registers: Uint8Array | null = null;
   /** Sparse: the opcodes after the header. */
   sparse: number[] | null = null;
@@ -173,14 +173,18 @@ export class HyperLogLog {
     const encoding = value.charCodeAt(4);
     if (encoding > HLL_MAX_ENCODING) return null;
     if (encoding === HLL_DENSE && value.length !== HLL_DENSE_SIZE) return null;
-    const bytes = Buffer.from(value, 'latin1');
-    const hll = new HyperLogLog(new Uint8Array(bytes.subarray(0, HLL_HDR_SIZE)));
     if (encoding === HLL_DENSE) {
-      hll.registers = new Uint8Array(HLL_DENSE_SIZE - HLL_HDR_SIZE + 1);
-      hll.registers.set(bytes.subarray(HLL_HDR_SIZE));
-    } else {
-      hll.sparse = Array.from(bytes.subarray(HLL_HDR_SIZE));
+      // One buffer for header and registers (plus the spare byte), so that serializing is one copy.
+      const bytes = Buffer.alloc(HLL_DENSE_SIZE + 1);
+      bytes.latin1Write(value, 0);
+      const hll = new HyperLogLog(bytes.subarray(0, HLL_HDR_SIZE));
+      hll.registers = bytes.subarray(HLL_HDR_SIZE);
+      return hll;
     }
+    const hll = new HyperLogLog(Buffer.from(value.slice(0, HLL_HDR_SIZE), 'latin1'));
+    const sparse = new Array<number>(value.length - HLL_HDR_SIZE);
+    for (let i = HLL_HDR_SIZE; i < value.length; i++) sparse[i - HLL_HDR_SIZE] = value.charCodeAt(i);
+    hll.sparse = sparse;
     return hll;
   }
 
@@ -189,10 +193,10 @@ export class HyperLogLog {
   }
 
   serialize(): string {
-    const head = Buffer.from(this.header).toString('latin1');
-    if (this.sparse) return head + Buffer.from(this.sparse).toString('latin1');
+    if (this.sparse) return Buffer.from(this.header).toString('latin1') + String.fromCharCode.apply(null, this.sparse);
     const registers = this.registers as Uint8Array;
-    return head + Buffer.from(registers.buffer, registers.byteOffset, registers.length - 1).toString('latin1');
+    const whole = Buffer.from(registers.buffer, registers.byteOffset - HLL_HDR_SIZE, HLL_DENSE_SIZE);
+    return whole.latin1Slice(0, HLL_DENSE_SIZE);
   }
 
   get cacheValid(): boolean {
@@ -235,7 +239,9 @@ export class HyperLogLog {
   toDense(): boolean {
     const sparse = this.sparse;
     if (!sparse) return true;
-    const registers = new Uint8Array(HLL_DENSE_SIZE - HLL_HDR_SIZE + 1);
+    const bytes = Buffer.alloc(HLL_DENSE_SIZE + 1);
+    bytes.set(this.header);
+    const registers = bytes.subarray(HLL_HDR_SIZE);
     let idx = 0;
     for (let p = 0; p < sparse.length; ) {
       const op = sparse[p];
@@ -254,6 +260,7 @@ export class HyperLogLog {
       }
     }
     if (idx !== HLL_REGISTERS) return false;
+    this.header = bytes.subarray(0, HLL_HDR_SIZE);
     this.registers = registers;
     this.sparse = null;
     this.header[4] = HLL_DENSE;
