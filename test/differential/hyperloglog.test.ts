@@ -167,6 +167,13 @@ describeDifferential('hyperloglog', [
       ['PFADD', 'h', 'b'],
     ],
   },
+  {
+    name: 'COMMAND INFO and DOCS of the group',
+    steps: [
+      ['COMMAND', 'INFO', 'pfadd', 'pfcount', 'pfmerge', 'pfdebug'],
+      ['COMMAND', 'DOCS', 'pfadd', 'pfcount', 'pfmerge'],
+    ],
+  },
   { name: 'pseudo-random workload (seed 1)', steps: randomWorkload(1) },
   { name: 'pseudo-random workload (seed 7)', steps: randomWorkload(7) },
 ]);
