@@ -170,7 +170,7 @@ describeDifferential('hyperloglog', [
   {
     name: 'COMMAND INFO and DOCS of the group',
     steps: [
-      ['COMMAND', 'INFO', 'pfadd', 'pfcount', 'pfmerge', 'pfdebug'],
+      ['COMMAND', 'INFO', 'pfadd', 'pfcount', 'pfmerge', 'pfdebug', 'pfselftest'],
       ['COMMAND', 'DOCS', 'pfadd', 'pfcount', 'pfmerge'],
     ],
   },

@@ -6,6 +6,7 @@ import type { CommandContext } from '../context';
 import { ERR_HLL_CORRUPTED, ERR_HLL_WRONGTYPE } from '../errors';
 import { HLL_REGISTERS, HyperLogLog, estimate, rawHistogram } from '../keyspace/hyperloglog';
 import { aclCategories } from './acl-categories';
+import { hllSelfTest } from './hyperloglog-selftest';
 import { command, type CommandFlag, type CommandSpec, type Handler } from './table';
 import { isString, lookupTyped, markDirty, WRONGTYPE } from './util';
 
@@ -170,6 +171,12 @@ function pfdebug(client: CommandContext, args: string[]): void {
   }
 }
 
+function pfselftest(client: CommandContext): void {
+  const failure = hllSelfTest(sparseMaxBytes(client));
+  if (failure) client.reply.error(failure);
+  else client.reply.ok();
+}
+
 function hllCommand(
   name: string,
   arity: number,
@@ -186,4 +193,5 @@ export const hyperloglogCommands: CommandSpec[] = [
   hllCommand('pfcount', -2, ['readonly'], pfcount, [1, -1, 1]),
   hllCommand('pfmerge', -2, ['write', 'denyoom'], pfmerge, [1, -1, 1]),
   hllCommand('pfdebug', 3, ['write', 'denyoom', 'admin'], pfdebug, [2, 2, 1], ['dangerous']),
+  command('pfselftest', 1, ['admin'], pfselftest, undefined, { categories: aclCategories(['admin'], ['hyperloglog']) }),
 ];

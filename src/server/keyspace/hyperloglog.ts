@@ -426,6 +426,21 @@ export class HyperLogLog {
     return idx === HLL_REGISTERS ? histo : null;
   }
 
+  /** A dense register, written as is (PFSELFTEST's packing check). */
+  writeRegister(index: number, value: number): void {
+    denseSet(this.registers as Uint8Array, index, value);
+  }
+
+  readRegister(index: number): number {
+    return denseGet(this.registers as Uint8Array, index);
+  }
+
+  /** The estimated cardinality; null when the sparse form is corrupt. */
+  count(): number | null {
+    const histogram = this.histogram();
+    return histogram ? estimate(histogram) : null;
+  }
+
   /** PFDEBUG GETREG's register values (the HLL must be dense). */
   registerValues(): number[] {
     const registers = this.registers as Uint8Array;
