@@ -70,7 +70,10 @@ function pfadd(client: CommandContext, args: string[]): void {
   for (let i = 2; i < args.length; i++) {
     const result = hll.add(args[i], maxBytes);
     if (result === -1) {
-      forgetCached();
+      // Redis changed the string in place for the elements before this one and keeps them,
+      // without counting a change: neither dirty nor propagated.
+      if (updated > 0 && !isNew) store(client, key, hll, false);
+      else forgetCached();
       return client.reply.error(ERR_HLL_CORRUPTED);
     }
     updated += result;
