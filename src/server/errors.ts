@@ -83,3 +83,5 @@ export function errWrongArity(command: string): string {
 export function sanitize(text: string): string {
   return text.replace(/[\r\n]/g, ' ');
 }
+export const ERR_HLL_WRONGTYPE = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
+export const ERR_HLL_CORRUPTED = 'INVALIDOBJ Corrupted HLL object detected';

@@ -11,6 +11,7 @@ import { listsCommands } from './lists';
 import { blockingPopsCommands } from './blocking-pops';
 import { setsCommands } from './sets';
 import { zsetsCommands } from './zsets';
+import { hyperloglogCommands } from './hyperloglog';
 import { pubsubCommands } from './pubsub';
 import { clientCommands } from './client';
 import { serverCommands } from './server';
@@ -29,6 +30,7 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(blockingPopsCommands);
   table.register(setsCommands);
   table.register(zsetsCommands);
+  table.register(hyperloglogCommands);
   table.register(pubsubCommands);
   table.register(clientCommands);
   table.register(serverCommands(table));
