@@ -15,6 +15,7 @@ import { clientCommands } from './client';
 import { serverCommands } from './server';
 import { replicationCommands } from './replication';
 import { persistenceCommands } from './persistence';
+import { geoCommands } from './geo';
 
 export function registerAllCommands(table: CommandTable): void {
   table.register(connectionCommands);
@@ -31,4 +32,5 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(serverCommands(table));
   table.register(replicationCommands);
   table.register(persistenceCommands);
+  table.register(geoCommands);
 }
