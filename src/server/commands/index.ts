@@ -16,6 +16,7 @@ import { serverCommands } from './server';
 import { replicationCommands } from './replication';
 import { persistenceCommands } from './persistence';
 import { geoCommands } from './geo';
+import { sortCommands } from './sort';
 
 export function registerAllCommands(table: CommandTable): void {
   table.register(connectionCommands);
@@ -33,4 +34,5 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(replicationCommands);
   table.register(persistenceCommands);
   table.register(geoCommands);
+  table.register(sortCommands);
 }
