@@ -295,6 +295,14 @@ const cases: DiffCase[] = [
       unordered('GEOSEARCH', 't', 'FROMLONLAT', '1', '1', 'BYRADIUS', '1', 'km'),
     ],
   },
+  {
+    name: 'COMMAND INFO and GETKEYS of the geo commands',
+    steps: [
+      ['COMMAND', 'INFO', 'geoadd', 'geopos', 'geohash', 'geodist', 'georadius', 'georadiusbymember', 'georadius_ro', 'georadiusbymember_ro', 'geosearch', 'geosearchstore'],
+      ['COMMAND', 'GETKEYS', 'GEORADIUS', 'src', '0', '0', '1', 'km', 'STORE', 'dst'],
+      ['COMMAND', 'GETKEYS', 'GEOSEARCHSTORE', 'dst', 'src', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+    ],
+  },
 ];
 
 describeDifferential('geo', cases);

@@ -188,6 +188,17 @@ const cases: DiffCase[] = [
       ['SORT'],
     ],
   },
+  {
+    name: 'COMMAND INFO and GETKEYS of SORT',
+    steps: [
+      ['COMMAND', 'INFO', 'sort', 'sort_ro'],
+      ['COMMAND', 'GETKEYS', 'SORT', 'src', 'BY', 'w_*', 'STORE', 'dst'],
+      ['COMMAND', 'GETKEYS', 'SORT_RO', 'src', 'GET', 'x'],
+      ['COMMAND', 'GETKEYS', 'SORT', 'src', 'LIMIT', 'store', 'x', 'GET', 'store', 'STORE', 'a', 'STORE', 'b'],
+      ['COMMAND', 'GETKEYS', 'SORT', 'src', 'STORE'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'SORT', 'src', 'STORE', 'dst'],
+    ],
+  },
 ];
 
 describeDifferential('sort', cases);

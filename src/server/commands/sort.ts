@@ -220,3 +220,20 @@ export const sortCommands: CommandSpec[] = [
   command('sort', -2, ['write', 'denyoom'], (c, a) => sortGeneric(c, a, false), [1, 1, 1], { categories: ['@write', '@set', '@sortedset', '@list', '@slow', '@dangerous'] }),
   command('sort_ro', -2, ['readonly'], (c, a) => sortGeneric(c, a, true), [1, 1, 1], { categories: ['@read', '@set', '@sortedset', '@list', '@slow', '@dangerous'] }),
 ];
+
+/**
+ * SORT's key positions as Redis's sortGetKeys finds them (COMMAND GETKEYS): the source, then
+ * the last STORE target, skipping the arguments of LIMIT, GET and BY.
+ */
+export function sortKeyPositions(args: readonly string[]): Array<{ index: number; flags: string[] }> {
+  const keys = [{ index: 1, flags: ['RO', 'access'] }];
+  let store: number | null = null;
+  const skips: Record<string, number> = { limit: 2, get: 1, by: 1 };
+  for (let i = 2; i < args.length; i++) {
+    const option = args[i].toLowerCase();
+    if (option in skips) i += skips[option];
+    else if (option === 'store' && i + 1 < args.length) store = i + 1;
+  }
+  if (store !== null) keys.push({ index: store, flags: ['OW', 'update'] });
+  return keys;
+}
