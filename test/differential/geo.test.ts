@@ -324,3 +324,44 @@ describePropagation('geo', [
     ],
   },
 ]);
+
+/** Deterministic pseudo-random coordinates spread over the whole valid range. */
+function scattered(n: number, seed: number): Array<[string, string]> {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const points: Array<[string, string]> = [];
+  for (let i = 0; i < n; i++) points.push([(next() * 360 - 180).toFixed(6), (next() * 170.1 - 85.05).toFixed(6)]);
+  return points;
+}
+
+const world = scattered(300, 7);
+const worldAdd = ['GEOADD', 'world', ...world.flatMap(([lon, lat], i) => [lon, lat, `c${i}`])];
+const probes = scattered(12, 99);
+
+describeDifferential('geo: scattered points', [
+  {
+    name: 'positions, hashes and distances of 300 scattered points',
+    steps: [
+      setup(...worldAdd),
+      ['GEOPOS', 'world', ...world.map((_, i) => `c${i}`)],
+      ['GEOHASH', 'world', ...world.map((_, i) => `c${i}`)],
+      ...world.slice(0, 60).map((_, i) => ['GEODIST', 'world', `c${i}`, `c${(i * 7 + 3) % 300}`, ['m', 'km', 'ft', 'mi'][i % 4]]),
+    ],
+  },
+  {
+    name: 'searches of many radii and boxes around scattered centers',
+    steps: [
+      setup(...worldAdd),
+      ...probes.flatMap(([lon, lat], i) => [
+        ['GEOSEARCH', 'world', 'FROMLONLAT', lon, lat, 'BYRADIUS', String(100 * (i + 1) ** 2), 'km', 'ASC', 'WITHDIST', 'WITHCOORD', 'WITHHASH'],
+        ['GEOSEARCH', 'world', 'FROMLONLAT', lon, lat, 'BYBOX', String(300 * (i + 1)), String(150 * (i + 2)), 'km', 'DESC', 'WITHDIST'],
+        ['GEOSEARCH', 'world', 'FROMMEMBER', `c${i * 20}`, 'BYRADIUS', String(1000 + 700 * i), 'mi'],
+        ['GEOSEARCH', 'world', 'FROMMEMBER', `c${i * 20 + 1}`, 'BYRADIUS', String(2000 + 500 * i), 'km', 'COUNT', '4', 'ANY'],
+        ['GEORADIUS', 'world', lon, lat, String(50 + 400 * i), 'km', 'COUNT', '5', 'WITHDIST'],
+      ]),
+    ],
+  },
+]);
