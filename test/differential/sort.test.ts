@@ -165,6 +165,13 @@ const cases: DiffCase[] = [
       ['EXPIRE', 'l', '100'],
       ['SORT', 'l', 'DESC', 'STORE', 'l'],
       ['TTL', 'l'],
+      ['OBJECT', 'ENCODING', 'l'],
+      ['RPUSH', 'long', ...Array.from({ length: 200 }, (_, i) => String((i * 37) % 101))],
+      ['SORT', 'long', 'STORE', 'dst'],
+      ['OBJECT', 'ENCODING', 'dst'],
+      ['LRANGE', 'dst', '0', '-1'],
+      ['SORT', 'long', 'ALPHA', 'DESC', 'LIMIT', '10', '20'],
+      ['SORT', 'long', 'BY', 'nosort', 'DESC', 'LIMIT', '150', '100'],
     ],
   },
   {
