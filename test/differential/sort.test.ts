@@ -127,6 +127,11 @@ const cases: DiffCase[] = [
       ['SORT', 'ints', 'DESC', 'LIMIT', '1', '2'],
       ['SADD', 'strs', 'b', 'a', 'c'],
       ['SORT', 'strs', 'ALPHA'],
+      // ALPHA without STORE compares with strcoll: byte order in the C and C.UTF-8 locales the tests run in.
+      ['SADD', 'mixed', 'b', 'B', 'a', 'A', '_', '1', 'a b', 'a\u00e9'],
+      ['SORT', 'mixed', 'ALPHA'],
+      ['SORT', 'mixed', 'ALPHA', 'DESC', 'STORE', 'dst'],
+      ['LRANGE', 'dst', '0', '-1'],
       ['SORT', 'strs'],
       ['SORT', 'strs', 'BY', 'w_*', 'GET', '#'],
       unordered('SORT', 'strs', 'BY', 'nosort'),
