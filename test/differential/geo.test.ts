@@ -325,6 +325,17 @@ describePropagation('geo', [
       ['GEOSEARCHSTORE', 'dst2', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
     ],
   },
+  {
+    name: 'inside MULTI: GEOADD still propagates its ZADD, with the stores, in one transaction',
+    steps: [
+      ['MULTI'],
+      ['GEOADD', 'mg', '1', '2', 'a', '3', '4', 'b'],
+      ['GEOADD', 'mg', 'XX', 'CH', '5', '6', 'a'],
+      ['GEORADIUS_RO', 'mg', '1', '2', '1000', 'km'],
+      ['GEOSEARCHSTORE', 'mdst', 'mg', 'FROMMEMBER', 'a', 'BYRADIUS', '500', 'km'],
+      ['EXEC'],
+    ],
+  },
 ]);
 
 /** Deterministic pseudo-random coordinates spread over the whole valid range. */
