@@ -129,6 +129,13 @@ function sortGeneric(client: CommandContext, args: string[], readonly: boolean):
     sortBy = null;
   }
 
+  // Redis converts a sorted set to its skiplist encoding before reading it, and it stays so.
+  // SORT_RO changes it too: an open snapshot (BGSAVE) keeps the encoding it saw.
+  if (value !== undefined && isZSet(value) && value.encoding === 'listpack') {
+    client.db.beforeWrite(args[1]);
+    value.convertToSkiplist();
+  }
+
   const total = value === undefined ? 0 : isList(value) ? value.length : value.size;
   let start = Math.min(Math.max(limitStart, 0), total);
   const count = Math.min(Math.max(limitCount, -1), total);
