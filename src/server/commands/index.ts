@@ -18,6 +18,8 @@ import { serverCommands } from './server';
 import { replicationCommands } from './replication';
 import { persistenceCommands } from './persistence';
 import { diagnosticsCommands } from './diagnostics';
+import { geoCommands } from './geo';
+import { sortCommands } from './sort';
 
 export function registerAllCommands(table: CommandTable): void {
   table.register(connectionCommands);
@@ -37,4 +39,6 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(replicationCommands);
   table.register(persistenceCommands);
   table.register(diagnosticsCommands(table));
+  table.register(geoCommands);
+  table.register(sortCommands);
 }

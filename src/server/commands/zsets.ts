@@ -63,7 +63,7 @@ interface ZaddFlags {
 }
 
 /** ZADD and ZINCRBY (which is ZADD INCR with the same option parsing, as in Redis). */
-function zaddGeneric(client: CommandContext, args: string[], incrCommand: boolean): void {
+export function zaddGeneric(client: CommandContext, args: string[], incrCommand: boolean): void {
   const key = args[1];
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };
   let scoreIndex = 2;
