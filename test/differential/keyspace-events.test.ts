@@ -267,6 +267,23 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'HyperLogLog, GEO and SORT: pfadd (PFMERGE too), zadd from GEOADD, the store commands and their del',
+    commands: [
+      c('PFADD', 'h1', 'a', 'b'),
+      c('PFADD', 'h1', 'a'),
+      c('PFADD', 'h2', 'c'),
+      c('PFMERGE', 'h3', 'h1', 'h2'),
+      c('GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'),
+      c('GEOSEARCHSTORE', 'gs', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'),
+      c('GEORADIUS', 'g', '15', '37', '200', 'km', 'STORE', 'gr'),
+      c('GEOSEARCHSTORE', 'gs', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'),
+      c('GEORADIUS', 'nosuch', '15', '37', '200', 'km', 'STORE', 'gr'),
+      c('RPUSH', 'l', '3', '1', '2'),
+      c('SORT', 'l', 'STORE', 'sorted'),
+      c('SORT', 'empty', 'STORE', 'sorted'),
+    ],
+  },
+  {
     name: 'only keyevent notifications for lists: other classes and keyspace channels stay quiet',
     classes: 'El',
     commands: [c('SET', 'a', '1'), c('RPUSH', 'l', 'x'), c('LPOP', 'l'), c('DEL', 'a'), c('GET', 'missing')],

@@ -6,7 +6,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isZSet, type ZSetValue } from '../keyspace/values';
 import { SortedSet } from '../keyspace/sorted-set';
-import { lookupTyped, markDirty, syntaxError, WRONGTYPE } from './util';
+import { lookupTyped, markDirty, notify, syntaxError, WRONGTYPE } from './util';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../keyspace-events';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER } from '../errors';
 import { parseDouble, parseInt64 } from '../resp/numbers';
 import { zaddGeneric } from './zsets';
@@ -296,7 +297,10 @@ function georadiusGeneric(client: CommandContext, args: string[], kind: SearchKi
 
   if (!zset) {
     if (storeKey !== null) {
-      if (client.db.delete(storeKey)) markDirty(client);
+      if (client.db.delete(storeKey)) {
+        markDirty(client);
+        notify(client, NOTIFY_GENERIC, 'del', storeKey);
+      }
       client.reply.integer(0);
     } else {
       client.reply.arrayHeader(0);
@@ -341,8 +345,10 @@ function georadiusGeneric(client: CommandContext, args: string[], kind: SearchKi
     );
     client.db.set(storeKey, stored);
     markDirty(client, results.length);
+    notify(client, NOTIFY_ZSET, isSearch ? 'geosearchstore' : 'georadiusstore', storeKey);
   } else if (client.db.delete(storeKey)) {
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'del', storeKey);
   }
   client.reply.integer(results.length);
 }

@@ -8,7 +8,8 @@ import { HLL_REGISTERS, HyperLogLog, estimate, rawHistogram } from '../keyspace/
 import { aclCategories } from './acl-categories';
 import { hllSelfTest } from './hyperloglog-selftest';
 import { command, type CommandFlag, type CommandSpec, type Handler } from './table';
-import { isString, lookupTyped, markDirty, WRONGTYPE } from './util';
+import { isString, lookupTyped, markDirty, notify, WRONGTYPE } from './util';
+import { NOTIFY_STRING } from '../keyspace-events';
 
 // The sketch last stored or read, with its string: pipelines of PFADD/PFCOUNT on one key skip
 // decoding the 12 KB string each time. Equal strings hold equal sketches whichever key they are
@@ -82,6 +83,7 @@ function pfadd(client: CommandContext, args: string[]): void {
     hll.invalidateCache();
     store(client, key, hll, isNew);
     markDirty(client, updated);
+    notify(client, NOTIFY_STRING, 'pfadd', key);
   }
   client.reply.integer(updated > 0 ? 1 : 0);
 }
@@ -136,6 +138,8 @@ function pfmerge(client: CommandContext, args: string[]): void {
   target.invalidateCache();
   store(client, key, target, existing === undefined);
   markDirty(client);
+  // Redis calls a merge a mass add: the event is pfadd.
+  notify(client, NOTIFY_STRING, 'pfadd', key);
   client.reply.ok();
 }
 

@@ -7,7 +7,8 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isHash, isList, isSet, isZSet, type Value } from '../keyspace/values';
 import { Deque } from '../keyspace/deque';
-import { lookupRead, markDirty, syntaxError } from './util';
+import { lookupRead, markDirty, notify, syntaxError } from './util';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../keyspace-events';
 import { ERR_NOT_INTEGER, ERR_WRONGTYPE } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 
@@ -217,8 +218,10 @@ function sortGeneric(client: CommandContext, args: string[], readonly: boolean):
   if (outputLength > 0) {
     client.db.set(storeKey, stored);
     markDirty(client, outputLength);
+    notify(client, NOTIFY_LIST, 'sortstore', storeKey);
   } else if (client.db.delete(storeKey)) {
     markDirty(client);
+    notify(client, NOTIFY_GENERIC, 'del', storeKey);
   }
   client.reply.integer(outputLength);
 }
