@@ -81,10 +81,9 @@ function matchFrom(
         si++;
         break;
       }
-      case '\\':
-        if (pi + 1 < plen) pi++;
-      // falls through: the escaped character (or a trailing backslash) is a literal
       default:
+        // An escaped character is a literal; so is a trailing backslash.
+        if (p[pi] === '\\' && pi + 1 < plen) pi++;
         if (!eq(p, pi, s, si, nocase)) return false;
         si++;
         break;
