@@ -113,6 +113,9 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
 
   if (!client.authenticated && !cmd.allowNoAuth) return reject(client, cmd, ERR_NOAUTH);
 
+  // Right after authentication, as in Redis's processCommand: before ACL, OOM, replica and pause checks.
+  if (client.multi && cmd.flags.includes('nomulti')) return reject(client, cmd, ERR_NOT_IN_MULTI);
+
   const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
   const replication = server.replication;
 
@@ -141,8 +144,6 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
   }
 
   if (server.loading && !cmd.allowLoading) return reject(client, cmd, ERR_LOADING);
-
-  if (client.multi && cmd.flags.includes('nomulti')) return reject(client, cmd, ERR_NOT_IN_MULTI);
 
   // Last, as in Redis's processCommand: a command refused above (NOREPLICAS, READONLY, LOADING...)
   // is refused at once even while writes are paused; only one that would run waits.
