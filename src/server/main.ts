@@ -42,6 +42,10 @@ export async function runFromArgv(argv: string[]): Promise<void> {
   if (dir !== '') {
     try {
       process.chdir(dir);
+      // Redis works in dir from here on: the node's paths resolve against the absolute dir,
+      // which is also what CONFIG GET dir and CONFIG REWRITE report. Left relative, the
+      // persistence paths would resolve it again against the new cwd (./sub/sub).
+      store.setValidated('dir', process.cwd());
     } catch (error) {
       process.stderr.write(`Can't chdir to '${dir}': ${strerror(error as NodeJS.ErrnoException)}\n`);
       process.exitCode = 1;
