@@ -84,6 +84,7 @@ export class PubSub {
 /** The sender's own messages join its reply buffer so they keep their order with its replies. */
 function deliver(client: Subscriber, sender: Subscriber | null, encode: (resp: 2 | 3) => string): void {
   const encoded = encode(client.reply.resp);
-  if (client === sender) client.reply.raw(encoded);
+  // A push, delivered even under CLIENT REPLY OFF/SKIP (a subscriber is never a master link).
+  if (client === sender) client.reply.push(encoded);
   else client.sendNow(encoded);
 }

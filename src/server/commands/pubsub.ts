@@ -30,12 +30,12 @@ function subscriptionCount(client: CommandContext): number {
 
 /** One confirmation push: kind, channel or pattern (null for "nothing to unsubscribe"), count. */
 function confirm(client: CommandContext, kind: string, name: string | null): void {
-  const reply = client.reply;
-  reply.pushHeader(3);
-  reply.bulk(kind);
-  if (name === null) reply.nullBulk();
-  else reply.bulk(name);
-  reply.integer(subscriptionCount(client));
+  // A push: Redis sends it even under CLIENT REPLY OFF/SKIP.
+  if (client.isMasterLink) return;
+  const resp3 = client.reply.resp === 3;
+  const bulk = (text: string) => '$' + text.length + '\r\n' + text + '\r\n';
+  const nameText = name === null ? (resp3 ? '_\r\n' : '$-1\r\n') : bulk(name);
+  client.reply.push((resp3 ? '>3\r\n' : '*3\r\n') + bulk(kind) + nameText + ':' + subscriptionCount(client) + '\r\n');
 }
 
 function subscribe(client: CommandContext, args: string[]): void {

@@ -134,6 +134,15 @@ export class ReplyBuffer {
     this.add(this.resp === 3 ? '=' + (text.length + 4) + '\r\n' + format + ':' + text + '\r\n' : '$' + text.length + '\r\n' + text + '\r\n');
   }
 
+  /**
+   * A pre-encoded pub/sub push (confirmation or message). Like Redis's CLIENT_PUSHING it goes out
+   * even while CLIENT REPLY OFF/SKIP mutes the command's replies; callers keep it from links that
+   * never take replies (a master link).
+   */
+  push(encoded: string): void {
+    this.add(encoded);
+  }
+
   /** Pre-encoded RESP, e.g. a reply computed once for many clients. */
   raw(encoded: string): void {
     if (!this.muted) this.add(encoded);
