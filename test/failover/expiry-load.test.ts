@@ -43,6 +43,23 @@ describe('rctl failover under a load of expiring keys (bundled nodes)', () => {
         }
       }
     })();
+    // Reads of keys whose TTL has passed, on the master being switched: lazy expiry must not
+    // delete them (and propagate DELs) while its writes are paused.
+    const reader = set.client('n1');
+    const reading = (async () => {
+      while (!stop) {
+        // The first key of each of the last 200 batches: most of them have expired.
+        const written = Math.floor(expiring / 10);
+        const keys: string[] = [];
+        for (let b = Math.max(0, written - 200); b < written; b++) keys.push(`ttl:${b}:0`);
+        try {
+          if (keys.length > 0) await reader.exists(...keys);
+        } catch {
+          // The old master's role changes under the reader; it only needs to read while it can.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
     await eventually(() => expiring >= 5000, { timeout: 30_000, what: 'thousands of expiring keys written' });
     const fullBefore = await totalFullSyncs(set);
     const result = await set.rctl(['failover', '--yes', '--json']);
@@ -51,7 +68,7 @@ describe('rctl failover under a load of expiring keys (bundled nodes)', () => {
     const ackedAtSwitch = acked.length;
     await eventually(() => acked.length >= ackedAtSwitch + 100, { timeout: 30_000, what: 'writes on the new master' });
     stop = true;
-    await writer;
+    await Promise.all([writer, reading]);
     client.disconnect();
 
     expect(json).toMatchObject({ fullResyncs: 0, partialResyncs: 2 });
