@@ -6,7 +6,6 @@ import type { CommandContext, ReplicationControl, ServerContext } from './contex
 import type { CommandTable, CompiledCommand } from './commands/table';
 import type { PausableClient } from './pause';
 import { call } from './commands/call';
-import { commandFlags } from './command-docs';
 import {
   ERR_NOAUTH,
   ERR_READONLY,
@@ -117,6 +116,9 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
 
   if (!client.authenticated && !cmd.allowNoAuth) return reject(client, cmd, ERR_NOAUTH);
 
+  // Right after authentication, as in Redis's processCommand: before ACL, OOM, replica and pause checks.
+  if (client.multi && cmd.flags.includes('nomulti')) return reject(client, cmd, ERR_NOT_IN_MULTI);
+
   const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
   const replication = server.replication;
 
@@ -145,9 +147,6 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
   }
 
   if (server.loading && !cmd.allowLoading) return reject(client, cmd, ERR_LOADING);
-
-  // SAVE, SHUTDOWN, SYNC, PSYNC: Redis 7.0's no-multi commands (their COMMAND INFO flags say so).
-  if (client.multi && (cmd.flags.includes('nomulti') || commandFlags(cmd).includes('no_multi'))) return reject(client, cmd, ERR_NOT_IN_MULTI);
 
   // Last, as in Redis's processCommand: a command refused above (NOREPLICAS, READONLY, LOADING...)
   // is refused at once even while writes are paused; only one that would run waits.

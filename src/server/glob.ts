@@ -1,66 +1,68 @@
 // Redis's glob matching (stringmatchlen): * ? [abc] [^a] [a-z] and backslash escapes,
 // over latin1 strings so it matches byte for byte.
+//
+// The walk is Redis 7.0's: a '*' tries the rest of the pattern at each later position, and
+// once the rest fails at every position the whole match fails at once (no earlier '*' can
+// help: a longer match for it would only start the rest later still). Without that cut,
+// patterns like a*a*a*…b take time exponential in the number of stars; with it each star
+// scans the string at most once, so a match costs O(pattern × text).
+
+/** Redis caps how many '*' levels one match may nest: deeper patterns never match. */
+const MAX_NESTING = 1000;
 
 export function globMatch(pattern: string, text: string, nocase = false): boolean {
-  return matchFrom(pattern, 0, text, 0, nocase, 0, { skipLongerMatches: false, shortcut: true });
+  const state = { failed: false };
+  return matchFrom(pattern, 0, text, 0, nocase, state, 0);
 }
 
-/** The same match by plain backtracking (exponential on some patterns): the tests' oracle for the shortcut. */
-export function globMatchExhaustive(pattern: string, text: string, nocase = false): boolean {
-  return matchFrom(pattern, 0, text, 0, nocase, 0, { skipLongerMatches: false, shortcut: false });
-}
-
-/**
- * Set once the rest of a pattern after a '*' matched nowhere in the rest of the string: then no
- * earlier '*' can help by matching more (that would only start the rest later), so every pending
- * '*' gives up at once. Without it `a*a*a*...b` is exponential (Redis 7.0's skipLongerMatches).
- */
-interface MatchState {
-  skipLongerMatches: boolean;
-  readonly shortcut: boolean;
-}
-
-function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number, state: MatchState): boolean {
-  // Redis caps the recursion of consecutive '*' patterns to avoid pathological backtracking.
-  if (depth > 1000) return false;
+function matchFrom(
+  p: string,
+  pi: number,
+  s: string,
+  si: number,
+  nocase: boolean,
+  state: { failed: boolean },
+  nesting: number,
+): boolean {
+  if (nesting > MAX_NESTING) return false;
   const plen = p.length;
   const slen = s.length;
-  while (pi < plen && si <= slen) {
-    const pc = p[pi];
-    switch (pc) {
+  // Redis loops while both pattern and text remain: a pattern such as '*' never matches ''.
+  while (pi < plen && si < slen) {
+    switch (p[pi]) {
       case '*': {
         while (pi + 1 < plen && p[pi + 1] === '*') pi++;
         if (pi + 1 === plen) return true;
-        for (let k = si; k <= slen; k++) {
-          if (matchFrom(p, pi + 1, s, k, nocase, depth + 1, state)) return true;
-          if (state.skipLongerMatches) return false;
+        for (; si < slen; si++) {
+          if (matchFrom(p, pi + 1, s, si, nocase, state, nesting + 1)) return true;
+          if (state.failed) return false;
         }
-        if (state.shortcut) state.skipLongerMatches = true;
+        state.failed = true;
         return false;
       }
       case '?':
-        if (si >= slen) return false;
         si++;
         break;
       case '[': {
-        if (si >= slen) return false;
         pi++;
         const not = p[pi] === '^';
         if (not) pi++;
         let matched = false;
         for (;;) {
-          if (pi < plen && p[pi] === '\\' && pi + 1 < plen) {
+          if (p[pi] === '\\' && pi + 1 < plen) {
+            // An escaped member compares exactly, even in the nocase variant (as Redis does).
             pi++;
-            if (eq(p[pi], s[si], nocase)) matched = true;
-          } else if (pi >= plen) {
-            pi--;
-            break;
+            if (p[pi] === s[si]) matched = true;
           } else if (p[pi] === ']') {
             break;
+          } else if (pi >= plen) {
+            // Unclosed bracket: the members so far decide, and the pattern ends here.
+            pi--;
+            break;
           } else if (pi + 2 < plen && p[pi + 1] === '-') {
-            let start = p.charCodeAt(pi);
-            let end = p.charCodeAt(pi + 2);
-            let c = s.charCodeAt(si);
+            let start = signedByte(p.charCodeAt(pi));
+            let end = signedByte(p.charCodeAt(pi + 2));
+            let c = signedByte(s.charCodeAt(si));
             if (start > end) [start, end] = [end, start];
             if (nocase) {
               start = lower(start);
@@ -69,7 +71,7 @@ function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean
             }
             pi += 2;
             if (c >= start && c <= end) matched = true;
-          } else if (eq(p[pi], s[si], nocase)) {
+          } else if (eq(p, pi, s, si, nocase)) {
             matched = true;
           }
           pi++;
@@ -80,8 +82,9 @@ function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean
         break;
       }
       default:
-        if (pc === '\\' && pi + 1 < plen) pi++;
-        if (si >= slen || !eq(p[pi], s[si], nocase)) return false;
+        // An escaped character is a literal; so is a trailing backslash.
+        if (p[pi] === '\\' && pi + 1 < plen) pi++;
+        if (!eq(p, pi, s, si, nocase)) return false;
         si++;
         break;
     }
@@ -94,10 +97,18 @@ function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean
   return pi === plen && si === slen;
 }
 
+/** Redis compares range bounds as (signed) chars: bytes 128–255 sort below ASCII. */
+function signedByte(code: number): number {
+  return code >= 128 ? code - 256 : code;
+}
+
+/** tolower() in the C locale: only A–Z fold. */
 function lower(code: number): number {
   return code >= 65 && code <= 90 ? code + 32 : code;
 }
 
-function eq(a: string, b: string, nocase: boolean): boolean {
-  return nocase ? lower(a.charCodeAt(0)) === lower(b.charCodeAt(0)) : a === b;
+function eq(p: string, pi: number, s: string, si: number, nocase: boolean): boolean {
+  const a = p.charCodeAt(pi);
+  const b = s.charCodeAt(si);
+  return nocase ? lower(a) === lower(b) : a === b;
 }

@@ -42,7 +42,9 @@ export async function runFromArgv(argv: string[]): Promise<void> {
   if (dir !== '') {
     try {
       process.chdir(dir);
-      // Redis works from inside dir: a relative dir must not be resolved a second time from there.
+      // Redis works in dir from here on: the node's paths resolve against the absolute dir,
+      // which is also what CONFIG GET dir and CONFIG REWRITE report. Left relative, the
+      // persistence paths would resolve it again against the new cwd (./sub/sub).
       store.setValidated('dir', process.cwd());
     } catch (error) {
       process.stderr.write(`Can't chdir to '${dir}': ${strerror(error as NodeJS.ErrnoException)}\n`);

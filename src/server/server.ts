@@ -112,7 +112,9 @@ export class Server extends EventEmitter implements ServerContext {
     const hooks: KeyspaceHooks = {
       now: () => this.clock.now(),
       // Nothing expires while loading (AOF replay): Redis applies the file as it was written.
-      mayDeleteExpired: () => !this.replication.isReplica() && !this.loading,
+      // Nor during CLIENT PAUSE (as 7.0's expireIfNeeded): an expired key reads as missing, but
+      // its DEL would move the replication offset a failover is waiting to see settle.
+      mayDeleteExpired: () => !this.replication.isReplica() && !this.loading && !this.pause.active,
       expiredKeysVisible: () => this.propagation.fromMasterStream || this.loading,
       expiryHeld: () => this.pause.mode !== null,
       onExpired: (db, key) => {

@@ -41,7 +41,7 @@ function bgrewriteaof(client: CommandContext): void {
 }
 
 export const persistenceCommands: CommandSpec[] = [
-  command('save', 1, ['admin', 'noscript'], save),
+  command('save', 1, ['admin', 'noscript', 'nomulti'], save),
   command('bgsave', -1, ['admin', 'noscript'], bgsave),
   command('bgrewriteaof', 1, ['admin', 'noscript'], bgrewriteaof),
 ];

@@ -191,8 +191,8 @@ export const replicationCommands: CommandSpec[] = [
   command('failover', -1, ['admin', 'noscript', 'stale'], failover),
   command('replicaof', 3, ['admin', 'noscript', 'stale'], replicaof),
   command('slaveof', 3, ['admin', 'noscript', 'stale'], replicaof),
-  command('sync', 1, ['admin', 'noscript'], sync),
-  command('psync', -3, ['admin', 'noscript'], psync),
+  command('sync', 1, ['admin', 'noscript', 'nomulti'], sync),
+  command('psync', -3, ['admin', 'noscript', 'nomulti'], psync),
   command('replconf', -1, ['admin', 'noscript', 'loading', 'stale'], replconf),
   command('wait', 3, ['noscript'], wait),
 ];

@@ -126,7 +126,8 @@ function validateSpecial(server: ServerContext, directive: Directive, value: str
       .join(' ');
   }
   if (directive.name === 'dir') {
-    const path = resolve(value);
+    // Relative to the current dir, as Redis's chdir() would take it.
+    const path = resolve(effectiveDir(server.config), value);
     let isDirectory = false;
     try {
       isDirectory = statSync(path).isDirectory();

@@ -9,7 +9,8 @@
 // blocking, then swaps the manifest.
 
 import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, ftruncateSync, readSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { effectiveDir } from './config-rewrite';
 import type { Server } from '../server';
 import { KeyspaceSnapshot } from '../keyspace/snapshot';
 import { saveRdbInBackground } from './rdb-file';
@@ -91,7 +92,7 @@ export class AppendOnlyFile {
   }
 
   private get dirPath(): string {
-    return join(resolve(this.server.config.get('dir') || '.'), this.server.config.get('appenddirname'));
+    return join(effectiveDir(this.server.config), this.server.config.get('appenddirname'));
   }
 
   private get baseName(): string {

@@ -10,7 +10,7 @@
 // follows its hash table, which varies between runs).
 
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DIRECTIVES, findDirective, type ConfigStore, type Directive } from '../config';
 import { quoteConfigArg, splitConfigArgs } from '../../formats/redis-conf';
@@ -69,10 +69,13 @@ export function formatOutputBufferLimits(value: string): string {
   return OUTPUT_BUFFER_CLASSES.map((cls) => `${cls === 'replica' ? 'slave' : cls} ${limits[cls].join(' ')}`).join(' ');
 }
 
-/** The working directory Redis records for `dir`: the node chdirs into a relative dir at start. */
+/**
+ * The working directory Redis would be in: Redis chdir()s into `dir`, so this is where its
+ * relative file names land and what CONFIG GET dir reports. `rctl server` chdirs at start and
+ * records the absolute path; an in-process node never chdirs, so a relative dir resolves here.
+ */
 export function effectiveDir(config: ConfigStore): string {
-  const dir = config.get('dir');
-  return dir !== '' && isAbsolute(dir) ? dir : process.cwd();
+  return resolve(config.get('dir') || '.');
 }
 
 /** What Redis's rewriteConfigReadOldFile builds: the lines, and option -> line numbers still unused. */

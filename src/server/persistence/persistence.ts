@@ -6,7 +6,8 @@
 // while the node keeps answering.
 
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { effectiveDir } from './config-rewrite';
 import type { Server } from '../server';
 import { KeyspaceSnapshot } from '../keyspace/snapshot';
 import { defaultPersistenceInfo, type PersistenceInfo } from '../info';
@@ -44,7 +45,7 @@ export class Persistence {
   }
 
   private get dir(): string {
-    return resolve(this.server.config.get('dir') || '.');
+    return effectiveDir(this.server.config);
   }
 
   get rdbPath(): string {

@@ -1,0 +1,28 @@
+// Commands Redis 7.0 flags no-multi (SAVE, SYNC, PSYNC, SHUTDOWN) are refused inside MULTI, and
+// the refusal aborts the transaction at EXEC.
+
+import { describeDifferential } from '../helpers/differential';
+
+describeDifferential('no-multi commands', [
+  {
+    name: 'SAVE, SYNC, PSYNC and SHUTDOWN are refused inside MULTI',
+    steps: [
+      ['MULTI'],
+      ['SET', 'k', 'v'],
+      ['SAVE'],
+      ['SYNC'],
+      ['PSYNC', '?', '-1'],
+      ['SHUTDOWN', 'NOSAVE'],
+      ['EXEC'],
+      ['GET', 'k'],
+    ],
+  },
+  {
+    name: 'arity errors come before the no-multi refusal',
+    steps: [['MULTI'], ['SAVE', 'x'], ['PSYNC', '?'], ['DISCARD'], ['MULTI'], ['SAVE'], ['DISCARD']],
+  },
+  {
+    name: 'COMMAND INFO shows no_multi',
+    steps: [['COMMAND', 'INFO', 'save', 'sync', 'psync', 'shutdown', 'bgsave']],
+  },
+]);
