@@ -78,11 +78,15 @@ export class Client implements CommandContext {
       maxBulkLength: () => (this.isMasterLink ? Infinity : server.config.getInt('proto-max-bulk-len')),
       authRequired: () => !this.authenticated && !this.isMasterLink,
     });
-    this.remoteAddress = normalizeAddress(socket?.remoteAddress ?? '');
+    this.unixSocket = unixSocketPath(server, socket);
+    this.remoteAddress = this.unixSocket ?? normalizeAddress(socket?.remoteAddress ?? '');
     this.remotePort = socket?.remotePort ?? 0;
-    this.localAddress = normalizeAddress(socket?.localAddress ?? '');
+    this.localAddress = this.unixSocket ?? normalizeAddress(socket?.localAddress ?? '');
     this.localPort = socket?.localPort ?? 0;
   }
+
+  /** The socket file's path for a client connected over unixsocket (Redis shows it as addr=path:0). */
+  readonly unixSocket: string | null;
 
   get db(): Db {
     return this.server.dbs[this.dbIndex];
@@ -97,6 +101,7 @@ export class Client implements CommandContext {
   }
 
   get isLocal(): boolean {
+    if (this.unixSocket !== null) return true;
     return isLoopback(this.socket?.remoteAddress ?? '127.0.0.1');
   }
 
@@ -270,7 +275,7 @@ export class Client implements CommandContext {
   /** One line of CLIENT LIST for this client. */
   describe(): string {
     const now = this.server.clock.now();
-    const flags = (this.isReplica ? 'S' : '') + (this.isMasterLink ? 'M' : '') + (this.multi ? 'x' : '') + (this.blocked ? 'b' : '') + (this.inPubSub ? 'P' : '') || 'N';
+    const flags = (this.isReplica ? 'S' : '') + (this.isMasterLink ? 'M' : '') + (this.multi ? 'x' : '') + (this.blocked ? 'b' : '') + (this.inPubSub ? 'P' : '') + (this.unixSocket !== null ? 'U' : '') || 'N';
     const age = Math.floor((now - this.createdAt) / 1000);
     const idle = Math.floor((now - this.lastInteraction) / 1000);
     return (
@@ -289,6 +294,13 @@ export class Client implements CommandContext {
 }
 
 /** "::ffff:127.0.0.1" -> "127.0.0.1", as Redis shows IPv4 peers. */
+/** A socket accepted on the unixsocket listener has no IP address on either side. */
+function unixSocketPath(server: Server, socket: Socket | null): string | null {
+  if (!socket || socket.remoteAddress !== undefined || socket.localAddress !== undefined) return null;
+  const path = server.config.get('unixsocket');
+  return path === '' ? null : path;
+}
+
 export function normalizeAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

@@ -135,4 +135,6 @@ export interface ServerContext {
   on(event: 'replicaAck', listener: () => void): unknown;
   off(event: 'replicaAck', listener: () => void): unknown;
   shutdown(options: { save: boolean | null }): Promise<void>;
+  /** CONFIG SET port / bind / tls-port: null once rebound, else the directive and Redis's reason. */
+  changeListeners(change: { port: number; bind: string; tlsPort: number }): Promise<{ directive: string; reason: string } | null>;
 }

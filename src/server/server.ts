@@ -5,6 +5,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { tlsServerOptions } from './tls';
+import { changeListeners, listenUnix, removeUnixSocketFile, type ListenerChange } from './listeners';
 import { adoptWithSharedReadBuffer } from './shared-read';
 import { EventEmitter } from 'node:events';
 import { Client, isLoopback } from './client';
@@ -149,6 +150,27 @@ export class Server extends EventEmitter implements ServerContext {
     if (port === 0) this.config.setValidated('port', String(boundPort));
     const tlsPort = this.config.getInt('tls-port');
     if (tlsPort > 0) await this.listenTls(binds.length > 0 ? binds : ['127.0.0.1'], tlsPort);
+    const unixPath = this.config.get('unixsocket');
+    if (unixPath !== '') {
+      try {
+        this.netServers.push(await listenUnix(this, unixPath, this.config.getInt('unixsocketperm')));
+      } catch (error) {
+        await this.closeListeners();
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = code === 'ENOENT' ? 'No such file or directory' : code === 'EADDRINUSE' ? 'Address already in use' : code === 'EACCES' ? 'Permission denied' : (error as Error).message;
+        throw new ListenError(`Failed opening Unix socket: bind: ${reason}`);
+      }
+    }
+  }
+
+  /** Entry point for every listener's accepted sockets (listeners.ts opens some at run time). */
+  acceptConnection(socket: Socket): void {
+    this.accept(socket);
+  }
+
+  /** CONFIG SET port / bind / tls-port: rebinds, or names the directive that could not be applied. */
+  changeListeners(change: ListenerChange): Promise<{ directive: string; reason: string } | null> {
+    return changeListeners(this, change);
   }
 
   /** tls-port: the same node behind TLS, on every bind address. */
@@ -241,7 +263,9 @@ export class Server extends EventEmitter implements ServerContext {
       socket.end('-' + ERR_MAX_CLIENTS + '\r\n');
       return;
     }
-    if (this.config.getBool('protected-mode') && !this.authRequired() && !isLoopback(socket.remoteAddress ?? '')) {
+    // Unix socket connections have no remote address and are local by definition.
+    const remote = socket.remoteAddress;
+    if (this.config.getBool('protected-mode') && !this.authRequired() && remote !== undefined && !isLoopback(remote)) {
       this.stats.rejectedConnections++;
       socket.end(DENIED_PROTECTED_MODE);
       return;
@@ -441,6 +465,8 @@ export class Server extends EventEmitter implements ServerContext {
       client.close();
     }
     await this.closeListeners();
+    const unixPath = this.config.get('unixsocket');
+    if (unixPath !== '') removeUnixSocketFile(unixPath);
   }
 
   private async closeListeners(): Promise<void> {

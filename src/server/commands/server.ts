@@ -189,8 +189,30 @@ function configSet(client: CommandContext, args: string[]): void {
       throw error;
     }
   }
-  for (const [name, value] of parsed) server.config.setValidated(name, value);
-  client.reply.ok();
+  const values = new Map(parsed);
+  const change = {
+    port: Number(values.get('port') ?? server.config.get('port')),
+    bind: values.get('bind') ?? server.config.get('bind'),
+    tlsPort: Number(values.get('tls-port') ?? server.config.get('tls-port')),
+  };
+  const rebinds = change.port !== server.config.getInt('port') || change.bind !== server.config.get('bind') || change.tlsPort !== server.config.getInt('tls-port');
+  // Inside EXEC the reply cannot wait: the listeners follow in the background there.
+  if (!rebinds || client.executingMulti) {
+    for (const [name, value] of parsed) server.config.setValidated(name, value);
+    if (rebinds) void server.changeListeners(change);
+    return client.reply.ok();
+  }
+  // Binding is asynchronous: the client waits, and nothing is stored unless every address bound.
+  client.blocked = true;
+  void server.changeListeners(change).then((failure) => {
+    if (client.closed) return;
+    if (failure) client.reply.error(errConfigSetFailed(failure.directive, failure.reason));
+    else {
+      for (const [name, value] of parsed) server.config.setValidated(name, value);
+      client.reply.ok();
+    }
+    client.unblock();
+  });
 }
 
 /** CONFIG RESETSTAT: zeroes INFO stats and per-command counters; uptime keeps counting. */
