@@ -12,6 +12,8 @@ import {
   parseConfigText,
   parseDirectiveValue,
 } from './config';
+import { CommandTable } from './commands/table';
+import { registerAllCommands } from './commands';
 
 export interface LoadedConfig {
   store: ConfigStore;
@@ -46,7 +48,20 @@ export function applyConfigText(text: string, store = new ConfigStore()): Config
   const lines = parseConfigText(text);
   // Like Redis, the first `save` line replaces the default save points and later ones add to it.
   let savePoints: string[] | null = null;
+  let renameProbe: CommandTable | null = null;
   for (const { line, raw, name, args } of lines) {
+    if (name === 'rename-command' && args.length === 2) {
+      // Checked against a table of its own so the file's errors come out at load, as in Redis.
+      if (!renameProbe) {
+        renameProbe = new CommandTable();
+        registerAllCommands(renameProbe);
+        for (const earlier of store.commandRenames) renameProbe.rename(earlier.from, earlier.to);
+      }
+      const failure = renameProbe.rename(args[0], args[1]);
+      if (failure) throw new ConfigFileError(line, raw, failure);
+      store.commandRenames.push({ from: args[0], to: args[1] });
+      continue;
+    }
     const directive = findDirective(name);
     if (!directive) throw new ConfigFileError(line, raw, 'Bad directive or wrong number of arguments');
     if (directive.kind !== 'custom' && args.length !== 1) {

@@ -328,6 +328,8 @@ export class ConfigFileError extends Error {
 export class ConfigStore {
   private readonly values = new Map<string, string>();
   private readonly listeners = new Map<string, (value: string) => void>();
+  /** rename-command lines of the config file, in order; the server applies them to its table. */
+  readonly commandRenames: Array<{ from: string; to: string }> = [];
 
   constructor() {
     for (const directive of DIRECTIVES) this.values.set(directive.name, defaultText(directive));

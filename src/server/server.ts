@@ -110,6 +110,8 @@ export class Server extends EventEmitter implements ServerContext {
     this.replication = new Replication(this);
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
+    // Validated when the config file was read: a failure here would be a loader bug.
+    for (const { from, to } of this.config.commandRenames) this.commands.rename(from, to);
   }
 
   authRequired(): boolean {

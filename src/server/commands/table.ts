@@ -87,6 +87,21 @@ export class CommandTable {
     return this.commands.get(name);
   }
 
+  /**
+   * rename-command: the command leaves the table under its old name and, unless `to` is empty,
+   * is found under the new one (it keeps its own name in COMMAND INFO and commandstats, as in Redis).
+   * Returns Redis's config error text, or null.
+   */
+  rename(from: string, to: string): string | null {
+    const cmd = this.commands.get(from.toLowerCase());
+    if (!cmd) return 'No such command in rename-command';
+    this.commands.delete(from.toLowerCase());
+    if (to === '') return null;
+    if (this.commands.has(to.toLowerCase())) return 'Target command name already exists';
+    this.commands.set(to.toLowerCase(), cmd);
+    return null;
+  }
+
   all(): IterableIterator<CompiledCommand> {
     return this.commands.values();
   }
