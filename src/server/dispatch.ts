@@ -52,12 +52,15 @@ function resolve(client: DispatchedClient, args: string[], name: string): Compil
       return null;
     }
     if ((sub.arity > 0 && args.length !== sub.arity) || args.length < -sub.arity) {
+      // A known command with the wrong arity counts as rejected in its commandstats, as in Redis.
+      sub.rejectedCalls++;
       client.reply.error(errWrongArity(`${name}|${args[1].toLowerCase()}`));
       return null;
     }
     return sub;
   }
   if ((cmd.arity > 0 && args.length !== cmd.arity) || args.length < -cmd.arity) {
+    cmd.rejectedCalls++;
     client.reply.error(errWrongArity(name));
     return null;
   }

@@ -322,6 +322,11 @@ export class Server extends EventEmitter implements ServerContext {
   countErrorReply(text: string): void {
     const space = text.indexOf(' ');
     const code = space === -1 ? text : text.slice(0, space);
+    // Redis 7.0 tracks at most 128 distinct prefixes: later new ones are not listed (still totalled).
+    if (!this.stats.errorsByCode.has(code) && this.stats.errorsByCode.size >= 128) {
+      this.stats.errorsPastPrefixCap++;
+      return;
+    }
     this.stats.errorsByCode.set(code, (this.stats.errorsByCode.get(code) ?? 0) + 1);
   }
 
