@@ -6,7 +6,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startNode } from '../helpers/bundled-node';
 import { freePort } from '../helpers/ports';
 import { RawConnection } from '../helpers/raw-connection';
+import { connect as tlsConnect } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { makeTestCerts } from '../helpers/tls-certs';
 import type { RunningServer } from '../../src/server/index';
+
+function tlsPing(port: number, certs: { ca: string; cert: string; key: string }): Promise<string> {
+  return new Promise((resolvePromise, rejectPromise) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca: readFileSync(certs.ca), cert: readFileSync(certs.cert), key: readFileSync(certs.key), checkServerIdentity: () => undefined }, () => {
+      socket.write('PING\r\n');
+    });
+    socket.once('data', (chunk) => {
+      resolvePromise(chunk.toString());
+      socket.destroy();
+    });
+    socket.once('error', rejectPromise);
+  });
+}
 
 function refuses(host: string, port: number): Promise<boolean> {
   return RawConnection.open(host, port).then(
@@ -75,5 +91,22 @@ describe('CONFIG SET port and bind', () => {
     const onlySecond = await RawConnection.open('127.0.0.2', node.port);
     expect(await onlySecond.command(['PING'])).toBe('+PONG\r\n');
     onlySecond.close();
+  });
+
+  it('opens tls-port at run time, and refuses a taken one with Redis error', async () => {
+    const certs = makeTestCerts();
+    node = await startNode({ config: { 'tls-cert-file': certs.cert, 'tls-key-file': certs.key, 'tls-ca-cert-file': certs.ca } });
+    const conn = await RawConnection.open('127.0.0.1', node.port);
+    const tlsPort = await freePort();
+    expect(await conn.command(['CONFIG', 'SET', 'tls-port', String(tlsPort)])).toBe('+OK\r\n');
+    expect(await tlsPing(tlsPort, certs)).toBe('+PONG\r\n');
+    const takenPort = await freePort();
+    blocker = createServer();
+    await new Promise<void>((done) => blocker!.listen(takenPort, '127.0.0.1', () => done()));
+    expect(await conn.command(['CONFIG', 'SET', 'tls-port', String(takenPort)])).toBe(
+      "-ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to update TLS configuration. Check server logs.\r\n",
+    );
+    expect(await tlsPing(tlsPort, certs)).toBe('+PONG\r\n');
+    conn.close();
   });
 });
