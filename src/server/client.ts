@@ -81,11 +81,15 @@ export class Client implements CommandContext {
       maxBulkLength: () => (this.isMasterLink ? Infinity : server.config.getInt('proto-max-bulk-len')),
       authRequired: () => !this.authenticated && !this.isMasterLink,
     });
-    this.remoteAddress = normalizeAddress(socket?.remoteAddress ?? '');
+    this.unixSocket = unixSocketPath(server, socket);
+    this.remoteAddress = this.unixSocket ?? normalizeAddress(socket?.remoteAddress ?? '');
     this.remotePort = socket?.remotePort ?? 0;
-    this.localAddress = normalizeAddress(socket?.localAddress ?? '');
+    this.localAddress = this.unixSocket ?? normalizeAddress(socket?.localAddress ?? '');
     this.localPort = socket?.localPort ?? 0;
   }
+
+  /** The socket file's path for a client connected over unixsocket (Redis shows it as addr=path:0). */
+  readonly unixSocket: string | null;
 
   get db(): Db {
     return this.server.dbs[this.dbIndex];
@@ -100,6 +104,7 @@ export class Client implements CommandContext {
   }
 
   get isLocal(): boolean {
+    if (this.unixSocket !== null) return true;
     return isLoopback(this.socket?.remoteAddress ?? '127.0.0.1');
   }
 
@@ -186,6 +191,7 @@ export class Client implements CommandContext {
    */
   private runCommand(args: string[]): DispatchOutcome {
     try {
+      this.runningArgs = args;
       return dispatch(this, args);
     } catch (error) {
       const server = this.server;
@@ -195,7 +201,30 @@ export class Client implements CommandContext {
       server.logger.warning(`Internal error executing '${args[0].slice(0, 64)}': ${stack}`);
       this.reply.error(`ERR internal error executing '${args[0].slice(0, 64).toLowerCase()}', see the server log`);
       return 'done';
+    } finally {
+      this.runningArgs = null;
     }
+  }
+
+  /** The command being executed, for CLIENT LIST's argv-mem of the client that asks. */
+  private runningArgs: string[] | null = null;
+
+  /**
+   * CLIENT LIST's memory fields, approximated the way Redis derives them: argv-mem is the
+   * arguments held (the running command's, or those parsed of one still arriving); omem is output
+   * not yet taken by the kernel, reported as a 16 KB static buffer (obl) plus 16 KB list nodes (oll).
+   */
+  private memoryFields(): string {
+    let argvMem = this.parser.partialArgsBytes;
+    if (this.runningArgs) for (const arg of this.runningArgs) argvMem += arg.length;
+    const omem = (this.socket?.writableLength ?? 0) + this.reply.pendingBytes;
+    const obl = Math.min(omem, REPLY_STATIC_BUFFER);
+    const oll = omem > REPLY_STATIC_BUFFER ? Math.ceil((omem - REPLY_STATIC_BUFFER) / REPLY_STATIC_BUFFER) : 0;
+    const qbuf = this.parser.pendingBytes;
+    const qbufFree = this.parser.spareBytes;
+    const multiMem = this.multi ? this.multi.reduce((sum, queued) => sum + queued.args.reduce((s, a) => s + a.length, 0), 0) : 0;
+    const totMem = CLIENT_BASE_BYTES + qbuf + qbufFree + argvMem + multiMem + omem;
+    return `qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argvMem} multi-mem=${multiMem} rbs=1024 rbp=0 obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem}`;
   }
 
   /**
@@ -286,14 +315,15 @@ export class Client implements CommandContext {
         (tracking?.bcast ? 'B' : '') +
         (this.watchDirty ? 'd' : '') +
         (this.closeAfterReply ? 'c' : '') +
+        (this.unixSocket !== null ? 'U' : '') +
         (this.noEvict ? 'e' : '') || 'N';
     const age = Math.floor((now - this.createdAt) / 1000);
     const idle = Math.floor((now - this.lastInteraction) / 1000);
     return (
       `id=${this.id} addr=${this.address} laddr=${this.localAddress}:${this.localPort} fd=${this.fdNumber()} name=${this.name} ` +
       `age=${age} idle=${idle} flags=${flags} db=${this.dbIndex} sub=${this.channels.size} psub=${this.patterns.size} ssub=${this.shardChannels.size} ` +
-      `multi=${this.multi ? this.multi.length : -1} qbuf=${this.parser.pendingBytes} qbuf-free=${this.parser.spareBytes} argv-mem=0 multi-mem=0 ` +
-      `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${this.lastCommand} user=${this.user} ` +
+      `multi=${this.multi ? this.multi.length : -1} ${this.memoryFields()} ` +
+      `events=r cmd=${this.lastCommand} user=${this.user} ` +
       `redir=${tracking ? tracking.redirect : -1} resp=${this.reply.resp}`
     );
   }
@@ -305,6 +335,18 @@ export class Client implements CommandContext {
 }
 
 /** "::ffff:127.0.0.1" -> "127.0.0.1", as Redis shows IPv4 peers. */
+/** A socket accepted on the unixsocket listener has no IP address on either side. */
+function unixSocketPath(server: Server, socket: Socket | null): string | null {
+  if (!socket || socket.remoteAddress !== undefined || socket.localAddress !== undefined) return null;
+  const path = server.config.get('unixsocket');
+  return path === '' ? null : path;
+}
+
+/** Redis's per-client reply buffer (PROTO_REPLY_CHUNK_BYTES), the unit of obl/oll. */
+const REPLY_STATIC_BUFFER = 16 * 1024;
+/** What a connection costs before any buffers: the client record and its read buffer. */
+const CLIENT_BASE_BYTES = 1024 + 2048;
+
 export function normalizeAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

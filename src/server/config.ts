@@ -5,6 +5,10 @@
 import { quoteConfigArg, readConfigLines } from '../formats/redis-conf';
 import { ERR_INVALID_EVENT_CLASS, formatNotifyFlags, parseNotifyFlags } from './keyspace-events';
 import { isValidProcTitleTemplate } from './proc-title';
+import { ACCEPTED_ONLY_DIRECTIVES } from './config-accepted';
+import { ConfigValueError, parseMemory } from './config-values';
+
+export { ConfigValueError, parseMemory };
 
 export type ConfigValue = string;
 
@@ -15,6 +19,8 @@ interface DirectiveBase {
   mutable?: boolean;
   /** Passwords are never echoed in logs or errors. */
   secret?: boolean;
+  /** Redis's HIDDEN_CONFIG: CONFIG GET answers it by exact name only, never through a pattern. */
+  hidden?: boolean;
 }
 
 interface BoolDirective extends DirectiveBase {
@@ -56,7 +62,6 @@ interface CustomDirective extends DirectiveBase {
 
 export type Directive = BoolDirective | IntDirective | MemoryDirective | EnumDirective | StringDirective | CustomDirective;
 
-export class ConfigValueError extends Error {}
 
 const INT_MAX = 2147483647;
 const LLONG_MAX = Number.MAX_SAFE_INTEGER;
@@ -260,6 +265,7 @@ export const DIRECTIVES: Directive[] = [
   bool('disable-thp', true, { mutable: false }),
   enumOf('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute']),
   str('oom-score-adj-values', '0 200 800'),
+  ...ACCEPTED_ONLY_DIRECTIVES,
 ];
 
 const BY_NAME = new Map<string, Directive>();
@@ -270,15 +276,6 @@ for (const directive of DIRECTIVES) {
 
 export function findDirective(name: string): Directive | undefined {
   return BY_NAME.get(name.toLowerCase());
-}
-
-/** Parses a memory value as Redis's memtoull: 1k=1000, 1kb=1024, up to gb. Null when invalid. */
-export function parseMemory(text: string): number | null {
-  const match = /^(-?\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
-  if (!match) return null;
-  const units: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1024, m: 1000 ** 2, mb: 1024 ** 2, g: 1000 ** 3, gb: 1024 ** 3 };
-  const value = Number(match[1]) * units[(match[2] ?? '').toLowerCase()];
-  return Number.isFinite(value) && value >= 0 ? value : null;
 }
 
 /** Validates and normalizes one directive's arguments; throws ConfigValueError with Redis's reason. */
@@ -296,7 +293,9 @@ export function parseDirectiveValue(directive: Directive, args: string[]): strin
       if (!/^-?\d+$/.test(text)) throw new ConfigValueError("argument couldn't be parsed into an integer");
       const value = Number(text);
       if (value < directive.min || value > directive.max) {
-        throw new ConfigValueError(`argument must be between ${directive.min} and ${directive.max} inclusive`);
+        // LLONG_MAX stands in for C's 64-bit limit, which Redis prints in full.
+        const shownMax = directive.max === LLONG_MAX ? '9223372036854775807' : String(directive.max);
+        throw new ConfigValueError(`argument must be between ${directive.min} and ${shownMax} inclusive`);
       }
       return String(value);
     }
@@ -387,6 +386,7 @@ export class ConfigStore {
   entries(): Array<[string, string]> {
     const out: Array<[string, string]> = [];
     for (const directive of DIRECTIVES) {
+      if (directive.hidden) continue;
       const value = this.values.get(directive.name) as string;
       out.push([directive.name, value]);
       for (const alias of directive.aliases ?? []) out.push([alias, value]);

@@ -149,6 +149,6 @@ export interface ServerContext {
   on(event: 'replicaAck', listener: () => void): unknown;
   off(event: 'replicaAck', listener: () => void): unknown;
   shutdown(options: { save: boolean | null }): Promise<void>;
-  /** CONFIG SET port / bind: the new listeners, then the old ones closed; false when refused. */
-  rebindTcp(bindSetting: string, port: number): Promise<boolean>;
+  /** CONFIG SET port / bind / tls-port: null once rebound, else the directive and Redis's reason. */
+  changeListeners(change: { port: number; bind: string; tlsPort: number }): Promise<{ directive: string; reason: string } | null>;
 }

@@ -410,7 +410,7 @@ function commandsAndSubcommands(server: Server): CompiledCommand[] {
 function totalErrorReplies(server: Server): number {
   let byCode = 0;
   for (const count of server.stats.errorsByCode.values()) byCode += count;
-  if (byCode > 0) return byCode;
+  if (byCode > 0) return byCode + server.stats.errorsPastPrefixCap;
   let failed = 0;
   for (const cmd of commandsAndSubcommands(server)) failed += cmd.failedCalls;
   return server.stats.rejectedCalls + failed;

@@ -5,6 +5,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { tlsServerOptions } from './tls';
+import { changeListeners, listenUnix, removeUnixSocketFile, type ListenerChange } from './listeners';
 import { adoptWithSharedReadBuffer } from './shared-read';
 import { EventEmitter } from 'node:events';
 import { Client, isLoopback } from './client';
@@ -81,8 +82,6 @@ export class Server extends EventEmitter implements ServerContext {
   readonly runId: string;
   /** Listening addresses after start. */
   readonly netServers: NetServer[] = [];
-  /** The plain TCP listeners among netServers: what CONFIG SET port/bind replaces. */
-  private readonly tcpListeners = new Set<NetServer>();
   private nextClientId = 1;
   private keyspaceHooks!: KeyspaceHooks;
   private cronTimer: NodeJS.Timeout | null = null;
@@ -162,7 +161,6 @@ export class Server extends EventEmitter implements ServerContext {
       try {
         const listener = await this.listenOn(host, boundPort);
         this.netServers.push(listener);
-        this.tcpListeners.add(listener);
         const address = listener.address();
         if (address && typeof address === 'object') boundPort = address.port;
       } catch (error) {
@@ -176,6 +174,27 @@ export class Server extends EventEmitter implements ServerContext {
     if (port === 0) this.config.setValidated('port', String(boundPort));
     const tlsPort = this.config.getInt('tls-port');
     if (tlsPort > 0) await this.listenTls(binds.length > 0 ? binds : ['127.0.0.1'], tlsPort);
+    const unixPath = this.config.get('unixsocket');
+    if (unixPath !== '') {
+      try {
+        this.netServers.push(await listenUnix(this, unixPath, this.config.getInt('unixsocketperm')));
+      } catch (error) {
+        await this.closeListeners();
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = code === 'ENOENT' ? 'No such file or directory' : code === 'EADDRINUSE' ? 'Address already in use' : code === 'EACCES' ? 'Permission denied' : (error as Error).message;
+        throw new ListenError(`Failed opening Unix socket: bind: ${reason}`);
+      }
+    }
+  }
+
+  /** Entry point for every listener's accepted sockets (listeners.ts opens some at run time). */
+  acceptConnection(socket: Socket): void {
+    this.accept(socket);
+  }
+
+  /** CONFIG SET port / bind / tls-port: rebinds, or names the directive that could not be applied. */
+  changeListeners(change: ListenerChange): Promise<{ directive: string; reason: string } | null> {
+    return changeListeners(this, change);
   }
 
   /** tls-port: the same node behind TLS, on every bind address. */
@@ -233,47 +252,6 @@ export class Server extends EventEmitter implements ServerContext {
     this.replication.replicaOf(host, Number(port), null);
   }
 
-  /**
-   * CONFIG SET port / bind, as Redis's changeListenPort and changeBindAddr: the old listeners stop
-   * accepting (their clients stay connected), the new addresses are bound; when a required one is
-   * refused, the new listeners close and the old addresses are bound again. False then.
-   */
-  async rebindTcp(bindSetting: string, port: number): Promise<boolean> {
-    const previous = { bind: this.config.get('bind'), port: this.config.getInt('port') };
-    await this.closeTcpListeners();
-    if (await this.bindTcp(bindSetting, port)) return true;
-    await this.closeTcpListeners();
-    if (!(await this.bindTcp(previous.bind, previous.port))) this.logger.warning('Failed to restore the previous listening addresses after a refused CONFIG SET');
-    return false;
-  }
-
-  private async closeTcpListeners(): Promise<void> {
-    const closing = [...this.tcpListeners];
-    this.tcpListeners.clear();
-    for (const listener of closing) this.netServers.splice(this.netServers.indexOf(listener), 1);
-    await Promise.all(closing.map((listener) => new Promise<void>((done) => listener.close(() => done()))));
-  }
-
-  /** Binds every address of a bind setting; false (nothing left bound) when a required one fails. */
-  private async bindTcp(bindSetting: string, port: number): Promise<boolean> {
-    if (port === 0) return true;
-    const binds = bindSetting.split(' ').filter(Boolean);
-    for (const entry of binds.length > 0 ? binds : ['127.0.0.1']) {
-      const { host, optional } = bindAddress(entry);
-      try {
-        const listener = await this.listenOn(host, port);
-        this.netServers.push(listener);
-        this.tcpListeners.add(listener);
-      } catch (error) {
-        if (optional) continue;
-        this.logger.warning(`Could not create server TCP listening socket ${host}:${port}: bind: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-        await this.closeTcpListeners();
-        return false;
-      }
-    }
-    return true;
-  }
-
   private listenOn(host: string, port: number): Promise<NetServer> {
     return new Promise((resolvePromise, rejectPromise) => {
       // Paused so the socket can be moved to a shared read buffer before anything is read.
@@ -306,7 +284,9 @@ export class Server extends EventEmitter implements ServerContext {
       socket.end('-' + ERR_MAX_CLIENTS + '\r\n');
       return;
     }
-    if (this.config.getBool('protected-mode') && !this.authRequired() && !isLoopback(socket.remoteAddress ?? '')) {
+    // Unix socket connections have no remote address and are local by definition.
+    const remote = socket.remoteAddress;
+    if (this.config.getBool('protected-mode') && !this.authRequired() && remote !== undefined && !isLoopback(remote)) {
       this.stats.rejectedConnections++;
       socket.end(DENIED_PROTECTED_MODE);
       return;
@@ -361,6 +341,11 @@ export class Server extends EventEmitter implements ServerContext {
   countErrorReply(text: string): void {
     const space = text.indexOf(' ');
     const code = space === -1 ? text : text.slice(0, space);
+    // Redis 7.0 tracks at most 128 distinct prefixes: later new ones are not listed (still totalled).
+    if (!this.stats.errorsByCode.has(code) && this.stats.errorsByCode.size >= 128) {
+      this.stats.errorsPastPrefixCap++;
+      return;
+    }
     this.stats.errorsByCode.set(code, (this.stats.errorsByCode.get(code) ?? 0) + 1);
   }
 
@@ -515,6 +500,8 @@ export class Server extends EventEmitter implements ServerContext {
       client.close();
     }
     await this.closeListeners();
+    const unixPath = this.config.get('unixsocket');
+    if (unixPath !== '') removeUnixSocketFile(unixPath);
   }
 
   private async closeListeners(): Promise<void> {

@@ -22,6 +22,8 @@ export interface ServerStats {
   clientOutputBufferLimitDisconnections: number;
   /** Error replies by error code prefix (ERR, WRONGTYPE...), for INFO errorstats. */
   errorsByCode: Map<string, number>;
+  /** Error replies whose prefix arrived after errorsByCode reached Redis's 128-prefix cap. */
+  errorsPastPrefixCap: number;
 }
 
 export function newStats(now: number): ServerStats {
@@ -44,5 +46,6 @@ export function newStats(now: number): ServerStats {
     clientQueryBufferLimitDisconnections: 0,
     clientOutputBufferLimitDisconnections: 0,
     errorsByCode: new Map(),
+    errorsPastPrefixCap: 0,
   };
 }

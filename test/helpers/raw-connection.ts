@@ -44,6 +44,14 @@ export class RawConnection {
     });
   }
 
+  /** A connection over a Unix socket (the node's unixsocket). */
+  static openPath(path: string): Promise<RawConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ path }, () => resolve(new RawConnection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
   static open(host: string, port: number): Promise<RawConnection> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port }, () => resolve(new RawConnection(socket)));

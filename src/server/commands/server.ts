@@ -192,32 +192,27 @@ function configSet(client: CommandContext, args: string[]): void {
       throw error;
     }
   }
-  const port = parsed.find(([name]) => name === 'port')?.[1];
-  const bind = parsed.find(([name]) => name === 'bind')?.[1];
-  const listenerChange = (port !== undefined && port !== server.config.get('port')) || (bind !== undefined && bind !== server.config.get('bind'));
-  if (!listenerChange) {
-    for (const [name, value] of parsed) server.config.setValidated(name, value);
-    return client.reply.ok();
-  }
-  // Binding is asynchronous here: the client waits (as for WAIT) and every change applies only
-  // once the new listeners are up, so a refused address changes nothing.
-  const apply = () => {
-    for (const [name, value] of parsed) server.config.setValidated(name, value);
+  const values = new Map(parsed);
+  const change = {
+    port: Number(values.get('port') ?? server.config.get('port')),
+    bind: values.get('bind') ?? server.config.get('bind'),
+    tlsPort: Number(values.get('tls-port') ?? server.config.get('tls-port')),
   };
-  const rebinding = server.rebindTcp(bind ?? server.config.get('bind'), Number(port ?? server.config.get('port')));
-  if (client.executingMulti) {
-    // Inside EXEC the reply cannot wait: answered at once, applied once bound (logged if refused).
-    void rebinding.then((ok) => (ok ? apply() : server.logger.warning('CONFIG SET in a transaction: unable to listen on the new port or addresses')));
+  const rebinds = change.port !== server.config.getInt('port') || change.bind !== server.config.get('bind') || change.tlsPort !== server.config.getInt('tls-port');
+  // Inside EXEC the reply cannot wait: the listeners follow in the background there.
+  if (!rebinds || client.executingMulti) {
+    for (const [name, value] of parsed) server.config.setValidated(name, value);
+    if (rebinds) void server.changeListeners(change);
     return client.reply.ok();
   }
+  // Binding is asynchronous: the client waits, and nothing is stored unless every address bound.
   client.blocked = true;
-  void rebinding.then((ok) => {
+  void server.changeListeners(change).then((failure) => {
     if (client.closed) return;
-    if (ok) {
-      apply();
+    if (failure) client.reply.error(errConfigSetFailed(failure.directive, failure.reason));
+    else {
+      for (const [name, value] of parsed) server.config.setValidated(name, value);
       client.reply.ok();
-    } else {
-      client.reply.error(port !== undefined && port !== server.config.get('port') ? errConfigSetFailed('port', 'Unable to listen on this port. Check server logs.') : errConfigSetFailed('bind', 'Failed to bind to specified addresses.'));
     }
     client.unblock();
   });

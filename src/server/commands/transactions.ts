@@ -58,10 +58,13 @@ function exec(table: CommandTable, client: CommandContext): void {
   }
   client.reply.arrayHeader(resolved.length);
   client.executingMulti = true;
+  // Errors of the queued commands count against those commands, not against EXEC (Redis 7.0).
+  const errorsBefore = client.reply.errors;
   try {
     for (const { cmd, args } of resolved) call(client, cmd, args);
   } finally {
     client.executingMulti = false;
+    client.reply.errors = errorsBefore;
   }
 }
 

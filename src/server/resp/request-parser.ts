@@ -171,6 +171,11 @@ export class RequestParser {
     return this.pendingBytes + this.argsCost;
   }
 
+  /** Bytes of the arguments already parsed of a command still arriving (CLIENT LIST argv-mem). */
+  get partialArgsBytes(): number {
+    return this.argsCost;
+  }
+
   /** The first bytes not yet parsed, for the log line of a client closed over its limit. */
   pendingPreview(bytes: number): string {
     return this.buf.latin1Slice(this.pos, Math.min(this.buf.length, this.pos + bytes));
