@@ -10,6 +10,8 @@ import { listsCommands } from './lists';
 import { blockingPopsCommands } from './blocking-pops';
 import { setsCommands } from './sets';
 import { zsetsCommands } from './zsets';
+import { streamsCommands } from './streams';
+import { streamReadCommands } from './streams-read';
 import { pubsubCommands } from './pubsub';
 import { clientCommands } from './client';
 import { serverCommands } from './server';
@@ -26,6 +28,8 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(blockingPopsCommands);
   table.register(setsCommands);
   table.register(zsetsCommands);
+  table.register(streamsCommands);
+  table.register(streamReadCommands);
   table.register(pubsubCommands);
   table.register(clientCommands);
   table.register(serverCommands(table));
