@@ -1,0 +1,86 @@
+// Blocking XREAD against a real redis-server 7.0: who is served, with what, in which order, and
+// the null array on timeout, compared byte for byte with the blocking pops' scenario runner.
+
+import { expect, it } from 'vitest';
+import { realAndBundledPair } from '../helpers/differential';
+import { describeWithRedis } from '../helpers/redis-server';
+import { b, normalizeIds, play, r, s, type Scenario } from './blocking-scenario';
+
+const scenarios: Scenario[] = [
+  {
+    name: "XREAD BLOCK on '$' is served by the next XADD, every waiter with its own COUNT",
+    steps: [
+      s(3, 'XADD', 'st', '1-0', 'a', '1'),
+      b(0, 1, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '$'),
+      b(1, 2, 'XREAD', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 'other', 'st', '$', '1-0'),
+      s(3, 'XADD', 'st', '2-0', 'b', '2'),
+      r(0),
+      r(1),
+      s(3, 'INFO', 'clients'),
+    ],
+  },
+  {
+    name: 'a waiter whose ID is past the new entry stays blocked while later ones are served',
+    steps: [
+      b(0, 1, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '5-0'),
+      b(1, 2, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '0'),
+      s(3, 'XADD', 'st', '3-0', 'a', '1'),
+      r(1),
+      s(3, 'XADD', 'st', '6-0', 'a', '2'),
+      r(0),
+    ],
+  },
+  {
+    name: 'several streams: the first one to get data answers; MULTI with XADDs to both',
+    steps: [
+      b(0, 1, 'XREAD', 'BLOCK', '0', 'STREAMS', 'x', 'y', '$', '$'),
+      b(1, 2, 'XREAD', 'BLOCK', '0', 'STREAMS', 'y', 'x', '$', '$'),
+      s(3, 'MULTI'),
+      s(3, 'XADD', 'y', '1-0', 'f', 'v'),
+      s(3, 'XADD', 'x', '1-0', 'f', 'v'),
+      s(3, 'EXEC'),
+      r(0),
+      r(1),
+    ],
+  },
+  {
+    name: 'timeouts and CLIENT UNBLOCK answer a null array; RESP3 too',
+    resp3: true,
+    steps: [
+      b(0, 1, 'XREAD', 'BLOCK', '30', 'STREAMS', 'st', '$'),
+      r(0),
+      b(1, 1, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '$'),
+      { unblock: 1, by: 3 },
+      r(1),
+      b(2, 1, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '$'),
+      { unblock: 2, by: 3, reason: 'ERROR' },
+      r(2),
+      b(0, 1, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '$'),
+      s(3, 'XADD', 'st', '1-0', 'f', 'v'),
+      r(0),
+    ],
+  },
+  {
+    name: 'a deleted or replaced key keeps its readers waiting',
+    steps: [
+      s(3, 'XADD', 'st', '1-0', 'f', 'v'),
+      b(0, 1, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '$'),
+      s(3, 'DEL', 'st'),
+      s(3, 'SET', 'st', 'x'),
+      s(3, 'DEL', 'st'),
+      s(3, 'XADD', 'st', '1-0', 'f', 'v'),
+      s(3, 'XADD', 'st', '2-0', 'f', 'v'),
+      r(0),
+    ],
+  },
+];
+
+describeWithRedis('differential: blocking XREAD', () => {
+  const servers = realAndBundledPair();
+  for (const scenario of scenarios) {
+    it(scenario.name, async () => {
+      const [expected, actual] = await servers.onBoth((host, port) => play(host, port, scenario.steps, scenario.resp3 ?? false));
+      expect(normalizeIds(actual)).toEqual(normalizeIds(expected));
+    });
+  }
+});
