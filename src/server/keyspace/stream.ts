@@ -64,6 +64,9 @@ export interface StreamEntry {
   node: StreamNode;
 }
 
+/** What a writer may read of a node. */
+export type StoredNode = Readonly<StreamNode>;
+
 /** One listpack of Redis's rax: its master entry and counts of live and deleted entries. */
 interface StreamNode {
   readonly master: StreamId;
@@ -86,11 +89,11 @@ const LISTPACK_MAX_SIZE = 1 << 30;
 const LISTPACK_HEADER_AND_END = 7;
 const FLAG_SAMEFIELDS = 2;
 
-function nodeBytes(node: StreamNode): number {
+export function nodeBytes(node: StreamNode): number {
   return node.bodyBytes + listpackIntegerSize(BigInt(node.live)) + listpackIntegerSize(BigInt(node.deleted));
 }
 
-function sameFields(fields: readonly string[], master: readonly string[]): boolean {
+export function sameFields(fields: readonly string[], master: readonly string[]): boolean {
   if (fields.length / 2 !== master.length) return false;
   for (let i = 0; i < master.length; i++) if (fields[i * 2] !== master[i]) return false;
   return true;
@@ -320,6 +323,36 @@ export class Stream {
     copy.maxDeletedId = this.maxDeletedId;
     copy.entriesAdded = this.entriesAdded;
     return copy;
+  }
+
+  /** The nodes with their entries, tombstones included, for writing them as listpacks (RDB). */
+  *storedNodes(): IterableIterator<{ node: StoredNode; entries: StreamEntry[] }> {
+    let i = 0;
+    for (const node of this.nodes) {
+      const entries: StreamEntry[] = [];
+      while (i < this.keys.length) {
+        const entry = this.entries.get(this.keys[i]) as StreamEntry;
+        if (entry.node !== node) break;
+        entries.push(entry);
+        i++;
+      }
+      yield { node, entries };
+    }
+  }
+
+  /** Rebuilds a node read from a listpack of `listpackBytes` bytes (RDB load). */
+  loadNode(master: StreamId, masterFields: readonly string[], entries: ReadonlyArray<{ id: StreamId; fields: readonly string[]; deleted: boolean }>, listpackBytes: number): void {
+    const node: StreamNode = { master, masterFields, live: 0, deleted: 0, bodyBytes: 0, last: master };
+    for (const loaded of entries) {
+      const key = idKey(loaded.id);
+      this.keys.push(key);
+      this.entries.set(key, { id: loaded.id, key, fields: loaded.fields, deleted: loaded.deleted, node });
+      if (loaded.deleted) node.deleted++;
+      else node.live++;
+      node.last = loaded.id;
+    }
+    node.bodyBytes = listpackBytes - listpackIntegerSize(BigInt(node.live)) - listpackIntegerSize(BigInt(node.deleted));
+    this.nodes.push(node);
   }
 
   /** Every live entry in ID order. */

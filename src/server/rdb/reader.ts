@@ -11,6 +11,7 @@
 
 import { constants as bufferConstants } from 'node:buffer';
 import { Deque } from '../keyspace/deque';
+import { readStream, type StreamSource } from './stream-reader';
 import type { Value } from '../keyspace/values';
 import { parseDouble } from '../resp/numbers';
 import { latin1Slice } from './bytes';
@@ -580,11 +581,44 @@ export class RdbReader {
       case RDB_TYPE_MODULE_2:
       case RDB_TYPE_STREAM_LISTPACKS:
       case RDB_TYPE_STREAM_LISTPACKS_2:
-      case RDB_TYPE_STREAM_LISTPACKS_3:
+      case RDB_TYPE_STREAM_LISTPACKS_3: {
+        const key = this.readString();
+        this.emit(key, readStream(this.streamSource(), type));
+        return;
+      }
         throw this.error(RDB_ERR_UNSUPPORTED_TYPE(type, RDB_TYPE_NAMES[type]), at);
       default:
         throw this.error(RDB_ERR_UNKNOWN_TYPE(type), at);
     }
+  }
+
+  /** The primitives stream-reader.ts reads a stream with. */
+  private streamSource(): StreamSource {
+    return {
+      length: () => this.readLength(),
+      length64: () => this.readLength64(),
+      string: () => this.readString(),
+      blob: () => Buffer.from(this.readBlob()),
+      millis: () => {
+        this.ensure(8);
+        this.pos += 8;
+      },
+      corrupt: (reason) => this.error(reason),
+    };
+  }
+
+  /** rdbLoadLen for 64-bit values (stream IDs, counters). */
+  private readLength64(): bigint {
+    const at = this.pos;
+    const first = this.byte();
+    if (first === 0x81) {
+      this.ensure(8);
+      const value = this.buf.readBigUInt64BE(this.pos);
+      this.pos += 8;
+      return value;
+    }
+    this.pos = at;
+    return BigInt(this.readLength());
   }
 
   private emit(key: string, value: Value): void {
