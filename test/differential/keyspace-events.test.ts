@@ -248,6 +248,15 @@ const scenarios: Scenario[] = [
     name: 'inside MULTI/EXEC each command publishes as it runs',
     commands: [c('MULTI'), c('SET', 'a', '1'), c('LPUSH', 'l', 'x'), c('DEL', 'a'), c('EXEC')],
   },
+  {
+    name: 'streams: XADD (new key, trimming), XTRIM, XDEL, XSETID, no-ops and read misses',
+    commands: [
+      c('XADD', 's', '1-0', 'f', 'v'), c('XADD', 's', 'MAXLEN', '1', '2-0', 'f', 'v'), c('XADD', 's', 'MAXLEN', '5', '3-0', 'f', 'v'),
+      c('XTRIM', 's', 'MAXLEN', '0'), c('XTRIM', 's', 'MAXLEN', '0'), c('XADD', 's', '4-0', 'f', 'v'), c('XDEL', 's', '4-0'),
+      c('XDEL', 's', '4-0'), c('XSETID', 's', '9-0'), c('XADD', 'n', 'NOMKSTREAM', '1-0', 'f', 'v'), c('XLEN', 'nosuch'),
+      c('XRANGE', 'nosuch', '-', '+'), c('XREAD', 'STREAMS', 'nosuch', 's', '0', '0'), c('XADD', 's', '1-0', 'f', 'v'),
+    ],
+  },
 ];
 
 describeWithRedis('differential: keyspace notifications', () => {
