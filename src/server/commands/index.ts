@@ -12,6 +12,7 @@ import { setsCommands } from './sets';
 import { zsetsCommands } from './zsets';
 import { streamsCommands } from './streams';
 import { streamReadCommands } from './streams-read';
+import { streamGroupCommands } from './stream-groups';
 import { pubsubCommands } from './pubsub';
 import { clientCommands } from './client';
 import { serverCommands } from './server';
@@ -30,6 +31,7 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(zsetsCommands);
   table.register(streamsCommands);
   table.register(streamReadCommands);
+  table.register(streamGroupCommands);
   table.register(pubsubCommands);
   table.register(clientCommands);
   table.register(serverCommands(table));

@@ -7,13 +7,17 @@
 import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isStream, type Value } from '../keyspace/values';
-import { compareIds, MIN_ID, nextId, type Stream, type StreamId } from '../keyspace/stream';
+import { compareIds, MAX_ID, MIN_ID, nextId, type Stream, type StreamId } from '../keyspace/stream';
+import type { Consumer, ConsumerGroup } from '../keyspace/stream-groups';
+import { createConsumer, serveGroup, serveHistory } from './stream-groups';
 import { intArg, lookupRead } from './util';
 import { ERR_SYNTAX, ERR_WRONGTYPE } from '../errors';
 import { strictId } from './stream-ids';
 import { replyEntries } from './streams';
 import { parseInt64 } from '../resp/numbers';
 
+const ERR_DOLLAR_IN_GROUP =
+  'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.';
 const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
 const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
 
@@ -45,6 +49,10 @@ function replyStream(client: CommandContext, key: string, stream: Stream, after:
 }
 
 function xread(client: CommandContext, args: string[]): void {
+  const xreadgroup = args[0].length === 10;
+  let groupName: string | null = null;
+  let consumerName = '';
+  let noack = false;
   let deadline = -1;
   let count = 0;
   let streamsAt = 0;
@@ -64,36 +72,47 @@ function xread(client: CommandContext, args: string[]): void {
     } else if (option === 'streams' && moreArgs > 0) {
       streamsAt = i + 1;
       if ((args.length - streamsAt) % 2 !== 0) {
-        // 7.0 names the command in capitals, whatever the client sent.
-        return client.reply.error(`ERR Unbalanced ${args[0].toUpperCase()} list of streams: for each stream key an ID or '$' must be specified.`);
+        // 7.0's text, XREADGROUP included.
+        return client.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
       }
       break;
     } else if (option === 'group' && moreArgs >= 2) {
-      return client.reply.error('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
+      if (!xreadgroup) return client.reply.error('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
+      groupName = args[i + 1];
+      consumerName = args[i + 2];
+      i += 2;
     } else if (option === 'noack') {
-      return client.reply.error('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+      if (!xreadgroup) return client.reply.error('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+      noack = true;
     } else {
       return client.reply.error(ERR_SYNTAX);
     }
   }
   if (streamsAt === 0) return client.reply.error(ERR_SYNTAX);
+  if (xreadgroup && groupName === null) return client.reply.error('ERR Missing GROUP option for XREADGROUP');
   const streamCount = (args.length - streamsAt) / 2;
   const keys = args.slice(streamsAt, streamsAt + streamCount);
   const ids: StreamId[] = [];
   for (let i = 0; i < streamCount; i++) {
     const value: Value | undefined = lookupRead(client, keys[i]);
     if (value !== undefined && !isStream(value)) return client.reply.error(ERR_WRONGTYPE);
+    if (groupName !== null && (value === undefined || !value.groups.has(groupName))) {
+      return client.reply.error(`NOGROUP No such key '${keys[i]}' or consumer group '${groupName}' in XREADGROUP with GROUP option`);
+    }
     const text = args[streamsAt + streamCount + i];
     if (text === '$') {
+      if (xreadgroup) return client.reply.error(ERR_DOLLAR_IN_GROUP);
       ids.push(value === undefined ? MIN_ID : value.lastId);
     } else if (text === '>') {
-      return client.reply.error('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.');
+      if (!xreadgroup) return client.reply.error('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.');
+      ids.push(MAX_ID);
     } else {
       const id = strictId(client, text);
       if (id === null) return;
       ids.push(id);
     }
   }
+  if (groupName !== null) return readGroup(client, keys, ids, groupName, consumerName, count, noack, deadline);
   const ready: number[] = [];
   for (let i = 0; i < streamCount; i++) {
     const value = lookupRead(client, keys[i]);
@@ -128,6 +147,91 @@ function xread(client: CommandContext, args: string[]): void {
   );
 }
 
+/** XREADGROUP once its arguments are parsed: served now when it can be, otherwise blocked on '>' keys. */
+function readGroup(
+  client: CommandContext,
+  keys: string[],
+  ids: StreamId[],
+  groupName: string,
+  consumerName: string,
+  count: number,
+  noack: boolean,
+  deadline: number,
+): void {
+  // XREADGROUP itself never reaches replicas: what it changed goes as XCLAIM / XGROUP commands.
+  client.server.propagation.prevent();
+  const serving: Array<{ index: number; history: boolean; consumer: Consumer }> = [];
+  for (let i = 0; i < keys.length; i++) {
+    const stream = lookupRead(client, keys[i]) as Stream;
+    const group = stream.groups.get(groupName) as ConsumerGroup;
+    let serve = false;
+    let history = false;
+    if (compareIds(ids[i], MAX_ID) !== 0) {
+      serve = true;
+      history = true;
+    } else if (stream.length > 0 && compareIds(stream.edgeId(false) as StreamId, group.lastId) > 0) {
+      serve = true;
+    }
+    let consumer = group.consumers.get(consumerName);
+    if (consumer === undefined) {
+      consumer = createConsumer(client, group, consumerName, keys[i]) as Consumer;
+      if (noack) client.server.propagation.rewrite(client.dbIndex, ['XGROUP', 'CREATECONSUMER', keys[i], groupName, consumerName]);
+    }
+    consumer.seenTime = client.server.clock.now();
+    if (serve) serving.push({ index: i, history, consumer });
+  }
+  if (serving.length > 0) {
+    if (client.reply.resp === 2) client.reply.arrayHeader(serving.length);
+    else client.reply.mapHeader(serving.length);
+    for (const { index, history, consumer } of serving) {
+      const key = keys[index];
+      const stream = client.db.get(key) as Stream;
+      const group = stream.groups.get(groupName) as ConsumerGroup;
+      if (client.reply.resp === 2) client.reply.arrayHeader(2);
+      client.reply.bulk(key);
+      if (history) serveHistory(client, stream, consumer, ids[index], count);
+      else serveGroup(client, key, stream, group, consumer, count, noack, (args) => client.server.propagation.rewrite(client.dbIndex, args));
+      client.server.dirty++;
+      client.db.touched(key);
+    }
+    return;
+  }
+  if (deadline === -1 || client.executingMulti || client.isMasterLink) return client.reply.nullArray();
+  client.server.blocking.block(
+    client,
+    keys,
+    deadline,
+    (key) => {
+      const value = client.db.get(key);
+      if (value === undefined || !isStream(value)) return 'pass';
+      const group = value.groups.get(groupName);
+      if (group === undefined) {
+        client.reply.error('NOGROUP the consumer group this client was blocked on no longer exists');
+        return true;
+      }
+      if (compareIds(value.lastId, group.lastId) <= 0) return 'pass';
+      const propagation = client.server.propagation;
+      propagation.begin();
+      let consumer = group.consumers.get(consumerName);
+      if (consumer === undefined) consumer = createConsumer(client, group, consumerName, key) as Consumer;
+      consumer.seenTime = client.server.clock.now();
+      if (client.reply.resp === 2) {
+        client.reply.arrayHeader(1);
+        client.reply.arrayHeader(2);
+      } else {
+        client.reply.mapHeader(1);
+      }
+      client.reply.bulk(key);
+      serveGroup(client, key, value, group, consumer, count, noack, (args) => propagation.also(client.dbIndex, args));
+      propagation.end();
+      client.server.dirty++;
+      return true;
+    },
+    () => client.reply.nullArray(),
+  );
+}
+
 export const streamReadCommands: CommandSpec[] = [
   command('xread', -4, ['readonly'], xread, [0, 0, 0], { categories: ['@read', '@stream', '@slow', '@blocking'] }),
+  command('xreadgroup', -7, ['write'], xread, [0, 0, 0], { categories: ['@write', '@stream', '@slow', '@blocking'] }),
 ];

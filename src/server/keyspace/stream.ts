@@ -6,6 +6,7 @@
 // listpack.c encodes each element, are what stream-node-max-entries/-bytes are compared with.
 
 import { ListpackBuilder } from '../rdb/listpack';
+import type { ConsumerGroup } from './stream-groups';
 
 /** Bytes a listpack element takes (encoding, data and backlen), strings that are integers as integers. */
 function listpackEntrySize(text: string): number {
@@ -104,10 +105,6 @@ function asInt64(value: bigint): bigint {
   return BigInt.asIntN(64, value);
 }
 
-export interface ConsumerGroupInfo {
-  readonly name: string;
-}
-
 export class Stream {
   /** Every entry still in a node, tombstones included, in ID order. */
   private keys: string[] = [];
@@ -117,6 +114,8 @@ export class Stream {
   lastId: StreamId = MIN_ID;
   maxDeletedId: StreamId = MIN_ID;
   entriesAdded = 0n;
+  /** Consumer groups by name. */
+  readonly groups = new Map<string, ConsumerGroup>();
 
   get nodeCount(): number {
     return this.nodes.length;
@@ -210,6 +209,28 @@ export class Stream {
       }
     }
     return out;
+  }
+
+  /** Whether an entry in [start, end] may have been deleted (streamRangeHasTombstones). */
+  rangeHasTombstones(start: StreamId, end: StreamId = MAX_ID): boolean {
+    if (this.length === 0 || compareIds(this.maxDeletedId, MIN_ID) === 0) return false;
+    return compareIds(start, this.maxDeletedId) <= 0 && compareIds(this.maxDeletedId, end) <= 0;
+  }
+
+  /** streamEstimateDistanceFromFirstEverEntry: an entry's counter, or -1 when unknown. */
+  estimateDistance(id: StreamId): bigint {
+    if (this.entriesAdded === 0n) return 0n;
+    if (this.length === 0 && compareIds(id, this.lastId) < 1) return this.entriesAdded;
+    const cmpLast = compareIds(id, this.lastId);
+    if (cmpLast === 0) return this.entriesAdded;
+    if (cmpLast > 0) return -1n;
+    const first = this.edgeId(true) ?? MIN_ID;
+    const cmpFirst = compareIds(id, first);
+    if (compareIds(this.maxDeletedId, MIN_ID) === 0 || compareIds(this.maxDeletedId, first) < 0) {
+      if (cmpFirst < 0) return this.entriesAdded - BigInt(this.length);
+      if (cmpFirst === 0) return this.entriesAdded - BigInt(this.length) + 1n;
+    }
+    return -1n;
   }
 
   /** The first (or last) live entry's ID, or null when empty. */
@@ -322,6 +343,7 @@ export class Stream {
     copy.lastId = this.lastId;
     copy.maxDeletedId = this.maxDeletedId;
     copy.entriesAdded = this.entriesAdded;
+    for (const [name, group] of this.groups) copy.groups.set(name, group.clone());
     return copy;
   }
 
