@@ -1,4 +1,5 @@
 import { describeDifferential, setup, typeOnly, type DiffCase, type DiffStep } from '../helpers/differential';
+import { describePropagation } from './propagation-capture';
 
 function entries(key: string, from: number, n: number): DiffStep[] {
   const steps: DiffStep[] = [];
@@ -101,6 +102,61 @@ const cases: DiffCase[] = [
       ['EXEC'],
     ],
   },
+  {
+    name: 'XCLAIM with TIME, RETRYCOUNT, FORCE, JUSTID, LASTID, deleted entries and errors',
+    steps: [
+      ...entries('s', 1, 5),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      typeOnly('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '>'),
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-0', '2-0', 'TIME', '1000', 'RETRYCOUNT', '7'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'bob', '3600000', '3-0'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '4-0'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '4-0', 'FORCE', 'JUSTID', 'RETRYCOUNT', '3'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '5-0', 'FORCE'],
+      ['XDEL', 's', '2-0'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '2-0', '3-0', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '9-0', 'LASTID', '7-0'],
+      ['XPENDING', 's', 'g'],
+      ['XCLAIM', 's', 'g', 'carol', 'x', '1-0'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '1-0', 'TIME', 'x'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '1-0', 'IDLE', 'x'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '1-0', 'RETRYCOUNT', 'x'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '1-0', 'LASTID', 'x'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '1-0', 'BOGUS'],
+      ['XCLAIM', 's', 'g', 'carol', '0', 'bad', '1-0'],
+      ['XCLAIM', 's', 'nog', 'carol', '0', '1-0'],
+      ['XCLAIM', 'nokey', 'g', 'carol', '0', '1-0'],
+    ],
+  },
 ];
 
 describeDifferential('stream consumer groups', cases);
+
+describePropagation('stream consumer groups', [
+  {
+    name: 'XGROUP subcommands, XACK, XCLAIM with TIME and NOACK reads propagate deterministically',
+    steps: [
+      ['XADD', 'p1', '1-0', 'f', 'v'], ['XADD', 'p1', '2-0', 'f', 'v'], ['XADD', 'p1', '3-0', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'p1', 'g', '0'], ['XGROUP', 'CREATE', 'p1', 'g', '0'], ['XGROUP', 'CREATECONSUMER', 'p1', 'g', 'c'],
+      ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'COUNT', '2', 'STREAMS', 'p1', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'STREAMS', 'p1', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'STREAMS', 'p1', '>'],
+      ['XCLAIM', 'p1', 'g', 'c', '0', '1-0', 'FORCE', 'TIME', '1000', 'RETRYCOUNT', '2'],
+      ['XCLAIM', 'p1', 'g', 'c', '0', '1-0', 'LASTID', '9-0'],
+      ['XCLAIM', 'p1', 'g', 'c', '0', '8-0', 'LASTID', '10-0'],
+      ['XACK', 'p1', 'g', '1-0', '2-0'], ['XACK', 'p1', 'g', '1-0'],
+      ['XGROUP', 'SETID', 'p1', 'g', '0', 'ENTRIESREAD', '0'], ['XGROUP', 'DELCONSUMER', 'p1', 'g', 'c'],
+      ['XGROUP', 'DESTROY', 'p1', 'g'], ['XGROUP', 'CREATE', 'p2', 'g', '$', 'MKSTREAM'],
+    ],
+  },
+  {
+    name: 'XREADGROUP propagates one XCLAIM per delivered entry (times differ: compared by shape)',
+    random: true,
+    steps: [
+      ['XADD', 'q1', '1-0', 'f', 'v'], ['XADD', 'q1', '2-0', 'f', 'v'], ['XGROUP', 'CREATE', 'q1', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'q1', '>'], ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'q1', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'd', 'STREAMS', 'q1', '>'],
+    ],
+  },
+]);

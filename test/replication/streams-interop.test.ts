@@ -31,7 +31,27 @@ async function fillStreams(client: Redis): Promise<void> {
   for (let i = 1; i <= 60; i++) p.xadd('trimmed', `${i}-0`, 'f', String(i));
   p.xtrim('trimmed', 'MAXLEN', '45');
   p.xsetid('trimmed', '100-0', 'ENTRIESADDED', '500', 'MAXDELETEDID', '90-0');
+  p.xgroup('CREATE', 'big', 'readers', '0');
+  p.xgroup('CREATE', 'big', 'idle', '$');
+  p.xgroup('CREATECONSUMER', 'big', 'idle', 'nobody');
+  p.xreadgroup('GROUP', 'readers', 'alice', 'COUNT', '3', 'STREAMS', 'big', '>');
+  p.xreadgroup('GROUP', 'readers', 'bob', 'COUNT', '4', 'STREAMS', 'big', '>');
+  p.xack('big', 'readers', '2-0', '6-0');
+  p.xgroup('CREATE', 'emptied', 'g', '$');
   await p.exec();
+}
+
+/** Groups as XPENDING shows them, without idle times (they depend on when the check runs). */
+async function groupState(client: Redis): Promise<unknown> {
+  const pending = (await client.call('XPENDING', 'big', 'readers', '-', '+', '100')) as unknown[][];
+  return {
+    summary: await client.call('XPENDING', 'big', 'readers'),
+    pending: pending.map(([id, consumer, , count]) => [id, consumer, count]),
+    idle: await client.call('XPENDING', 'big', 'idle'),
+    emptied: await client.call('XPENDING', 'emptied', 'g'),
+    newReads: await client.call('XREADGROUP', 'GROUP', 'readers', 'carol', 'COUNT', '2', 'STREAMS', 'big', '>'),
+    deleted: await client.call('XGROUP', 'DELCONSUMER', 'big', 'idle', 'nobody'),
+  };
 }
 
 async function streamState(client: Redis): Promise<unknown> {
@@ -81,8 +101,13 @@ describeWithRedis('replication: streams between redis-server and the bundled nod
     await nodeClient.replicaof(redis.host, redis.port);
     await waitReplicaInSync(redisClient, nodeClient, { what: 'node replica caught up' });
     expect(await streamState(nodeClient)).toEqual(await streamState(redisClient));
+    // The live stream: XREADGROUP reaches the node as XCLAIM ... FORCE JUSTID LASTID.
+    await redisClient.call('XREADGROUP', 'GROUP', 'readers', 'dave', 'COUNT', '2', 'STREAMS', 'big', '>');
+    await redisClient.call('XREADGROUP', 'GROUP', 'readers', 'erin', 'NOACK', 'COUNT', '2', 'STREAMS', 'big', '>');
+    await waitReplicaInSync(redisClient, nodeClient, { what: 'node replica applied the group reads' });
     await nodeClient.replicaof('NO', 'ONE');
     await redisClient.replicaof('NO', 'ONE');
+    expect(await groupState(nodeClient)).toEqual(await groupState(redisClient));
     const probed = await probeStructure(redisClient);
     // The probe must exercise node boundaries: both trims remove whole nodes.
     expect(probed.slice(0, 4)).toEqual([197, 149, 82, 39]);
@@ -101,7 +126,11 @@ describeWithRedis('replication: streams between redis-server and the bundled nod
     await nodeClient.call('XTRIM', 'mixed', 'MINID', '~', '1050');
     await waitReplicaInSync(nodeClient, redisClient, { what: 'redis replica applied the stream' });
     expect(await streamState(redisClient)).toEqual(await streamState(nodeClient));
+    await nodeClient.call('XREADGROUP', 'GROUP', 'readers', 'dave', 'COUNT', '2', 'STREAMS', 'big', '>');
+    await nodeClient.call('XREADGROUP', 'GROUP', 'readers', 'erin', 'NOACK', 'COUNT', '2', 'STREAMS', 'big', '>');
+    await waitReplicaInSync(nodeClient, redisClient, { what: 'redis replica applied the group reads' });
     await redisClient.replicaof('NO', 'ONE');
+    expect(await groupState(redisClient)).toEqual(await groupState(nodeClient));
     expect(await probeStructure(redisClient)).toEqual(await probeStructure(nodeClient));
   });
 
@@ -122,6 +151,7 @@ describeWithRedis('replication: streams between redis-server and the bundled nod
     const secondClient = new Redis({ host: second.host, port: second.port });
     cleanups.push(() => second.close(), () => secondClient.disconnect());
     expect(await streamState(secondClient)).toEqual(await streamState(redisClient));
+    expect(await groupState(secondClient)).toEqual(await groupState(redisClient));
     expect(await probeStructure(secondClient)).toEqual(await probeStructure(redisClient));
   });
 });

@@ -339,6 +339,129 @@ export function serveHistory(client: CommandContext, stream: Stream, consumer: C
   }
 }
 
+function xclaimPropagation(key: string, group: ConsumerGroup, groupName: string, idText: string, pending: PendingEntry): string[] {
+  return [
+    'XCLAIM', key, groupName, pending.consumer.name, '0', idText, 'TIME', String(pending.deliveryTime), 'RETRYCOUNT',
+    String(pending.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', formatId(group.lastId),
+  ];
+}
+
+/** XCLAIM key group consumer min-idle-time id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]. */
+function xclaim(client: CommandContext, args: string[]): void {
+  const [, key, groupName, consumerName] = args;
+  const value = lookupRead(client, key);
+  if (value !== undefined && !isStream(value)) return client.reply.error(ERR_WRONGTYPE);
+  const group = value?.groups.get(groupName);
+  if (value === undefined || group === undefined) {
+    return client.reply.error(`NOGROUP No such key '${key}' or consumer group '${groupName}'`);
+  }
+  const stream = value;
+  const minIdleArg = parseInt64(args[4]);
+  if (minIdleArg === null) return client.reply.error('ERR Invalid min-idle-time argument for XCLAIM');
+  const minIdle = Math.max(0, Number(minIdleArg));
+  const ids: StreamId[] = [];
+  let j = 5;
+  for (; j < args.length; j++) {
+    const id = parseStreamId(null, args[j], 0n, true);
+    if (id === null) break;
+    ids.push(id.id);
+  }
+  const lastIdArg = j - 1;
+  const now = client.server.clock.now();
+  let lastId: StreamId = { ms: 0n, seq: 0n };
+  let deliveryTime = -1;
+  let retryCount = -1;
+  let force = false;
+  let justId = false;
+  const integerOption = (text: string, name: string): number | null => {
+    const parsed = parseInt64(text);
+    if (parsed === null) {
+      client.reply.error(`ERR Invalid ${name} option argument for XCLAIM`);
+      return null;
+    }
+    return Number(parsed);
+  };
+  for (; j < args.length; j++) {
+    const moreArgs = args.length - 1 - j;
+    const option = args[j].toLowerCase();
+    if (option === 'force') force = true;
+    else if (option === 'justid') justId = true;
+    else if (option === 'idle' && moreArgs > 0) {
+      const idle = integerOption(args[++j], 'IDLE');
+      if (idle === null) return;
+      deliveryTime = now - idle;
+    } else if (option === 'time' && moreArgs > 0) {
+      const time = integerOption(args[++j], 'TIME');
+      if (time === null) return;
+      deliveryTime = time;
+    } else if (option === 'retrycount' && moreArgs > 0) {
+      const count = integerOption(args[++j], 'RETRYCOUNT');
+      if (count === null) return;
+      retryCount = count;
+    } else if (option === 'lastid' && moreArgs > 0) {
+      const id = strictId(client, args[++j]);
+      if (id === null) return;
+      lastId = id;
+    } else {
+      return client.reply.error(`ERR Unrecognized XCLAIM option '${args[j]}'`);
+    }
+  }
+  const propagation = client.server.propagation;
+  // XCLAIM goes to replicas as the idempotent form of each claim, never as sent.
+  propagation.prevent();
+  let propagateLastId = false;
+  if (compareIds(lastId, group.lastId) > 0) {
+    group.lastId = lastId;
+    propagateLastId = true;
+  }
+  if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
+  let consumer = group.consumers.get(consumerName);
+  if (consumer === undefined) consumer = createConsumer(client, group, consumerName, key) as Consumer;
+  consumer.seenTime = now;
+  const replies: Array<() => void> = [];
+  for (let k = 5; k <= lastIdArg; k++) {
+    const id = ids[k - 5];
+    const pelId = pelKey(id);
+    let pending = group.pending.get(pelId);
+    const entry = stream.get(id);
+    if (entry === undefined) {
+      if (pending !== undefined) {
+        propagation.rewrite(client.dbIndex, xclaimPropagation(key, group, groupName, args[k], pending));
+        propagateLastId = false;
+        client.server.dirty++;
+        group.pending.delete(pelId);
+        pending.consumer.pending.delete(pelId);
+      }
+      continue;
+    }
+    let fresh = false;
+    if (force && pending === undefined) {
+      pending = { id, consumer, deliveryTime: now, deliveryCount: 1 };
+      group.pending.set(pelId, pending);
+      fresh = true;
+    }
+    if (pending === undefined) continue;
+    if (!fresh && minIdle && now - pending.deliveryTime < minIdle) continue;
+    if (!fresh && pending.consumer !== consumer) pending.consumer.pending.delete(pelId);
+    pending.deliveryTime = deliveryTime;
+    if (retryCount >= 0) pending.deliveryCount = retryCount;
+    else if (!justId) pending.deliveryCount++;
+    pending.consumer = consumer;
+    consumer.pending.set(pelId, pending);
+    replies.push(justId ? () => client.reply.bulk(formatId(id)) : () => replyEntry(client, entry));
+    propagation.rewrite(client.dbIndex, xclaimPropagation(key, group, groupName, args[k], pending));
+    propagateLastId = false;
+    client.server.dirty++;
+  }
+  if (propagateLastId) {
+    propagation.rewrite(client.dbIndex, ['XGROUP', 'SETID', key, groupName, formatId(group.lastId), 'ENTRIESREAD', String(group.entriesRead)]);
+    client.server.dirty++;
+  }
+  client.db.touched(key);
+  client.reply.arrayHeader(replies.length);
+  for (const reply of replies) reply();
+}
+
 export const streamGroupCommands: CommandSpec[] = [
   command('xgroup', -2, [], (client) => client.reply.error(ERR_SYNTAX), undefined, {
     categories: ['@slow'],
@@ -351,6 +474,7 @@ export const streamGroupCommands: CommandSpec[] = [
       help: command('xgroup|help', 2, ['loading', 'stale'], xgroupHelp, undefined, { categories: ['@stream', '@slow'] }),
     },
   }),
+  command('xclaim', -6, ['write', 'fast'], xclaim, [1, 1, 1], { categories: ['@write', '@stream', '@fast'] }),
   command('xack', -4, ['write', 'fast'], xack, [1, 1, 1], { categories: ['@write', '@stream', '@fast'] }),
   command('xpending', -3, ['readonly'], xpending, [1, 1, 1], { categories: ['@read', '@stream', '@slow'] }),
 ];

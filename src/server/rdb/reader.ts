@@ -601,7 +601,15 @@ export class RdbReader {
       blob: () => Buffer.from(this.readBlob()),
       millis: () => {
         this.ensure(8);
+        const value = Number(this.buf.readBigInt64LE(this.pos));
         this.pos += 8;
+        return value;
+      },
+      raw: (length) => {
+        this.ensure(length);
+        const bytes = Buffer.from(this.buf.subarray(this.pos, this.pos + length));
+        this.pos += length;
+        return bytes;
       },
       corrupt: (reason) => this.error(reason),
     };

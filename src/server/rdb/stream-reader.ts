@@ -1,11 +1,12 @@
 // Streams from Redis's RDB: type 15 (RDB 9, Redis 5-6.2), 19 (RDB 10, 7.0) and 21 (RDB 11,
 // 7.2). Each rax node is a master ID and a listpack decoded back into entries, tombstones
 // included, so the node structure (and what "~" trimming later removes) is what Redis had.
-// Consumer groups are read past and dropped: this node has none (see the streams commands).
+// Consumer groups come back with their PELs and consumers.
 
 import { Stream, type StreamId } from '../keyspace/stream';
 import { RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_3 } from './constants';
 import { decodeListpack } from './listpack';
+import { ConsumerGroup, pelKey, type Consumer, type PendingEntry } from '../keyspace/stream-groups';
 
 /** The reader's primitives a stream is made of. */
 export interface StreamSource {
@@ -15,7 +16,9 @@ export interface StreamSource {
   /** A raw string's bytes, copied. */
   blob(): Buffer;
   /** rdbLoadMillisecondTime: 8 bytes little endian. */
-  millis(): void;
+  millis(): number;
+  /** Bytes written raw (rdbWriteRaw), copied. */
+  raw(length: number): Buffer;
   corrupt(reason: string): Error;
 }
 
@@ -73,23 +76,44 @@ export function readStream(source: StreamSource, type: number): Stream {
   }
   const groups = source.length();
   for (let g = 0; g < groups; g++) {
-    source.string();
-    readId(source);
-    if (type !== RDB_TYPE_STREAM_LISTPACKS) source.length64();
+    const name = source.string();
+    const lastId = readId(source);
+    // Older files have no counter: 7.0 estimates it from the group's last ID.
+    const entriesRead = type !== RDB_TYPE_STREAM_LISTPACKS ? BigInt.asIntN(64, source.length64()) : stream.estimateDistance(lastId);
+    if (stream.groups.has(name)) throw source.corrupt('Duplicated consumer group name');
+    const group = new ConsumerGroup(name, lastId, entriesRead);
+    stream.groups.set(name, group);
     const pending = source.length();
+    const unowned = new Map<string, PendingEntry>();
     for (let i = 0; i < pending; i++) {
-      source.blob();
-      source.millis();
-      source.length();
+      const raw = source.raw(16);
+      const id = { ms: raw.readBigUInt64BE(0), seq: raw.readBigUInt64BE(8) };
+      const deliveryTime = source.millis();
+      const deliveryCount = source.length();
+      const key = pelKey(id);
+      // The owner is filled in from the consumers' PELs below.
+      const entry = { id, consumer: null as unknown as Consumer, deliveryTime, deliveryCount };
+      group.pending.set(key, entry);
+      unowned.set(key, entry);
     }
     const consumers = source.length();
     for (let c = 0; c < consumers; c++) {
-      source.string();
-      source.millis();
+      const consumer = group.createConsumer(source.string(), 0);
+      if (consumer === null) throw source.corrupt('Duplicate stream consumer detected.');
+      consumer.seenTime = source.millis();
       if (type === RDB_TYPE_STREAM_LISTPACKS_3) source.millis();
       const owned = source.length();
-      for (let i = 0; i < owned; i++) source.blob();
+      for (let i = 0; i < owned; i++) {
+        const raw = source.raw(16);
+        const key = pelKey({ ms: raw.readBigUInt64BE(0), seq: raw.readBigUInt64BE(8) });
+        const entry = unowned.get(key);
+        if (entry === undefined) throw source.corrupt('Consumer entry not found in group global PEL');
+        unowned.delete(key);
+        entry.consumer = consumer;
+        consumer.pending.set(key, entry);
+      }
     }
+    if (unowned.size > 0) throw source.corrupt('Stream group PEL entries without a consumer');
   }
   return stream;
 }

@@ -2,11 +2,13 @@
 // 128-bit big-endian master ID and its listpack (master entry, then entries with IDs as deltas
 // from the master, a SAMEFIELDS flag when an entry has the master's fields, DELETED for
 // tombstones, and each entry's element count last), then length, last ID, first ID, maximum
-// deleted ID, entries added and the consumer groups.
+// deleted ID, entries added and the consumer groups (name, last ID, entries read, the PEL with
+// raw IDs, delivery times and counts, the consumers with their seen times and raw PEL IDs).
 
 import { sameFields, type Stream, type StreamId } from '../keyspace/stream';
 import { RDB_TYPE_STREAM_LISTPACKS_2 } from './constants';
 import type { RdbEncoder } from './encoder';
+import { sortedGroups, sortPending } from '../keyspace/stream-groups';
 import { ListpackBuilder } from './listpack';
 
 const FLAG_DELETED = 1;
@@ -73,6 +75,27 @@ export function writeStream(out: RdbEncoder, key: string, stream: Stream): void 
   writeId(out, first ?? { ms: 0n, seq: 0n });
   writeId(out, stream.maxDeletedId);
   writeLength64(out, stream.entriesAdded);
-  // Consumer groups: none yet (this node does not implement them).
-  out.length(0);
+  const groups = sortedGroups(stream.groups);
+  out.length(groups.length);
+  for (const group of groups) {
+    out.string(group.name);
+    writeId(out, group.lastId);
+    writeLength64(out, BigInt.asUintN(64, group.entriesRead));
+    const pending = group.sortedPending();
+    out.length(pending.length);
+    for (const entry of pending) {
+      out.bytes(idBytes(entry.id));
+      out.int64(entry.deliveryTime);
+      out.length(entry.deliveryCount);
+    }
+    const consumers = group.sortedConsumers();
+    out.length(consumers.length);
+    for (const consumer of consumers) {
+      out.string(consumer.name);
+      out.int64(consumer.seenTime);
+      const owned = sortPending(consumer.pending);
+      out.length(owned.length);
+      for (const entry of owned) out.bytes(idBytes(entry.id));
+    }
+  }
 }
