@@ -129,6 +129,28 @@ const cases: DiffCase[] = [
       ['XCLAIM', 'nokey', 'g', 'carol', '0', '1-0'],
     ],
   },
+  {
+    name: 'XAUTOCLAIM: cursor, COUNT, JUSTID, deleted entries and errors',
+    steps: [
+      ...entries('s', 1, 8),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      typeOnly('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'),
+      ['XAUTOCLAIM', 's', 'g', 'bob', '3600000', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '0', '0', 'COUNT', '3'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '0', '(3-0', 'COUNT', '2', 'JUSTID'],
+      ['XDEL', 's', '6-0', '7-0'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '6-0', 'COUNT', '2'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '-', 'JUSTID'],
+      ['XPENDING', 's', 'g'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '-', 'COUNT', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '-', 'COUNT', 'x'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '-', 'BOGUS'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', 'x', '-'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', 'bad'],
+      ['XAUTOCLAIM', 's', 'nog', 'carol', '0', '-'],
+      ['XAUTOCLAIM', 'nokey', 'g', 'carol', '0', '-'],
+    ],
+  },
 ];
 
 describeDifferential('stream consumer groups', cases);
@@ -143,7 +165,7 @@ describePropagation('stream consumer groups', [
       ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'STREAMS', 'p1', '>'],
       ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'STREAMS', 'p1', '>'],
       ['XCLAIM', 'p1', 'g', 'c', '0', '1-0', 'FORCE', 'TIME', '1000', 'RETRYCOUNT', '2'],
-      ['XCLAIM', 'p1', 'g', 'c', '0', '1-0', 'LASTID', '9-0'],
+      ['XCLAIM', 'p1', 'g', 'c', '0', '1-0', 'TIME', '2000', 'LASTID', '9-0'],
       ['XCLAIM', 'p1', 'g', 'c', '0', '8-0', 'LASTID', '10-0'],
       ['XACK', 'p1', 'g', '1-0', '2-0'], ['XACK', 'p1', 'g', '1-0'],
       ['XGROUP', 'SETID', 'p1', 'g', '0', 'ENTRIESREAD', '0'], ['XGROUP', 'DELCONSUMER', 'p1', 'g', 'c'],

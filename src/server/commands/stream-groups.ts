@@ -462,6 +462,85 @@ function xclaim(client: CommandContext, args: string[]): void {
   for (const reply of replies) reply();
 }
 
+/** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]: XCLAIM over a PEL scan. */
+function xautoclaim(client: CommandContext, args: string[]): void {
+  const [, key, groupName, consumerName] = args;
+  const minIdleArg = parseInt64(args[4]);
+  if (minIdleArg === null) return client.reply.error('ERR Invalid min-idle-time argument for XAUTOCLAIM');
+  const minIdle = Math.max(0, Number(minIdleArg));
+  const startArg = intervalId(client, args[5], 0n);
+  if (startArg === null) return;
+  const start = startArg.exclude ? nextId(startArg.id) : startArg.id;
+  if (start === null) return client.reply.error('ERR invalid start ID for the interval');
+  let count = 100;
+  let justId = false;
+  for (let j = 6; j < args.length; j++) {
+    const option = args[j].toLowerCase();
+    if (option === 'count' && j + 1 < args.length) {
+      const parsed = parseInt64(args[j + 1]);
+      const maxCount = BigInt(Math.floor(Number((1n << 63n) - 1n) / 16));
+      if (parsed === null || BigInt(parsed) < 1n || BigInt(parsed) > maxCount) return client.reply.error('ERR COUNT must be > 0');
+      count = Number(parsed);
+      j++;
+    } else if (option === 'justid') {
+      justId = true;
+    } else {
+      return client.reply.error(ERR_SYNTAX);
+    }
+  }
+  const value = lookupRead(client, key);
+  if (value !== undefined && !isStream(value)) return client.reply.error(ERR_WRONGTYPE);
+  const group = value?.groups.get(groupName);
+  if (value === undefined || group === undefined) {
+    return client.reply.error(`NOGROUP No such key '${key}' or consumer group '${groupName}'`);
+  }
+  const stream = value;
+  const propagation = client.server.propagation;
+  propagation.prevent();
+  const now = client.server.clock.now();
+  let consumer = group.consumers.get(consumerName);
+  if (consumer === undefined) consumer = createConsumer(client, group, consumerName, key) as Consumer;
+  consumer.seenTime = now;
+  const scan = group.sortedPending().filter((entry) => compareIds(entry.id, start) >= 0);
+  let attempts = count * 10;
+  let at = 0;
+  const claimed: Array<() => void> = [];
+  const deleted: StreamId[] = [];
+  // The loop stops the way Redis's does (attempts, then count, then the end of the PEL), which
+  // decides the cursor: the entry after the last one examined.
+  while (attempts-- > 0 && count > 0 && at < scan.length) {
+    const pending = scan[at++];
+    const pelId = pelKey(pending.id);
+    const entry = stream.get(pending.id);
+    if (entry === undefined) {
+      propagation.rewrite(client.dbIndex, xclaimPropagation(key, group, groupName, formatId(pending.id), pending));
+      client.server.dirty++;
+      group.pending.delete(pelId);
+      pending.consumer.pending.delete(pelId);
+      deleted.push(pending.id);
+      count--;
+      continue;
+    }
+    if (minIdle && now - pending.deliveryTime < minIdle) continue;
+    if (pending.consumer !== consumer) pending.consumer.pending.delete(pelId);
+    pending.deliveryTime = now;
+    if (!justId) pending.deliveryCount++;
+    pending.consumer = consumer;
+    consumer.pending.set(pelId, pending);
+    claimed.push(justId ? () => client.reply.bulk(formatId(entry.id)) : () => replyEntry(client, entry));
+    count--;
+    propagation.rewrite(client.dbIndex, xclaimPropagation(key, group, groupName, formatId(pending.id), pending));
+    client.server.dirty++;
+  }
+  client.db.touched(key);
+  client.reply.arrayHeader(3);
+  client.reply.bulk(at < scan.length ? formatId(scan[at].id) : '0-0');
+  client.reply.arrayHeader(claimed.length);
+  for (const reply of claimed) reply();
+  client.reply.arrayHeader(deleted.length);
+  for (const id of deleted) client.reply.bulk(formatId(id));
+}
+
 export const streamGroupCommands: CommandSpec[] = [
   command('xgroup', -2, [], (client) => client.reply.error(ERR_SYNTAX), undefined, {
     categories: ['@slow'],
@@ -475,6 +554,7 @@ export const streamGroupCommands: CommandSpec[] = [
     },
   }),
   command('xclaim', -6, ['write', 'fast'], xclaim, [1, 1, 1], { categories: ['@write', '@stream', '@fast'] }),
+  command('xautoclaim', -6, ['write', 'fast'], xautoclaim, [1, 1, 1], { categories: ['@write', '@stream', '@fast'] }),
   command('xack', -4, ['write', 'fast'], xack, [1, 1, 1], { categories: ['@write', '@stream', '@fast'] }),
   command('xpending', -3, ['readonly'], xpending, [1, 1, 1], { categories: ['@read', '@stream', '@slow'] }),
 ];
