@@ -13,6 +13,7 @@ import { zsetsCommands } from './zsets';
 import { streamsCommands } from './streams';
 import { streamReadCommands } from './streams-read';
 import { streamGroupCommands } from './stream-groups';
+import { streamInfoCommands } from './stream-info';
 import { pubsubCommands } from './pubsub';
 import { clientCommands } from './client';
 import { serverCommands } from './server';
@@ -32,6 +33,7 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(streamsCommands);
   table.register(streamReadCommands);
   table.register(streamGroupCommands);
+  table.register(streamInfoCommands);
   table.register(pubsubCommands);
   table.register(clientCommands);
   table.register(serverCommands(table));
