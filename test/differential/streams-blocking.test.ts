@@ -73,6 +73,39 @@ const scenarios: Scenario[] = [
       r(0),
     ],
   },
+  {
+    name: "XREADGROUP BLOCK on '>' is served by XADD: entries go to one consumer each, in blocking order",
+    steps: [
+      s(3, 'XGROUP', 'CREATE', 'st', 'g', '$', 'MKSTREAM'),
+      b(0, 1, 'XREADGROUP', 'GROUP', 'g', 'alice', 'BLOCK', '0', 'STREAMS', 'st', '>'),
+      b(1, 2, 'XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 'st', '>'),
+      s(3, 'XADD', 'st', '1-0', 'f', 'v'),
+      r(0),
+      s(3, 'XADD', 'st', '2-0', 'f', 'v'),
+      r(1),
+      s(3, 'XPENDING', 'st', 'g'),
+      b(2, 1, 'XREADGROUP', 'GROUP', 'g', 'carol', 'NOACK', 'BLOCK', '0', 'STREAMS', 'st', '>'),
+      s(3, 'MULTI'),
+      s(3, 'XADD', 'st', '3-0', 'f', 'v'),
+      s(3, 'XADD', 'st', '4-0', 'f', 'v'),
+      s(3, 'EXEC'),
+      r(2),
+      s(3, 'XPENDING', 'st', 'g'),
+    ],
+  },
+  {
+    name: 'XREADGROUP waiters get NOGROUP when their group is destroyed; timeouts answer a null array',
+    steps: [
+      s(3, 'XGROUP', 'CREATE', 'st', 'g', '$', 'MKSTREAM'),
+      b(0, 1, 'XREADGROUP', 'GROUP', 'g', 'alice', 'BLOCK', '0', 'STREAMS', 'st', '>'),
+      s(3, 'XGROUP', 'DESTROY', 'st', 'g'),
+      r(0),
+      s(3, 'XGROUP', 'CREATE', 'st', 'g', '$'),
+      b(1, 1, 'XREADGROUP', 'GROUP', 'g', 'bob', 'BLOCK', '20', 'STREAMS', 'st', '>'),
+      r(1),
+      s(3, 'XINFO', 'GROUPS', 'st'),
+    ],
+  },
 ];
 
 describeWithRedis('differential: blocking XREAD', () => {

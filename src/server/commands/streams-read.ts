@@ -172,13 +172,15 @@ function readGroup(
     } else if (stream.length > 0 && compareIds(stream.edgeId(false) as StreamId, group.lastId) > 0) {
       serve = true;
     }
+    if (!serve) continue;
+    // 7.0 creates the consumer only when it is served (a blocked reader has none yet).
     let consumer = group.consumers.get(consumerName);
     if (consumer === undefined) {
       consumer = createConsumer(client, group, consumerName, keys[i]) as Consumer;
       if (noack) client.server.propagation.rewrite(client.dbIndex, ['XGROUP', 'CREATECONSUMER', keys[i], groupName, consumerName]);
     }
     consumer.seenTime = client.server.clock.now();
-    if (serve) serving.push({ index: i, history, consumer });
+    serving.push({ index: i, history, consumer });
   }
   if (serving.length > 0) {
     if (client.reply.resp === 2) client.reply.arrayHeader(serving.length);
