@@ -1,4 +1,4 @@
-// XINFO STREAM (without FULL), XINFO GROUPS, XINFO CONSUMERS and XINFO HELP as Redis 7.0 answers
+// XINFO STREAM [FULL [COUNT n]], XINFO GROUPS, XINFO CONSUMERS and XINFO HELP as Redis 7.0 answers
 // them. radix-tree-nodes is the node count of Redis's rax over the nodes' 128-bit master IDs,
 // computed from the key set as a compressed radix tree (chains of single children are one node).
 
@@ -6,10 +6,11 @@ import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isStream } from '../keyspace/values';
 import { formatId, MAX_ID, MIN_ID, type Stream, type StreamId } from '../keyspace/stream';
-import { sortedGroups, type ConsumerGroup } from '../keyspace/stream-groups';
+import { sortedGroups, sortPending, type ConsumerGroup } from '../keyspace/stream-groups';
+import { parseInt64 } from '../resp/numbers';
 import { lookupRead } from './util';
 import { ERR_WRONGTYPE } from '../errors';
-import { replyEntry } from './streams';
+import { replyEntries, replyEntry } from './streams';
 import { idBytes } from '../rdb/stream-writer';
 
 function raxNodes(keys: Buffer[], depth: number): number {
@@ -45,12 +46,27 @@ function replyId(client: CommandContext, id: StreamId): void {
   client.reply.bulk(formatId(id));
 }
 
+function syntaxError(client: CommandContext, args: string[]): void {
+  client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${args[1]}'. Try XINFO HELP.`);
+}
+
 function streamInfo(client: CommandContext, stream: Stream, args: string[]): void {
-  if (args.length !== 3) {
-    return client.reply.error(`ERR unknown subcommand or wrong number of arguments for '${args[1]}'. Try XINFO HELP.`);
+  const options = args.length - 3;
+  let full = false;
+  let count = 10;
+  if (options !== 0) {
+    if (options !== 1 && options !== 3) return syntaxError(client, args);
+    if (args[3].toLowerCase() !== 'full') return syntaxError(client, args);
+    if (options === 3) {
+      if (args[4].toLowerCase() !== 'count') return syntaxError(client, args);
+      const parsed = parseInt64(args[5]);
+      if (parsed === null) return client.reply.error('ERR value is not an integer or out of range');
+      count = parsed < 0 ? 10 : Number(parsed);
+    }
+    full = true;
   }
   const nodes = [...stream.storedNodes()];
-  client.reply.mapHeader(10);
+  client.reply.mapHeader(full ? 9 : 10);
   client.reply.bulk('length');
   client.reply.integer(stream.length);
   client.reply.bulk('radix-tree-keys');
@@ -65,6 +81,7 @@ function streamInfo(client: CommandContext, stream: Stream, args: string[]): voi
   client.reply.integer(stream.entriesAdded);
   client.reply.bulk('recorded-first-entry-id');
   replyId(client, stream.edgeId(true) ?? MIN_ID);
+  if (full) return fullInfo(client, stream, count);
   client.reply.bulk('groups');
   client.reply.integer(stream.groups.size);
   const first = stream.range(MIN_ID, MAX_ID, 1);
@@ -75,6 +92,63 @@ function streamInfo(client: CommandContext, stream: Stream, args: string[]): voi
   client.reply.bulk('last-entry');
   if (last.length > 0) replyEntry(client, last[0]);
   else client.reply.nullBulk();
+}
+
+/** The FULL form's entries and groups, with PELs and consumers (7.0's fields: no active-time). */
+function fullInfo(client: CommandContext, stream: Stream, count: number): void {
+  client.reply.bulk('entries');
+  replyEntries(client, stream.range(MIN_ID, MAX_ID, count));
+  client.reply.bulk('groups');
+  const groups = sortedGroups(stream.groups);
+  client.reply.arrayHeader(groups.length);
+  const limited = <T>(items: T[]) => (count === 0 ? items : items.slice(0, count));
+  for (const group of groups) {
+    client.reply.mapHeader(7);
+    client.reply.bulk('name');
+    client.reply.bulk(group.name);
+    client.reply.bulk('last-delivered-id');
+    replyId(client, group.lastId);
+    client.reply.bulk('entries-read');
+    if (group.entriesRead !== -1n) client.reply.integer(group.entriesRead);
+    else client.reply.nullBulk();
+    client.reply.bulk('lag');
+    const lag = groupLag(stream, group);
+    if (lag === null) client.reply.nullBulk();
+    else client.reply.integer(lag);
+    client.reply.bulk('pel-count');
+    client.reply.integer(group.pending.size);
+    client.reply.bulk('pending');
+    const pending = limited(group.sortedPending());
+    client.reply.arrayHeader(pending.length);
+    for (const entry of pending) {
+      client.reply.arrayHeader(4);
+      replyId(client, entry.id);
+      client.reply.bulk(entry.consumer.name);
+      client.reply.integer(entry.deliveryTime);
+      client.reply.integer(entry.deliveryCount);
+    }
+    client.reply.bulk('consumers');
+    const consumers = group.sortedConsumers();
+    client.reply.arrayHeader(consumers.length);
+    for (const consumer of consumers) {
+      client.reply.mapHeader(4);
+      client.reply.bulk('name');
+      client.reply.bulk(consumer.name);
+      client.reply.bulk('seen-time');
+      client.reply.integer(consumer.seenTime);
+      client.reply.bulk('pel-count');
+      client.reply.integer(consumer.pending.size);
+      client.reply.bulk('pending');
+      const owned = limited(sortPending(consumer.pending));
+      client.reply.arrayHeader(owned.length);
+      for (const entry of owned) {
+        client.reply.arrayHeader(3);
+        replyId(client, entry.id);
+        client.reply.integer(entry.deliveryTime);
+        client.reply.integer(entry.deliveryCount);
+      }
+    }
+  }
 }
 
 function xinfo(client: CommandContext, args: string[]): void {
