@@ -2,8 +2,10 @@
 // the null array on timeout, compared byte for byte with the blocking pops' scenario runner.
 
 import { expect, it } from 'vitest';
+import Redis from 'ioredis';
 import { realAndBundledPair } from '../helpers/differential';
-import { describeWithRedis } from '../helpers/redis-server';
+import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
+import { waitReplicaInSync } from '../helpers/info';
 import { b, normalizeIds, play, r, s, type Scenario } from './blocking-scenario';
 
 const scenarios: Scenario[] = [
@@ -116,4 +118,54 @@ describeWithRedis('differential: blocking XREAD', () => {
       expect(normalizeIds(actual)).toEqual(normalizeIds(expected));
     });
   }
+});
+
+const PROPAGATION_SCENARIO = [
+  s(3, 'XGROUP', 'CREATE', 'st', 'g', '$', 'MKSTREAM'),
+  b(0, 1, 'XREADGROUP', 'GROUP', 'g', 'alice', 'BLOCK', '0', 'STREAMS', 'st', '>'),
+  b(1, 2, 'XREADGROUP', 'GROUP', 'g', 'bob', 'NOACK', 'BLOCK', '0', 'STREAMS', 'st', '>'),
+  b(2, 3, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '$'),
+  s(3, 'XADD', 'st', '1-0', 'f', 'v'),
+  r(0),
+  r(2),
+  s(3, 'XADD', 'st', 'MAXLEN', '~', '5', '2-0', 'f', 'v'),
+  r(1),
+  s(3, 'XREADGROUP', 'GROUP', 'g', 'carol', 'STREAMS', 'st', '>'),
+];
+
+/** A stream's data and groups as a replica must mirror them (no idle or delivery times). */
+async function streamView(client: Redis): Promise<unknown> {
+  const pending = (await client.call('XPENDING', 'st', 'g', '-', '+', '10')) as unknown[][];
+  return {
+    entries: await client.xrange('st', '-', '+'),
+    groups: await client.call('XINFO', 'GROUPS', 'st'),
+    pending: pending.map(([id, consumer, , count]) => [id, consumer, count]),
+    consumers: ((await client.call('XINFO', 'CONSUMERS', 'st', 'g')) as unknown[][]).map((c) => [c[1], c[3]]),
+  };
+}
+
+describeWithRedis('blocking stream reads: propagation', () => {
+  const servers = realAndBundledPair();
+  it('a redis-server replica of each ends with its master\'s stream and groups after served XREADGROUPs', async () => {
+    const [real, ours] = await servers.onBoth(async (host, port) => {
+      const replica = await startRedisServer({ directives: { replicaof: `${host} ${port}` } });
+      const master = new Redis({ host, port, lazyConnect: true });
+      const follower = new Redis({ host: replica.host, port: replica.port, lazyConnect: true });
+      try {
+        await Promise.all([master.connect(), follower.connect()]);
+        await waitReplicaInSync(master, follower);
+        const transcript = await play(host, port, PROPAGATION_SCENARIO, false);
+        await waitReplicaInSync(master, follower);
+        const [masterView, replicaView] = await Promise.all([streamView(master), streamView(follower)]);
+        expect(replicaView).toEqual(masterView);
+        return { transcript, masterView };
+      } finally {
+        master.disconnect();
+        follower.disconnect();
+        await replica.stop();
+      }
+    });
+    expect(normalizeIds(ours.transcript)).toEqual(normalizeIds(real.transcript));
+    expect(ours.masterView).toEqual(real.masterView);
+  });
 });

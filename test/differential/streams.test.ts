@@ -259,6 +259,14 @@ const cases: DiffCase[] = [
     resp3: true,
     steps: [...entries('a', 1, 3), ['XREAD', 'STREAMS', 'a', 'nosuch', '1', '0'], ['XREAD', 'STREAMS', 'a', '9'], ['XRANGE', 'a', '-', '+', 'COUNT', '0']],
   },
+  {
+    name: 'COMMAND INFO of the stream commands',
+    steps: [
+      ['COMMAND', 'INFO', 'xadd', 'xlen', 'xrange', 'xrevrange', 'xdel', 'xtrim', 'xsetid', 'xread', 'xreadgroup'],
+      ['COMMAND', 'INFO', 'xack', 'xpending', 'xclaim', 'xautoclaim', 'xgroup|create', 'xgroup|setid', 'xgroup|destroy'],
+      ['COMMAND', 'INFO', 'xgroup|createconsumer', 'xgroup|delconsumer', 'xinfo|stream', 'xinfo|groups', 'xinfo|consumers', 'xgroup|help'],
+    ],
+  },
 ];
 
 describeDifferential('streams', cases);

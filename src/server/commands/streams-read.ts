@@ -215,7 +215,11 @@ function readGroup(
       const propagation = client.server.propagation;
       propagation.begin();
       let consumer = group.consumers.get(consumerName);
-      if (consumer === undefined) consumer = createConsumer(client, group, consumerName, key) as Consumer;
+      if (consumer === undefined) {
+        consumer = createConsumer(client, group, consumerName, key) as Consumer;
+        // Without XCLAIMs to carry it, a NOACK reader's consumer reaches replicas this way.
+        if (noack) propagation.also(client.dbIndex, ['XGROUP', 'CREATECONSUMER', key, groupName, consumerName]);
+      }
       consumer.seenTime = client.server.clock.now();
       if (client.reply.resp === 2) {
         client.reply.arrayHeader(1);
