@@ -179,6 +179,21 @@ function xack(client: CommandContext, args: string[]): void {
   client.reply.integer(acknowledged);
 }
 
+/** The stream and group XPENDING/XCLAIM/XAUTOCLAIM work on; replies WRONGTYPE or NOGROUP otherwise. */
+function lookupGroup(client: CommandContext, key: string, groupName: string): { stream: Stream; group: ConsumerGroup } | null {
+  const value = lookupRead(client, key);
+  if (value !== undefined && !isStream(value)) {
+    client.reply.error(ERR_WRONGTYPE);
+    return null;
+  }
+  const group = value?.groups.get(groupName);
+  if (value === undefined || group === undefined) {
+    client.reply.error(`NOGROUP No such key '${key}' or consumer group '${groupName}'`);
+    return null;
+  }
+  return { stream: value, group };
+}
+
 function xpending(client: CommandContext, args: string[]): void {
   const [, key, groupName] = args;
   const justInfo = args.length === 3;
@@ -212,10 +227,9 @@ function xpending(client: CommandContext, args: string[]): void {
     end = endId;
     if (at + 3 < args.length) consumerName = args[at + 3];
   }
-  const value = lookupRead(client, key);
-  if (value !== undefined && !isStream(value)) return client.reply.error(ERR_WRONGTYPE);
-  const group = value?.groups.get(groupName);
-  if (group === undefined) return client.reply.error(`NOGROUP No such key '${key}' or consumer group '${groupName}'`);
+  const found = lookupGroup(client, key, groupName);
+  if (found === null) return;
+  const { group } = found;
   const now = client.server.clock.now();
   if (justInfo) {
     client.reply.arrayHeader(4);
@@ -349,13 +363,9 @@ function xclaimPropagation(key: string, group: ConsumerGroup, groupName: string,
 /** XCLAIM key group consumer min-idle-time id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]. */
 function xclaim(client: CommandContext, args: string[]): void {
   const [, key, groupName, consumerName] = args;
-  const value = lookupRead(client, key);
-  if (value !== undefined && !isStream(value)) return client.reply.error(ERR_WRONGTYPE);
-  const group = value?.groups.get(groupName);
-  if (value === undefined || group === undefined) {
-    return client.reply.error(`NOGROUP No such key '${key}' or consumer group '${groupName}'`);
-  }
-  const stream = value;
+  const found = lookupGroup(client, key, groupName);
+  if (found === null) return;
+  const { stream, group } = found;
   const minIdleArg = parseInt64(args[4]);
   if (minIdleArg === null) return client.reply.error('ERR Invalid min-idle-time argument for XCLAIM');
   const minIdle = Math.max(0, Number(minIdleArg));
@@ -488,13 +498,9 @@ function xautoclaim(client: CommandContext, args: string[]): void {
       return client.reply.error(ERR_SYNTAX);
     }
   }
-  const value = lookupRead(client, key);
-  if (value !== undefined && !isStream(value)) return client.reply.error(ERR_WRONGTYPE);
-  const group = value?.groups.get(groupName);
-  if (value === undefined || group === undefined) {
-    return client.reply.error(`NOGROUP No such key '${key}' or consumer group '${groupName}'`);
-  }
-  const stream = value;
+  const found = lookupGroup(client, key, groupName);
+  if (found === null) return;
+  const { stream, group } = found;
   const propagation = client.server.propagation;
   propagation.prevent();
   const now = client.server.clock.now();
