@@ -576,9 +576,6 @@ export class RdbReader {
         else this.emit(key, value);
         return;
       }
-      case RDB_TYPE_HASH_ZIPMAP:
-      case RDB_TYPE_MODULE_PRE_GA:
-      case RDB_TYPE_MODULE_2:
       case RDB_TYPE_STREAM_LISTPACKS:
       case RDB_TYPE_STREAM_LISTPACKS_2:
       case RDB_TYPE_STREAM_LISTPACKS_3: {
@@ -586,6 +583,9 @@ export class RdbReader {
         this.emit(key, readStream(this.streamSource(), type));
         return;
       }
+      case RDB_TYPE_HASH_ZIPMAP:
+      case RDB_TYPE_MODULE_PRE_GA:
+      case RDB_TYPE_MODULE_2:
         throw this.error(RDB_ERR_UNSUPPORTED_TYPE(type, RDB_TYPE_NAMES[type]), at);
       default:
         throw this.error(RDB_ERR_UNKNOWN_TYPE(type), at);
