@@ -12,8 +12,12 @@ export interface BlockableClient {
   unblock(): void;
 }
 
-/** What a waiting command does when one of its keys may have data: true once it replied. */
-export type ServeAttempt = (key: string) => boolean;
+/**
+ * What a waiting command does when one of its keys may have data: true once it replied; false
+ * stops the round (the key is drained); 'pass' lets the waiters behind it try (a stream reader
+ * waiting for IDs past the new entries leaves the stream to the others).
+ */
+export type ServeAttempt = (key: string) => boolean | 'pass';
 
 /** How a wait ends from outside: its timeout (or CLIENT UNBLOCK TIMEOUT), or an error reply. */
 export type UnblockReason = { kind: 'timeout' } | { kind: 'error'; text: string };
@@ -119,7 +123,9 @@ export class BlockedKeys<Client extends BlockableClient> {
     // First blocked, first served; each serve may empty the key, which stops the round.
     for (const waiter of [...queue]) {
       if (!this.byClient.has(waiter.client)) continue;
-      if (!waiter.serve(key)) break;
+      const served = waiter.serve(key);
+      if (served === 'pass') continue;
+      if (!served) break;
       this.release(waiter);
       waiter.client.unblock();
     }

@@ -302,6 +302,26 @@ const scenarios: Scenario[] = [
     name: 'inside MULTI/EXEC each command publishes as it runs',
     commands: [c('MULTI'), c('SET', 'a', '1'), c('LPUSH', 'l', 'x'), c('DEL', 'a'), c('EXEC')],
   },
+  {
+    name: 'streams: XADD (new key, trimming), XTRIM, XDEL, XSETID, no-ops and read misses',
+    commands: [
+      c('XADD', 's', '1-0', 'f', 'v'), c('XADD', 's', 'MAXLEN', '1', '2-0', 'f', 'v'), c('XADD', 's', 'MAXLEN', '5', '3-0', 'f', 'v'),
+      c('XTRIM', 's', 'MAXLEN', '0'), c('XTRIM', 's', 'MAXLEN', '0'), c('XADD', 's', '4-0', 'f', 'v'), c('XDEL', 's', '4-0'),
+      c('XDEL', 's', '4-0'), c('XSETID', 's', '9-0'), c('XADD', 'n', 'NOMKSTREAM', '1-0', 'f', 'v'), c('XLEN', 'nosuch'),
+      c('XRANGE', 'nosuch', '-', '+'), c('XREAD', 'STREAMS', 'nosuch', 's', '0', '0'), c('XADD', 's', '1-0', 'f', 'v'),
+    ],
+  },
+  {
+    name: 'stream groups: XGROUP subcommands, consumers created by XREADGROUP, XCLAIM and XAUTOCLAIM',
+    commands: [
+      c('XGROUP', 'CREATE', 'g', 'grp', '$', 'MKSTREAM'), c('XGROUP', 'CREATE', 'g', 'grp', '$'), c('XADD', 'g', '1-0', 'f', 'v'),
+      c('XGROUP', 'CREATECONSUMER', 'g', 'grp', 'c1'), c('XGROUP', 'CREATECONSUMER', 'g', 'grp', 'c1'),
+      c('XREADGROUP', 'GROUP', 'grp', 'c2', 'STREAMS', 'g', '>'), c('XACK', 'g', 'grp', '1-0'),
+      c('XCLAIM', 'g', 'grp', 'c3', '0', '1-0', 'FORCE', 'JUSTID'), c('XAUTOCLAIM', 'g', 'grp', 'c4', '0', '0', 'JUSTID'),
+      c('XGROUP', 'SETID', 'g', 'grp', '0'), c('XGROUP', 'DELCONSUMER', 'g', 'grp', 'c1'), c('XGROUP', 'DELCONSUMER', 'g', 'grp', 'zz'),
+      c('XGROUP', 'DESTROY', 'g', 'grp'), c('XGROUP', 'DESTROY', 'g', 'grp'), c('XINFO', 'STREAM', 'nosuch'),
+    ],
+  },
 ];
 
 describeWithRedis('differential: keyspace notifications', () => {

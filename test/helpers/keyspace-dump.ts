@@ -49,6 +49,12 @@ export async function dumpKeyspace(host: string, port: number, password?: string
             value = pairs;
             break;
           }
+          case 'stream': {
+            // One element per entry: its ID, then its fields and values.
+            const entries = (await client.xrangeBuffer(k, '-', '+')) as Array<[Buffer, Buffer[]]>;
+            value = entries.map(([id, fields]) => [id, ...fields].map((b) => b.toString('latin1')).join('\0'));
+            break;
+          }
           default:
             value = `<${type}>`;
         }

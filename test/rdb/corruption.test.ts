@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { Deque } from '../../src/server/keyspace/deque';
 import { SortedSet } from '../../src/server/keyspace/sorted-set';
+import { Stream, formatId } from '../../src/server/keyspace/stream';
 import type { Value } from '../../src/server/keyspace/values';
 import { databaseFromMaps, RdbError, RdbReader, readRdbBuffer, writeRdbToBuffer } from '../../src/server/rdb';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
@@ -166,10 +167,19 @@ describeWithRedis('RDB reader: unsupported content written by redis-server 7.0',
     }
   }
 
-  it('refuses streams, naming the type', async () => {
-    const file = await saveWith((client) => client.xadd('s', '*', 'field', 'value'));
-    const error = expectRdbError(file);
-    expect(error.reason).toBe('RDB type 19 (stream-v2) is not supported by this node');
+  it('reads streams (RDB type 19) with their consumer groups', async () => {
+    const file = await saveWith(async (client) => {
+      await client.xadd('s', '5-1', 'field', 'value');
+      await client.xgroup('CREATE', 's', 'g', '0');
+    });
+    const loaded = new Map<string, unknown>();
+    const reader = new RdbReader({ onEntry: (_db, key, value) => void loaded.set(key, value) });
+    reader.write(file);
+    reader.end();
+    const stream = loaded.get('s') as Stream;
+    expect(stream).toBeInstanceOf(Stream);
+    expect([...stream.liveEntries()].map((entry) => [formatId(entry.id), entry.fields])).toEqual([['5-1', ['field', 'value']]]);
+    expect([...stream.groups.keys()]).toEqual(['g']);
   });
 
   it('refuses function libraries', async () => {

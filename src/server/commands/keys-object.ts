@@ -8,7 +8,7 @@
 
 import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
-import { isHash, isList, isSet } from '../keyspace/values';
+import { isHash, isList, isSet, isStream } from '../keyspace/values';
 import { parseInt64 } from '../resp/numbers';
 import { hashEncoding, setEncoding } from '../keyspace/encodings';
 import { lookupRead } from './util';
@@ -56,6 +56,7 @@ function encodingOf(client: CommandContext, value: Value): string {
   if (isList(value)) return 'quicklist';
   if (isHash(value)) return hashEncoding(value, config);
   if (isSet(value)) return setEncoding(value, config);
+  if (isStream(value)) return 'stream';
   return value.encoding;
 }
 

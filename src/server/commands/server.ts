@@ -24,7 +24,7 @@ import {
 } from '../command-docs';
 import { resetLatency } from '../diagnostics/latency-histogram';
 import { ConfigRewriteError, effectiveDir, formatOutputBufferLimits, outputBufferLimits, rewriteConfigFile } from '../persistence/config-rewrite';
-import { isHash, isList, isSet, isZSet, type Value } from '../keyspace/values';
+import { isHash, isList, isSet, isStream, isZSet, type Value } from '../keyspace/values';
 
 const ERR_NO_SHUTDOWN = 'ERR No shutdown in progress.';
 const ERR_SHUTDOWN_FAILED = 'ERR Errors trying to SHUTDOWN. Check logs.';
@@ -415,6 +415,11 @@ function estimateMemory(key: string, value: Value, samples: number): number {
   } else if (isZSet(value)) {
     // Members are not sampled: a sorted set is costed by its size (member, 8-byte score, links).
     return OBJECT_OVERHEAD + key.length + value.size * (ELEMENT_OVERHEAD + 24);
+  } else if (isStream(value)) {
+    count = value.length;
+    elements = (function* () {
+      for (const entry of value.liveEntries()) yield entry.fields.join('');
+    })();
   }
   let sampledBytes = 0;
   let sampled = 0;

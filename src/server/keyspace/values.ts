@@ -4,20 +4,23 @@
 
 import { Deque } from './deque';
 import { SortedSet } from './sorted-set';
+import { Stream } from './stream';
 
 export type HashValue = Map<string, string>;
 export type SetValue = Set<string>;
 export type ListValue = Deque<string>;
 export type ZSetValue = SortedSet;
-export type Value = string | HashValue | SetValue | ListValue | ZSetValue;
+export type StreamValue = Stream;
+export type Value = string | HashValue | SetValue | ListValue | ZSetValue | StreamValue;
 
-export type TypeName = 'string' | 'hash' | 'set' | 'list' | 'zset';
+export type TypeName = 'string' | 'hash' | 'set' | 'list' | 'zset' | 'stream';
 
 export function typeOf(value: Value): TypeName {
   if (typeof value === 'string') return 'string';
   if (value instanceof Map) return 'hash';
   if (value instanceof Set) return 'set';
   if (value instanceof Deque) return 'list';
+  if (value instanceof Stream) return 'stream';
   return 'zset';
 }
 
@@ -32,4 +35,7 @@ export function isList(value: Value): value is ListValue {
 }
 export function isZSet(value: Value): value is ZSetValue {
   return value instanceof SortedSet;
+}
+export function isStream(value: Value): value is StreamValue {
+  return value instanceof Stream;
 }

@@ -11,6 +11,7 @@
 
 import { constants as bufferConstants } from 'node:buffer';
 import { Deque } from '../keyspace/deque';
+import { readStream, type StreamSource } from './stream-reader';
 import type { Value } from '../keyspace/values';
 import { parseDouble } from '../resp/numbers';
 import { latin1Slice } from './bytes';
@@ -575,16 +576,57 @@ export class RdbReader {
         else this.emit(key, value);
         return;
       }
+      case RDB_TYPE_STREAM_LISTPACKS:
+      case RDB_TYPE_STREAM_LISTPACKS_2:
+      case RDB_TYPE_STREAM_LISTPACKS_3: {
+        const key = this.readString();
+        this.emit(key, readStream(this.streamSource(), type));
+        return;
+      }
       case RDB_TYPE_HASH_ZIPMAP:
       case RDB_TYPE_MODULE_PRE_GA:
       case RDB_TYPE_MODULE_2:
-      case RDB_TYPE_STREAM_LISTPACKS:
-      case RDB_TYPE_STREAM_LISTPACKS_2:
-      case RDB_TYPE_STREAM_LISTPACKS_3:
         throw this.error(RDB_ERR_UNSUPPORTED_TYPE(type, RDB_TYPE_NAMES[type]), at);
       default:
         throw this.error(RDB_ERR_UNKNOWN_TYPE(type), at);
     }
+  }
+
+  /** The primitives stream-reader.ts reads a stream with. */
+  private streamSource(): StreamSource {
+    return {
+      length: () => this.readLength(),
+      length64: () => this.readLength64(),
+      string: () => this.readString(),
+      blob: () => Buffer.from(this.readBlob()),
+      millis: () => {
+        this.ensure(8);
+        const value = Number(this.buf.readBigInt64LE(this.pos));
+        this.pos += 8;
+        return value;
+      },
+      raw: (length) => {
+        this.ensure(length);
+        const bytes = Buffer.from(this.buf.subarray(this.pos, this.pos + length));
+        this.pos += length;
+        return bytes;
+      },
+      corrupt: (reason) => this.error(reason),
+    };
+  }
+
+  /** rdbLoadLen for 64-bit values (stream IDs, counters). */
+  private readLength64(): bigint {
+    const at = this.pos;
+    const first = this.byte();
+    if (first === 0x81) {
+      this.ensure(8);
+      const value = this.buf.readBigUInt64BE(this.pos);
+      this.pos += 8;
+      return value;
+    }
+    this.pos = at;
+    return BigInt(this.readLength());
   }
 
   private emit(key: string, value: Value): void {

@@ -6,6 +6,8 @@
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Deque } from '../keyspace/deque';
+import { Stream } from '../keyspace/stream';
+import { writeStream } from './stream-writer';
 import type { SortedSet } from '../keyspace/sorted-set';
 import type { Value } from '../keyspace/values';
 import {
@@ -300,6 +302,8 @@ class RdbSerializer {
     } else if (value instanceof Deque) {
       start(RDB_TYPE_LIST_QUICKLIST_2);
       this.writeQuicklist(value);
+    } else if (value instanceof Stream) {
+      writeStream(out, key, value);
     } else {
       this.writeZset(start, value);
     }
@@ -408,5 +412,7 @@ function isEmptyCollection(value: Value): boolean {
   if (typeof value === 'string') return false;
   if (value instanceof Deque) return value.length === 0;
   if (value instanceof Map || value instanceof Set) return value.size === 0;
+  // An empty stream is a key like any other (XADD MAXLEN 0, XDEL of its last entry).
+  if (value instanceof Stream) return false;
   return zsetSize(value) === 0;
 }
