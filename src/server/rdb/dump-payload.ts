@@ -51,7 +51,7 @@ class ValueRead {
 /**
  * The value of a verified payload, or null when it does not decode (Redis's "Bad data format"):
  * corrupt encodings, types Redis 7.0 does not know (7.2's listpack sets), types this node does not
- * hold (streams, modules), and empty collections.
+ * hold (modules), and empty collections. Streams decode, with their consumer groups.
  */
 export function decodeDumpPayload(payload: Buffer, zsetLimits: ZSetLimits): Value | null {
   if (payload.length === 0) return null;
