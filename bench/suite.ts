@@ -204,13 +204,18 @@ async function main(): Promise<void> {
     const report: UnitReport = { unit, ...compareRuns(redis.outcomes, node.outcomes), redis: summary(redis), node: summary(node) };
     log(`${unit}: redis ${report.redisPassed} (${report.redis.seconds} s), node ${report.nodePassed} (${report.node.seconds} s${node.timedOut ? ', capped' : ''}), node ⊆ redis ${report.nodePassedOfRedis} ${percent(report.nodePassedOfRedis, report.redisPassed)}`);
     reports.push(report);
+    // Written after every unit, so a long run stopped part-way still leaves its figures so far.
+    writeResults(machine, options, reports);
   }
+  log(`wrote ${join(resultsDir, 'suite.md')}`);
+}
+
+function writeResults(machine: ReturnType<typeof machineInfo>, options: Options, reports: UnitReport[]): void {
   const finished = { ...machine, loadAverageEnd: currentLoad() };
   mkdirSync(resultsDir, { recursive: true });
   const json = { machine: finished, suite: { version: SUITE_VERSION, source: TARBALL, redisServer: REDIS_SERVER }, options, units: reports };
   writeFileSync(join(resultsDir, 'suite.json'), JSON.stringify(json, null, 2) + '\n');
   writeFileSync(join(resultsDir, 'suite.md'), markdown(finished, options, reports));
-  log(`wrote ${join(resultsDir, 'suite.md')}`);
 }
 
 main().catch((error: Error) => {
