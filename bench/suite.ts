@@ -158,7 +158,8 @@ function markdown(machine: ReturnType<typeof machineInfo> & { loadAverageEnd: nu
   const note = (side: UnitReport['node']) => [side.timedOut ? `capped at ${options.unitTimeoutS} s` : '', side.exception ? 'stopped by an exception' : ''].filter(Boolean).join(', ');
   const rows = reports.map((r) => [
     r.unit, String(r.redisPassed), String(r.nodePassed), String(r.nodePassedOfRedis), percent(r.nodePassedOfRedis, r.redisPassed),
-    String(r.node.failed), `${r.redis.seconds}`, `${r.node.seconds}`, [note(r.redis) && `redis: ${note(r.redis)}`, note(r.node) && `node: ${note(r.node)}`].filter(Boolean).join('; ') || '-',
+    String(r.node.failed), `${r.redis.seconds}`, `${r.node.seconds}`,
+    [r.redisPassed === 0 ? 'tagged external:skip: nothing runs in external mode' : '', note(r.redis) && `redis: ${note(r.redis)}`, note(r.node) && `node: ${note(r.node)}`].filter(Boolean).join('; ') || '-',
   ]);
   const total = (pick: (r: UnitReport) => number) => reports.reduce((sum, r) => sum + pick(r), 0);
   const redisTotal = total((r) => r.redisPassed);
@@ -179,10 +180,23 @@ function markdown(machine: ReturnType<typeof machineInfo> & { loadAverageEnd: nu
     '',
     markdownTable(['unit', 'redis passed', 'node passed', 'node ⊆ redis', '%', 'node failed', 'redis s', 'node s', 'notes'], rows),
     '',
+    ...exceptionLines(reports),
   ].join('\n');
 }
 
+/** A unit stopped by an error outside any test (so --durable cannot carry it on) says why. */
+function exceptionLines(reports: UnitReport[]): string[] {
+  const lines = reports.flatMap((r) => (['redis', 'node'] as const).filter((kind) => r[kind].exception).map((kind) => `- ${r.unit} / ${kind}: ${r[kind].exception}`));
+  return lines.length === 0 ? [] : ['## Units stopped by an exception', '', ...lines, ''];
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--report-only') {
+    // Rewrites suite.md from suite.json, e.g. after a change to the report's layout.
+    const saved = JSON.parse(readFileSync(join(resultsDir, 'suite.json'), 'utf8'));
+    writeFileSync(join(resultsDir, 'suite.md'), markdown(saved.machine, saved.options, saved.units));
+    return;
+  }
   const options = parseArgs(process.argv.slice(2));
   if (spawnSync('sh', ['-c', 'command -v tclsh']).status !== 0) {
     log('bench:suite: tclsh not found (Redis\'s test harness is Tcl): apt-get install -y tcl');
