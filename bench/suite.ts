@@ -9,6 +9,7 @@
 //   npm run bench:suite -- --units type/incr,multi      a subset
 //   --timeout-per-unit <s>   cap per unit and server (default 180)
 //   --test-timeout <s>       the harness's own --timeout (default 60)
+//   --report-only            rewrite suite.md from suite.json, running nothing
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
