@@ -2,7 +2,7 @@
 // redis.conf files behave as on redis-server) but does not act on: cluster, TLS tuning,
 // defragmentation, syslog, CPU pinning and debugging knobs. Defaults and ranges are Redis 7.0's.
 
-import type { Directive } from './config';
+import type { Directive } from './config-directive';
 import { ConfigValueError, parseMemory } from './config-values';
 
 const INT_MAX = 2147483647;

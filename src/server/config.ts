@@ -7,60 +7,13 @@ import { ERR_INVALID_EVENT_CLASS, formatNotifyFlags, parseNotifyFlags } from './
 import { isValidProcTitleTemplate } from './proc-title';
 import { ACCEPTED_ONLY_DIRECTIVES } from './config-accepted';
 import { ConfigValueError, parseMemory } from './config-values';
+import type { BoolDirective, CustomDirective, Directive, EnumDirective, IntDirective, MemoryDirective, StringDirective } from './config-directive';
 
 export { ConfigValueError, parseMemory };
+export type { Directive };
 
 export type ConfigValue = string;
 
-interface DirectiveBase {
-  name: string;
-  aliases?: string[];
-  /** False for directives that can only be given at start (CONFIG SET refuses them). */
-  mutable?: boolean;
-  /** Passwords are never echoed in logs or errors. */
-  secret?: boolean;
-  /** Redis's HIDDEN_CONFIG: CONFIG GET answers it by exact name only, never through a pattern. */
-  hidden?: boolean;
-}
-
-interface BoolDirective extends DirectiveBase {
-  kind: 'bool';
-  default: boolean;
-}
-interface IntDirective extends DirectiveBase {
-  kind: 'int';
-  default: number;
-  min: number;
-  max: number;
-}
-interface MemoryDirective extends DirectiveBase {
-  kind: 'memory';
-  default: number;
-  min?: number;
-  max?: number;
-}
-interface EnumDirective extends DirectiveBase {
-  kind: 'enum';
-  default: string;
-  values: string[];
-}
-interface StringDirective extends DirectiveBase {
-  kind: 'string';
-  default: string;
-}
-/** Directives with their own syntax (save, replicaof, bind...): validated by a function. */
-interface CustomDirective extends DirectiveBase {
-  kind: 'custom';
-  default: string;
-  /** Returns the normalized value or throws ConfigValueError. args are the directive's arguments. */
-  parse: (args: string[]) => string;
-  /** Number of arguments accepted from a config file line; CONFIG SET always passes one. */
-  fileArgs?: 'one' | 'many';
-  /** How CONFIG GET prints the stored value, when that differs from it. */
-  display?: (value: string) => string;
-}
-
-export type Directive = BoolDirective | IntDirective | MemoryDirective | EnumDirective | StringDirective | CustomDirective;
 
 
 const INT_MAX = 2147483647;

@@ -3,7 +3,7 @@
 // time and count) and its consumers, each with its own PEL. Groups and consumers are listed in
 // name order (Redis's rax sorts them bytewise), PELs in ID order.
 
-import type { StreamId } from './stream';
+import type { StreamId } from './stream-id';
 
 export interface PendingEntry {
   readonly id: StreamId;

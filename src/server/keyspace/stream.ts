@@ -7,6 +7,7 @@
 
 import { ListpackBuilder } from '../rdb/listpack';
 import type { ConsumerGroup } from './stream-groups';
+import { UINT64_MAX, MIN_ID, MAX_ID, compareIds, type StreamId } from './stream-id';
 
 /** Bytes a listpack element takes (encoding, data and backlen), strings that are integers as integers. */
 function listpackEntrySize(text: string): number {
@@ -17,25 +18,7 @@ function listpackIntegerSize(value: bigint): number {
   return ListpackBuilder.encodedSize(value.toString());
 }
 
-export const UINT64_MAX = (1n << 64n) - 1n;
-
-export interface StreamId {
-  ms: bigint;
-  seq: bigint;
-}
-
-export const MIN_ID: StreamId = { ms: 0n, seq: 0n };
-export const MAX_ID: StreamId = { ms: UINT64_MAX, seq: UINT64_MAX };
-
-export function compareIds(a: StreamId, b: StreamId): number {
-  if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
-  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
-  return 0;
-}
-
-export function formatId(id: StreamId): string {
-  return `${id.ms}-${id.seq}`;
-}
+export { UINT64_MAX, MIN_ID, MAX_ID, compareIds, formatId, type StreamId } from './stream-id';
 
 /** The sort key of an ID: 32 hex digits, so that string comparison is ID comparison. */
 function idKey(id: StreamId): string {
