@@ -41,7 +41,7 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['@oclif/core'],
+  external: ['@oclif/core', 'wasmoon'],
 };
 
 await build({ ...common, entryPoints: { commands: manifestSrc }, outdir: join(root, 'dist') });

@@ -142,6 +142,8 @@ export class Client implements CommandContext {
   /** Runs parsed commands until input runs out, the client closes, or a pause holds it. */
   processInput(): void {
     if (this.processing) return;
+    // Our master's stream waits for a busy script, then resumes where it was (Redis does the same).
+    if (this.isMasterLink && this.server.scripting.deferUntilIdle(this)) return;
     this.processing = true;
     try {
       if (this.pausedCommand) {

@@ -26,9 +26,14 @@ export interface DispatchedClient extends CommandContext, PausableClient {
   readonly server: ServerContext & {
     readonly commands: CommandTable;
     persistenceWriteError(): string | null;
+    /** -BUSY while a script runs past busy-reply-threshold, else null. */
+    busyScriptError(): string | null;
     readonly replication: ReplicationControl & { linkUp(): boolean; enoughGoodReplicas(): boolean };
   };
 }
+
+/** Commands Redis 7.0 flags ALLOW_BUSY outside scripting's own KILL/STATS subcommands. */
+const BUSY_ALLOWED = new Set(['auth', 'hello', 'multi', 'discard', 'watch', 'unwatch', 'quit', 'reset', 'replconf', 'shutdown']);
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -147,6 +152,12 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
   }
 
   if (server.loading && !cmd.allowLoading) return reject(client, cmd, ERR_LOADING);
+
+  // Only a few commands run while a script is busy; the rest get -BUSY (Redis's CMD_ALLOW_BUSY).
+  if (!cmd.flags.includes('allowbusy') && !BUSY_ALLOWED.has(lowerName)) {
+    const busy = server.busyScriptError();
+    if (busy !== null) return reject(client, cmd, busy);
+  }
 
   // Last, as in Redis's processCommand: a command refused above (NOREPLICAS, READONLY, LOADING...)
   // is refused at once even while writes are paused; only one that would run waits.

@@ -62,6 +62,15 @@ export class Propagation {
     if (this.depth === 0) this.flush();
   }
 
+  /** Commands collected so far in this top-level call (a script's redis.set_repl(REPL_NONE) drops its own). */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  truncatePending(count: number): void {
+    this.pending.length = Math.min(this.pending.length, count);
+  }
+
   /** After a command threw: drop its half-collected state so later commands propagate normally. */
   recover(): void {
     this.depth = 0;

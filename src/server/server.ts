@@ -30,6 +30,10 @@ import { ERR_MAX_CLIENTS } from './errors';
 import { newStats, type ServerStats } from './stats';
 import { renderInfo } from './info';
 import type { CommandContext, ServerContext } from './context';
+import { Scripting } from './scripting';
+import { loadLuaRuntime } from './scripting/lua-runtime';
+import { scriptingCommands } from './commands/scripting';
+import { functionCommands } from './commands/functions';
 
 const ERR_MISCONF_RDB =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -73,6 +77,8 @@ export class Server extends EventEmitter implements ServerContext {
   stats: ServerStats;
   replication: Replication;
   readonly persistence: Persistence;
+  /** EVAL's scripts and FUNCTION's libraries, each on a Lua state of its own. */
+  readonly scripting: Scripting;
   /** Count of changes since the last save, as Redis's server.dirty. */
   dirty = 0;
   loading = false;
@@ -136,11 +142,46 @@ export class Server extends EventEmitter implements ServerContext {
     this.replication = new Replication(this);
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
+    // Started now so it is ready long before a client can send EVAL; start() awaits it.
+    loadLuaRuntime().catch(() => {});
+    const server = this;
+    this.scripting = new Scripting(
+      {
+        commands: this.commands,
+        get dirty() {
+          return server.dirty;
+        },
+        persistenceWriteError: () => this.persistenceWriteError(),
+        replication: {
+          isReplica: () => this.replication.isReplica(),
+          linkUp: () => this.replication.linkUp(),
+          enoughGoodReplicas: () => this.replication.enoughGoodReplicas(),
+        },
+        config: this.config,
+        propagation: this.propagation,
+        logger: this.logger,
+        context: this,
+      },
+      {
+        isReplica: () => this.replication.isReplica(),
+        linkUp: () => this.replication.linkUp(),
+        serveStaleData: () => this.config.getBool('replica-serve-stale-data'),
+        replicaReadOnly: () => this.config.getBool('replica-read-only'),
+        persistenceWriteError: () => this.persistenceWriteError(),
+        enoughGoodReplicas: () => this.replication.enoughGoodReplicas(),
+      },
+    );
+    this.commands.register(scriptingCommands(this.scripting));
+    this.commands.register(functionCommands(this.scripting));
     for (const { from, to } of this.config.commandRenames) this.commands.rename(from, to);
   }
 
   authRequired(): boolean {
     return this.config.get('requirepass') !== '';
+  }
+
+  busyScriptError(): string | null {
+    return this.scripting.busyError();
   }
 
   /** The MISCONF error when writes must be refused because persistence is failing, else null. */
@@ -234,6 +275,8 @@ export class Server extends EventEmitter implements ServerContext {
    */
   async start(): Promise<void> {
     if (this.config.get('replicaof') !== '') this.logger.role = 'S';
+    // Functions in the RDB compile on load, and EVAL must find the VM ready.
+    await loadLuaRuntime();
     try {
       await this.persistence.loadAtStartup();
     } catch (error) {
@@ -438,7 +481,8 @@ export class Server extends EventEmitter implements ServerContext {
   /** Active expiry and idle-client timeouts, run hz times per second. */
   cron(): void {
     this.persistence.cron();
-    if (this.pause.mode === null && this.activeExpireEnabled) {
+    // Nothing expires under a busy script: its keys must not change while it is parked.
+    if (this.pause.mode === null && this.activeExpireEnabled && this.scripting.busyError() === null) {
       const effort = this.config.getInt('active-expire-effort');
       const started = performance.now();
       for (const db of this.dbs) {

@@ -14,8 +14,9 @@ import type { CommandContext } from '../context';
  * pubsub: allowed in RESP2 subscriber context
  * denyoom: refused when over maxmemory
  * fast: O(1) or O(log N) (COMMAND INFO metadata)
+ * allowbusy: allowed while a script is busy (SCRIPT KILL, FUNCTION KILL/STATS, AUTH...)
  */
-export type CommandFlag = 'write' | 'readonly' | 'admin' | 'stale' | 'noscript' | 'loading' | 'noauth' | 'pubsub' | 'denyoom' | 'fast' | 'nomulti';
+export type CommandFlag = 'write' | 'readonly' | 'admin' | 'stale' | 'noscript' | 'loading' | 'noauth' | 'pubsub' | 'denyoom' | 'fast' | 'nomulti' | 'allowbusy';
 
 export type Handler = (client: CommandContext, args: string[]) => void;
 

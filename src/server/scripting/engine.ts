@@ -1,0 +1,451 @@
+// One Lua state with Redis's `redis` library, and the running of one script in it.
+//
+// A script runs in a coroutine with a count hook (every 100,000 instructions, as Redis). Past
+// busy-reply-threshold the hook yields: the caller is parked (blocked), the event loop turns, other
+// clients get -BUSY (dispatch.ts asks `busyError()`), SCRIPT KILL / FUNCTION KILL may stop the
+// script, and the script resumes on the next turn. This is Redis's processEventsWhileBlocked done
+// the only way a single-threaded JS host can: by returning to the loop between slices.
+
+import { createHash } from 'node:crypto';
+import type { CommandContext } from '../context';
+import type { Logger } from '../log';
+import type { ReplyBuffer } from '../resp/reply';
+import { LUA_OK, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_YIELD, LuaVm } from './lua-runtime';
+import { LUA_PRELUDE } from './lua-prelude';
+import { luaToReply } from './lua-to-reply';
+import { ReplyToLua, pushGlobals } from './reply-to-lua';
+import { ScriptClient } from './script-client';
+import { callFromScript, errorTableText, formatLuaNumber, ERR_BAD_ARG_TYPE, ERR_NO_ARGS, type ScriptCallHost, type ScriptRun } from './redis-call';
+import { REDIS_COMPAT_VERSION as REDIS_VERSION } from '../version';
+
+const HOOK_EVERY_INSTRUCTIONS = 100_000;
+/** Once busy, how long a slice runs before the event loop gets a turn. */
+const BUSY_SLICE_MS = 20;
+const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
+
+export const ERR_BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const ERR_BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+const ERR_KILLED = 'ERR Script killed by user with SCRIPT KILL...';
+
+export interface EngineHost extends ScriptCallHost {
+  readonly logger: Logger;
+  readonly config: ScriptCallHost['config'] & { getInt(name: string): number };
+  readonly propagation: ScriptCallHost['propagation'] & { begin(): void; end(): void };
+  /** The ServerContext the script's client runs commands against. */
+  readonly context: ConstructorParameters<typeof ScriptClient>[0];
+}
+
+/** A running script, as the engine drives it. */
+interface ActiveRun extends ScriptRun {
+  thread: number;
+  startedAt: number;
+  sliceStartedAt: number;
+  busy: boolean;
+  killed: boolean;
+  yieldedByHook: boolean;
+  /** Arguments for the first resume (the function and its parameters pushed on the thread). */
+  pendingArgs: number;
+  args: string[];
+  onDone: () => void;
+}
+
+export interface RunRequest {
+  caller: CommandContext;
+  mode: 'eval' | 'function';
+  name: string;
+  /** The caller's command (FUNCTION STATS shows it). */
+  args: string[];
+  flags: ScriptRun['flags'];
+  readOnly: boolean;
+  /** Pushes the function to run on the thread, then its arguments; returns how many arguments. */
+  pushFunction: (vm: LuaVm, thread: number) => number;
+  /** Set KEYS and ARGV globals (EVAL) before running. */
+  globals?: { keys: string[]; argv: string[] };
+}
+
+export class LuaEngine {
+  readonly vm: LuaVm;
+  private readonly client: ScriptClient;
+  private readonly replies: ReplyToLua;
+  private current: ActiveRun | null = null;
+  private readonly hookPointer: number;
+  private readonly resultsSlot: number;
+  /** Clients whose input waits for the busy script (our master's link). */
+  private readonly deferred = new Set<{ processInput(): void }>();
+  /** `extraRedisFunctions`: natives a mode adds to `redis` (FUNCTION's register_function). */
+  constructor(
+    private readonly host: EngineHost,
+    extraRedisFunctions: Record<string, (L: number) => number> = {},
+  ) {
+    this.vm = new LuaVm();
+    this.client = new ScriptClient(host.context);
+    this.replies = new ReplyToLua(this.vm);
+    this.hookPointer = this.vm.hookPointer((L) => this.onHook(L));
+    this.resultsSlot = this.vm.raw._malloc(4);
+    this.installNatives(extraRedisFunctions);
+  }
+
+  get running(): boolean {
+    return this.current !== null;
+  }
+
+  /** The script is past busy-reply-threshold: other clients are being answered -BUSY. */
+  get busy(): boolean {
+    return this.current?.busy ?? false;
+  }
+
+  get runningMode(): 'eval' | 'function' | null {
+    return this.current?.mode ?? null;
+  }
+
+  get runningName(): string | null {
+    return this.current?.name ?? null;
+  }
+
+  get runningSince(): number | null {
+    return this.current?.startedAt ?? null;
+  }
+
+  get wroteDirty(): boolean {
+    return this.current?.wroteDirty ?? false;
+  }
+
+  get runningFromMaster(): boolean {
+    return this.current?.caller.isMasterLink ?? false;
+  }
+
+  describeRun(): { name: string; args: string[]; durationMs: number; mode: 'eval' | 'function' } | null {
+    const run = this.current;
+    if (!run) return null;
+    return { name: run.name, args: run.args, durationMs: Math.floor(performance.now() - run.startedAt), mode: run.mode };
+  }
+
+  /** SCRIPT KILL / FUNCTION KILL: the parked script ends at its next slice with Redis's error. */
+  kill(): void {
+    if (this.current) this.current.killed = true;
+  }
+
+  deferUntilIdle(client: { processInput(): void }): void {
+    this.deferred.add(client);
+  }
+
+  // --- the redis library -------------------------------------------------------------------
+
+  private installNatives(extra: Record<string, (L: number) => number>): void {
+    const vm = this.vm;
+    const raw = vm.raw;
+    const L = vm.L;
+    const functions: Record<string, (L: number) => number> = {
+      call: (T) => this.redisCall(T, true),
+      pcall: (T) => this.redisCall(T, false),
+      error_reply: (T) => this.replyTable(T, 'err'),
+      status_reply: (T) => this.replyTable(T, 'ok'),
+      sha1hex: (T) => {
+        if (raw._lua_gettop(T) !== 1) return this.raise(T, 'wrong number of arguments');
+        vm.pushString(T, sha1Hex(vm.toString(T, 1) ?? ''));
+        return 1;
+      },
+      log: (T) => this.log(T),
+      setresp: (T) => this.setResp(T),
+      set_repl: (T) => this.setRepl(T),
+      replicate_commands: (T) => {
+        raw._lua_pushboolean(T, 1);
+        return 1;
+      },
+      breakpoint: (T) => {
+        raw._lua_pushboolean(T, 0);
+        return 1;
+      },
+      debug: () => 0,
+      acl_check_cmd: (T) => this.aclCheckCommand(T),
+      ...extra,
+    };
+    raw._lua_createtable(L, 0, 2);
+    raw._lua_createtable(L, 0, Object.keys(functions).length + 12);
+    for (const [name, fn] of Object.entries(functions)) {
+      vm.pushCFunction(L, vm.cfunction(fn));
+      raw._lua_setfield(L, -2, vm.cname(name));
+    }
+    const numbers: Record<string, number> = {
+      LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3,
+      REPL_NONE: 0, REPL_AOF: 1, REPL_SLAVE: 2, REPL_REPLICA: 2, REPL_ALL: 3,
+      REDIS_VERSION_NUM: versionNumber(REDIS_VERSION),
+    };
+    for (const [name, value] of Object.entries(numbers)) {
+      raw._lua_pushinteger(L, BigInt(value));
+      raw._lua_setfield(L, -2, vm.cname(name));
+    }
+    vm.pushString(L, REDIS_VERSION);
+    raw._lua_setfield(L, -2, vm.cname('REDIS_VERSION'));
+    raw._lua_setfield(L, -2, vm.cname('redis'));
+    raw._lua_setglobal(L, vm.cname('__redis_native'));
+    if (vm.load(L, LUA_PRELUDE, '@redis_prelude') !== LUA_OK || raw._lua_pcallk(L, 0, 0, 0, 0, 0) !== LUA_OK) {
+      throw new Error(`the scripting prelude failed: ${vm.toString(L, -1)}`);
+    }
+  }
+
+  /** Raises a Lua error with Redis's error table; never returns to the caller's code. */
+  raise(L: number, text: string): number {
+    this.pushErrorTable(L, text);
+    return this.vm.raw._lua_error(L);
+  }
+
+  private pushErrorTable(L: number, text: string): void {
+    const raw = this.vm.raw;
+    raw._lua_createtable(L, 0, 1);
+    this.vm.pushString(L, errorTableText(text));
+    raw._lua_setfield(L, -2, this.vm.cname('err'));
+  }
+
+  private redisCall(L: number, raiseErrors: boolean): number {
+    const vm = this.vm;
+    const raw = vm.raw;
+    const run = this.current;
+    const argc = raw._lua_gettop(L);
+    if (argc === 0) return this.raise(L, ERR_NO_ARGS);
+    const args: string[] = new Array(argc);
+    for (let i = 1; i <= argc; i++) {
+      const type = raw._lua_type(L, i);
+      if (type === LUA_TSTRING) args[i - 1] = vm.toString(L, i) ?? '';
+      else if (type === LUA_TNUMBER) args[i - 1] = raw._lua_isinteger(L, i) ? String(raw._lua_tointegerx(L, i, 0)) : formatLuaNumber(raw._lua_tonumberx(L, i, 0));
+      else return this.raise(L, ERR_BAD_ARG_TYPE);
+    }
+    if (!run) return this.raise(L, 'redis.call() can only be called inside a script invocation');
+    const outcome = callFromScript(this.host, this.client, run, args);
+    raw._lua_settop(L, 0);
+    if (typeof outcome !== 'string') {
+      if (raiseErrors) return this.raise(L, outcome.refused);
+      this.pushErrorTable(L, outcome.refused);
+      return 1;
+    }
+    const error = this.replies.push(L, outcome);
+    if (error !== null && raiseErrors) {
+      // The command's error was counted in its own stats already.
+      raw._lua_pushboolean(L, 1);
+      raw._lua_setfield(L, -2, vm.cname('ignore_error_stats_update'));
+      return raw._lua_error(L);
+    }
+    return 1;
+  }
+
+  /** redis.error_reply / redis.status_reply: {err=...} (ERR added when no code) or {ok=...}. */
+  private replyTable(L: number, field: 'err' | 'ok'): number {
+    const vm = this.vm;
+    const raw = vm.raw;
+    if (raw._lua_gettop(L) !== 1 || raw._lua_type(L, 1) !== LUA_TSTRING) return this.raise(L, 'wrong number or type of arguments');
+    let text = vm.toString(L, 1) ?? '';
+    if (field === 'err') text = errorTableText(text.startsWith('-') ? text : '-' + text);
+    raw._lua_createtable(L, 0, 1);
+    vm.pushString(L, text);
+    raw._lua_setfield(L, -2, vm.cname(field));
+    return 1;
+  }
+
+  private log(L: number): number {
+    const vm = this.vm;
+    const raw = vm.raw;
+    const argc = raw._lua_gettop(L);
+    if (argc < 2) return this.raise(L, 'redis.log() requires two arguments or more.');
+    if (raw._lua_type(L, 1) !== LUA_TNUMBER) return this.raise(L, 'First argument must be a number (log level).');
+    const level = Number(raw._lua_tonumberx(L, 1, 0));
+    if (!Number.isInteger(level) || level < 0 || level > 3) return this.raise(L, 'Invalid debug level.');
+    const parts: string[] = [];
+    for (let i = 2; i <= argc; i++) {
+      const type = raw._lua_type(L, i);
+      if (type === LUA_TSTRING || type === LUA_TNUMBER) parts.push(vm.toString(L, i) ?? '');
+    }
+    this.host.logger.log(LOG_LEVELS[level], parts.join(' '));
+    return 0;
+  }
+
+  private setResp(L: number): number {
+    const raw = this.vm.raw;
+    if (raw._lua_gettop(L) !== 1) return this.raise(L, 'redis.setresp() requires one argument.');
+    const resp = Number(raw._lua_tonumberx(L, 1, 0));
+    if (resp !== 2 && resp !== 3) return this.raise(L, 'RESP version must be 2 or 3.');
+    if (this.current) this.current.resp = resp;
+    return 0;
+  }
+
+  private setRepl(L: number): number {
+    const raw = this.vm.raw;
+    if (raw._lua_gettop(L) !== 1) return this.raise(L, 'redis.set_repl() requires one argument.');
+    const flags = Number(raw._lua_tonumberx(L, 1, 0));
+    if (!Number.isInteger(flags) || flags < 0 || flags > 3) return this.raise(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+    // The node has one propagation path for replicas and the AOF: any flag keeps both, REPL_NONE neither.
+    if (this.current) this.current.propagate = flags !== 0;
+    return 0;
+  }
+
+  private aclCheckCommand(L: number): number {
+    const vm = this.vm;
+    const raw = vm.raw;
+    const argc = raw._lua_gettop(L);
+    if (argc === 0) return this.raise(L, ERR_NO_ARGS);
+    const name = raw._lua_type(L, 1) === LUA_TSTRING ? vm.toString(L, 1) ?? '' : '';
+    if (!this.host.commands.get(name.toLowerCase())) return this.raise(L, 'Invalid command passed to redis.acl_check_cmd()');
+    // The node has one user with every permission (no ACL): every command is allowed.
+    raw._lua_pushboolean(L, 1);
+    return 1;
+  }
+
+  // --- running -------------------------------------------------------------------------------
+
+  /**
+   * Runs a script for `request.caller`. The reply is written to the caller, now or (for a script
+   * that turned busy) when it ends; `onDone` runs then.
+   */
+  run(request: RunRequest, onDone: () => void = () => {}): void {
+    const vm = this.vm;
+    const raw = vm.raw;
+    const L = vm.L;
+    if (request.globals) {
+      pushGlobals(vm, L);
+      this.setArray(L, 'KEYS', request.globals.keys);
+      this.setArray(L, 'ARGV', request.globals.argv);
+      raw._lua_settop(L, -2);
+    }
+    const thread = raw._lua_newthread(L);
+    raw._lua_getglobal(thread, vm.cname('__redis__run'));
+    const nargs = request.pushFunction(vm, thread);
+    const now = performance.now();
+    const run: ActiveRun = {
+      caller: request.caller,
+      mode: request.mode,
+      name: request.name,
+      flags: request.flags,
+      readOnly: request.readOnly,
+      wroteDirty: false,
+      resp: 2,
+      dbIndex: request.caller.dbIndex,
+      propagate: true,
+      thread,
+      startedAt: now,
+      sliceStartedAt: now,
+      busy: false,
+      killed: false,
+      yieldedByHook: false,
+      pendingArgs: nargs + 1,
+      args: request.args,
+      onDone,
+    };
+    this.current = run;
+    this.host.propagation.begin();
+    if (this.host.config.getInt('busy-reply-threshold') > 0) vm.setCountHook(thread, this.hookPointer, HOOK_EVERY_INSTRUCTIONS);
+    this.step(run);
+  }
+
+  private setArray(L: number, name: string, values: string[]): void {
+    const raw = this.vm.raw;
+    this.vm.pushString(L, name);
+    raw._lua_createtable(L, values.length, 0);
+    for (let i = 0; i < values.length; i++) {
+      this.vm.pushString(L, values[i]);
+      raw._lua_rawseti(L, -2, BigInt(i + 1));
+    }
+    raw._lua_rawset(L, -3);
+  }
+
+  private onHook(L: number): void {
+    const run = this.current;
+    if (!run) return;
+    const now = performance.now();
+    if (!run.busy) {
+      const threshold = this.host.config.getInt('busy-reply-threshold');
+      if (threshold <= 0 || now - run.startedAt < threshold) return;
+      run.busy = true;
+      this.host.logger.warning(
+        `Slow script detected: still in execution after ${Math.round(now - run.startedAt)} milliseconds. ` +
+          `You can try killing the script using the ${run.mode === 'eval' ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.name}.`,
+      );
+    } else if (now - run.sliceStartedAt < BUSY_SLICE_MS && !run.killed) {
+      return;
+    }
+    if (this.vm.raw._lua_isyieldable(L) === 0) return;
+    run.yieldedByHook = true;
+    this.vm.raw._lua_yieldk(L, 0, 0, 0);
+  }
+
+  /** Resumes the script for one slice; finishes it, or parks it for the next event-loop turn. */
+  private step(run: ActiveRun): void {
+    const raw = this.vm.raw;
+    run.sliceStartedAt = performance.now();
+    run.yieldedByHook = false;
+    const nargs = run.pendingArgs;
+    run.pendingArgs = 0;
+    const status = raw._lua_resume(run.thread, this.vm.L, nargs, this.resultsSlot);
+    if (status === LUA_YIELD && run.yieldedByHook) {
+      if (!run.caller.blocked) run.caller.blocked = true;
+      setImmediate(() => this.continueBusy(run));
+      return;
+    }
+    const reply = run.caller.reply;
+    if (status === LUA_YIELD) reply.error(`ERR Error running script ${run.name}, attempt to yield across a C-call boundary`);
+    else if (status !== LUA_OK) reply.error(`ERR Error running script ${run.name}, ${this.vm.toString(run.thread, -1) ?? 'execution failure'}`);
+    else this.writeResult(run, reply);
+    this.finish(run);
+  }
+
+  private continueBusy(run: ActiveRun): void {
+    if (run.killed) {
+      this.host.logger.notice('Lua script killed by user with SCRIPT KILL.');
+      const where = this.vm.currentLine(run.thread, 0);
+      run.caller.reply.error(ERR_KILLED + (where ? ` script: ${run.name}, on ${where.source}:${where.line}.` : ''));
+      this.finish(run);
+      return;
+    }
+    this.step(run);
+  }
+
+  /** The thread holds (ok, value) from __redis__run's xpcall. */
+  private writeResult(run: ActiveRun, reply: ReplyBuffer): void {
+    const vm = this.vm;
+    const raw = vm.raw;
+    const T = run.thread;
+    const ok = raw._lua_toboolean(T, -2) !== 0;
+    if (ok) {
+      luaToReply(vm, T, reply, run.resp);
+      return;
+    }
+    if (raw._lua_type(T, -1) !== LUA_TTABLE) {
+      reply.error(`ERR Error running script ${run.name}, ${(vm.toString(T, -1) ?? 'execution failure').slice(0, 100)}`);
+      return;
+    }
+    const text = (name: string) => {
+      raw._lua_getfield(T, -1, vm.cname(name));
+      const type = raw._lua_type(T, -1);
+      const value = type === LUA_TSTRING || type === LUA_TNUMBER ? vm.toString(T, -1) : null;
+      raw._lua_settop(T, -2);
+      return value;
+    };
+    const message = text('err') ?? '';
+    const source = text('source');
+    const line = text('line');
+    reply.error(source !== null && line !== null ? `${message} script: ${run.name}, on ${source}:${line}.` : message);
+  }
+
+  private finish(run: ActiveRun): void {
+    const raw = this.vm.raw;
+    this.vm.setCountHook(run.thread, null, 0);
+    // The thread is the only thing on the main stack during a run.
+    raw._lua_settop(this.vm.L, 0);
+    this.current = null;
+    this.host.propagation.end();
+    if (run.busy) {
+      run.caller.unblock();
+      for (const client of this.deferred) client.processInput();
+      this.deferred.clear();
+    }
+    run.onDone();
+  }
+}
+
+export function sha1Hex(text: string): string {
+  return createHash('sha1').update(Buffer.from(text, 'latin1')).digest('hex');
+}
+
+/** "7.0.15" -> 0x07000f, as REDIS_VERSION_NUM. */
+function versionNumber(version: string): number {
+  const [major, minor, patch] = version.split('.').map(Number);
+  return (major << 16) | (minor << 8) | patch;
+}
