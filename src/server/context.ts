@@ -54,6 +54,8 @@ export interface CommandContext extends ClientIdentity, Subscriber {
   replyMode: 'on' | 'off' | 'skip';
   /** Set by a blocking command (WAIT): no further command runs until unblock(). */
   blocked: boolean;
+  /** The client redis.call runs commands on (Redis's CLIENT_SCRIPT). */
+  readonly isScript?: boolean;
   /** CLIENT NO-EVICT ON: shown in CLIENT LIST. */
   noEvict: boolean;
   multi: QueuedCommand[] | null;
@@ -124,6 +126,8 @@ export interface ServerContext {
   readonly loading: boolean;
   /** DEBUG SET-ACTIVE-EXPIRE: whether the cron's sweep deletes expired keys (lazy expiry always does). */
   activeExpireEnabled: boolean;
+  /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call noscript commands (Redis's own tests use it). */
+  disableDenyScripts: boolean;
   readonly clients: ReadonlyMap<number, ClientIdentity>;
   readonly propagation: Propagation;
   readonly pubsub: PubSub;

@@ -138,6 +138,7 @@ function memoryLines(server: Server): string[] {
   tracking.peak = Math.max(tracking.peak, used);
   const overhead = Math.min(tracking.startup, used);
   const dataset = used - overhead;
+  const lua = server.scripting.memoryStats();
   const maxmemory = server.config.getInt('maxmemory');
   const total = os.totalmem();
   return [
@@ -157,19 +158,19 @@ function memoryLines(server: Server): string[] {
     `allocator_resident:${usage.rss}`,
     `total_system_memory:${total}`,
     `total_system_memory_human:${bytesToHuman(total)}`,
-    'used_memory_lua:0',
-    'used_memory_vm_eval:0',
-    'used_memory_lua_human:0B',
-    'used_memory_scripts_eval:0',
-    'number_of_cached_scripts:0',
-    'number_of_functions:0',
-    'number_of_libraries:0',
-    'used_memory_vm_functions:0',
-    'used_memory_vm_total:0',
-    'used_memory_vm_total_human:0B',
-    'used_memory_functions:0',
-    'used_memory_scripts:0',
-    'used_memory_scripts_human:0B',
+    `used_memory_lua:${lua.evalVm}`,
+    `used_memory_vm_eval:${lua.evalVm}`,
+    `used_memory_lua_human:${bytesToHuman(lua.evalVm)}`,
+    `used_memory_scripts_eval:${lua.evalScripts}`,
+    `number_of_cached_scripts:${lua.cachedScripts}`,
+    `number_of_functions:${lua.functions}`,
+    `number_of_libraries:${lua.libraries}`,
+    `used_memory_vm_functions:${lua.functionsVm}`,
+    `used_memory_vm_total:${lua.evalVm + lua.functionsVm}`,
+    `used_memory_vm_total_human:${bytesToHuman(lua.evalVm + lua.functionsVm)}`,
+    `used_memory_functions:${lua.functionsCode}`,
+    `used_memory_scripts:${lua.evalScripts + lua.functionsCode}`,
+    `used_memory_scripts_human:${bytesToHuman(lua.evalScripts + lua.functionsCode)}`,
     `maxmemory:${maxmemory}`,
     `maxmemory_human:${bytesToHuman(maxmemory)}`,
     `maxmemory_policy:${server.config.get('maxmemory-policy')}`,

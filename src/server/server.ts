@@ -92,6 +92,7 @@ export class Server extends EventEmitter implements ServerContext {
   private keyspaceHooks!: KeyspaceHooks;
   private cronTimer: NodeJS.Timeout | null = null;
   activeExpireEnabled = true;
+  disableDenyScripts = false;
   private stopping = false;
   /** "db\0key" -> clients watching it. */
   private readonly watchers = new Map<string, Set<Client>>();

@@ -8,6 +8,7 @@ import { createFunctionsPayload, parseFunctionsPayload } from '../rdb/functions-
 import { globMatch } from '../glob';
 import { flagNames } from '../scripting/shebang';
 import { command, type CommandSpec } from './table';
+import { replySubcommandSyntaxError } from '../command-docs';
 
 const FUNCTION_HELP = [
   'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -73,8 +74,8 @@ function deleteLibrary(scripting: Scripting, client: CommandContext, args: strin
 }
 
 function flush(scripting: Scripting, client: CommandContext, args: string[]): void {
+  if (args.length > 3) return replySubcommandSyntaxError(client, args);
   if (args.length === 3 && !['sync', 'async'].includes(args[2].toLowerCase())) return client.reply.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
-  if (args.length > 3) return client.reply.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
   scripting.functions.flush();
   client.server.dirty++;
   client.reply.ok();
@@ -158,9 +159,10 @@ function dump(scripting: Scripting, client: CommandContext): void {
 
 function restore(scripting: Scripting, client: CommandContext, args: string[]): void {
   let policy = 'append';
+  if (args.length > 4) return replySubcommandSyntaxError(client, args);
   if (args.length > 3) {
     policy = args[3].toLowerCase();
-    if (args.length > 4 || !['flush', 'append', 'replace'].includes(policy)) {
+    if (!['flush', 'append', 'replace'].includes(policy)) {
       return client.reply.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
     }
   }

@@ -375,6 +375,10 @@ function debug(client: CommandContext, args: string[]): void {
     client.server.activeExpireEnabled = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
+  if (sub === 'set-disable-deny-scripts' && args.length === 3) {
+    client.server.disableDenyScripts = (Number.parseInt(args[2], 10) || 0) !== 0;
+    return client.reply.ok();
+  }
   replySubcommandSyntaxError(client, args);
 }
 

@@ -123,8 +123,9 @@ function sortGeneric(client: CommandContext, args: string[], readonly: boolean):
   const value: Value | undefined = lookupRead(client, args[1]);
   if (value !== undefined && !isList(value) && !isSet(value) && !isZSet(value)) return client.reply.error(ERR_WRONGTYPE);
 
-  // Sets have no order of their own: a stored "unsorted" result is sorted as strings instead.
-  if (dontSort && value !== undefined && isSet(value) && storeKey !== null) {
+  // Sets have no order of their own: a stored (or scripted) "unsorted" result is sorted as strings
+  // instead, so replicas and the AOF see the same order.
+  if (dontSort && value !== undefined && isSet(value) && (storeKey !== null || client.isScript)) {
     dontSort = false;
     alpha = true;
     sortBy = null;

@@ -349,6 +349,8 @@ export class AppendOnlyFile {
       } catch (error) {
         throw new AofLoadError(`Error reading the RDB base file ${name}, AOF loading aborted: ${path}: ${(error as Error).message}`);
       }
+      const failedLibrary = server.scripting.functions.restore(loaded.functions, 'replace');
+      if (failedLibrary !== null) throw new AofLoadError(`Error loading a function library of the RDB base file ${name}: ${failedLibrary}`);
       server.logger.notice(`Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expiredSkipped}.`);
       return;
     }
@@ -360,7 +362,7 @@ export class AppendOnlyFile {
   private async writeBase(name: string): Promise<void> {
     const snapshot = new KeyspaceSnapshot(this.server.dbs);
     try {
-      await saveRdbInBackground(snapshot, join(this.dirPath, name), { compression: this.server.config.getBool('rdbcompression'), aofBase: true });
+      await saveRdbInBackground(snapshot, join(this.dirPath, name), { compression: this.server.config.getBool('rdbcompression'), aofBase: true, functions: this.server.scripting.functions.codes() });
       this.baseSize = safeSize(join(this.dirPath, name));
     } finally {
       snapshot.release();

@@ -73,7 +73,7 @@ export class Persistence {
     const snapshot = new KeyspaceSnapshot(this.server.dbs);
     const dirtyBefore = this.server.dirty;
     try {
-      saveRdbSync(snapshot, this.rdbPath, { compression: this.server.config.getBool('rdbcompression'), replication: this.replicationInfo() });
+      saveRdbSync(snapshot, this.rdbPath, { compression: this.server.config.getBool('rdbcompression'), replication: this.replicationInfo(), functions: this.server.scripting.functions.codes() });
     } catch (error) {
       this.server.logger.warning((error as Error).message);
       this.lastBgsaveStatus = 'err';
@@ -106,7 +106,7 @@ export class Persistence {
     const replication = this.replicationInfo();
     server.logger.notice('Background saving started (in-process copy-on-write snapshot)');
     const abort = (this.bgsaveAbort = { aborted: false });
-    this.bgsaveDone = saveRdbInBackground(snapshot, this.rdbPath, { compression: server.config.getBool('rdbcompression'), replication, abort })
+    this.bgsaveDone = saveRdbInBackground(snapshot, this.rdbPath, { compression: server.config.getBool('rdbcompression'), replication, abort, functions: server.scripting.functions.codes() })
       .then(() => {
         server.logger.notice('DB saved on disk');
         server.logger.notice('Background saving terminated with success');
@@ -211,6 +211,11 @@ export class Persistence {
       } catch (error) {
         for (const db of server.dbs) db.clear();
         throw new StartupLoadError(`Fatal error loading the DB ${path}: ${(error as Error).message}. Refusing to start with an empty dataset.`);
+      }
+      const failedLibrary = server.scripting.functions.restore(loaded.functions, 'replace');
+      if (failedLibrary !== null) {
+        for (const db of server.dbs) db.clear();
+        throw new StartupLoadError(`Fatal error loading the DB ${path}: failed loading a function library: ${failedLibrary}. Refusing to start with an empty dataset.`);
       }
       this.lastLoadKeys = loaded.keys;
       this.lastLoadExpired = loaded.expiredSkipped;

@@ -18,6 +18,8 @@ export interface RdbFileOptions {
   abort?: { aborted: boolean };
   /** The base file of a multi-part AOF: marked with the aof-base aux field, as Redis does. */
   aofBase?: boolean;
+  /** Function libraries' code, taken with the snapshot. */
+  functions?: readonly string[];
 }
 
 /**
@@ -52,7 +54,7 @@ export function saveRdbSync(snapshot: KeyspaceSnapshot, target: string, options:
     throw new RdbSaveError(`Failed opening the temp RDB file ${temp} (in server root dir ${resolve(dirname(target))}) for saving: ${describeFsError(error)}`);
   }
   try {
-    const data = writeRdbToBuffer({ databases: snapshot.dbs, aux: { replication: options.replication, aofBase: options.aofBase } }, { compression: options.compression });
+    const data = writeRdbToBuffer({ databases: snapshot.dbs, functions: options.functions, aux: { replication: options.replication, aofBase: options.aofBase } }, { compression: options.compression });
     writeSync(fd, data);
     fsyncSync(fd);
     closeSync(fd);
@@ -84,7 +86,7 @@ export async function saveRdbInBackground(snapshot: KeyspaceSnapshot, target: st
   }
   let bytes = 0;
   try {
-    for await (const chunk of writeRdb({ databases: snapshot.dbs, aux: { replication: options.replication, aofBase: options.aofBase } }, { compression: options.compression, sliceMs: BACKGROUND_SLICE_MS })) {
+    for await (const chunk of writeRdb({ databases: snapshot.dbs, functions: options.functions, aux: { replication: options.replication, aofBase: options.aofBase } }, { compression: options.compression, sliceMs: BACKGROUND_SLICE_MS })) {
       if (options.abort?.aborted) throw new RdbSaveError('Background saving aborted');
       await handle.write(chunk);
       bytes += chunk.length;
@@ -109,6 +111,8 @@ export interface LoadedRdbInfo {
   keys: number;
   expiredSkipped: number;
   aux: Map<string, string>;
+  /** The function libraries' code, for the scripting engine to load. */
+  functions: string[];
 }
 
 /**
@@ -117,11 +121,13 @@ export interface LoadedRdbInfo {
  */
 export async function loadRdbFile(path: string, dbs: Db[], options: { now: number; keepExpired: boolean; zsetLimits: ZSetLimits }): Promise<LoadedRdbInfo> {
   const aux = new Map<string, string>();
+  const functions: string[] = [];
   let keys = 0;
   let expiredSkipped = 0;
   const reader = new RdbReader(
     {
       onAux: (name, value) => aux.set(name, value),
+      onFunction: (code) => functions.push(code),
       onEntry: (dbIndex, key, value, expireMs) => {
         const db = dbs[dbIndex];
         if (!db) throw new RdbError(`FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`, reader.bytesConsumed);
@@ -145,5 +151,5 @@ export async function loadRdbFile(path: string, dbs: Db[], options: { now: numbe
   }
   if (!reader.done) throw new RdbError(`Short read or OOM loading DB (file is ${size} bytes)`, reader.bytesConsumed);
   reader.end();
-  return { keys, expiredSkipped, aux };
+  return { keys, expiredSkipped, aux, functions };
 }

@@ -103,6 +103,8 @@ export interface RdbHandlers {
   onResizeDb?(keys: number, expires: number): void;
   /** A complete key. expireMs is absolute unix ms; keys already expired are reported too (the caller decides). */
   onEntry(db: number, key: string, value: Value, expireMs: number | undefined): void;
+  /** A function library's code (RDB_OPCODE_FUNCTION2); without this handler such a file is refused. */
+  onFunction?(code: string): void;
   /**
    * The payload ended. checksumOk is true when the CRC-64 was verified, false when the file carries
    * no checksum (saved with rdbchecksum no, or version < 5). A wrong checksum raises RdbError instead.
@@ -516,7 +518,13 @@ export class RdbReader {
         return;
       case RDB_OPCODE_MODULE_AUX:
         throw this.error(RDB_ERR_MODULE_AUX, at);
-      case RDB_OPCODE_FUNCTION2:
+      case RDB_OPCODE_FUNCTION2: {
+        const onFunction = this.handlers.onFunction;
+        if (!onFunction) throw this.error(RDB_ERR_FUNCTIONS, at);
+        const code = this.readString();
+        this.callHandler(() => onFunction.call(this.handlers, code));
+        return;
+      }
       case RDB_OPCODE_FUNCTION_PRE_GA:
         throw this.error(RDB_ERR_FUNCTIONS, at);
       default:

@@ -14,6 +14,7 @@ import {
   QUICKLIST_NODE_CONTAINER_PACKED,
   RDB_MAGIC,
   RDB_OPCODE_AUX,
+  RDB_OPCODE_FUNCTION2,
   RDB_OPCODE_EOF,
   RDB_OPCODE_EXPIRETIME_MS,
   RDB_OPCODE_RESIZEDB,
@@ -76,6 +77,8 @@ export interface RdbAuxInfo {
 export interface RdbSource {
   readonly databases: Iterable<RdbDatabase>;
   readonly aux?: RdbAuxInfo;
+  /** Function libraries' code, written after the aux fields as Redis's rdbSaveFunctions does. */
+  readonly functions?: readonly string[];
 }
 
 export interface RdbWriterOptions {
@@ -221,6 +224,10 @@ class RdbSerializer {
     const out = this.out;
     for (const ch of `${RDB_MAGIC}${String(RDB_WRITE_VERSION).padStart(4, '0')}`) out.byte(ch.charCodeAt(0));
     this.writeAux(source.aux ?? {});
+    for (const code of source.functions ?? []) {
+      out.byte(RDB_OPCODE_FUNCTION2);
+      out.string(code);
+    }
     for (const db of source.databases) {
       if (db.size === 0) continue;
       let opened = false;

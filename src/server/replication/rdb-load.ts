@@ -11,6 +11,8 @@ export class StreamingRdbLoad {
   private keysLoaded = 0;
   private ctime = 0;
   private usedMem = 0;
+  /** Function libraries' code in the payload, installed with the keyspace. */
+  readonly functions: string[] = [];
   /** The db the master's stream has selected (repl-stream-db): commands after the RDB run there. */
   streamDb = 0;
 
@@ -21,6 +23,7 @@ export class StreamingRdbLoad {
     this.reader = new RdbReader(
       {
         onAux: (name, value) => this.onAux(name, value),
+        onFunction: (code) => this.functions.push(code),
         onEntry: (db, key, value, expireMs) => {
           const target = this.dbs[db];
           if (!target) throw new RdbError(`DB index ${db} is out of range (databases ${this.dbs.length})`, this.reader.bytesConsumed);

@@ -29,6 +29,7 @@ export async function writeRdbSnapshot(
   await pipeRdb(
     {
       databases: snapshot.dbs,
+      functions: server.scripting.functions.codes(),
       aux: { replication: { replId: aux.replid, offset: aux.offset, streamDb: aux.streamDb } },
     },
     sink,
@@ -133,6 +134,9 @@ export class RdbTransferLoader {
   /** Replaces the node's data with what was loaded. */
   install(): void {
     this.server.installDbs(this.dbs);
+    // The master's libraries replace ours, as the keyspace does.
+    const failedLibrary = this.server.scripting.functions.restore(this.loader.functions, 'flush');
+    if (failedLibrary !== null) this.server.logger.warning(`Failed loading a function library from the master's RDB: ${failedLibrary}`);
   }
 
   abort(): void {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { CommandContext } from '../context';
 import type { Logger } from '../log';
 import type { ReplyBuffer } from '../resp/reply';
-import { LUA_OK, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_YIELD, LuaVm } from './lua-runtime';
+import { LUA_OK, LUA_REGISTRYINDEX, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_YIELD, LuaVm } from './lua-runtime';
 import { LUA_PRELUDE } from './lua-prelude';
 import { luaToReply } from './lua-to-reply';
 import { ReplyToLua, pushGlobals } from './reply-to-lua';
@@ -68,6 +68,8 @@ export class LuaEngine {
   private readonly client: ScriptClient;
   private readonly replies: ReplyToLua;
   private current: ActiveRun | null = null;
+  /** Registry references to the prelude's internals. */
+  readonly internals = { run: 0, load_mode: 0, collectgarbage: 0 };
   private readonly hookPointer: number;
   private readonly resultsSlot: number;
   /** Clients whose input waits for the busy script (our master's link). */
@@ -113,6 +115,21 @@ export class LuaEngine {
   get runningFromMaster(): boolean {
     return this.current?.caller.isMasterLink ?? false;
   }
+
+  /** Bytes the Lua heap holds, for INFO's used_memory_vm_*. */
+  memoryBytes(): number {
+    const raw = this.vm.raw;
+    const L = this.vm.L;
+    if (this.current) return this.lastMemoryBytes;
+    raw._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.internals.collectgarbage));
+    this.vm.pushString(L, 'count');
+    const kilobytes = raw._lua_pcallk(L, 1, 1, 0, 0, 0) === LUA_OK ? raw._lua_tonumberx(L, -1, 0) : 0;
+    raw._lua_settop(L, 0);
+    this.lastMemoryBytes = Math.round(kilobytes * 1024);
+    return this.lastMemoryBytes;
+  }
+
+  private lastMemoryBytes = 0;
 
   describeRun(): { name: string; args: string[]; durationMs: number; mode: 'eval' | 'function' } | null {
     const run = this.current;
@@ -179,9 +196,15 @@ export class LuaEngine {
     raw._lua_setfield(L, -2, vm.cname('REDIS_VERSION'));
     raw._lua_setfield(L, -2, vm.cname('redis'));
     raw._lua_setglobal(L, vm.cname('__redis_native'));
-    if (vm.load(L, LUA_PRELUDE, '@redis_prelude') !== LUA_OK || raw._lua_pcallk(L, 0, 0, 0, 0, 0) !== LUA_OK) {
+    if (vm.load(L, LUA_PRELUDE, '@redis_prelude') !== LUA_OK || raw._lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) {
       throw new Error(`the scripting prelude failed: ${vm.toString(L, -1)}`);
     }
+    for (const name of ['run', 'load_mode', 'collectgarbage'] as const) {
+      vm.pushString(L, name);
+      raw._lua_rawget(L, -2);
+      this.internals[name] = raw._luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    raw._lua_settop(L, 0);
   }
 
   /** Raises a Lua error with Redis's error table; never returns to the caller's code. */
@@ -306,7 +329,7 @@ export class LuaEngine {
       raw._lua_settop(L, -2);
     }
     const thread = raw._lua_newthread(L);
-    raw._lua_getglobal(thread, vm.cname('__redis__run'));
+    raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(this.internals.run));
     const nargs = request.pushFunction(vm, thread);
     const now = performance.now();
     const run: ActiveRun = {
@@ -397,7 +420,7 @@ export class LuaEngine {
     this.step(run);
   }
 
-  /** The thread holds (ok, value) from __redis__run's xpcall. */
+  /** The thread holds (ok, value) from the prelude's run (an xpcall with Redis's error handler). */
   private writeResult(run: ActiveRun, reply: ReplyBuffer): void {
     const vm = this.vm;
     const raw = vm.raw;
@@ -412,7 +435,8 @@ export class LuaEngine {
       return;
     }
     const text = (name: string) => {
-      raw._lua_getfield(T, -1, vm.cname(name));
+      vm.pushString(T, name);
+      raw._lua_rawget(T, -2);
       const type = raw._lua_type(T, -1);
       const value = type === LUA_TSTRING || type === LUA_TNUMBER ? vm.toString(T, -1) : null;
       raw._lua_settop(T, -2);

@@ -52,9 +52,9 @@ export function refuseBeforeRun(flags: ScriptFlags, readOnlyCommand: boolean, ca
 }
 
 /** The numkeys argument of EVAL and FCALL, checked as Redis does; a string is the error. */
-export function parseNumKeys(args: string[]): number | string {
+export function parseNumKeys(args: string[], notInteger = ERR_NOT_INTEGER): number | string {
   const numkeys = parseSafeInt(args[2]);
-  if (numkeys === null) return ERR_NOT_INTEGER;
+  if (numkeys === null) return notInteger;
   if (numkeys > args.length - 3) return ERR_NUMKEYS_TOO_BIG;
   if (numkeys < 0) return ERR_NUMKEYS_NEGATIVE;
   return numkeys;

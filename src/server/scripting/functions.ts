@@ -3,6 +3,7 @@
 // registered callbacks are kept in the Lua registry and run by FCALL / FCALL_RO with (keys, args).
 
 import type { CommandContext } from '../context';
+import { splitConfigArgs } from '../../formats/redis-conf';
 import { LUA_OK, LUA_REGISTRYINDEX, LUA_TFUNCTION, LUA_TSTRING, LUA_TTABLE } from './lua-runtime';
 import { LuaEngine, type EngineHost } from './engine';
 import { parseNumKeys, refuseBeforeRun, type RunPreconditions } from './eval-scripts';
@@ -12,7 +13,6 @@ import { COMPAT_FLAGS, flagFromName, type ScriptFlags } from './shebang';
 const LOAD_TIMEOUT_MS = 500;
 const LIBRARY_NAME = /^[A-Za-z0-9_]+$/;
 const ERR_INVALID_NAME = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
-const ERR_INVALID_FUNCTION_NAME = 'Function names can only contain letters, numbers, or underscores(_) and must be at least one character long';
 
 export interface RegisteredFunction {
   name: string;
@@ -35,8 +35,8 @@ function parseMetadata(code: string): { name: string; engine: string; body: stri
   if (!code.startsWith('#!')) return { error: 'ERR Missing library metadata' };
   const end = code.indexOf('\n');
   if (end === -1) return { error: 'ERR Invalid library metadata' };
-  const parts = code.slice(0, end).split(/[ \t\r\v\f]+/).filter(Boolean);
-  if (parts.length === 0) return { error: 'ERR Invalid library metadata' };
+  const parts = splitConfigArgs(code.slice(0, end));
+  if (parts === null || parts.length === 0) return { error: 'ERR Invalid library metadata' };
   const engine = parts[0].slice(2);
   let name: string | null = null;
   for (const part of parts.slice(1)) {
@@ -56,6 +56,7 @@ function parseMetadata(code: string): { name: string; engine: string; body: stri
 export class FunctionLibraries {
   private created: LuaEngine | null = null;
   readonly libraries = new Map<string, Library>();
+  /** By lowercased name: FCALL finds functions case-insensitively, as Redis's dict does. */
   readonly functions = new Map<string, RegisteredFunction>();
   /** The library FUNCTION LOAD is running, which redis.register_function adds to. */
   private loading: Library | null = null;
@@ -79,6 +80,11 @@ export class FunctionLibraries {
   }
 
   private loadHook = 0;
+
+  /** Every library's code, for an RDB file or a full sync. */
+  codes(): string[] {
+    return [...this.libraries.values()].map((library) => library.code);
+  }
 
   /** Bytes of library code, for INFO's used_memory_scripts / FUNCTION STATS. */
   get codeBytes(): number {
@@ -113,7 +119,7 @@ export class FunctionLibraries {
     }
     if (library.functions.size === 0) return { error: 'ERR No functions registered' };
     for (const fn of library.functions.values()) {
-      const owner = this.functions.get(fn.name);
+      const owner = this.functions.get(fn.name.toLowerCase());
       if (owner && owner.library.name !== library.name) {
         this.discard(library);
         return { error: `ERR Function ${fn.name} already exists` };
@@ -121,7 +127,7 @@ export class FunctionLibraries {
     }
     if (existing) this.remove(existing);
     this.libraries.set(library.name, library);
-    for (const fn of library.functions.values()) this.functions.set(fn.name, fn);
+    for (const fn of library.functions.values()) this.functions.set(fn.name.toLowerCase(), fn);
     return { name: library.name };
   }
 
@@ -130,7 +136,7 @@ export class FunctionLibraries {
     const vm = this.engine.vm;
     const raw = vm.raw;
     const L = vm.L;
-    raw._lua_getglobal(L, vm.cname('__redis__load_mode'));
+    raw._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.engine.internals.load_mode));
     raw._lua_pushboolean(L, 1);
     raw._lua_pcallk(L, 1, 0, 0, 0, 0);
     this.loading = library;
@@ -143,7 +149,8 @@ export class FunctionLibraries {
     if (status !== LUA_OK) {
       let message = '';
       if (raw._lua_type(L, -1) === LUA_TTABLE) {
-        raw._lua_getfield(L, -1, vm.cname('err'));
+        vm.pushString(L, 'err');
+        raw._lua_rawget(L, -2);
         message = vm.toString(L, -1) ?? '';
       } else {
         message = 'ERR ' + (vm.toString(L, -1) ?? '');
@@ -151,7 +158,7 @@ export class FunctionLibraries {
       error = `ERR Error registering functions: ${message}`;
     }
     raw._lua_settop(L, 0);
-    raw._lua_getglobal(L, vm.cname('__redis__load_mode'));
+    raw._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.engine.internals.load_mode));
     raw._lua_pushboolean(L, 0);
     raw._lua_pcallk(L, 1, 0, 0, 0, 0);
     raw._lua_settop(L, 0);
@@ -221,8 +228,8 @@ export class FunctionLibraries {
       raw._lua_settop(L, 1);
       read(callbackKey);
     }
-    if (name === null || !LIBRARY_NAME.test(name)) return engine.raise(L, ERR_INVALID_FUNCTION_NAME);
-    if (library.functions.has(name)) return engine.raise(L, 'Function already exists in the library');
+    if (name === null || !LIBRARY_NAME.test(name)) return engine.raise(L, ERR_INVALID_NAME);
+    if ([...library.functions.keys()].some((other) => other.toLowerCase() === (name as string).toLowerCase())) return engine.raise(L, 'Function already exists in the library');
     const ref = raw._luaL_ref(L, LUA_REGISTRYINDEX);
     library.functions.set(name, { name, description, flags, ref, library });
     return 0;
@@ -268,7 +275,7 @@ export class FunctionLibraries {
   }
 
   private remove(library: Library): void {
-    for (const fn of library.functions.values()) this.functions.delete(fn.name);
+    for (const fn of library.functions.values()) this.functions.delete(fn.name.toLowerCase());
     this.discard(library);
     this.libraries.delete(library.name);
   }
@@ -311,9 +318,9 @@ export class FunctionLibraries {
   /** FCALL / FCALL_RO. */
   call(caller: CommandContext, args: string[], readOnlyCommand: boolean): void {
     const reply = caller.reply;
-    const fn = this.functions.get(args[1]);
+    const fn = this.functions.get(args[1].toLowerCase());
     if (!fn) return reply.error('ERR Function not found');
-    const numkeys = parseNumKeys(args);
+    const numkeys = parseNumKeys(args, 'ERR Bad number of keys provided');
     if (typeof numkeys === 'string') return reply.error(numkeys);
     const refusal = refuseBeforeRun(fn.flags, readOnlyCommand, caller, this.node);
     if (refusal !== null) return reply.error(refusal);

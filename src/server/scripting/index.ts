@@ -54,6 +54,19 @@ export class Scripting {
     client.reply.ok();
   }
 
+  /** INFO memory's scripting fields. */
+  memoryStats(): { evalVm: number; functionsVm: number; evalScripts: number; cachedScripts: number; functions: number; libraries: number; functionsCode: number } {
+    return {
+      evalVm: this.evalScripts.engineIfCreated?.memoryBytes() ?? 0,
+      functionsVm: this.functions.engineIfCreated?.memoryBytes() ?? 0,
+      evalScripts: this.evalScripts.cacheBytes,
+      cachedScripts: this.evalScripts.size,
+      functions: this.functions.functions.size,
+      libraries: this.functions.libraries.size,
+      functionsCode: this.functions.codeBytes,
+    };
+  }
+
   /** What FUNCTION STATS shows of the running script: its name, command and duration. */
   runningScript(): { name: string; args: string[]; durationMs: number; mode: 'eval' | 'function' } | null {
     const engine = this.runningEngine;

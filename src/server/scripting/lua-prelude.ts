@@ -4,18 +4,29 @@
 // cannot be created or read when missing, and read-only library tables, with Redis's messages.
 //
 // `__redis_native` holds the JS functions (redis.call and friends) registered just before this runs.
+// It returns the internals the engine calls (run, load_mode, collectgarbage), which JS keeps by reference:
+// looking them up as globals from JS could raise outside a protected call and abort the VM.
 
-export const LUA_PRELUDE = String.raw`
+import { LUA_LIBRARIES } from './lua-libraries';
+
+export const LUA_PRELUDE = LUA_LIBRARIES + String.raw`
 local G = _G
 local setmetatable, pairs, ipairs, error, next, type = setmetatable, pairs, ipairs, error, next, type
 local native = __redis_native
+local raw_redis = native.redis
 __redis_native = nil
 local dbg = debug
 local rawtostring = tostring
 local floor = math.floor
 
 unpack = table.unpack
-loadstring = load
+-- Text chunks only: a binary chunk (string.dump's output) would bypass the compiler's checks.
+local raw_load = load
+loadstring = function(chunk, name)
+  if type(chunk) == 'string' and chunk:byte(1) == 27 then return nil, 'binary chunks are not allowed' end
+  return raw_load(chunk, name, 't')
+end
+load = function(chunk, name) return raw_load(chunk, name, 't') end
 gcinfo = function() return floor(collectgarbage('count')) end
 math.pow = function(x, y) return x ^ y end
 math.mod = math.fmod
@@ -81,7 +92,6 @@ bit = {
 }
 
 redis = native.redis
-cjson = native.cjson
 
 -- Redis's error handler: string errors become {err='ERR ...'}, and every error table learns where it was raised.
 -- The sandbox's own guards (missing global, read-only table) are C functions in Redis: skipped like them.
@@ -108,7 +118,7 @@ end
 local handler = __redis__err__handler
 local xpcall = xpcall
 local function ok_and_first(ok, value) return ok, value end
-function __redis__run(f, ...) return ok_and_first(xpcall(f, handler, ...)) end
+local function run(f, ...) return ok_and_first(xpcall(f, handler, ...)) end
 
 -- Redis 7's pcall hands a caught error table's message back as a string, as Redis 6's errors were.
 local raw_pcall = pcall
@@ -125,16 +135,28 @@ pcall = function(...) return caught(raw_pcall(...)) end
 
 dofile, loadfile, print, require, package, io, os, debug, utf8, warn, rawlen = nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
 
+-- Tables scripts may not change, nor re-metatable: getmetatable shows them a read-only stand-in.
+local protected = setmetatable({}, {__mode = 'k'})
+local function deny() error('Attempt to modify a readonly table', 2) end
+local shown_meta = {}
+setmetatable(shown_meta, {__index = {}, __newindex = deny, __metatable = shown_meta})
 local function readonly(t)
-  return setmetatable({}, {
+  local proxy = setmetatable({}, {
     __index = t,
-    __newindex = function() error('Attempt to modify a readonly table', 2) end,
+    __newindex = deny,
     __pairs = function() return next, t, nil end,
     __len = function() return #t end,
-    __metatable = false,
+    __metatable = shown_meta,
   })
+  protected[proxy] = true
+  return proxy
 end
-for _, name in ipairs({'redis', 'bit', 'cjson', 'string', 'math', 'table', 'coroutine'}) do
+local raw_setmetatable = setmetatable
+local function guarded_setmetatable(t, meta)
+  if protected[t] then error('Attempt to modify a readonly table', 2) end
+  return raw_setmetatable(t, meta)
+end
+for _, name in ipairs({'redis', 'bit', 'cjson', 'cmsgpack', 'string', 'math', 'table', 'coroutine'}) do
   if _G[name] ~= nil then _G[name] = readonly(_G[name]) end
 end
 
@@ -148,22 +170,29 @@ setmetatable(base, {__index = function(_, name)
 end})
 local globals_meta = {
   __index = base,
-  __newindex = function() error('Attempt to modify a readonly table', 2) end,
-  __metatable = false,
+  __newindex = deny,
+  __metatable = shown_meta,
 }
 setmetatable(G, globals_meta)
+protected[G] = true
+base.setmetatable = guarded_setmetatable
 
 -- FUNCTION LOAD runs library code with only what a library may call while loading.
-local full_redis = base.redis
+-- register_function exists only there: a function calling it at run time finds a nil field.
 local load_redis = {}
-for _, name in ipairs({'register_function', 'log', 'setresp', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do
-  load_redis[name] = full_redis[name]
+for _, name in ipairs({'register_function', 'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do
+  load_redis[name] = raw_redis[name]
 end
-setmetatable(load_redis, {__index = function(_, name)
+raw_redis.register_function = nil
+local function missing(_, name)
   error("Script attempted to access nonexistent global variable '" .. rawtostring(name) .. "'", 2)
-end})
-local load_globals = setmetatable({redis = readonly(load_redis)}, {__index = base})
-function base.__redis__load_mode(on)
+end
+setmetatable(load_redis, {__index = missing})
+local load_globals = setmetatable({redis = readonly(load_redis)}, {__index = missing})
+local function load_mode(on)
   globals_meta.__index = on and load_globals or base
 end
+
+-- What the engine calls from JS, kept in the registry rather than reachable (and replaceable) as globals.
+return {run = run, load_mode = load_mode, collectgarbage = collectgarbage}
 `;

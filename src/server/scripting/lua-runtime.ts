@@ -58,7 +58,6 @@ interface RawLua {
   _lua_error(L: number): number;
   _lua_getstack(L: number, level: number, ar: number): number;
   _lua_getinfo(L: number, what: number, ar: number): number;
-  _lua_gc(L: number, what: number, a: number, b: number, c: number): number;
   _lua_checkstack(L: number, n: number): number;
   _luaL_ref(L: number, t: number): number;
   _luaL_unref(L: number, t: number, ref: number): void;
@@ -74,8 +73,6 @@ export const LUA_TTABLE = 5;
 export const LUA_TFUNCTION = 6;
 export const LUA_REGISTRYINDEX = -1001000;
 const LUA_MASKCOUNT = 1 << 3;
-const LUA_GCCOUNT = 3;
-const LUA_GCCOUNTB = 4;
 
 let runtime: Promise<RawLua> | null = null;
 let loaded: RawLua | null = null;
@@ -224,10 +221,5 @@ export class LuaVm {
     let source = '';
     for (let i = 0; i < sourceLength; i++) source += String.fromCharCode(heap[sourcePointer + i]);
     return { source, line };
-  }
-
-  /** Bytes the Lua heap holds (collectgarbage("count") in bytes), for INFO's used_memory_vm_*. */
-  memoryBytes(): number {
-    return this.raw._lua_gc(this.L, LUA_GCCOUNT, 0, 0, 0) * 1024 + this.raw._lua_gc(this.L, LUA_GCCOUNTB, 0, 0, 0);
   }
 }

@@ -6,10 +6,16 @@
 import type { ReplyBuffer } from '../resp/reply';
 import { LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, type LuaVm } from './lua-runtime';
 
+/**
+ * Nesting deeper than this ends in Redis's stack-limit error (a script can return a table that
+ * contains itself); Lua 5.1's C stack of 8,000 slots stopped Redis at the same order of depth.
+ */
+const MAX_REPLY_DEPTH = 1000;
+
 /** Writes the value at the top of L's stack to `reply` and pops it. */
-export function luaToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp: 2 | 3): void {
+export function luaToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp: 2 | 3, depth = 0): void {
   const raw = vm.raw;
-  if (raw._lua_checkstack(L, 4) === 0) {
+  if (depth >= MAX_REPLY_DEPTH || raw._lua_checkstack(L, 4) === 0) {
     reply.error('ERR reached lua stack limit');
     raw._lua_settop(L, -2);
     return;
@@ -33,7 +39,7 @@ export function luaToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp:
       else reply.integer(truncateToLongLong(raw._lua_tonumberx(L, -1, 0)));
       break;
     case LUA_TTABLE:
-      tableToReply(vm, L, reply, scriptResp);
+      tableToReply(vm, L, reply, scriptResp, depth);
       return;
     default:
       reply.nullBulk();
@@ -54,7 +60,7 @@ function field(vm: LuaVm, L: number, name: string): number {
   return vm.raw._lua_rawget(L, -2);
 }
 
-function tableToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp: 2 | 3): void {
+function tableToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp: 2 | 3, depth: number): void {
   const raw = vm.raw;
   const pop = (n: number) => raw._lua_settop(L, -1 - n);
   if (field(vm, L, 'err') === LUA_TSTRING) {
@@ -98,8 +104,8 @@ function tableToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp: 2 | 
     raw._lua_pushnil(L);
     while (raw._lua_next(L, -2) !== 0) {
       raw._lua_pushvalue(L, -2);
-      luaToReply(vm, L, reply, scriptResp); // the key
-      luaToReply(vm, L, reply, scriptResp); // the value
+      luaToReply(vm, L, reply, scriptResp, depth + 1); // the key
+      luaToReply(vm, L, reply, scriptResp, depth + 1); // the value
     }
     return pop(2);
   }
@@ -110,7 +116,7 @@ function tableToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp: 2 | 
     while (raw._lua_next(L, -2) !== 0) {
       raw._lua_settop(L, -2); // the value (true) is not sent
       raw._lua_pushvalue(L, -1);
-      luaToReply(vm, L, reply, scriptResp);
+      luaToReply(vm, L, reply, scriptResp, depth + 1);
     }
     return pop(2);
   }
@@ -125,7 +131,7 @@ function tableToReply(vm: LuaVm, L: number, reply: ReplyBuffer, scriptResp: 2 | 
   reply.arrayHeader(length);
   for (let i = 1; i <= length; i++) {
     raw._lua_rawgeti(L, -1, BigInt(i));
-    luaToReply(vm, L, reply, scriptResp);
+    luaToReply(vm, L, reply, scriptResp, depth + 1);
   }
   pop(1);
 }

@@ -41,6 +41,7 @@ export interface ScriptRun {
 export interface ScriptCallHost {
   readonly commands: CommandTable;
   readonly dirty: number;
+  readonly context: { readonly disableDenyScripts: boolean };
   persistenceWriteError(): string | null;
   readonly replication: { isReplica(): boolean; linkUp(): boolean; enoughGoodReplicas(): boolean };
   readonly config: { getBool(name: string): boolean };
@@ -63,7 +64,7 @@ export function callFromScript(host: ScriptCallHost, client: ScriptClient, run: 
   const cmd = lookup(host.commands, args);
   if (!cmd) return { refused: ERR_UNKNOWN_COMMAND };
   if ((cmd.arity > 0 && args.length !== cmd.arity) || args.length < -cmd.arity) return { refused: ERR_WRONG_ARITY };
-  if (cmd.flags.includes('noscript')) return { refused: ERR_NOT_FROM_SCRIPT };
+  if (cmd.flags.includes('noscript') && !host.context.disableDenyScripts) return { refused: ERR_NOT_FROM_SCRIPT };
   const replication = host.replication;
   if (cmd.isWrite) {
     if (run.readOnly) return { refused: ERR_WRITE_FROM_READONLY };

@@ -20,6 +20,7 @@ export class ScriptClient implements CommandContext {
   readonly isMasterLink = false;
   readonly isReplica = false;
   readonly isLocal = true;
+  readonly isScript = true;
   readonly closed = false;
   dbIndex = 0;
   name = '';

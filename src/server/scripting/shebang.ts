@@ -1,6 +1,8 @@
 // The `#!lua` first line of a script or a function library (eval.c evalExtractShebangFlags):
 // EVAL accepts `flags=`; FUNCTION LOAD takes `name=` (functions.ts reads that one).
 
+import { splitConfigArgs } from '../../formats/redis-conf';
+
 export interface ScriptFlags {
   /** No shebang: Redis 6 semantics (the script may write, and is checked per command). */
   compatMode: boolean;
@@ -38,8 +40,8 @@ export function parseEvalShebang(body: string): ShebangResult {
   if (!body.startsWith('#!')) return { ok: true, flags: COMPAT_FLAGS, shebangLength: 0 };
   const end = body.indexOf('\n');
   if (end === -1) return { ok: false, error: 'ERR Invalid script shebang' };
-  const parts = body.slice(0, end).split(/[ \t\r\v\f]+/).filter(Boolean);
-  if (parts.length === 0) return { ok: false, error: 'ERR Invalid engine in script shebang' };
+  const parts = splitConfigArgs(body.slice(0, end));
+  if (parts === null || parts.length === 0) return { ok: false, error: 'ERR Invalid engine in script shebang' };
   if (parts[0] !== '#!lua') return { ok: false, error: `ERR Unexpected engine in script shebang: ${parts[0]}` };
   const flags: ScriptFlags = { ...COMPAT_FLAGS, compatMode: false };
   for (const part of parts.slice(1)) {
