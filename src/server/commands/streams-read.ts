@@ -112,7 +112,7 @@ function xread(client: CommandContext, args: string[]): void {
       ids.push(id);
     }
   }
-  if (deadline !== -1 && client.isScript) return client.reply.error(`ERR ${groupName !== null ? 'xreadgroup' : 'xread'} command is not allowed with BLOCK option from scripts`);
+  if (deadline !== -1 && client.isScript) return client.reply.error(`ERR ${args[0]} command is not allowed with BLOCK option from scripts`);
   if (groupName !== null) return readGroup(client, keys, ids, groupName, consumerName, count, noack, deadline);
   const ready: number[] = [];
   for (let i = 0; i < streamCount; i++) {

@@ -4,9 +4,14 @@
 // Runs inside the prelude, before the standard libraries are trimmed: it keeps what it needs local.
 
 export const LUA_LIBRARIES = String.raw`
+do -- the libraries' locals stay inside: the prelude after them reuses some of their names
 local floor, huge, format, byte, char, sub, concat = math.floor, math.huge, string.format, string.byte, string.char, string.sub, table.concat
 local spack, sunpack, tointeger, mathtype, utf8char, tunpack = string.pack, string.unpack, math.tointeger, math.type, utf8.char, table.unpack
 local type, pairs, error, tostring, tonumber, select = type, pairs, error, tostring, tonumber, select
+
+-- Errors are raised without a position, then re-raised at the script's call (as Redis's C libraries report them).
+local raw_pcall = pcall
+local function fail(message) error(message, 0) end
 
 local function integral(n) return n == floor(n) and n > -9007199254740992 and n < 9007199254740992 end
 local function as51(n) if integral(n) then return tointeger(n) or n end return n end
@@ -20,7 +25,7 @@ local function escape_string(s)
 end
 local function encode_number(n)
   if n ~= n or n == huge or n == -huge then
-    if not encode_invalid then error('Cannot serialise number: must not be NaN or Inf') end
+    if not encode_invalid then fail('Cannot serialise number: must not be NaN or Inf') end
     if n ~= n then return 'nan' end
     return n > 0 and 'inf' or '-inf'
   end
@@ -38,7 +43,7 @@ local function array_length(t)
       return -1
     end
   end
-  if max > 10 and max > items * 2 then error('Cannot serialise table: excessively sparse array') end
+  if max > 10 and max > items * 2 then fail('Cannot serialise table: excessively sparse array') end
   return max
 end
 encode_value = function(v, depth)
@@ -47,9 +52,9 @@ encode_value = function(v, depth)
   if t == 'number' then return encode_number(v) end
   if t == 'boolean' then return v and 'true' or 'false' end
   if t == 'nil' or v == json_null then return 'null' end
-  if t ~= 'table' then error('Cannot serialise ' .. t .. ': type not supported') end
+  if t ~= 'table' then fail('Cannot serialise ' .. t .. ': type not supported') end
   depth = depth + 1
-  if depth > encode_max_depth then error('Cannot serialise, excessive nesting (' .. depth .. ')') end
+  if depth > encode_max_depth then fail('Cannot serialise, excessive nesting (' .. depth .. ')') end
   local n = array_length(v)
   local out = {}
   if n > 0 then
@@ -60,14 +65,17 @@ encode_value = function(v, depth)
     local key
     if type(k) == 'string' then key = escape_string(k)
     elseif type(k) == 'number' then key = '"' .. encode_number(k) .. '"'
-    else error('Cannot serialise table: table key must be a number or string') end
+    else fail('Cannot serialise ' .. type(k) .. ': table key must be a number or string') end
     out[#out + 1] = key .. ':' .. encode_value(value, depth)
   end
   return '{' .. concat(out, ',') .. '}'
 end
 
+local token_names = {['{'] = 'T_OBJ_BEGIN', ['}'] = 'T_OBJ_END', ['['] = 'T_ARR_BEGIN', [']'] = 'T_ARR_END', ['"'] = 'T_STRING', [':'] = 'T_COLON', [','] = 'T_COMMA', t = 'T_BOOLEAN', f = 'T_BOOLEAN', n = 'T_NULL'}
 local function decode_error(what, text, pos)
-  error(format('Expected %s but found invalid token at character %d', what, pos))
+  local c = sub(text, pos, pos)
+  local found = c == '' and 'T_END' or token_names[c] or (c:match('[-%d]') and 'T_NUMBER') or 'invalid token'
+  fail(format('Expected %s but found %s at character %d', what, found, pos))
 end
 local function skip(text, pos)
   local _, e = text:find('^[ \n\r\t]*', pos)
@@ -106,7 +114,7 @@ decode_value = function(text, pos, depth)
   local c = sub(text, pos, pos)
   if c == '{' or c == '[' then
     depth = depth + 1
-    if depth > decode_max_depth then error(format('Found too many nested data structures (%d) at character %d', depth, pos)) end
+    if depth > decode_max_depth then fail(format('Found too many nested data structures (%d) at character %d', depth, pos)) end
   end
   if c == '{' then
     local t = {}
@@ -149,14 +157,24 @@ decode_value = function(text, pos, depth)
   end
 end
 
+local function decode_all(text)
+  if type(text) ~= 'string' then fail("bad argument #1 to 'decode' (string expected)") end
+  local value, pos = decode_value(text, 1, 0)
+  pos = skip(text, pos)
+  if pos <= #text then decode_error('the end', text, pos) end
+  return value
+end
+
 cjson = {
-  encode = function(v) return encode_value(v, 0) end,
+  encode = function(v)
+    local ok, result = raw_pcall(encode_value, v, 0)
+    if not ok then error(result, 2) end
+    return result
+  end,
   decode = function(text)
-    if type(text) ~= 'string' then error('bad argument #1 to \'decode\' (string expected)') end
-    local value, pos = decode_value(text, 1, 0)
-    pos = skip(text, pos)
-    if pos <= #text then decode_error('the end', text, pos) end
-    return value
+    local ok, result = raw_pcall(decode_all, text)
+    if not ok then error(result, 2) end
+    return result
   end,
   null = json_null,
   encode_max_depth = function(n) if n then encode_max_depth = n end return encode_max_depth end,
@@ -251,7 +269,7 @@ local function unpack_items(data, pos, n, map)
 end
 unpack_value = function(data, pos)
   local b = byte(data, pos)
-  if not b then error('Missing bytes in input.') end
+  if not b then fail('Missing bytes in input.') end
   if b < 0x80 then return b, pos + 1 end
   if b >= 0xe0 then return b - 0x100, pos + 1 end
   if b >= 0xa0 and b < 0xc0 then local n = b - 0xa0 return sub(data, pos + 1, pos + n), pos + 1 + n end
@@ -273,7 +291,7 @@ unpack_value = function(data, pos)
   end
   if b == 0xdc or b == 0xdd then local n, start = sunpack(b == 0xdc and '>I2' or '>I4', data, pos + 1) return unpack_items(data, start, n, false) end
   if b == 0xde or b == 0xdf then local n, start = sunpack(b == 0xde and '>I2' or '>I4', data, pos + 1) return unpack_items(data, start, n, true) end
-  error('Bad data format in input.')
+  fail('Bad data format in input.')
 end
 local function unpack_limited(data, limit, offset)
   local results, pos, count = {}, offset + 1, 0
@@ -287,7 +305,7 @@ end
 cmsgpack = {
   pack = function(...)
     local n = select('#', ...)
-    if n == 0 then error('MessagePack pack needs input.') end
+    if n == 0 then fail('MessagePack pack needs input.') end
     local out = {}
     for i = 1, n do out[i] = pack_value((select(i, ...)), 0) end
     return concat(out)
@@ -306,4 +324,5 @@ cmsgpack = {
   end,
   _NAME = 'cmsgpack', _VERSION = 'lua-cmsgpack 0.4.0',
 }
+end
 `;

@@ -94,6 +94,12 @@ bit = {
 redis = native.redis
 
 -- Redis's error handler: string errors become {err='ERR ...'}, and every error table learns where it was raised.
+-- Lua 5.4 names the culprit after the value ("attempt to index a nil value (local 't')"); 5.1
+-- before it ("attempt to index local 't' (a nil value)"), which is what Redis's errors show.
+local function lua51_message(message)
+  return (message:gsub("attempt to (.-) a (%w+) value %((%w+) '(.-)'%)", "attempt to %1 %3 '%4' (a %2 value)"))
+end
+
 -- The sandbox's own guards (missing global, read-only table) are C functions in Redis: skipped like them.
 function __redis__err__handler(err)
   local level = 2
@@ -106,7 +112,7 @@ function __redis__err__handler(err)
     level = level + 1
     i = dbg.getinfo(level, 'nSl')
   end
-  if type(err) ~= 'table' then err = {err = 'ERR ' .. rawtostring(err)} end
+  if type(err) ~= 'table' then err = {err = 'ERR ' .. lua51_message(rawtostring(err))} end
   if i then
     err['source'] = i.source
     err['line'] = i.currentline
@@ -153,7 +159,7 @@ local function readonly(t)
 end
 local raw_setmetatable = setmetatable
 local function guarded_setmetatable(t, meta)
-  if protected[t] then error('Attempt to modify a readonly table', 2) end
+  if protected[t] then error('Attempt to modify a readonly table', 0) end
   return raw_setmetatable(t, meta)
 end
 for _, name in ipairs({'redis', 'bit', 'cjson', 'cmsgpack', 'string', 'math', 'table', 'coroutine'}) do

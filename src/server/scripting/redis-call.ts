@@ -89,11 +89,14 @@ export function callFromScript(host: ScriptCallHost, client: ScriptClient, run: 
   return client.takeReply();
 }
 
-/** Lua 5.1's "%.14g", which Redis used to turn a number argument into the command's string. */
+/**
+ * A float argument of redis.call as Redis 7.0 turns it into the command's string: "%.17g" (so
+ * 0.1 + 0.2 is 0.30000000000000004). NaN prints as glibc prints 0/0's: -nan.
+ */
 export function formatLuaNumber(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
+  if (Number.isNaN(value)) return '-nan';
   if (!Number.isFinite(value)) return value < 0 ? '-inf' : 'inf';
-  return formatG(value, 14);
+  return formatG(value, 17);
 }
 
 /** luaPushErrorBuff: "-CODE msg" keeps its code, a bare message gets ERR; trailing CR/LF go. */
