@@ -161,6 +161,10 @@ export class Server extends EventEmitter implements ServerContext {
         config: this.config,
         propagation: this.propagation,
         logger: this.logger,
+        onInternalError: (error) => {
+          this.stats.internalErrors++;
+          this.logger.warning(`Internal error in a function scripts call: ${(error as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(error)}`);
+        },
         context: this,
       },
       {

@@ -31,6 +31,8 @@ export interface EngineHost extends ScriptCallHost {
   readonly logger: Logger;
   readonly config: ScriptCallHost['config'] & { getInt(name: string): number };
   readonly propagation: ScriptCallHost['propagation'] & { begin(): void; end(): void };
+  /** A bug in JS code Lua called: logged and counted (INFO internal_errors). */
+  onInternalError(error: unknown): void;
   /** The ServerContext the script's client runs commands against. */
   readonly context: ConstructorParameters<typeof ScriptClient>[0];
 }
@@ -58,9 +60,12 @@ export interface RunRequest {
   flags: ScriptRun['flags'];
   readOnly: boolean;
   /** Pushes the function to run on the thread, then its arguments; returns how many arguments. */
-  pushFunction: (vm: LuaVm, thread: number) => number;
-  /** Set KEYS and ARGV globals (EVAL) before running. */
-  globals?: { keys: string[]; argv: string[] };
+  /** The compiled function: a registry field (EVAL's f_<sha>) or a registry reference (a library's callback). */
+  fn: { field: string } | { ref: number };
+  keys: string[];
+  argv: string[];
+  /** EVAL sets KEYS and ARGV as globals; a function receives them as its two arguments. */
+  argumentsAsGlobals: boolean;
 }
 
 export class LuaEngine {
@@ -70,6 +75,9 @@ export class LuaEngine {
   private current: ActiveRun | null = null;
   /** Registry references to the prelude's internals. */
   readonly internals = { run: 0, load_mode: 0, collectgarbage: 0 };
+  /** Registry slots for a function's keys and args tables, refilled by each FCALL. */
+  private readonly argumentRefs = { keys: 0, argv: 0 };
+  private readonly preparePointer: number;
   private readonly hookPointer: number;
   private readonly resultsSlot: number;
   /** Clients whose input waits for the busy script (our master's link). */
@@ -84,6 +92,10 @@ export class LuaEngine {
     this.replies = new ReplyToLua(this.vm);
     this.hookPointer = this.vm.hookPointer((L) => this.onHook(L));
     this.resultsSlot = this.vm.raw._malloc(4);
+    this.preparePointer = this.vm.cfunction((L) => this.prepare(L));
+    this.vm.onJsError = (error) => {
+      host.onInternalError(error);
+    };
     this.installNatives(extraRedisFunctions);
   }
 
@@ -204,6 +216,10 @@ export class LuaEngine {
       raw._lua_rawget(L, -2);
       this.internals[name] = raw._luaL_ref(L, LUA_REGISTRYINDEX);
     }
+    for (const slot of ['keys', 'argv'] as const) {
+      raw._lua_pushboolean(L, 0);
+      this.argumentRefs[slot] = raw._luaL_ref(L, LUA_REGISTRYINDEX);
+    }
     raw._lua_settop(L, 0);
   }
 
@@ -322,15 +338,28 @@ export class LuaEngine {
     const vm = this.vm;
     const raw = vm.raw;
     const L = vm.L;
-    if (request.globals) {
-      pushGlobals(vm, L);
-      this.setArray(L, 'KEYS', request.globals.keys);
-      this.setArray(L, 'ARGV', request.globals.argv);
-      raw._lua_settop(L, -2);
+    // Building KEYS and ARGV allocates: done in a protected call, so running out of memory is an
+    // error reply, not a VM panic.
+    this.preparing = request;
+    vm.pushCFunction(L, this.preparePointer);
+    const prepared = raw._lua_pcallk(L, 0, 0, 0, 0, 0);
+    this.preparing = null;
+    if (prepared !== LUA_OK) {
+      request.caller.reply.error(`ERR Error running script ${request.name}, ${vm.toString(L, -1) ?? 'execution failure'}`);
+      raw._lua_settop(L, 0);
+      onDone();
+      return;
     }
     const thread = raw._lua_newthread(L);
     raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(this.internals.run));
-    const nargs = request.pushFunction(vm, thread);
+    if ('field' in request.fn) raw._lua_getfield(thread, LUA_REGISTRYINDEX, vm.cname(request.fn.field));
+    else raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(request.fn.ref));
+    let nargs = 0;
+    if (!request.argumentsAsGlobals) {
+      raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(this.argumentRefs.keys));
+      raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(this.argumentRefs.argv));
+      nargs = 2;
+    }
     const now = performance.now();
     const run: ActiveRun = {
       caller: request.caller,
@@ -358,15 +387,37 @@ export class LuaEngine {
     this.step(run);
   }
 
-  private setArray(L: number, name: string, values: string[]): void {
+  /** The protected half of run(): KEYS and ARGV as globals (EVAL) or in their registry slots (FCALL). */
+  private prepare(L: number): number {
+    const request = this.preparing;
+    if (!request) return 0;
     const raw = this.vm.raw;
-    this.vm.pushString(L, name);
+    if (request.argumentsAsGlobals) {
+      pushGlobals(this.vm, L);
+      this.pushArray(L, 'KEYS', request.keys);
+      raw._lua_rawset(L, -3);
+      this.pushArray(L, 'ARGV', request.argv);
+      raw._lua_rawset(L, -3);
+    } else {
+      this.pushArray(L, null, request.keys);
+      raw._lua_rawseti(L, LUA_REGISTRYINDEX, BigInt(this.argumentRefs.keys));
+      this.pushArray(L, null, request.argv);
+      raw._lua_rawseti(L, LUA_REGISTRYINDEX, BigInt(this.argumentRefs.argv));
+    }
+    return 0;
+  }
+
+  private preparing: RunRequest | null = null;
+
+  /** Pushes (name and) a table of `values`. */
+  private pushArray(L: number, name: string | null, values: string[]): void {
+    const raw = this.vm.raw;
+    if (name !== null) this.vm.pushString(L, name);
     raw._lua_createtable(L, values.length, 0);
     for (let i = 0; i < values.length; i++) {
       this.vm.pushString(L, values[i]);
       raw._lua_rawseti(L, -2, BigInt(i + 1));
     }
-    raw._lua_rawset(L, -3);
   }
 
   private onHook(L: number): void {

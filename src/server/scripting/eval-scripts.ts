@@ -145,11 +145,10 @@ export class EvalScripts {
       args,
       flags: script.flags,
       readOnly: options.readOnly || script.flags.noWrites,
-      globals: { keys: args.slice(3, 3 + numkeys), argv: args.slice(3 + numkeys) },
-      pushFunction: (vm, thread) => {
-        vm.raw._lua_getfield(thread, LUA_REGISTRYINDEX, vm.cname(functionName));
-        return 0;
-      },
+      fn: { field: functionName },
+      keys: args.slice(3, 3 + numkeys),
+      argv: args.slice(3 + numkeys),
+      argumentsAsGlobals: true,
     });
   }
 }

@@ -333,17 +333,10 @@ export class FunctionLibraries {
       args,
       flags: fn.flags,
       readOnly: readOnlyCommand || fn.flags.noWrites,
-      pushFunction: (vm, thread) => {
-        vm.raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(fn.ref));
-        for (const list of [keys, argv]) {
-          vm.raw._lua_createtable(thread, list.length, 0);
-          for (let i = 0; i < list.length; i++) {
-            vm.pushString(thread, list[i]);
-            vm.raw._lua_rawseti(thread, -2, BigInt(i + 1));
-          }
-        }
-        return 2;
-      },
+      fn: { ref: fn.ref },
+      keys,
+      argv,
+      argumentsAsGlobals: false,
     });
   }
 }

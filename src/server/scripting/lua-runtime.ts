@@ -17,6 +17,7 @@ interface RawLua {
   _malloc(size: number): number;
   _free(ptr: number): void;
   addFunction(fn: (...args: number[]) => number | void, signature: string): number;
+  removeFunction(pointer: number): void;
   _luaL_newstate(): number;
   _luaL_openlibs(L: number): void;
   _lua_close(L: number): void;
@@ -126,6 +127,9 @@ export class LuaVm {
     this.raw._free(this.debugRecord);
     for (const pointer of this.cNames.values()) this.raw._free(pointer);
     this.cNames.clear();
+    // Function table slots are reused once removed; SCRIPT FLUSH makes a new state each time.
+    for (const pointer of this.functionPointers) this.raw.removeFunction(pointer);
+    this.functionPointers.length = 0;
   }
 
   /** A NUL-terminated copy of an ASCII name, kept for the state's life (field and global names). */
@@ -181,9 +185,25 @@ export class LuaVm {
     return this.raw._luaL_loadbufferx(L, this.stage(source), source.length, this.cname(chunkName), 0);
   }
 
-  /** Registers a JS function as a Lua C function (kept for the process's life: wasm tables only grow). */
+  /** Told about a JS exception thrown inside a function Lua called (a bug): it became a Lua error. */
+  onJsError: (error: unknown) => void = () => {};
+
+  /**
+   * Registers a JS function as a Lua C function. A JS exception must not unwind through the VM's
+   * frames (it would leave the state half-changed), so it becomes a Lua error; the unwinding of
+   * lua_error itself (Emscripten's longjmp, thrown as a number) passes through untouched.
+   */
   cfunction(fn: LuaCFunction): number {
-    const pointer = this.raw.addFunction(fn, 'ii');
+    const pointer = this.raw.addFunction((L: number) => {
+      try {
+        return fn(L);
+      } catch (error) {
+        if (typeof error === 'number') throw error;
+        this.onJsError(error);
+        this.pushString(L, `internal error in the node: ${(error as Error)?.message ?? String(error)}`);
+        return this.raw._lua_error(L);
+      }
+    }, 'ii');
     this.functionPointers.push(pointer);
     return pointer;
   }
@@ -198,7 +218,16 @@ export class LuaVm {
   }
 
   hookPointer(fn: LuaHook): number {
-    return this.raw.addFunction((L: number) => fn(L), 'vii');
+    const pointer = this.raw.addFunction((L: number) => {
+      try {
+        fn(L);
+      } catch (error) {
+        if (typeof error === 'number') throw error;
+        this.onJsError(error);
+      }
+    }, 'vii');
+    this.functionPointers.push(pointer);
+    return pointer;
   }
 
   /** Where a (suspended or failed) thread is, as "source:line", from lua_getstack/lua_getinfo. */
