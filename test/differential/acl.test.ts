@@ -72,6 +72,22 @@ const SCENARIOS: Record<string, Step[]> = {
     [0, 'ACL', 'DELUSER', 'default'],
     [0, 'ACL', 'USERS'],
   ],
+  'descriptions pick categories as redis-server does': [
+    ...[
+      ['+@set', '+@hash'],
+      ['+@stream', '+@list', '+@set', '+@hash'],
+      ['+@geo', '+@bitmap'],
+      ['+@scripting', '+@transaction', '+@blocking'],
+      ['+@read', '-@keyspace'],
+      ['+@read', '+@write', '-@keyspace', '+select|0'],
+      ['+@all', '-@dangerous'],
+      ['+@all', '-@admin', '-@hash', '+hset'],
+      ['+@all', '-@read', '-@write'],
+      ['+@all', '-client', '+client|id', '-config|set'],
+    ].map((rules, i): Step => [0, 'ACL', 'SETUSER', `d${i}`, 'reset', ...rules]),
+    [0, 'ACL', 'LIST'],
+    [0, 'ACL', 'DELUSER', ...Array.from({ length: 10 }, (_, i) => `d${i}`)],
+  ],
   'SETUSER errors leave the user unchanged': [
     [0, 'ACL', 'SETUSER', 'x', 'on', '~a'],
     [0, 'ACL', 'SETUSER', 'x', 'allkeys', '%RW~a'],
@@ -220,6 +236,25 @@ describeWithRedis('differential: ACL', () => {
       expect(ours).toEqual(real);
     });
   }
+
+  it('SLOWLOG shows ACL SETUSER with its name and rules redacted', async () => {
+    const [real, ours] = await servers.onBoth(async (host, port) => {
+      const conn = await RawConnection.open(host, port);
+      try {
+        await conn.command(['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
+        await conn.command(['SLOWLOG', 'RESET']);
+        await conn.command(['ACL', 'SETUSER', 'slow', 'on', '>very-secret']);
+        const raw = await conn.command(['SLOWLOG', 'GET', '1']);
+        await conn.command(['CONFIG', 'SET', 'slowlog-log-slower-than', '10000']);
+        await conn.command(['ACL', 'DELUSER', 'slow']);
+        return raw.replace(/\*6\r\n:\d+\r\n:\d+\r\n:\d+\r\n/g, '*6\r\n:ID\r\n:TIME\r\n:USEC\r\n').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+      } finally {
+        conn.close();
+      }
+    });
+    expect(ours).toBe(real);
+    expect(ours).not.toContain('very-secret');
+  });
 
   it('ACL CAT <category> lists the same commands; GENPASS gives hex of the asked length', async () => {
     const [real, ours] = await servers.onBoth(async (host, port) => {

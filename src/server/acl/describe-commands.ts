@@ -1,6 +1,6 @@
 // Redis 7.0's ACLDescribeSelectorCommandRules: the command rules are not kept as typed but rebuilt
-// from the permission bits. Starting from +@all or -@all, each category (in Redis's order) is
-// applied when most of its commands agree, then single commands fix the remaining differences.
+// from the permission bits. Starting from +@all or -@all, categories are applied while most of
+// their commands agree, then single commands fix the remaining differences.
 // Redis emits those single commands in its hash table's (random) order; the node walks its table.
 
 import { Selector } from './selector';
@@ -27,13 +27,20 @@ export function describeCommandRules(selector: Selector): string {
   // only what is still unexplained.
   const temp = new Selector(selector.universe, false);
   for (const name of selector.allowed) temp.allowed.add(name);
-  for (const category of ACL_CATEGORIES) {
-    const { on, off } = countCategory(temp, category);
-    if ((additive && on > off) || (!additive && off > on)) {
-      fake.setCategory(category, additive);
-      temp.setCategory(category, !additive);
-      rules.push((additive ? '+@' : '-@') + category);
+  // Redis 7.0.15 (observed): each round applies the qualifying category that leaves the fewest
+  // commands to fix one by one, then the one covering most, until no category qualifies.
+  for (;;) {
+    let best: { category: string; wrong: number; right: number } | null = null;
+    for (const category of ACL_CATEGORIES) {
+      const { on, off } = countCategory(temp, category);
+      const [right, wrong] = additive ? [on, off] : [off, on];
+      if (right <= wrong) continue;
+      if (!best || wrong < best.wrong || (wrong === best.wrong && right > best.right)) best = { category, wrong, right };
     }
+    if (!best) break;
+    fake.setCategory(best.category, additive);
+    temp.setCategory(best.category, !additive);
+    rules.push((additive ? '+@' : '-@') + best.category);
   }
   const emit = (cmd: AclCommand): void => {
     const userBit = selector.allowed.has(cmd.name);
