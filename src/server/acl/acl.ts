@@ -144,6 +144,15 @@ export class Acl {
     return denialError(denial, cmd.name);
   }
 
+  /** EXEC's check of a queued command: null, or the NOPERM error for that command's slot (logged as multi). */
+  recheckQueued(client: AclClient, cmd: CompiledCommand, args: string[]): string | null {
+    const user = this.users.get(client.user) ?? this.defaultUser;
+    const denial = checkCommand(user, this.universe, cmd, args);
+    if (!denial) return null;
+    this.addLogEntry(client, denial.reason, denial.reason === 'command' ? cmd.name : args[denial.argIndex], user.name, 'multi');
+    return `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${EXEC_DENIAL_REASON[denial.reason]}`;
+  }
+
   /** ACL DRYRUN's verdict: null or the verbose text. */
   dryRun(user: AclUser, cmd: CompiledCommand, args: string[]): string | null {
     const denial = checkCommand(user, this.universe, cmd, args);
@@ -336,6 +345,12 @@ export class Acl {
     }
   }
 }
+
+const EXEC_DENIAL_REASON = {
+  command: 'no permission to execute the command or subcommand',
+  key: 'no permission to touch the specified keys',
+  channel: 'no permission to access one of the channels used as arguments',
+} as const;
 
 function denialError(denial: Denial, commandName: string): string {
   if (denial.reason === 'command') return errNopermCommand(commandName);
