@@ -21,11 +21,16 @@ function normalizeRules(text: string): string {
   return [...tokens.slice(0, lastCategory + 1), ...tokens.slice(lastCategory + 1).sort()].join(' ');
 }
 
-const normalizeLines = (text: string) => text.split('\n').map(normalizeRules).join('\n');
+const normalizeLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => (line.endsWith('\r') ? normalizeRules(line.slice(0, -1)) + '\r' : normalizeRules(line)))
+    .join('\n');
 
 interface Started {
   host: string;
   port: number;
+  configFile: string;
   stop(): Promise<void>;
 }
 
@@ -39,8 +44,8 @@ async function startBoth(directives: Record<string, string>, nodeDirectives: Rec
   writeFileSync(conf, [...Object.entries({ ...nodeDirectives, dir, save: '""' }).map(([k, v]) => `${k} ${v}`), ...userLines].join('\n') + '\n');
   const node = await startNode({ argv: [conf, '--port', '0', '--bind', '127.0.0.1'] });
   return [
-    { host: redis.host, port: redis.port, stop: () => redis.stop() },
-    { host: node.host, port: node.port, stop: () => node.close() },
+    { host: redis.host, port: redis.port, configFile: join(redis.dir, 'redis.conf'), stop: () => redis.stop() },
+    { host: node.host, port: node.port, configFile: conf, stop: () => node.close() },
   ];
 }
 
@@ -69,6 +74,16 @@ describeWithRedis('differential: ACL users from files', () => {
     stops.push(redis.stop, node.stop);
     const commands = [['ACL', 'LIST'], ['AUTH', 'alice', 'alice-pw'], ['GET', 'a1'], ['GET', 'b1'], ['ACL', 'WHOAMI'], ['AUTH', 'bob', 'x']];
     expect(await run(node, commands, '\0')).toEqual(await run(redis, commands, '\0'));
+  });
+
+  it('CONFIG REWRITE writes every user as a `user` line', async () => {
+    const [redis, node] = await startBoth({}, {}, USER_LINES.slice(0, 2));
+    stops.push(redis.stop, node.stop);
+    const commands = [['ACL', 'SETUSER', 'zed', 'on', '>zed-pw', '~z*', '+@all', '-@admin'], ['ACL', 'DELUSER', 'alice'], ['CONFIG', 'REWRITE']];
+    expect(await run(node, commands, '\0')).toEqual(await run(redis, commands, '\0'));
+    const userLines = (file: string) => normalizeLines(readFileSync(file, 'latin1').split('\n').filter((line) => line.startsWith('user ')).join('\n'));
+    expect(userLines(node.configFile)).toBe(userLines(redis.configFile));
+    expect(readFileSync(node.configFile, 'latin1')).not.toContain('zed-pw');
   });
 
   it('ACL SAVE writes the same file; ACL LOAD reports the same errors and loads the same users', async () => {

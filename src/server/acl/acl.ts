@@ -326,6 +326,12 @@ export class Acl {
     for (const client of this.clients()) if (client.user === name) client.close();
   }
 
+  /** CONFIG REWRITE's `user` lines; null when an aclfile holds the users instead. */
+  configRewriteLines(): string[] | null {
+    if (this.config.get('aclfile') !== '') return null;
+    return this.userNames().map((name) => `user ${name} ${this.users.get(name)!.describe()}`);
+  }
+
   /** ACLSaveToFile: writes every user's description through a temporary file. */
   saveFile(filename: string): boolean {
     const text = this.userNames().map((name) => `user ${name} ${this.users.get(name)!.describe()}\n`).join('');
