@@ -257,7 +257,9 @@ export class Acl {
       const merged = mergeSelectorArguments(rules);
       for (const op of 'rules' in merged ? merged.rules : rules) {
         const error = user.apply(op);
-        if (error) throw new Error(`Error loading ACL rule '${op}' for the user named '${name}': ${RULE_ERROR_TEXT[error]}`);
+        // Unlike Redis, a failing <password rule is not written to the log verbatim.
+        const shown = op[0] === '<' ? '<(redacted)' : op;
+        if (error) throw new Error(`Error loading ACL rule '${shown}' for the user named '${name}': ${RULE_ERROR_TEXT[error]}`);
       }
       if (user.disabled) {
         this.logger.notice(`The user '${name}' is disabled (there is no 'on' modifier in the user description). Make sure this is not a configuration error.`);
