@@ -106,8 +106,17 @@ describeWithRedis('differential: ACL users from files', () => {
     for (const file of [redisFile, nodeFile]) writeFileSync(file, broken);
     await both([['ACL', 'LOAD'], ['ACL', 'LIST']]);
 
+    // A client authenticated as a user of the old set is disconnected by a successful load.
+    const asDave = async (server: Started) => {
+      const conn = await RawConnection.open(server.host, server.port);
+      await conn.command(['AUTH', 'dave', 'dave-pw']);
+      return conn;
+    };
+    const daves = [await asDave(redis), await asDave(node)];
     for (const file of [redisFile, nodeFile]) writeFileSync(file, 'user gina on >g ~g* &* +@all -@admin\n');
     await both([['ACL', 'LOAD'], ['ACL', 'LIST'], ['AUTH', 'gina', 'g'], ['ACL', 'WHOAMI'], ['CONFIG', 'SET', 'port', '0']]);
+    const afterLoad = await Promise.all(daves.map((conn) => conn.command(['PING']).then((reply) => reply, () => 'CONNECTION CLOSED')));
+    expect(afterLoad).toEqual(['CONNECTION CLOSED', 'CONNECTION CLOSED']);
   });
 
   it('both refuse to start with `user` lines and an aclfile at once', async () => {
