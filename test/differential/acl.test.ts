@@ -24,7 +24,7 @@ function mask(reply: string): string {
   return reply
     .replace(/\$\d+\r\nid=[^\r]*\r\n/g, '$N\r\nCLIENT-INFO\r\n')
     .replace(/(\$2\r\nid\r\n):\d+/g, '$1:ID')
-    .replace(/(\$11\r\nage-seconds\r\n)\$\d+\r\n[^\r]*\r\n/g, '$1AGE\r\n')
+    .replace(/(\$11\r\nage-seconds\r\n)(\$\d+\r\n[^\r]*|,[^\r]*)\r\n/g, '$1AGE\r\n')
     .replace(/(\$\d+\r\n)([^\r]*[+-]@all[^\r]*)\r\n/g, (_, len: string, rules: string) => `${len}${normalizeRules(rules)}\r\n`);
 }
 
@@ -200,6 +200,35 @@ const SCENARIOS: Record<string, Step[]> = {
     [0, 'ACL', 'LOG', '3'],
     [0, 'ACL', 'LOG', 'RESET'],
     [0, 'ACL', 'DELUSER', 'm'],
+  ],
+  'AUTH inside a transaction is logged in the multi context; a disabled default user': [
+    [0, 'ACL', 'LOG', 'RESET'],
+    [1, 'MULTI'],
+    [1, 'AUTH', 'nobody', 'x'],
+    [1, 'EXEC'],
+    [0, 'ACL', 'LOG'],
+    [0, 'ACL', 'SETUSER', 'default', 'off'],
+    [2, 'PING'],
+    [2, 'AUTH', 'x'],
+    [2, 'AUTH', 'default', 'x'],
+    [2, 'HELLO', '3'],
+    [0, 'ACL', 'SETUSER', 'default', 'on'],
+    [3, 'PING'],
+    [0, 'ACL', 'LOG', 'RESET'],
+  ],
+  'RESP3 replies: GETUSER and LOG are maps, flags a set, age a double': [
+    [0, 'HELLO', '3'],
+    [0, 'ACL', 'LOG', 'RESET'],
+    [0, 'ACL', 'SETUSER', 'r3', 'on', '>pw', '~k', '(+get ~x)', '-@all', '+set'],
+    [0, 'ACL', 'GETUSER', 'r3'],
+    [1, 'AUTH', 'r3', 'pw'],
+    [1, 'GET', 'k'],
+    [0, 'ACL', 'LOG'],
+    [0, 'ACL', 'GETUSER', 'missing'],
+    [0, 'ACL', 'DRYRUN', 'r3', 'get', 'x'],
+    [0, 'ACL', 'DRYRUN', 'r3', 'get', 'y'],
+    [0, 'ACL', 'DELUSER', 'r3'],
+    [0, 'ACL', 'LOG', 'RESET'],
   ],
   'a user deleting itself gets its reply, then is disconnected': [
     [0, 'ACL', 'SETUSER', 'w', 'on', '>pw', '+@all', '~*'],

@@ -18,6 +18,8 @@ export interface AclClient {
   authenticated: boolean;
   closeAfterReply: boolean;
   readonly multi: unknown[] | null;
+  /** EXEC is running the queued commands: Redis still counts the client as in MULTI. */
+  readonly executingMulti: boolean;
   readonly channels: Set<string>;
   readonly patterns: Set<string>;
   readonly shardChannels: Set<string>;
@@ -164,7 +166,7 @@ export class Acl {
   addLogEntry(client: AclClient, reason: 'command' | 'key' | 'channel' | 'auth', object: string, username: string, context?: AclLogContext): void {
     this.log.add({
       reason,
-      context: context ?? (client.multi ? 'multi' : 'toplevel'),
+      context: context ?? (client.multi || client.executingMulti ? 'multi' : 'toplevel'),
       object,
       username,
       ctime: this.clock.now(),
