@@ -30,7 +30,6 @@ export interface AclClient {
 export const ERR_NOPERM_KEY = 'NOPERM this user has no permissions to access one of the keys used as arguments';
 export const ERR_NOPERM_CHANNEL = 'NOPERM this user has no permissions to access one of the channels used as arguments';
 export const errNopermCommand = (name: string) => `NOPERM this user has no permissions to run the '${name}' command`;
-const ERR_DEFAULT_AUTH_FAILED = 'WRONGPASS invalid username-password pair or user is disabled.';
 
 /** Byte order, as Redis's radix tree lists users. */
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -134,8 +133,6 @@ export class Acl {
     this.addLogEntry(client, 'auth', commandName, username);
     return false;
   }
-
-  static readonly ERR_WRONGPASS = ERR_DEFAULT_AUTH_FAILED;
 
   /** The dispatcher's check: null when the command may run, else the error to reply (logged). */
   check(client: AclClient, cmd: CompiledCommand, args: string[], context: AclLogContext): string | null {
@@ -270,7 +267,7 @@ export class Acl {
   }
 
   /** ACLLoadFromFile: null when loaded, else Redis's one-line description of every problem (nothing changes then). */
-  loadFile(filename: string): string | null {
+  loadFile(filename: string, current: AclClient | null = null): string | null {
     let text: string;
     try {
       text = readFileSync(filename, 'latin1');
@@ -321,13 +318,10 @@ export class Acl {
     const previous = this.users;
     this.users = loaded;
     // Redis 7.0 frees every previous user, disconnecting the clients authenticated with them.
-    for (const name of previous.keys()) this.killClientsOfReloaded(name);
+    for (const client of this.clients()) {
+      if (client.user !== 'default' && previous.has(client.user)) this.disconnect(client, current);
+    }
     return null;
-  }
-
-  private killClientsOfReloaded(name: string): void {
-    if (name === 'default') return;
-    for (const client of this.clients()) if (client.user === name) client.close();
   }
 
   /** CONFIG REWRITE's `user` lines; null when an aclfile holds the users instead. */

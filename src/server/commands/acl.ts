@@ -180,7 +180,7 @@ function aclFile(client: CommandContext): string | null {
 function load(client: CommandContext): void {
   const file = aclFile(client);
   if (file === null) return;
-  const errors = client.server.acl.loadFile(file);
+  const errors = client.server.acl.loadFile(file, client);
   if (errors === null) client.reply.ok();
   else client.reply.error('ERR ' + errors);
 }
