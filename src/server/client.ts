@@ -74,7 +74,7 @@ export class Client implements CommandContext {
     this.id = id;
     this.createdAt = server.clock.now();
     this.lastInteraction = this.createdAt;
-    this.authenticated = !server.authRequired();
+    this.authenticated = server.acl.newClientAuthenticated();
     this.reply.onError = (text) => server.countErrorReply(text);
     this.parser = new RequestParser({
       // Read live (only for bulks over 1 MB) so CONFIG SET proto-max-bulk-len applies to open connections.

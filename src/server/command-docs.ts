@@ -385,9 +385,9 @@ export function commandKeys(cmd: CompiledCommand, args: string[]): string[] {
 }
 
 /** Positions named by the key specs, in spec order; null when the arguments contradict a spec. */
-function keysFromSpecs(specs: KeySpec[], args: string[]): Array<{ key: string; flags: string[] }> | null {
+function keysFromSpecs(specs: KeySpec[], args: string[]): Array<{ key: string; flags: string[]; index: number }> | null {
   const argc = args.length;
-  const keys: Array<{ key: string; flags: string[] }> = [];
+  const keys: Array<{ key: string; flags: string[]; index: number }> = [];
   for (const spec of specs) {
     let first: number;
     if (spec.begin.type === 'index') {
@@ -428,7 +428,7 @@ function keysFromSpecs(specs: KeySpec[], args: string[]): Array<{ key: string; f
     }
     for (let i = first; i <= last; i += step) {
       if (i >= argc || i < 1) return null;
-      keys.push({ key: args[i], flags: spec.flags });
+      keys.push({ key: args[i], flags: spec.flags, index: i });
     }
   }
   return keys;
@@ -775,3 +775,23 @@ const COMMAND_DOCS: Record<string, DocEntry> = {
   'zunion': { a: -3, f: 'readonly movablekeys', c: 'read sortedset slow', ks: ['RO access|index 1|keynum 0 1 1'], g: 'sorted-set', s: '6.2.0', x: 'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.', d: 'Add multiple sorted sets', args: [["numkeys","integer"],["key","key",{"k":0,"f":"multiple"}],["weight","integer",{"t":"WEIGHTS","f":"optional multiple"}],["aggregate","oneof",{"t":"AGGREGATE","f":"optional","a":[["sum","pure-token",{"t":"SUM"}],["min","pure-token",{"t":"MIN"}],["max","pure-token",{"t":"MAX"}]]}],["withscores","pure-token",{"t":"WITHSCORES","f":"optional"}]] },
   'zunionstore': { a: -4, f: 'write denyoom movablekeys', k: [1, 1, 1], c: 'write sortedset slow', ks: ['OW update|index 1|range 0 1 0', 'RO access|index 2|keynum 0 1 1'], g: 'sorted-set', s: '2.0.0', x: 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.', d: 'Add multiple sorted sets and store the resulting sorted set in a new key', args: [["destination","key",{"k":0}],["numkeys","integer"],["key","key",{"k":1,"f":"multiple"}],["weight","integer",{"t":"WEIGHTS","f":"optional multiple"}],["aggregate","oneof",{"t":"AGGREGATE","f":"optional","a":[["sum","pure-token",{"t":"SUM"}],["min","pure-token",{"t":"MIN"}],["max","pure-token",{"t":"MAX"}]]}]] },
 };
+
+// --- ACL -----------------------------------------------------------------------------------------
+
+/** Redis 7.0's documented commands (subcommands as 'config|get') with their ACL categories and flags, for ACL rules. */
+export function documentedCommandCategories(): Array<{ name: string; categories: string[]; flags: string[] }> {
+  return Object.entries(COMMAND_DOCS).map(([name, doc]) => ({ name, categories: words(doc.c), flags: words(doc.f) }));
+}
+
+/** The command's categories as COMMAND INFO shows them, without '@'. */
+export function commandCategoryNames(cmd: CompiledCommand): string[] {
+  return categoriesOf(cmd).map((c) => c.slice(1));
+}
+
+/** The keys a command names with their key-spec flags (SORT's own procedure included), for ACL key checks. */
+export function commandKeysWithFlags(cmd: CompiledCommand, args: string[]): Array<{ key: string; flags: string[]; index: number }> {
+  if (cmd.name === 'sort') return sortKeyPositions(args).map(({ index, flags }) => ({ key: args[index], flags, index }));
+  const specs = keySpecsOf(cmd).filter((spec) => !spec.flags.includes('not_key'));
+  if (specs.length === 0) return [];
+  return keysFromSpecs(specs, args) ?? [];
+}

@@ -13,6 +13,7 @@ import {
   parseDirectiveValue,
 } from './config';
 import { redisCommandNames } from './command-docs';
+import { checkUserLine } from './acl/config-users';
 
 export interface LoadedConfig {
   store: ConfigStore;
@@ -51,6 +52,10 @@ export function applyConfigText(text: string, store = new ConfigStore()): Config
   for (const { line, raw, name, args } of lines) {
     if (name === 'rename-command' && args.length === 2) {
       renameCommand(commandNames, args[0].toLowerCase(), args[1].toLowerCase(), store, line, raw);
+      continue;
+    }
+    if (name === 'user' && args.length >= 1) {
+      addAclUserLine(store, args, line, raw);
       continue;
     }
     const directive = findDirective(name);
@@ -107,4 +112,11 @@ export function configFromObject(values: Record<string, string | number | boolea
     }
   }
   return store;
+}
+
+/** A `user NAME rules...` line: checked now as Redis's ACLAppendUserForLoading, applied at start-up. */
+function addAclUserLine(store: ConfigStore, args: string[], line: number, raw: string): void {
+  const error = checkUserLine(args, store.aclUsers);
+  if (error) throw new ConfigFileError(line, raw, error);
+  store.aclUsers.push(args);
 }

@@ -297,6 +297,8 @@ export class ConfigStore {
   private readonly values = new Map<string, string>();
   /** rename-command lines of the config file, in order: applied to the command table at start. */
   readonly commandRenames: Array<{ from: string; to: string }> = [];
+  /** `user` lines of the config file (name, rules...), applied by the ACL at start-up. */
+  readonly aclUsers: string[][] = [];
   private readonly listeners = new Map<string, (value: string) => void>();
   /** Bumped by every change: lets hot paths cache values they read on every command. */
   generation = 0;

@@ -17,6 +17,7 @@ import type { Propagation } from './propagation';
 import type { PubSub, Subscriber } from './pubsub';
 import type { ReplyBuffer } from './resp/reply';
 import type { ServerStats } from './stats';
+import type { Acl } from './acl/acl';
 
 /** A command queued by MULTI, run by EXEC. */
 export interface QueuedCommand {
@@ -143,6 +144,8 @@ export interface ServerContext {
   readonly blocking: BlockedKeys<CommandContext>;
   readonly persistence: PersistenceControl;
   readonly replication: ReplicationControl;
+  /** Users, permission checks and the ACL log. */
+  readonly acl: Acl;
   authRequired(): boolean;
   swapDbs(a: number, b: number): void;
   watch(client: CommandContext, key: string): void;

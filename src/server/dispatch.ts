@@ -84,6 +84,16 @@ function reject(client: DispatchedClient, cmd: CompiledCommand | null, error: st
   return 'done';
 }
 
+function rejectExec(client: DispatchedClient, cmd: CompiledCommand, error: string): DispatchOutcome {
+  client.multi = null;
+  client.multiError = false;
+  client.server.unwatchAll(client);
+  cmd.rejectedCalls++;
+  client.server.stats.rejectedCalls++;
+  client.reply.error(`EXECABORT Transaction discarded because of: ${error}`);
+  return 'done';
+}
+
 export function dispatch(client: DispatchedClient, args: string[]): DispatchOutcome {
   if (client.replyMode !== 'skip') return dispatchCommand(client, args);
   // CLIENT REPLY SKIP: this command runs with its reply muted, then replies come back on.
@@ -123,6 +133,16 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
 
   // Right after authentication, as in Redis's processCommand: before ACL, OOM, replica and pause checks.
   if (client.multi && cmd.flags.includes('nomulti')) return reject(client, cmd, ERR_NOT_IN_MULTI);
+
+  // The master link (and the AOF replay) has no user: it may run anything, as in Redis.
+  if (!client.isMasterLink) {
+    const denied = server.acl.check(client, cmd, args, client.multi ? 'multi' : 'toplevel');
+    if (denied !== null) {
+      // A refused EXEC ends the transaction, as Redis's rejectCommand does.
+      if (lowerName === 'exec') return rejectExec(client, cmd, denied);
+      return reject(client, cmd, denied);
+    }
+  }
 
   const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
   const replication = server.replication;

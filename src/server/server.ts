@@ -24,11 +24,12 @@ import { ClientTracking } from './tracking';
 import { LatencyMonitor } from './diagnostics/latency';
 import { Monitors } from './diagnostics/monitor';
 import { Replication } from './replication/replication';
-import { Persistence } from './persistence/persistence';
+import { Persistence, StartupLoadError } from './persistence/persistence';
 import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
 import { newStats, type ServerStats } from './stats';
 import { renderInfo } from './info';
+import { Acl } from './acl/acl';
 import type { CommandContext, ServerContext } from './context';
 import { Scripting } from './scripting';
 import { loadLuaRuntime } from './scripting/lua-runtime';
@@ -72,6 +73,7 @@ export class Server extends EventEmitter implements ServerContext {
   readonly latency = new LatencyMonitor();
   readonly monitors = new Monitors<CommandContext>();
   readonly propagation = new Propagation();
+  readonly acl: Acl;
   readonly pause: PauseState;
   readonly blocking: BlockedKeys<CommandContext>;
   stats: ServerStats;
@@ -179,10 +181,13 @@ export class Server extends EventEmitter implements ServerContext {
     this.commands.register(scriptingCommands(this.scripting));
     this.commands.register(functionCommands(this.scripting));
     for (const { from, to } of this.config.commandRenames) this.commands.rename(from, to);
+    this.acl = new Acl(this.commands, this.config, this.clock, this.logger, () => this.clients.values());
+    this.config.onChange('requirepass', (value) => this.acl.setDefaultPassword(value));
   }
 
+  /** Whether the default user needs a password (protected mode, AUTH <password>), as Redis's DefaultUser nopass flag. */
   authRequired(): boolean {
-    return this.config.get('requirepass') !== '';
+    return !this.acl.defaultUserHasNoPassword();
   }
 
   busyScriptError(): string | null {
@@ -282,6 +287,11 @@ export class Server extends EventEmitter implements ServerContext {
     if (this.config.get('replicaof') !== '') this.logger.role = 'S';
     // Functions in the RDB compile on load, and EVAL must find the VM ready.
     await loadLuaRuntime();
+    const aclError = this.acl.loadAtStartup();
+    if (aclError !== null) {
+      await this.closeListeners();
+      throw new StartupLoadError(aclError);
+    }
     try {
       await this.persistence.loadAtStartup();
     } catch (error) {

@@ -3,6 +3,7 @@
 
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,8 @@ describe('CONFIG REWRITE on the bundled node', () => {
         'maxmemory-policy allkeys-lru',
         'replicaof 127.0.0.1 6390',
         'requirepass "s3cr\\\\et"',
+        // As Redis's rewriteConfigUserOption: every ACL user, the default one with requirepass's hash.
+        `user default on #${createHash('sha256').update('s3cr\\et').digest('hex')} ~* &* +@all`,
       ].sort(),
     );
     expect(lines.filter((line) => line === REWRITE_SIGNATURE)).toHaveLength(1);

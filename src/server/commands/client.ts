@@ -168,8 +168,7 @@ function parseKillFilter(client: CommandContext, args: string[]): KillFilter | n
     } else if (option === 'laddr') {
       filter.laddr = value;
     } else if (option === 'user') {
-      // The default user is the only user the node knows (no ACL users).
-      if (value !== 'default') {
+      if (!client.server.acl.getUser(value)) {
         client.reply.error(errNoSuchUser(value));
         return null;
       }

@@ -5,27 +5,11 @@ import { command, type CommandSpec } from './table';
 import { errWrongArity, ERR_AUTH_NO_PASSWORD, ERR_DB_INDEX, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGPASS } from '../errors';
 import { parseInt64 } from '../resp/numbers';
 import { REDIS_COMPAT_VERSION } from '../version';
-import { timingSafeEqual } from 'node:crypto';
 
 const ERR_HELLO_NOAUTH =
   'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 const ERR_NOPROTO = 'NOPROTO unsupported protocol version';
 const ERR_PROTOVER = 'ERR Protocol version is not an integer or out of range';
-
-/** Compares passwords in constant time so a failed AUTH leaks nothing through timing. */
-function passwordMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'latin1');
-  const b = Buffer.from(expected, 'latin1');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Checks credentials for the default user (the only user: ACLs beyond requirepass are not modelled). */
-function checkCredentials(client: CommandContext, user: string, password: string): boolean {
-  if (user !== 'default') return false;
-  const required = client.server.config.get('requirepass');
-  if (required === '') return true;
-  return passwordMatches(password, required);
-}
 
 function ping(client: CommandContext, args: string[]): void {
   if (args.length > 2) return client.reply.error(errWrongArity('ping'));
@@ -42,12 +26,10 @@ function ping(client: CommandContext, args: string[]): void {
 function auth(client: CommandContext, args: string[]): void {
   if (args.length > 3) return client.reply.error(ERR_SYNTAX);
   const server = client.server;
-  if (args.length === 2 && !server.authRequired()) return client.reply.error(ERR_AUTH_NO_PASSWORD);
+  if (args.length === 2 && server.acl.defaultUserHasNoPassword()) return client.reply.error(ERR_AUTH_NO_PASSWORD);
   const user = args.length === 3 ? args[1] : 'default';
   const password = args[args.length - 1];
-  if (checkCredentials(client, user, password)) {
-    client.authenticated = true;
-    client.user = user;
+  if (server.acl.authenticate(client, user, password, args[0])) {
     client.reply.ok();
   } else {
     server.logger.verbose(`AUTH failed for user '${user}' from ${client.address}`);
@@ -81,9 +63,7 @@ function hello(client: CommandContext, args: string[]): void {
     }
   }
   if (authUser !== null) {
-    if (!checkCredentials(client, authUser, authPassword)) return client.reply.error(ERR_WRONGPASS);
-    client.authenticated = true;
-    client.user = authUser;
+    if (!client.server.acl.authenticate(client, authUser, authPassword, args[0])) return client.reply.error(ERR_WRONGPASS);
   }
   if (!client.authenticated) return client.reply.error(ERR_HELLO_NOAUTH);
   if (setName !== null) {
@@ -131,8 +111,8 @@ function reset(client: CommandContext): void {
   client.dbIndex = 0;
   client.reply.resp = 2;
   client.name = '';
-  client.authenticated = !server.authRequired();
   client.user = 'default';
+  client.authenticated = server.acl.newClientAuthenticated();
   client.reply.simple('RESET');
 }
 

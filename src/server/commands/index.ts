@@ -24,6 +24,7 @@ import { persistenceCommands } from './persistence';
 import { diagnosticsCommands } from './diagnostics';
 import { geoCommands } from './geo';
 import { sortCommands } from './sort';
+import { aclCommands } from './acl';
 
 export function registerAllCommands(table: CommandTable): void {
   table.register(connectionCommands);
@@ -49,4 +50,5 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(diagnosticsCommands(table));
   table.register(geoCommands);
   table.register(sortCommands);
+  table.register(aclCommands);
 }

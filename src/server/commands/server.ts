@@ -238,7 +238,7 @@ function configRewrite(client: CommandContext): void {
   const server = client.server;
   if (!server.configFile) return client.reply.error(ERR_NO_CONFIG_FILE);
   try {
-    rewriteConfigFile(server.configFile, server.config);
+    rewriteConfigFile(server.configFile, server.config, server.acl.configRewriteLines());
   } catch (error) {
     if (!(error instanceof ConfigRewriteError)) throw error;
     server.logger.warning(`CONFIG REWRITE failed: ${error.message}`);

@@ -61,7 +61,12 @@ function exec(table: CommandTable, client: CommandContext): void {
   // Errors of the queued commands count against those commands, not against EXEC (Redis 7.0).
   const errorsBefore = client.reply.errors;
   try {
-    for (const { cmd, args } of resolved) call(client, cmd, args);
+    for (const { cmd, args } of resolved) {
+      // Rules may have changed since the command was queued: Redis checks again before running it.
+      const denied = client.isMasterLink ? null : server.acl.recheckQueued(client, cmd, args);
+      if (denied !== null) client.reply.error(denied);
+      else call(client, cmd, args);
+    }
   } finally {
     client.executingMulti = false;
     client.reply.errors = errorsBefore;

@@ -33,9 +33,11 @@ function policyOf(cmd: CompiledCommand): LogPolicy {
   return policy;
 }
 
-/** The arguments as logs may show them: passwords (AUTH, HELLO AUTH, CONFIG SET of a secret) redacted. */
+/** The arguments as logs may show them: passwords (AUTH, HELLO AUTH, ACL SETUSER, CONFIG SET of a secret) redacted. */
 export function redactedArgs(cmd: CompiledCommand, args: readonly string[]): readonly string[] {
   if (cmd.name === 'auth') return args.map((arg, i) => (i === 0 ? arg : REDACTED));
+  // ACL SETUSER: the user name and every rule, as Redis redacts them (a rule may be >password).
+  if (cmd.name === 'acl|setuser') return args.map((arg, i) => (i < 2 ? arg : REDACTED));
   if (cmd.name === 'hello') {
     const out = [...args];
     for (let j = 2; j < out.length; j++) {
