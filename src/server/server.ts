@@ -163,6 +163,9 @@ export class Server extends EventEmitter implements ServerContext {
         config: this.config,
         propagation: this.propagation,
         logger: this.logger,
+        acl: {
+          checkForScript: (client, cmd, args, log) => this.acl.checkForScript(client, cmd, args, log),
+        },
         onInternalError: (error) => {
           this.stats.internalErrors++;
           this.logger.warning(`Internal error in a function scripts call: ${(error as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(error)}`);

@@ -261,3 +261,25 @@ describePropagation('scripting', [
     ],
   },
 ]);
+
+describeDifferential('scripting with ACL users', [
+  {
+    name: 'redis.call is checked against the user running the script; acl_check_cmd asks without running',
+    steps: [
+      setup('ACL', 'SETUSER', 'lua-user', 'on', '>secret', '+@all', '-set', '~k*', '&ch'),
+      setup('AUTH', 'lua-user', 'secret'),
+      ['EVAL', "return redis.call('SET', 'k1', 'v')", '0'],
+      ['EVAL', "return redis.pcall('GET', 'other')", '0'],
+      ['EVAL', "return redis.call('PUBLISH', 'other', 'x')", '0'],
+      ['EVAL', "return redis.call('GET', 'k1')", '0'],
+      ['EVAL', "return redis.acl_check_cmd('set', 'k1', 'v')", '0'],
+      ['EVAL', "return redis.acl_check_cmd('get', 'zzz')", '0'],
+      ['EVAL', "return redis.acl_check_cmd('get', 'k1')", '0'],
+      ['EVAL', "return redis.acl_check_cmd('nosuch')", '0'],
+      ['EVAL', "return redis.acl_check_cmd('get')", '0'],
+      setup('AUTH', 'default', ''),
+      ['ACL', 'LOG', 'RESET'],
+      setup('ACL', 'DELUSER', 'lua-user'),
+    ],
+  },
+]);

@@ -143,6 +143,18 @@ export class Acl {
     return denialError(denial, cmd.name);
   }
 
+  /**
+   * A script's command, checked for the user running the script: the denial's reason (logged with
+   * context lua when `log`), or null. redis.acl_check_cmd asks without logging.
+   */
+  checkForScript(client: AclClient, cmd: CompiledCommand, args: string[], log: boolean): Denial['reason'] | null {
+    const user = this.users.get(client.user) ?? this.defaultUser;
+    const denial = checkCommand(user, this.universe, cmd, args);
+    if (!denial) return null;
+    if (log) this.addLogEntry(client, denial.reason, denial.reason === 'command' ? cmd.name : args[denial.argIndex], user.name, 'lua');
+    return denial.reason;
+  }
+
   /** EXEC's check of a queued command: null, or the NOPERM error for that command's slot (logged as multi). */
   recheckQueued(client: AclClient, cmd: CompiledCommand, args: string[]): string | null {
     const user = this.users.get(client.user) ?? this.defaultUser;

@@ -15,7 +15,7 @@ import { LUA_PRELUDE } from './lua-prelude';
 import { luaToReply } from './lua-to-reply';
 import { ReplyToLua, pushGlobals } from './reply-to-lua';
 import { ScriptClient } from './script-client';
-import { callFromScript, errorTableText, formatLuaNumber, ERR_BAD_ARG_TYPE, ERR_NO_ARGS, type ScriptCallHost, type ScriptRun } from './redis-call';
+import { callFromScript, errorTableText, formatLuaNumber, lookup, ERR_BAD_ARG_TYPE, ERR_NO_ARGS, type ScriptCallHost, type ScriptRun } from './redis-call';
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from '../version';
 
 const HOOK_EVERY_INSTRUCTIONS = 100_000;
@@ -321,10 +321,16 @@ export class LuaEngine {
     const raw = vm.raw;
     const argc = raw._lua_gettop(L);
     if (argc === 0) return this.raise(L, ERR_NO_ARGS);
-    const name = raw._lua_type(L, 1) === LUA_TSTRING ? vm.toString(L, 1) ?? '' : '';
-    if (!this.host.commands.get(name.toLowerCase())) return this.raise(L, 'Invalid command passed to redis.acl_check_cmd()');
-    // The node has one user with every permission (no ACL): every command is allowed.
-    raw._lua_pushboolean(L, 1);
+    const args: string[] = [];
+    for (let i = 1; i <= argc; i++) {
+      const type = raw._lua_type(L, i);
+      if (type !== LUA_TSTRING && type !== LUA_TNUMBER) return this.raise(L, ERR_BAD_ARG_TYPE);
+      args.push(vm.toString(L, i) ?? '');
+    }
+    const cmd = lookup(this.host.commands, args);
+    if (!cmd) return this.raise(L, 'Invalid command passed to redis.acl_check_cmd()');
+    const caller = this.current?.caller;
+    raw._lua_pushboolean(L, caller && this.host.acl.checkForScript(caller, cmd, args, false) !== null ? 0 : 1);
     return 1;
   }
 

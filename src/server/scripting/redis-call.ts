@@ -46,10 +46,18 @@ export interface ScriptCallHost {
   readonly replication: { isReplica(): boolean; linkUp(): boolean; enoughGoodReplicas(): boolean };
   readonly config: { getBool(name: string): boolean };
   readonly propagation: { readonly pendingCount: number; truncatePending(count: number): void };
+  readonly acl: { checkForScript(client: CommandContext, cmd: CompiledCommand, args: string[], log: boolean): 'command' | 'key' | 'channel' | null };
 }
 
+/** scriptVerifyACL's messages, per kind of denial. */
+const ACL_DENIALS = {
+  command: "The user executing the script can't run this command or subcommand",
+  key: "The user executing the script can't access at least one of the keys mentioned in the command arguments",
+  channel: "The user executing the script can't publish to the channel mentioned in the command",
+} as const;
+
 /** The command an argv names (a container's subcommand included), or null when the node has none. */
-function lookup(commands: CommandTable, args: string[]): CompiledCommand | null {
+export function lookup(commands: CommandTable, args: string[]): CompiledCommand | null {
   const cmd = commands.get(args[0].toLowerCase());
   if (!cmd) return null;
   if (cmd.subcommands && args.length >= 2) return (cmd.subcommands[args[1].toLowerCase()] as CompiledCommand | undefined) ?? null;
@@ -65,6 +73,8 @@ export function callFromScript(host: ScriptCallHost, client: ScriptClient, run: 
   if (!cmd) return { refused: ERR_UNKNOWN_COMMAND };
   if ((cmd.arity > 0 && args.length !== cmd.arity) || args.length < -cmd.arity) return { refused: ERR_WRONG_ARITY };
   if (cmd.flags.includes('noscript') && !host.context.disableDenyScripts) return { refused: ERR_NOT_FROM_SCRIPT };
+  const denied = host.acl.checkForScript(run.caller, cmd, args, true);
+  if (denied !== null) return { refused: ACL_DENIALS[denied] };
   const replication = host.replication;
   if (cmd.isWrite) {
     if (run.readOnly) return { refused: ERR_WRITE_FROM_READONLY };
