@@ -102,25 +102,25 @@ function list(scripting: Scripting, client: CommandContext, args: string[]): voi
   reply.arrayHeader(libraries.length);
   for (const library of libraries) {
     reply.mapHeader(withCode ? 4 : 3);
-    reply.simple('library_name');
+    reply.bulk('library_name');
     reply.bulk(library.name);
-    reply.simple('engine');
+    reply.bulk('engine');
     reply.bulk(library.engine);
-    reply.simple('functions');
+    reply.bulk('functions');
     reply.arrayHeader(library.functions.size);
     for (const fn of library.functions.values()) {
       reply.mapHeader(3);
-      reply.simple('name');
+      reply.bulk('name');
       reply.bulk(fn.name);
-      reply.simple('description');
+      reply.bulk('description');
       reply.bulkOrNull(fn.description);
-      reply.simple('flags');
+      reply.bulk('flags');
       const names = flagNames(fn.flags);
       reply.setHeader(names.length);
       for (const name of names) reply.simple(name);
     }
     if (withCode) {
-      reply.simple('library_code');
+      reply.bulk('library_code');
       reply.bulk(library.code);
     }
   }
@@ -129,26 +129,26 @@ function list(scripting: Scripting, client: CommandContext, args: string[]): voi
 function stats(scripting: Scripting, client: CommandContext): void {
   const reply = client.reply;
   reply.mapHeader(2);
-  reply.simple('running_script');
+  reply.bulk('running_script');
   const running = scripting.runningScript();
   if (running === null) {
     reply.nullBulk();
   } else {
     reply.mapHeader(3);
-    reply.simple('name');
+    reply.bulk('name');
     reply.bulk(running.name);
-    reply.simple('command');
+    reply.bulk('command');
     reply.bulkArray(running.args);
-    reply.simple('duration_ms');
+    reply.bulk('duration_ms');
     reply.integer(running.durationMs);
   }
-  reply.simple('engines');
+  reply.bulk('engines');
   reply.mapHeader(1);
-  reply.simple('LUA');
+  reply.bulk('LUA');
   reply.mapHeader(2);
-  reply.simple('libraries_count');
+  reply.bulk('libraries_count');
   reply.integer(scripting.functions.libraries.size);
-  reply.simple('functions_count');
+  reply.bulk('functions_count');
   reply.integer(scripting.functions.functions.size);
 }
 

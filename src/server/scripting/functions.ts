@@ -4,7 +4,7 @@
 
 import type { CommandContext } from '../context';
 import { splitConfigArgs } from '../../formats/redis-conf';
-import { LUA_OK, LUA_REGISTRYINDEX, LUA_TFUNCTION, LUA_TSTRING, LUA_TTABLE } from './lua-runtime';
+import { LUA_OK, LUA_REGISTRYINDEX, LUA_TFUNCTION, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, type LuaVm } from './lua-runtime';
 import { LuaEngine, type EngineHost } from './engine';
 import { parseNumKeys, refuseBeforeRun, type RunPreconditions } from './eval-scripts';
 import { COMPAT_FLAGS, flagFromName, type ScriptFlags } from './shebang';
@@ -28,6 +28,19 @@ export interface Library {
   engine: 'LUA';
   code: string;
   functions: Map<string, RegisteredFunction>;
+}
+
+/** lua_isstring: a string, or a number (which converts). */
+function isStringLike(type: number): boolean {
+  return type === LUA_TSTRING || type === LUA_TNUMBER;
+}
+
+/** A table key as text without converting it in place (lua_tolstring on a key would break lua_next). */
+function keyText(vm: LuaVm, L: number): string | null {
+  vm.raw._lua_pushvalue(L, -1);
+  const text = vm.toString(L, -1);
+  vm.raw._lua_settop(L, -2);
+  return text;
 }
 
 /** What FUNCTION LOAD was given: "#!lua name=x" then the code. */
@@ -183,7 +196,7 @@ export class FunctionLibraries {
     let description: string | null = null;
     let flags: ScriptFlags = { ...COMPAT_FLAGS, compatMode: false };
     if (argc === 2) {
-      if (raw._lua_type(L, 1) !== LUA_TSTRING) return engine.raise(L, 'first argument to redis.register_function must be a string');
+      if (!isStringLike(raw._lua_type(L, 1))) return engine.raise(L, 'first argument to redis.register_function must be a string');
       if (raw._lua_type(L, 2) !== LUA_TFUNCTION) return engine.raise(L, 'second argument to redis.register_function must be a function');
       name = vm.toString(L, 1);
     } else {
@@ -204,10 +217,10 @@ export class FunctionLibraries {
         const lower = key.toLowerCase();
         const type = read(key);
         if (lower === 'function_name') {
-          if (type !== LUA_TSTRING) return engine.raise(L, 'function_name argument given to redis.register_function must be a string');
+          if (!isStringLike(type)) return engine.raise(L, 'function_name argument given to redis.register_function must be a string');
           name = vm.toString(L, -1);
         } else if (lower === 'description') {
-          if (type !== LUA_TSTRING) return engine.raise(L, 'description argument given to redis.register_function must be a string');
+          if (!isStringLike(type)) return engine.raise(L, 'description argument given to redis.register_function must be a string');
           description = vm.toString(L, -1);
         } else if (lower === 'callback') {
           if (type !== LUA_TFUNCTION) return engine.raise(L, 'callback argument given to redis.register_function must be a function');
@@ -243,7 +256,7 @@ export class FunctionLibraries {
     raw._lua_pushnil(L);
     while (raw._lua_next(L, 1) !== 0) {
       raw._lua_settop(L, -2);
-      keys.push(raw._lua_type(L, -1) === LUA_TSTRING ? vm.toString(L, -1) : null);
+      keys.push(isStringLike(raw._lua_type(L, -1)) ? keyText(vm, L) : null);
     }
     return keys;
   }
