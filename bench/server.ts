@@ -16,6 +16,8 @@
 //                           profiles stay in a temporary directory, named in the summary)
 //   --blocking              also BLPOP/LPUSH round trips (bench/lib/blocking-roundtrip.ts), node vs redis,
 //                           --repeat rounds alternating, median; --blocking-jobs N per round (default 5000)
+//   --scripts               also EVALSHA and FCALL of a rate limiter and XADD ~ trimming (bench/lib/
+//                           scripts-workloads.ts), node vs redis, -P 1 and -P 16, --repeat rounds, medians
 //   --skip-throughput, --skip-memory, --quick (small sizes, one round: checks the script works)
 //
 // Results: bench/results/server.json and server.md (server-seeds.*, server-profile.* and
@@ -30,6 +32,8 @@ import { commandOnce, info, loadKeys } from './lib/resp';
 import { currentLoad, formatInt, formatMb, formatRatio, machineInfo, markdownTable, median, type MachineInfo } from './lib/report';
 import { sourceLocator, summarizeProfile, type ProfileSummary } from './lib/cpu-profile';
 import { measureBlockingRoundTrips, type RoundTripRun } from './lib/blocking-roundtrip';
+import { measureScripts } from './lib/scripts-bench';
+import type { ScriptsRow } from './lib/scripts-workloads';
 
 const TESTS = ['set', 'get', 'incr', 'lpush', 'hset'];
 const PIPELINES = [1, 16];
@@ -51,6 +55,7 @@ interface Options {
   memory: boolean;
   blocking: boolean;
   blockingJobs: number;
+  scripts: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -72,6 +77,7 @@ function parseOptions(argv: string[]): Options {
     throughput: !argv.includes('--skip-throughput'),
     memory: !argv.includes('--skip-memory'),
     blocking: argv.includes('--blocking'),
+    scripts: argv.includes('--scripts'),
     blockingJobs: value('--blocking-jobs', quick ? 1000 : 5000),
   };
 }
@@ -347,6 +353,7 @@ async function main(): Promise<void> {
   let seeds: MemoryResult | null = null;
   if (options.seeds) seeds = await measureMemory('node', SEED_KEYS, ['--max-old-space-size=16384']);
   const blocking = options.blocking ? await measureBlocking(options) : null;
+  const scripts = options.scripts ? await measureScripts({ ...options, log }) : null;
   machine.loadAverageEnd = currentLoad();
 
   const sections: string[] = [];
@@ -405,6 +412,11 @@ async function main(): Promise<void> {
     sections.push(markdown);
     writeResults('server-seeds', { machine, seeds }, markdown);
   }
+  if (scripts) {
+    const markdown = scriptsMarkdown(machine, options, scripts);
+    sections.push(markdown);
+    writeResults('server-scripts', { machine, rounds: options.repeat, rows: scripts }, markdown);
+  }
   if (blocking) {
     const markdown = blockingMarkdown(machine, options, blocking);
     sections.push(markdown);
@@ -457,6 +469,22 @@ function blockingMarkdown(machine: MachineInfo, options: Options, result: Blocki
     ]),
     '',
     `node/redis: ${formatRatio(result.ratio)}`,
+    '',
+  ].join('\n');
+}
+
+function scriptsMarkdown(machine: MachineInfo, options: Options, rows: ScriptsRow[]): string {
+  return [
+    '# bench:server --scripts — scripting and streams, bundled node vs redis-server',
+    '',
+    machineLines(machine),
+    `- redis-benchmark -c 50 -r 10000 running one command: -n ${options.requests} at -P 1, ${options.pipelineRequests} at -P 16, after 20,000 untimed requests on each fresh server; ${options.repeat} rounds alternating node and redis, medians`,
+    '- EVALSHA and FCALL run the same rate limiter: INCR the key, EXPIRE it on the first hit, return the count',
+    '',
+    markdownTable(
+      ['workload', 'pipeline', 'node req/s', 'redis req/s', 'node/redis', 'node CPU us/req', 'redis CPU us/req', 'CPU redis/node'],
+      rows.map((row) => [row.workload, `-P ${row.pipeline}`, formatInt(row.medianNode), formatInt(row.medianRedis), formatRatio(row.ratio), row.cpuUsNode.toFixed(2), row.cpuUsRedis.toFixed(2), formatRatio(row.cpuUsRedis / row.cpuUsNode)]),
+    ),
     '',
   ].join('\n');
 }

@@ -207,6 +207,8 @@ export class Server extends EventEmitter implements ServerContext {
 
   /** Binds every configured address; rejects with a one-line reason when a port is taken. */
   async listen(): Promise<void> {
+    // Before the port opens: a client's first EVAL must find the Lua VM loaded.
+    await loadLuaRuntime();
     const port = this.config.getInt('port');
     const binds = this.config.get('bind').split(' ').filter(Boolean);
     let boundPort = port;

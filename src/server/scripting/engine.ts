@@ -220,8 +220,16 @@ export class LuaEngine {
       raw._lua_pushboolean(L, 0);
       this.argumentRefs[slot] = raw._luaL_ref(L, LUA_REGISTRYINDEX);
     }
+    this.thread = raw._lua_newthread(L);
+    raw._luaL_ref(L, LUA_REGISTRYINDEX);
     raw._lua_settop(L, 0);
   }
+
+  /**
+   * The coroutine every script runs in, made once and anchored in the registry: a thread that
+   * returned is reused as is, one that failed or was abandoned is reset first.
+   */
+  private thread = 0;
 
   /** Raises a Lua error with Redis's error table; never returns to the caller's code. */
   raise(L: number, text: string): number {
@@ -356,7 +364,7 @@ export class LuaEngine {
       onDone();
       return;
     }
-    const thread = raw._lua_newthread(L);
+    const thread = this.thread;
     raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(this.internals.run));
     if ('field' in request.fn) raw._lua_getfield(thread, LUA_REGISTRYINDEX, vm.cname(request.fn.field));
     else raw._lua_rawgeti(thread, LUA_REGISTRYINDEX, BigInt(request.fn.ref));
@@ -463,7 +471,7 @@ export class LuaEngine {
     if (status === LUA_YIELD) reply.error(`ERR Error running script ${run.name}, attempt to yield across a C-call boundary`);
     else if (status !== LUA_OK) reply.error(`ERR Error running script ${run.name}, ${this.vm.toString(run.thread, -1) ?? 'execution failure'}`);
     else this.writeResult(run, reply);
-    this.finish(run);
+    this.finish(run, status === LUA_OK);
   }
 
   private continueBusy(run: ActiveRun): void {
@@ -471,7 +479,7 @@ export class LuaEngine {
       this.host.logger.notice('Lua script killed by user with SCRIPT KILL.');
       const where = this.vm.currentLine(run.thread, 0);
       run.caller.reply.error(ERR_KILLED + (where ? ` script: ${run.name}, on ${where.source}:${where.line}.` : ''));
-      this.finish(run);
+      this.finish(run, false);
       return;
     }
     this.step(run);
@@ -505,10 +513,11 @@ export class LuaEngine {
     reply.error(source !== null && line !== null ? `${message} script: ${run.name}, on ${source}:${line}.` : message);
   }
 
-  private finish(run: ActiveRun): void {
+  private finish(run: ActiveRun, returned: boolean): void {
     const raw = this.vm.raw;
     this.vm.setCountHook(run.thread, null, 0);
-    // The thread is the only thing on the main stack during a run.
+    if (returned) raw._lua_settop(run.thread, 0);
+    else raw._lua_resetthread(run.thread);
     raw._lua_settop(this.vm.L, 0);
     this.current = null;
     this.host.propagation.end();

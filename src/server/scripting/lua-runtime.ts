@@ -28,7 +28,7 @@ interface RawLua {
   _lua_isyieldable(L: number): number;
   _lua_newthread(L: number): number;
   _lua_closethread?(L: number, from: number): number;
-  _lua_resetthread?(L: number): number;
+  _lua_resetthread(L: number): number;
   _lua_sethook(L: number, hook: number, mask: number, count: number): void;
   _lua_gettop(L: number): number;
   _lua_settop(L: number, idx: number): void;
@@ -75,16 +75,50 @@ export const LUA_TFUNCTION = 6;
 export const LUA_REGISTRYINDEX = -1001000;
 const LUA_MASKCOUNT = 1 << 3;
 
+type WasmExports = Record<string, unknown>;
+
 let runtime: Promise<RawLua> | null = null;
 let loaded: RawLua | null = null;
 
-/** Starts loading the WebAssembly module once per process; the node awaits it before serving. */
+/**
+ * Starts loading the WebAssembly module once per process; the node awaits it before serving.
+ *
+ * wasmoon's build routes every exported call through an assertion wrapper (`apply(null,
+ * arguments)`), which costs more than many of the calls themselves. The instance's own exports are
+ * captured while the module instantiates and called directly; if that ever fails (another wasmoon
+ * build), the wrapped functions still work.
+ */
 export function loadLuaRuntime(): Promise<RawLua> {
-  runtime ??= new LuaFactory().getLuaModule().then((wasm) => {
-    loaded = wasm.module as unknown as RawLua;
+  runtime ??= (async () => {
+    const exportsSeen: WasmExports[] = [];
+    const wasmApi = (globalThis as unknown as { WebAssembly: { instantiate: (...args: unknown[]) => Promise<unknown> } }).WebAssembly;
+    const instantiate = wasmApi.instantiate;
+    wasmApi.instantiate = async (...args: unknown[]) => {
+      const result = (await instantiate(...args)) as { instance?: { exports: WasmExports }; exports?: WasmExports };
+      const found = result.instance?.exports ?? result.exports;
+      if (found) exportsSeen.push(found);
+      return result;
+    };
+    let wasm;
+    try {
+      wasm = await new LuaFactory().getLuaModule();
+    } finally {
+      wasmApi.instantiate = instantiate;
+    }
+    loaded = withDirectExports(wasm.module as unknown as RawLua, exportsSeen.find((e) => typeof e.lua_gettop === 'function'));
     return loaded;
-  });
+  })();
   return runtime;
+}
+
+/** The module with its `_lua*` functions replaced by the raw exports of the same name. */
+function withDirectExports(module: RawLua, exports: WasmExports | undefined): RawLua {
+  if (!exports) return module;
+  const direct: Record<string, unknown> = Object.create(module);
+  for (const name of Object.keys(exports)) {
+    if ((name.startsWith('lua') || name === 'malloc' || name === 'free') && typeof exports[name] === 'function') direct['_' + name] = exports[name];
+  }
+  return direct as unknown as RawLua;
 }
 
 export function luaRuntimeReady(): boolean {
