@@ -17,6 +17,7 @@ import type { Propagation } from './propagation';
 import type { PubSub, Subscriber } from './pubsub';
 import type { ReplyBuffer } from './resp/reply';
 import type { ServerStats } from './stats';
+import type { ServerMemory } from './memory/server-memory';
 
 /** A command queued by MULTI, run by EXEC. */
 export interface QueuedCommand {
@@ -139,6 +140,8 @@ export interface ServerContext {
   readonly blocking: BlockedKeys<CommandContext>;
   readonly persistence: PersistenceControl;
   readonly replication: ReplicationControl;
+  /** The memory model, maxmemory and eviction (memory/). */
+  readonly memory: ServerMemory;
   authRequired(): boolean;
   swapDbs(a: number, b: number): void;
   watch(client: CommandContext, key: string): void;

@@ -14,7 +14,9 @@ import {
   errUnknownCommand,
   errUnknownSubcommand,
   errWrongArity,
+  ERR_OOM,
 } from './errors';
+import { refusedForMemory } from './memory/oom-gate';
 
 /**
  * A client as the dispatcher reads it: a handler's context, plus the name shown by CLIENT LIST and
@@ -118,6 +120,8 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
 
   // Right after authentication, as in Redis's processCommand: before ACL, OOM, replica and pause checks.
   if (client.multi && cmd.flags.includes('nomulti')) return reject(client, cmd, ERR_NOT_IN_MULTI);
+
+  if (refusedForMemory(client, cmd, lowerName)) return reject(client, cmd, ERR_OOM);
 
   const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
   const replication = server.replication;

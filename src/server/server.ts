@@ -24,6 +24,7 @@ import { ClientTracking } from './tracking';
 import { LatencyMonitor } from './diagnostics/latency';
 import { Monitors } from './diagnostics/monitor';
 import { Replication } from './replication/replication';
+import { ServerMemory } from './memory/server-memory';
 import { Persistence } from './persistence/persistence';
 import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
@@ -73,6 +74,7 @@ export class Server extends EventEmitter implements ServerContext {
   stats: ServerStats;
   replication: Replication;
   readonly persistence: Persistence;
+  readonly memory: ServerMemory;
   /** Count of changes since the last save, as Redis's server.dirty. */
   dirty = 0;
   loading = false;
@@ -117,13 +119,18 @@ export class Server extends EventEmitter implements ServerContext {
       expiredKeysVisible: () => this.propagation.fromMasterStream || this.loading,
       expiryHeld: () => this.pause.mode !== null,
       onExpired: (db, key) => {
+        this.memory.account(db, key);
         this.stats.expiredKeys++;
         this.signalKeyModified(db, key);
         this.propagation.also(db.index, ['DEL', key]);
         this.keyspaceEvents.notify(NOTIFY_EXPIRED, 'expired', key, db.index);
       },
       onNewKey: (db, key) => this.keyspaceEvents.notify(NOTIFY_NEW, 'new', key, db.index),
-      onKeyModified: (db, key) => this.signalKeyModified(db, key),
+      onKeyModified: (db, key) => {
+        this.memory.account(db, key);
+        this.signalKeyModified(db, key);
+      },
+      onAccess: (db, key) => this.memory.touch(db, key),
       onDbCleared: (db) => this.signalDbCleared(db),
     };
     this.keyspaceHooks = hooks;
@@ -134,6 +141,14 @@ export class Server extends EventEmitter implements ServerContext {
     );
     this.blocking = new BlockedKeys<CommandContext>(() => this.clock.now());
     this.replication = new Replication(this);
+    this.memory = new ServerMemory(this, {
+      clientBuffers: () => {
+        const totals = { normal: 0, replicas: 0 };
+        for (const client of this.clients.values()) totals[client.isReplica ? 'replicas' : 'normal'] += client.bufferedBytes();
+        return totals;
+      },
+      backlogBytes: () => this.replication.backlog?.histlen ?? 0,
+    });
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
     for (const { from, to } of this.config.commandRenames) this.commands.rename(from, to);
@@ -438,6 +453,7 @@ export class Server extends EventEmitter implements ServerContext {
   /** Active expiry and idle-client timeouts, run hz times per second. */
   cron(): void {
     this.persistence.cron();
+    this.memory.refreshOverhead();
     if (this.pause.mode === null && this.activeExpireEnabled) {
       const effort = this.config.getInt('active-expire-effort');
       const started = performance.now();
