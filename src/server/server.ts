@@ -131,7 +131,10 @@ export class Server extends EventEmitter implements ServerContext {
         this.signalKeyModified(db, key);
       },
       onAccess: (db, key) => this.memory.touch(db, key),
-      onDbCleared: (db) => this.signalDbCleared(db),
+      onDbCleared: (db) => {
+        this.memory.ledgers.forget(db);
+        this.signalDbCleared(db);
+      },
     };
     this.keyspaceHooks = hooks;
     this.dbs = this.createDbs();

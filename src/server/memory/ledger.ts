@@ -5,7 +5,8 @@
 //
 // A ledger belongs to a Db's `data` Map, not to the Db: SWAPDB and FLUSHALL-with-snapshot swap or
 // replace the maps, and the ledger follows what it describes. Code that fills a map directly
-// (RDB loading) bypasses the hooks; the count check in `ledgerFor` notices and rebuilds.
+// (RDB loading) bypasses the hooks; the count check in `ledgerFor` notices and rebuilds. A map
+// cleared in place is forgotten explicitly, since it may be refilled to the same count unnoticed.
 
 import type { Db } from '../keyspace/db';
 import type { Value } from '../keyspace/values';
@@ -94,9 +95,8 @@ export class Ledgers {
     return ledger;
   }
 
-  /** The ledger if one exists and is current, without building one (cheap reads). */
-  peek(db: Db): KeyLedger | undefined {
-    const ledger = this.byMap.get(db.data);
-    return ledger && ledger.records.size === db.data.size ? ledger : undefined;
+  /** Drops a db's ledger before its map is cleared in place (FLUSHDB/FLUSHALL): the next use rebuilds it. */
+  forget(db: Db): void {
+    this.byMap.delete(db.data);
   }
 }
