@@ -16,10 +16,14 @@
 //                           profiles stay in a temporary directory, named in the summary)
 //   --blocking              also BLPOP/LPUSH round trips (bench/lib/blocking-roundtrip.ts), node vs redis,
 //                           --repeat rounds alternating, median; --blocking-jobs N per round (default 5000)
+//   --eviction              also a cache under maxmemory (bench/lib/eviction-workload.ts): skewed GETs, SET on
+//                           a miss, past maxmemory under allkeys-lru and allkeys-lfu, node vs redis, --repeat
+//                           rounds alternating, medians of throughput and hit ratio; --eviction-keys N (default
+//                           200000), --eviction-reads N (default 200000), --eviction-maxmemory BYTES (default 10 MB)
 //   --skip-throughput, --skip-memory, --quick (small sizes, one round: checks the script works)
 //
-// Results: bench/results/server.json and server.md (server-seeds.*, server-profile.* and
-// server-blocking.* for the options).
+// Results: bench/results/server.json and server.md (server-seeds.*, server-profile.*,
+// server-blocking.* and server-eviction.* for the options).
 
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +34,7 @@ import { commandOnce, info, loadKeys } from './lib/resp';
 import { currentLoad, formatInt, formatMb, formatRatio, machineInfo, markdownTable, median, type MachineInfo } from './lib/report';
 import { sourceLocator, summarizeProfile, type ProfileSummary } from './lib/cpu-profile';
 import { measureBlockingRoundTrips, type RoundTripRun } from './lib/blocking-roundtrip';
+import { evictionMarkdown, evictionParameters, measureEviction } from './lib/eviction-bench';
 
 const TESTS = ['set', 'get', 'incr', 'lpush', 'hset'];
 const PIPELINES = [1, 16];
@@ -51,6 +56,10 @@ interface Options {
   memory: boolean;
   blocking: boolean;
   blockingJobs: number;
+  eviction: boolean;
+  evictionKeys: number;
+  evictionReads: number;
+  evictionMaxmemory: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -73,6 +82,10 @@ function parseOptions(argv: string[]): Options {
     memory: !argv.includes('--skip-memory'),
     blocking: argv.includes('--blocking'),
     blockingJobs: value('--blocking-jobs', quick ? 1000 : 5000),
+    eviction: argv.includes('--eviction'),
+    evictionKeys: value('--eviction-keys', quick ? 40_000 : 200_000),
+    evictionReads: value('--eviction-reads', quick ? 40_000 : 200_000),
+    evictionMaxmemory: value('--eviction-maxmemory', quick ? 3 * 1024 * 1024 : 10 * 1024 * 1024),
   };
 }
 
@@ -347,6 +360,7 @@ async function main(): Promise<void> {
   let seeds: MemoryResult | null = null;
   if (options.seeds) seeds = await measureMemory('node', SEED_KEYS, ['--max-old-space-size=16384']);
   const blocking = options.blocking ? await measureBlocking(options) : null;
+  const eviction = options.eviction ? await measureEviction(options) : null;
   machine.loadAverageEnd = currentLoad();
 
   const sections: string[] = [];
@@ -409,6 +423,11 @@ async function main(): Promise<void> {
     const markdown = blockingMarkdown(machine, options, blocking);
     sections.push(markdown);
     writeResults('server-blocking', { machine, jobsPerRound: options.blockingJobs, rounds: options.repeat, ...blocking }, markdown);
+  }
+  if (eviction) {
+    const markdown = evictionMarkdown(machine, options, eviction);
+    sections.push(markdown);
+    writeResults('server-eviction', { machine, options: evictionParameters(options), policies: eviction }, markdown);
   }
   process.stdout.write(sections.join('\n') + '\n');
 }

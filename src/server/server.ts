@@ -24,7 +24,7 @@ import { ClientTracking } from './tracking';
 import { LatencyMonitor } from './diagnostics/latency';
 import { Monitors } from './diagnostics/monitor';
 import { Replication } from './replication/replication';
-import { ServerMemory } from './memory/server-memory';
+import { CLIENT_BASE_BYTES, ServerMemory } from './memory/server-memory';
 import { Persistence } from './persistence/persistence';
 import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
@@ -147,7 +147,7 @@ export class Server extends EventEmitter implements ServerContext {
     this.memory = new ServerMemory(this, {
       clientBuffers: () => {
         const totals = { normal: 0, replicas: 0 };
-        for (const client of this.clients.values()) totals[client.isReplica ? 'replicas' : 'normal'] += client.bufferedBytes();
+        for (const client of this.clients.values()) totals[client.isReplica ? 'replicas' : 'normal'] += CLIENT_BASE_BYTES + client.bufferedBytes();
         return totals;
       },
       backlogBytes: () => this.replication.backlog?.histlen ?? 0,

@@ -142,10 +142,16 @@ export function valueSize(value: Value): number {
 }
 
 /**
- * Everything one key costs in the keyspace: its dict entry and bucket, the key's sds, the value,
- * and when it has a TTL, the expires dict's entry and bucket (the key's sds is shared).
+ * Everything one key costs in the keyspace: its dict entry, the key's sds, the value, and when it
+ * has a TTL, the expires dict's entry (the key's sds is shared). The dicts' bucket tables are
+ * charged per database (keyspaceTableBytes), since they grow by doubling, not per key.
  */
 export function keyEntrySize(key: string, value: Value, hasExpire: boolean): number {
-  const main = DICT_ENTRY + DICT_BUCKET + sdsSize(key.length) + valueSize(value);
-  return hasExpire ? main + DICT_ENTRY + DICT_BUCKET : main;
+  const main = DICT_ENTRY + sdsSize(key.length) + valueSize(value);
+  return hasExpire ? main + DICT_ENTRY : main;
+}
+
+/** A keyspace dict's bucket table: a power of two at least as large as the dict, 4 at least. */
+export function keyspaceTableBytes(count: number): number {
+  return count === 0 ? 0 : Math.max(4, tableSize(count)) * DICT_BUCKET;
 }

@@ -10,7 +10,7 @@
 
 import type { Db } from '../keyspace/db';
 import type { Value } from '../keyspace/values';
-import { keyEntrySize } from './estimate';
+import { keyEntrySize, keyspaceTableBytes } from './estimate';
 
 export interface KeyRecord {
   bytes: number;
@@ -26,6 +26,11 @@ export class KeyLedger {
   readonly all: string[] = [];
   readonly volatile: string[] = [];
   bytes = 0;
+
+  /** Entries plus the main and expires dicts' bucket tables. */
+  get totalBytes(): number {
+    return this.bytes + keyspaceTableBytes(this.all.length) + keyspaceTableBytes(this.volatile.length);
+  }
 
   /** Charges the key as it is now (value and TTL); a new key gets `initialAccess`. */
   charge(key: string, value: Value, hasExpire: boolean, initialAccess: number): KeyRecord {
@@ -65,12 +70,15 @@ export class KeyLedger {
     }
   }
 
-  /** Up to `count` random keys of `keys` (repeats possible, as with dictGetSomeKeys). */
+  /**
+   * `count` random keys (repeats possible), or every key when there are no more than `count`:
+   * dictGetSomeKeys likewise returns the whole dict when asked for as many keys as it holds.
+   */
   sample(fromVolatile: boolean, count: number, random: () => number): string[] {
     const keys = fromVolatile ? this.volatile : this.all;
+    if (keys.length <= count) return keys.slice();
     const out: string[] = [];
-    if (keys.length === 0) return out;
-    for (let i = 0; i < Math.min(count, keys.length); i++) out.push(keys[Math.floor(random() * keys.length)]);
+    for (let i = 0; i < count; i++) out.push(keys[Math.floor(random() * keys.length)]);
     return out;
   }
 }
@@ -81,9 +89,20 @@ export class Ledgers {
 
   constructor(private readonly initialAccess: () => number) {}
 
-  ledgerFor(db: Db): KeyLedger {
+  /**
+   * `changedKey`: the key a hook reports, already added to or removed from the map, so one record
+   * more or less than the map holds is expected and is not a reason to rebuild.
+   */
+  ledgerFor(db: Db, changedKey?: string): KeyLedger {
     let ledger = this.byMap.get(db.data);
-    if (!ledger || ledger.records.size !== db.data.size) {
+    let expected = ledger ? ledger.records.size : -1;
+    if (ledger && changedKey !== undefined) {
+      const recorded = ledger.records.has(changedKey);
+      const present = db.data.has(changedKey);
+      if (present && !recorded) expected++;
+      else if (!present && recorded) expected--;
+    }
+    if (!ledger || expected !== db.data.size) {
       const previous = ledger;
       ledger = new KeyLedger();
       const fresh = this.initialAccess();

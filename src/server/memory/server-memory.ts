@@ -26,6 +26,13 @@ import { Ledgers, type KeyRecord } from './ledger';
  */
 export const STARTUP_BYTES = 876208;
 
+/**
+ * What each connection adds to redis-server 7.0.15's used_memory here while idle (client struct,
+ * reply buffer, query buffer): about 10 KB, measured with ten idle connections. A client's
+ * buffered bytes come on top.
+ */
+export const CLIENT_BASE_BYTES = 10 * 1024;
+
 export interface MemoryHost {
   readonly config: ConfigStore;
   readonly clock: Clock;
@@ -101,7 +108,7 @@ export class ServerMemory {
 
   /** After any change to a key (or its removal): recharge it. A write is an access under LRU. */
   account(db: Db, key: string): void {
-    const ledger = this.ledgers.ledgerFor(db);
+    const ledger = this.ledgers.ledgerFor(db, key);
     const value = db.data.get(key);
     if (value === undefined) return ledger.release(key);
     const record = ledger.charge(key, value, db.expires.has(key), this.initialAccess());
@@ -158,7 +165,7 @@ export class ServerMemory {
 
   datasetBytes(): number {
     let total = 0;
-    for (const db of this.host.dbs) total += this.ledgers.ledgerFor(db).bytes;
+    for (const db of this.host.dbs) total += this.ledgers.ledgerFor(db).totalBytes;
     return total;
   }
 
