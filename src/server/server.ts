@@ -146,8 +146,12 @@ export class Server extends EventEmitter implements ServerContext {
     this.replication = new Replication(this);
     this.memory = new ServerMemory(this, {
       clientBuffers: () => {
-        const totals = { normal: 0, replicas: 0 };
-        for (const client of this.clients.values()) totals[client.isReplica ? 'replicas' : 'normal'] += CLIENT_BASE_BYTES + client.bufferedBytes();
+        const totals = { normal: 0, replicas: 0, replicaOutput: 0 };
+        for (const client of this.clients.values()) {
+          const buffered = client.bufferedBytes();
+          totals[client.isReplica ? 'replicas' : 'normal'] += CLIENT_BASE_BYTES + buffered;
+          if (client.isReplica) totals.replicaOutput += buffered;
+        }
         return totals;
       },
       backlogBytes: () => this.replication.backlog?.histlen ?? 0,

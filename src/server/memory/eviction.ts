@@ -96,9 +96,9 @@ export class Evictor {
       let candidates = 0;
       for (const db of this.host.dbs) {
         const ledger = this.host.ledgerFor(db);
-        const keys = volatile ? ledger.volatile : ledger.all;
-        if (keys.length === 0) continue;
-        candidates += keys.length;
+        const count = volatile ? ledger.volatileSize : ledger.size;
+        if (count === 0) continue;
+        candidates += count;
         for (const key of ledger.sample(volatile, settings.samples, this.host.random)) {
           this.offer({ dbIndex: db.index, key, idle: this.host.idleScore(settings.policy, db, key) });
         }
@@ -108,8 +108,8 @@ export class Evictor {
       while (this.pool.length > 0) {
         const entry = this.pool.pop() as PoolEntry;
         const db = this.host.dbs[entry.dbIndex];
-        const record = db ? this.host.ledgerFor(db).records.get(entry.key) : undefined;
-        if (record && (!volatile || record.volatileSlot >= 0)) return { db, key: entry.key };
+        const ledger = db ? this.host.ledgerFor(db) : undefined;
+        if (ledger && (volatile ? ledger.isVolatile(entry.key) : ledger.has(entry.key))) return { db, key: entry.key };
       }
     }
   }

@@ -1,7 +1,8 @@
-// Per database, what each key is charged (memory/estimate.ts) and its access field, plus dense
-// arrays of all keys and of keys with a TTL. JS Maps have no random access, and eviction samples
-// random keys the way Redis's dictGetSomeKeys does, so each key keeps its slot in those arrays
-// (swap-remove on delete keeps them dense).
+// Per database, what each key is charged (memory/estimate.ts) and its access field, plus the
+// keys with a TTL. JS Maps have no random access, and eviction samples random keys the way Redis's
+// dictGetSomeKeys does, so every key has a slot in dense arrays (swap-remove on delete keeps them
+// dense). The per-key data sits in typed arrays indexed by slot rather than in an object per key:
+// the ledger costs about 60 bytes a key instead of about 100, which matters next to values of 16 bytes.
 //
 // A ledger belongs to a Db's `data` Map, not to the Db: SWAPDB and FLUSHALL-with-snapshot swap or
 // replace the maps, and the ledger follows what it describes. Code that fills a map directly
@@ -12,62 +13,114 @@ import type { Db } from '../keyspace/db';
 import type { Value } from '../keyspace/values';
 import { keyEntrySize, keyspaceTableBytes } from './estimate';
 
-export interface KeyRecord {
-  bytes: number;
-  /** Redis's `lru` field: LRU clock seconds or LFU (minutes << 8 | counter), see access-clock.ts. */
-  access: number;
-  slot: number;
-  /** Index in `volatile`, or -1 when the key has no TTL. */
-  volatileSlot: number;
+const INITIAL_CAPACITY = 16;
+const MAX_CHARGE = 0xffffffff;
+
+function grown<T extends Uint32Array | Int32Array>(array: T, needed: number, make: (n: number) => T): T {
+  if (needed <= array.length) return array;
+  const next = make(Math.max(needed, array.length * 2));
+  next.set(array);
+  return next;
 }
 
 export class KeyLedger {
-  readonly records = new Map<string, KeyRecord>();
-  readonly all: string[] = [];
-  readonly volatile: string[] = [];
+  private readonly slots = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private charges = new Uint32Array(INITIAL_CAPACITY);
+  /** Redis's `lru` field per slot: LRU clock seconds or LFU (minutes << 8 | counter), see access-clock.ts. */
+  private access = new Uint32Array(INITIAL_CAPACITY);
+  /** Position of the slot in `volatileSlots`, or -1 when the key has no TTL. */
+  private volatileIndex = new Int32Array(INITIAL_CAPACITY);
+  /** Slots of the keys that have a TTL, dense. */
+  private volatileSlots = new Int32Array(INITIAL_CAPACITY);
+  private volatileCount = 0;
   bytes = 0;
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  get volatileSize(): number {
+    return this.volatileCount;
+  }
 
   /** Entries plus the main and expires dicts' bucket tables. */
   get totalBytes(): number {
-    return this.bytes + keyspaceTableBytes(this.all.length) + keyspaceTableBytes(this.volatile.length);
+    return this.bytes + keyspaceTableBytes(this.keys.length) + keyspaceTableBytes(this.volatileCount);
+  }
+
+  has(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  isVolatile(key: string): boolean {
+    const slot = this.slots.get(key);
+    return slot !== undefined && this.volatileIndex[slot] >= 0;
+  }
+
+  accessOf(key: string): number | undefined {
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.access[slot];
+  }
+
+  setAccess(key: string, field: number): void {
+    const slot = this.slots.get(key);
+    if (slot !== undefined) this.access[slot] = field;
   }
 
   /** Charges the key as it is now (value and TTL); a new key gets `initialAccess`. */
-  charge(key: string, value: Value, hasExpire: boolean, initialAccess: number): KeyRecord {
-    const bytes = keyEntrySize(key, value, hasExpire);
-    let record = this.records.get(key);
-    if (!record) {
-      record = { bytes: 0, access: initialAccess, slot: this.all.length, volatileSlot: -1 };
-      this.records.set(key, record);
-      this.all.push(key);
+  charge(key: string, value: Value, hasExpire: boolean, initialAccess: number): void {
+    const bytes = Math.min(MAX_CHARGE, keyEntrySize(key, value, hasExpire));
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.keys.length;
+      this.keys.push(key);
+      this.slots.set(key, slot);
+      this.charges = grown(this.charges, slot + 1, (n) => new Uint32Array(n));
+      this.access = grown(this.access, slot + 1, (n) => new Uint32Array(n));
+      this.volatileIndex = grown(this.volatileIndex, slot + 1, (n) => new Int32Array(n));
+      this.charges[slot] = 0;
+      this.access[slot] = initialAccess;
+      this.volatileIndex[slot] = -1;
     }
-    this.bytes += bytes - record.bytes;
-    record.bytes = bytes;
-    if (hasExpire && record.volatileSlot < 0) {
-      record.volatileSlot = this.volatile.length;
-      this.volatile.push(key);
-    } else if (!hasExpire && record.volatileSlot >= 0) {
-      this.removeFrom(this.volatile, record.volatileSlot, 'volatileSlot');
-      record.volatileSlot = -1;
-    }
-    return record;
+    this.bytes += bytes - this.charges[slot];
+    this.charges[slot] = bytes;
+    const volatile = this.volatileIndex[slot] >= 0;
+    if (hasExpire && !volatile) this.addVolatile(slot);
+    else if (!hasExpire && volatile) this.removeVolatile(slot);
   }
 
   release(key: string): void {
-    const record = this.records.get(key);
-    if (!record) return;
-    this.bytes -= record.bytes;
-    this.removeFrom(this.all, record.slot, 'slot');
-    if (record.volatileSlot >= 0) this.removeFrom(this.volatile, record.volatileSlot, 'volatileSlot');
-    this.records.delete(key);
+    const slot = this.slots.get(key);
+    if (slot === undefined) return;
+    this.bytes -= this.charges[slot];
+    if (this.volatileIndex[slot] >= 0) this.removeVolatile(slot);
+    this.slots.delete(key);
+    const last = this.keys.length - 1;
+    const moved = this.keys.pop() as string;
+    if (slot === last) return;
+    // The last slot moves into the freed one, with everything kept for it.
+    this.keys[slot] = moved;
+    this.slots.set(moved, slot);
+    this.charges[slot] = this.charges[last];
+    this.access[slot] = this.access[last];
+    const position = this.volatileIndex[last];
+    this.volatileIndex[slot] = position;
+    if (position >= 0) this.volatileSlots[position] = slot;
   }
 
-  private removeFrom(keys: string[], slot: number, field: 'slot' | 'volatileSlot'): void {
-    const last = keys.pop() as string;
-    if (slot < keys.length) {
-      keys[slot] = last;
-      (this.records.get(last) as KeyRecord)[field] = slot;
-    }
+  private addVolatile(slot: number): void {
+    this.volatileSlots = grown(this.volatileSlots, this.volatileCount + 1, (n) => new Int32Array(n));
+    this.volatileIndex[slot] = this.volatileCount;
+    this.volatileSlots[this.volatileCount++] = slot;
+  }
+
+  private removeVolatile(slot: number): void {
+    const position = this.volatileIndex[slot];
+    const lastSlot = this.volatileSlots[--this.volatileCount];
+    this.volatileSlots[position] = lastSlot;
+    this.volatileIndex[lastSlot] = position;
+    this.volatileIndex[slot] = -1;
   }
 
   /**
@@ -75,10 +128,14 @@ export class KeyLedger {
    * dictGetSomeKeys likewise returns the whole dict when asked for as many keys as it holds.
    */
   sample(fromVolatile: boolean, count: number, random: () => number): string[] {
-    const keys = fromVolatile ? this.volatile : this.all;
-    if (keys.length <= count) return keys.slice();
+    const total = fromVolatile ? this.volatileCount : this.keys.length;
+    const keyAt = (i: number) => this.keys[fromVolatile ? this.volatileSlots[i] : i];
     const out: string[] = [];
-    for (let i = 0; i < count; i++) out.push(keys[Math.floor(random() * keys.length)]);
+    if (total <= count) {
+      for (let i = 0; i < total; i++) out.push(keyAt(i));
+      return out;
+    }
+    for (let i = 0; i < count; i++) out.push(keyAt(Math.floor(random() * total)));
     return out;
   }
 }
@@ -95,9 +152,9 @@ export class Ledgers {
    */
   ledgerFor(db: Db, changedKey?: string): KeyLedger {
     let ledger = this.byMap.get(db.data);
-    let expected = ledger ? ledger.records.size : -1;
+    let expected = ledger ? ledger.size : -1;
     if (ledger && changedKey !== undefined) {
-      const recorded = ledger.records.has(changedKey);
+      const recorded = ledger.has(changedKey);
       const present = db.data.has(changedKey);
       if (present && !recorded) expected++;
       else if (!present && recorded) expected--;
@@ -107,7 +164,7 @@ export class Ledgers {
       ledger = new KeyLedger();
       const fresh = this.initialAccess();
       for (const [key, value] of db.data) {
-        ledger.charge(key, value, db.expires.has(key), previous?.records.get(key)?.access ?? fresh);
+        ledger.charge(key, value, db.expires.has(key), previous?.accessOf(key) ?? fresh);
       }
       this.byMap.set(db.data, ledger);
     }

@@ -18,7 +18,7 @@ import type { Propagation } from '../propagation';
 import type { ServerStats } from '../stats';
 import { idleMs, lfuDecayed, lfuInitial, lfuTouched, lruClock, type LfuSettings } from './access-clock';
 import { Evictor, type EvictionResult, type Policy } from './eviction';
-import { Ledgers, type KeyRecord } from './ledger';
+import { Ledgers } from './ledger';
 
 /**
  * What an empty redis-server 7.0.15 (jemalloc) reports as used_memory_startup: the model's fixed
@@ -49,7 +49,8 @@ export interface MemoryHost {
 
 /** Memory outside the dataset, sampled: normal clients', replicas' buffers, the backlog. */
 export interface OverheadProbe {
-  clientBuffers(): { normal: number; replicas: number };
+  /** replicaOutput: what replicas' connections hold beyond their base, the part not counted for eviction. */
+  clientBuffers(): { normal: number; replicas: number; replicaOutput: number };
   backlogBytes(): number;
 }
 
@@ -60,7 +61,7 @@ export class ServerMemory {
   private lfu: boolean;
   private readonly lfuSettings: LfuSettings;
   private touchSuspended = 0;
-  private overhead = { normal: 0, replicas: 0, backlog: 0 };
+  private overhead = { normal: 0, replicas: 0, replicaOutput: 0, backlog: 0 };
   peak = STARTUP_BYTES;
 
   constructor(
@@ -111,17 +112,18 @@ export class ServerMemory {
     const ledger = this.ledgers.ledgerFor(db, key);
     const value = db.data.get(key);
     if (value === undefined) return ledger.release(key);
-    const record = ledger.charge(key, value, db.expires.has(key), this.initialAccess());
-    if (!this.lfu && this.touchSuspended === 0) record.access = lruClock(this.host.clock.now());
+    ledger.charge(key, value, db.expires.has(key), this.initialAccess());
+    if (!this.lfu && this.touchSuspended === 0) ledger.setAccess(key, lruClock(this.host.clock.now()));
   }
 
   /** A lookup found the key (reads and writes alike, as Redis's lookupKey): update its access field. */
   touch(db: Db, key: string): void {
     if (this.touchSuspended > 0) return;
-    const record = this.ledgers.ledgerFor(db).records.get(key);
-    if (!record) return;
+    const ledger = this.ledgers.ledgerFor(db);
+    const field = ledger.accessOf(key);
+    if (field === undefined) return;
     const now = this.host.clock.now();
-    record.access = this.lfu ? lfuTouched(record.access, now, this.lfuSettings) : lruClock(now);
+    ledger.setAccess(key, this.lfu ? lfuTouched(field, now, this.lfuSettings) : lruClock(now));
   }
 
   /** Runs a lookup that must not count as an access (OBJECT, as Redis's LOOKUP_NOTOUCH). */
@@ -136,22 +138,22 @@ export class ServerMemory {
 
   /** OBJECT IDLETIME, in seconds; undefined when the key has no record. */
   idleSeconds(db: Db, key: string): number | undefined {
-    const record = this.ledgers.ledgerFor(db).records.get(key);
-    return record && Math.floor(idleMs(record.access, this.host.clock.now()) / 1000);
+    const field = this.ledgers.ledgerFor(db).accessOf(key);
+    return field === undefined ? undefined : Math.floor(idleMs(field, this.host.clock.now()) / 1000);
   }
 
   /** OBJECT FREQ: the decayed counter, not stored back (as LFUDecrAndReturn). */
   frequency(db: Db, key: string): number | undefined {
-    const record = this.ledgers.ledgerFor(db).records.get(key);
-    return record && lfuDecayed(record.access, this.host.clock.now(), this.lfuSettings);
+    const field = this.ledgers.ledgerFor(db).accessOf(key);
+    return field === undefined ? undefined : lfuDecayed(field, this.host.clock.now(), this.lfuSettings);
   }
 
   private idleScore(policy: Policy, db: Db, key: string): number {
-    const record = this.ledgers.ledgerFor(db).records.get(key) as KeyRecord;
+    const field = this.ledgers.ledgerFor(db).accessOf(key) ?? 0;
     const now = this.host.clock.now();
     if (policy === 'volatile-ttl') return Number.MAX_SAFE_INTEGER - (db.expires.get(key) ?? Number.MAX_SAFE_INTEGER);
-    if (policy.endsWith('lfu')) return 255 - lfuDecayed(record.access, now, this.lfuSettings);
-    return idleMs(record.access, now);
+    if (policy.endsWith('lfu')) return 255 - lfuDecayed(field, now, this.lfuSettings);
+    return idleMs(field, now);
   }
 
   private evict(db: Db, key: string): boolean {
@@ -172,7 +174,7 @@ export class ServerMemory {
   /** Re-reads client buffers and the backlog (cron, INFO). */
   refreshOverhead(): void {
     const clients = this.probe.clientBuffers();
-    this.overhead = { normal: clients.normal, replicas: clients.replicas, backlog: this.probe.backlogBytes() };
+    this.overhead = { ...clients, backlog: this.probe.backlogBytes() };
     this.peak = Math.max(this.peak, this.usedMemory());
   }
 
@@ -182,7 +184,7 @@ export class ServerMemory {
   }
 
   notCountedForEvict(): number {
-    return this.overhead.replicas;
+    return this.overhead.replicaOutput;
   }
 
   usedForEviction(): number {
