@@ -63,13 +63,20 @@ export class KeyLedger {
     return slot === undefined ? undefined : this.access[slot];
   }
 
-  setAccess(key: string, field: number): void {
-    const slot = this.slots.get(key);
-    if (slot !== undefined) this.access[slot] = field;
+  slotOf(key: string): number | undefined {
+    return this.slots.get(key);
   }
 
-  /** Charges the key as it is now (value and TTL); a new key gets `initialAccess`. */
-  charge(key: string, value: Value, hasExpire: boolean, initialAccess: number): void {
+  accessAt(slot: number): number {
+    return this.access[slot];
+  }
+
+  setAccessAt(slot: number, field: number): void {
+    this.access[slot] = field;
+  }
+
+  /** Charges the key as it is now (value and TTL); a new key gets `initialAccess`. Returns its slot. */
+  charge(key: string, value: Value, hasExpire: boolean, initialAccess: number): number {
     const bytes = Math.min(MAX_CHARGE, keyEntrySize(key, value, hasExpire));
     let slot = this.slots.get(key);
     if (slot === undefined) {
@@ -88,6 +95,7 @@ export class KeyLedger {
     const volatile = this.volatileIndex[slot] >= 0;
     if (hasExpire && !volatile) this.addVolatile(slot);
     else if (!hasExpire && volatile) this.removeVolatile(slot);
+    return slot;
   }
 
   release(key: string): void {
@@ -143,6 +151,9 @@ export class KeyLedger {
 /** The ledger of a db's current map, rebuilt when keys reached the map without the hooks. */
 export class Ledgers {
   private readonly byMap = new WeakMap<Map<string, Value>, KeyLedger>();
+  /** The last map asked about and its ledger: most commands touch one db, and WeakMap lookups are not free. */
+  private lastMap: Map<string, Value> | null = null;
+  private lastLedger: KeyLedger | null = null;
 
   constructor(private readonly initialAccess: () => number) {}
 
@@ -151,8 +162,9 @@ export class Ledgers {
    * more or less than the map holds is expected and is not a reason to rebuild.
    */
   ledgerFor(db: Db, changedKey?: string): KeyLedger {
-    let ledger = this.byMap.get(db.data);
+    let ledger = db.data === this.lastMap ? (this.lastLedger as KeyLedger) : this.byMap.get(db.data);
     let expected = ledger ? ledger.size : -1;
+    if (ledger && expected === db.data.size) return this.remember(db, ledger);
     if (ledger && changedKey !== undefined) {
       const recorded = ledger.has(changedKey);
       const present = db.data.has(changedKey);
@@ -168,11 +180,18 @@ export class Ledgers {
       }
       this.byMap.set(db.data, ledger);
     }
+    return this.remember(db, ledger);
+  }
+
+  private remember(db: Db, ledger: KeyLedger): KeyLedger {
+    this.lastMap = db.data;
+    this.lastLedger = ledger;
     return ledger;
   }
 
   /** Drops a db's ledger before its map is cleared in place (FLUSHDB/FLUSHALL): the next use rebuilds it. */
   forget(db: Db): void {
     this.byMap.delete(db.data);
+    if (this.lastMap === db.data) this.lastMap = this.lastLedger = null;
   }
 }

@@ -13,7 +13,6 @@ export interface GatedClient {
   readonly multi: ReadonlyArray<{ args: string[] }> | null;
   readonly server: {
     readonly memory: ServerMemory;
-    readonly config: { getInt(name: string): number };
     readonly commands: { get(name: string): CompiledCommand | undefined };
   };
 }
@@ -27,7 +26,7 @@ function isDenyoom(client: GatedClient, cmd: CompiledCommand, lowerName: string)
 /** True when the command must be refused with OOM; evicts first, as Redis does for every command. */
 export function refusedForMemory(client: GatedClient, cmd: CompiledCommand, lowerName: string): boolean {
   const server = client.server;
-  if (server.config.getInt('maxmemory') === 0) return false;
+  if (server.memory.maxmemory === 0) return false;
   const outOfMemory = server.memory.beforeCommand() === 'fail';
   // The master's stream is applied whatever the replica's memory (replica-ignore-maxmemory aside).
   if (!outOfMemory || client.isMasterLink) return false;

@@ -63,6 +63,8 @@ export class ServerMemory {
   private touchSuspended = 0;
   private overhead = { normal: 0, replicas: 0, replicaOutput: 0, backlog: 0 };
   peak = STARTUP_BYTES;
+  /** maxmemory, kept as a number: the dispatcher reads it before every command. */
+  maxmemory: number;
 
   constructor(
     private readonly host: MemoryHost,
@@ -72,6 +74,7 @@ export class ServerMemory {
     const config = host.config;
     this.policy = config.get('maxmemory-policy') as Policy;
     this.lfu = this.policy.includes('lfu');
+    this.maxmemory = config.getInt('maxmemory');
     this.lfuSettings = { logFactor: config.getInt('lfu-log-factor'), decayTime: config.getInt('lfu-decay-time'), random };
     config.onChange('maxmemory-policy', (value) => {
       this.policy = value as Policy;
@@ -81,6 +84,7 @@ export class ServerMemory {
     config.onChange('lfu-log-factor', (value) => (this.lfuSettings.logFactor = Number(value)));
     config.onChange('lfu-decay-time', (value) => (this.lfuSettings.decayTime = Number(value)));
     config.onChange('maxmemory', (value) => {
+      this.maxmemory = config.getInt('maxmemory');
       const used = this.usedForEviction();
       if (Number(value) > 0 && Number(value) < used) {
         host.logger.warning(
@@ -112,18 +116,18 @@ export class ServerMemory {
     const ledger = this.ledgers.ledgerFor(db, key);
     const value = db.data.get(key);
     if (value === undefined) return ledger.release(key);
-    ledger.charge(key, value, db.expires.has(key), this.initialAccess());
-    if (!this.lfu && this.touchSuspended === 0) ledger.setAccess(key, lruClock(this.host.clock.now()));
+    const slot = ledger.charge(key, value, db.expires.size > 0 && db.expires.has(key), this.initialAccess());
+    if (!this.lfu && this.touchSuspended === 0) ledger.setAccessAt(slot, lruClock(this.host.clock.now()));
   }
 
   /** A lookup found the key (reads and writes alike, as Redis's lookupKey): update its access field. */
   touch(db: Db, key: string): void {
     if (this.touchSuspended > 0) return;
     const ledger = this.ledgers.ledgerFor(db);
-    const field = ledger.accessOf(key);
-    if (field === undefined) return;
+    const slot = ledger.slotOf(key);
+    if (slot === undefined) return;
     const now = this.host.clock.now();
-    ledger.setAccess(key, this.lfu ? lfuTouched(field, now, this.lfuSettings) : lruClock(now));
+    ledger.setAccessAt(slot, this.lfu ? lfuTouched(ledger.accessAt(slot), now, this.lfuSettings) : lruClock(now));
   }
 
   /** Runs a lookup that must not count as an access (OBJECT, as Redis's LOOKUP_NOTOUCH). */
@@ -201,7 +205,7 @@ export class ServerMemory {
    */
   beforeCommand(): EvictionResult {
     const config = this.host.config;
-    const maxmemory = config.getInt('maxmemory');
+    const maxmemory = this.maxmemory;
     if (maxmemory === 0 || this.host.loading || this.host.pause.active) return 'ok';
     if (this.host.replication.isReplica() && config.getBool('replica-ignore-maxmemory')) return 'ok';
     return this.evictor.performEvictions({ maxmemory, policy: this.policy, samples: config.getInt('maxmemory-samples') });
