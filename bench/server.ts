@@ -18,10 +18,14 @@
 //                           --repeat rounds alternating, median; --blocking-jobs N per round (default 5000)
 //   --scripts               also EVALSHA and FCALL of a rate limiter and XADD ~ trimming (bench/lib/
 //                           scripts-workloads.ts), node vs redis, -P 1 and -P 16, --repeat rounds, medians
+//   --eviction              also a cache under maxmemory (bench/lib/eviction-workload.ts): skewed GETs, SET on
+//                           a miss, past maxmemory under allkeys-lru and allkeys-lfu, node vs redis, --repeat
+//                           rounds alternating, medians of throughput and hit ratio; --eviction-keys N (default
+//                           200000), --eviction-reads N (default 200000), --eviction-maxmemory BYTES (default 10 MB)
 //   --skip-throughput, --skip-memory, --quick (small sizes, one round: checks the script works)
 //
-// Results: bench/results/server.json and server.md (server-seeds.*, server-profile.* and
-// server-blocking.* for the options).
+// Results: bench/results/server.json and server.md (server-seeds.*, server-profile.*,
+// server-blocking.* and server-eviction.* for the options).
 
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +38,7 @@ import { sourceLocator, summarizeProfile, type ProfileSummary } from './lib/cpu-
 import { measureBlockingRoundTrips, type RoundTripRun } from './lib/blocking-roundtrip';
 import { measureScripts } from './lib/scripts-bench';
 import type { ScriptsRow } from './lib/scripts-workloads';
+import { evictionMarkdown, evictionParameters, measureEviction } from './lib/eviction-bench';
 
 const TESTS = ['set', 'get', 'incr', 'lpush', 'hset'];
 const PIPELINES = [1, 16];
@@ -56,6 +61,10 @@ interface Options {
   blocking: boolean;
   blockingJobs: number;
   scripts: boolean;
+  eviction: boolean;
+  evictionKeys: number;
+  evictionReads: number;
+  evictionMaxmemory: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -79,6 +88,10 @@ function parseOptions(argv: string[]): Options {
     blocking: argv.includes('--blocking'),
     scripts: argv.includes('--scripts'),
     blockingJobs: value('--blocking-jobs', quick ? 1000 : 5000),
+    eviction: argv.includes('--eviction'),
+    evictionKeys: value('--eviction-keys', quick ? 40_000 : 200_000),
+    evictionReads: value('--eviction-reads', quick ? 40_000 : 200_000),
+    evictionMaxmemory: value('--eviction-maxmemory', quick ? 3 * 1024 * 1024 : 10 * 1024 * 1024),
   };
 }
 
@@ -354,6 +367,7 @@ async function main(): Promise<void> {
   if (options.seeds) seeds = await measureMemory('node', SEED_KEYS, ['--max-old-space-size=16384']);
   const blocking = options.blocking ? await measureBlocking(options) : null;
   const scripts = options.scripts ? await measureScripts({ ...options, log }) : null;
+  const eviction = options.eviction ? await measureEviction(options) : null;
   machine.loadAverageEnd = currentLoad();
 
   const sections: string[] = [];
@@ -421,6 +435,11 @@ async function main(): Promise<void> {
     const markdown = blockingMarkdown(machine, options, blocking);
     sections.push(markdown);
     writeResults('server-blocking', { machine, jobsPerRound: options.blockingJobs, rounds: options.repeat, ...blocking }, markdown);
+  }
+  if (eviction) {
+    const markdown = evictionMarkdown(machine, options, eviction);
+    sections.push(markdown);
+    writeResults('server-eviction', { machine, options: evictionParameters(options), policies: eviction }, markdown);
   }
   process.stdout.write(sections.join('\n') + '\n');
 }

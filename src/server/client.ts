@@ -211,6 +211,13 @@ export class Client implements CommandContext {
   /** The command being executed, for CLIENT LIST's argv-mem of the client that asks. */
   private runningArgs: string[] | null = null;
 
+  /** Bytes held in this client's buffers (query, arguments, MULTI queue, output), as used_memory counts them. */
+  bufferedBytes(): number {
+    let bytes = this.parser.pendingBytes + this.parser.partialArgsBytes;
+    if (this.multi) for (const queued of this.multi) for (const arg of queued.args) bytes += arg.length;
+    return bytes + (this.socket?.writableLength ?? 0) + this.reply.pendingBytes;
+  }
+
   /**
    * CLIENT LIST's memory fields, approximated the way Redis derives them: argv-mem is the
    * arguments held (the running command's, or those parsed of one still arriving); omem is output

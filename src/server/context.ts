@@ -18,6 +18,7 @@ import type { PubSub, Subscriber } from './pubsub';
 import type { ReplyBuffer } from './resp/reply';
 import type { ServerStats } from './stats';
 import type { Acl } from './acl/acl';
+import type { ServerMemory } from './memory/server-memory';
 
 /** A command queued by MULTI, run by EXEC. */
 export interface QueuedCommand {
@@ -146,6 +147,8 @@ export interface ServerContext {
   readonly replication: ReplicationControl;
   /** Users, permission checks and the ACL log. */
   readonly acl: Acl;
+  /** The memory model, maxmemory and eviction (memory/). */
+  readonly memory: ServerMemory;
   authRequired(): boolean;
   swapDbs(a: number, b: number): void;
   watch(client: CommandContext, key: string): void;

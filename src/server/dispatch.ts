@@ -14,7 +14,9 @@ import {
   errUnknownCommand,
   errUnknownSubcommand,
   errWrongArity,
+  ERR_OOM,
 } from './errors';
+import { refusedForMemory } from './memory/oom-gate';
 
 /**
  * A client as the dispatcher reads it: a handler's context, plus the name shown by CLIENT LIST and
@@ -143,6 +145,7 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
       return reject(client, cmd, denied);
     }
   }
+  if (refusedForMemory(client, cmd, lowerName)) return reject(client, cmd, ERR_OOM);
 
   const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
   const replication = server.replication;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import { resolve } from 'node:path';
 import type { Server } from './server';
+import { STARTUP_BYTES as MODEL_STARTUP_BYTES } from './memory/server-memory';
 import { REDIS_COMPAT_VERSION, RCTL_NODE_VERSION } from './version';
 import type { CompiledCommand } from './commands/table';
 
@@ -88,35 +89,6 @@ function clientsLines(server: Server): string[] {
 
 // --- memory ------------------------------------------------------------------------------------
 
-interface MemoryTracking {
-  startup: number;
-  peak: number;
-}
-const memoryTracking = new WeakMap<Server, MemoryTracking>();
-
-/**
- * Memory the process needs outside the JS heap and Node's buffers: V8's and Node's own code and
- * structures, measured once when the node loads. It is part of what the node uses, as Redis counts
- * its start-up allocations in used_memory; leaving it out made used_memory a fraction of RSS even
- * with no garbage at all, so operators read a healthy node as badly fragmented.
- */
-const RUNTIME_BYTES = (() => {
-  const usage = process.memoryUsage();
-  return Math.max(0, usage.rss - usage.heapTotal - usage.external);
-})();
-
-/**
- * used_memory: the heap the node's objects (the dataset first of all) occupy, the off-heap buffers
- * (query and output buffers, persistence), and the runtime. What the heap holds beyond that (free
- * space V8 keeps for new objects) is fragmentation, as allocator slack is for Redis.
- */
-function usedMemory(usage: NodeJS.MemoryUsage): number {
-  return usage.heapUsed + usage.external + RUNTIME_BYTES;
-}
-
-/** used_memory_startup: before any data, not at the first INFO, which may come after a load. */
-const STARTUP_BYTES = usedMemory(process.memoryUsage());
-
 /** Redis's bytesToHuman: B below 1 KiB, then K, M, G, T, P with two decimals. */
 export function bytesToHuman(n: number): string {
   const units = ['K', 'M', 'G', 'T', 'P'];
@@ -132,12 +104,15 @@ const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b).toFixed(2);
 
 function memoryLines(server: Server): string[] {
   const usage = process.memoryUsage();
-  const used = usedMemory(usage);
-  let tracking = memoryTracking.get(server);
-  if (!tracking) memoryTracking.set(server, (tracking = { startup: Math.min(STARTUP_BYTES, used), peak: used }));
-  tracking.peak = Math.max(tracking.peak, used);
-  const overhead = Math.min(tracking.startup, used);
-  const dataset = used - overhead;
+  // used_memory is the memory model (memory/server-memory.ts, docs/memory.md), what maxmemory
+  // is compared with; the V8 heap lags deletes until GC. RSS stays what the process holds.
+  const memory = server.memory;
+  memory.refreshOverhead();
+  const used = memory.usedMemory();
+  const tracking = { startup: MODEL_STARTUP_BYTES, peak: memory.peak };
+  const dataset = memory.datasetBytes();
+  const overhead = used - dataset;
+  const figures = memory.overheadFigures;
   const lua = server.scripting.memoryStats();
   const maxmemory = server.config.getInt('maxmemory');
   const total = os.totalmem();
@@ -182,11 +157,11 @@ function memoryLines(server: Server): string[] {
     'rss_overhead_bytes:0',
     `mem_fragmentation_ratio:${ratio(usage.rss, used)}`,
     `mem_fragmentation_bytes:${usage.rss - used}`,
-    'mem_not_counted_for_evict:0',
-    'mem_replication_backlog:0',
-    'mem_total_replication_buffers:0',
-    'mem_clients_slaves:0',
-    'mem_clients_normal:0',
+    `mem_not_counted_for_evict:${memory.notCountedForEvict()}`,
+    `mem_replication_backlog:${figures.backlog}`,
+    `mem_total_replication_buffers:${figures.backlog + figures.replicas}`,
+    `mem_clients_slaves:${figures.replicas}`,
+    `mem_clients_normal:${figures.normal}`,
     'mem_cluster_links:0',
     'mem_aof_buffer:0',
     'mem_allocator:libc',

@@ -25,6 +25,7 @@ import { LatencyMonitor } from './diagnostics/latency';
 import { Monitors } from './diagnostics/monitor';
 import { Replication } from './replication/replication';
 import { Persistence, StartupLoadError } from './persistence/persistence';
+import { CLIENT_BASE_BYTES, ServerMemory } from './memory/server-memory';
 import { systemClock, type Clock } from './clock';
 import { ERR_MAX_CLIENTS } from './errors';
 import { newStats, type ServerStats } from './stats';
@@ -81,6 +82,7 @@ export class Server extends EventEmitter implements ServerContext {
   readonly persistence: Persistence;
   /** EVAL's scripts and FUNCTION's libraries, each on a Lua state of its own. */
   readonly scripting: Scripting;
+  readonly memory: ServerMemory;
   /** Count of changes since the last save, as Redis's server.dirty. */
   dirty = 0;
   loading = false;
@@ -126,14 +128,22 @@ export class Server extends EventEmitter implements ServerContext {
       expiredKeysVisible: () => this.propagation.fromMasterStream || this.loading,
       expiryHeld: () => this.pause.mode !== null,
       onExpired: (db, key) => {
+        this.memory.account(db, key);
         this.stats.expiredKeys++;
         this.signalKeyModified(db, key);
         this.propagation.also(db.index, ['DEL', key]);
         this.keyspaceEvents.notify(NOTIFY_EXPIRED, 'expired', key, db.index);
       },
       onNewKey: (db, key) => this.keyspaceEvents.notify(NOTIFY_NEW, 'new', key, db.index),
-      onKeyModified: (db, key) => this.signalKeyModified(db, key),
-      onDbCleared: (db) => this.signalDbCleared(db),
+      onKeyModified: (db, key) => {
+        this.memory.account(db, key);
+        this.signalKeyModified(db, key);
+      },
+      onAccess: (db, key) => this.memory.touch(db, key),
+      onDbCleared: (db) => {
+        this.memory.ledgers.forget(db);
+        this.signalDbCleared(db);
+      },
     };
     this.keyspaceHooks = hooks;
     this.dbs = this.createDbs();
@@ -143,6 +153,18 @@ export class Server extends EventEmitter implements ServerContext {
     );
     this.blocking = new BlockedKeys<CommandContext>(() => this.clock.now());
     this.replication = new Replication(this);
+    this.memory = new ServerMemory(this, {
+      clientBuffers: () => {
+        const totals = { normal: 0, replicas: 0, replicaOutput: 0 };
+        for (const client of this.clients.values()) {
+          const buffered = client.bufferedBytes();
+          totals[client.isReplica ? 'replicas' : 'normal'] += CLIENT_BASE_BYTES + buffered;
+          if (client.isReplica) totals.replicaOutput += buffered;
+        }
+        return totals;
+      },
+      backlogBytes: () => this.replication.backlog?.histlen ?? 0,
+    });
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
     // Started now so it is ready long before a client can send EVAL; start() awaits it.
@@ -501,6 +523,7 @@ export class Server extends EventEmitter implements ServerContext {
   /** Active expiry and idle-client timeouts, run hz times per second. */
   cron(): void {
     this.persistence.cron();
+    this.memory.refreshOverhead();
     // Nothing expires under a busy script: its keys must not change while it is parked.
     if (this.pause.mode === null && this.activeExpireEnabled && this.scripting.busyError() === null) {
       const effort = this.config.getInt('active-expire-effort');

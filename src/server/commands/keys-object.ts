@@ -3,8 +3,8 @@
 // We don't keep Redis's object headers. Collections know their encoding (keyspace/encodings.ts,
 // SortedSet); strings are judged by their content with Redis 7.0's rules. Known differences: a
 // string grown by APPEND/SETRANGE is "raw" in Redis whatever its size (we say int/embstr when
-// short), IDLETIME is always 0 and FREQ is the initial LFU counter, since access times and
-// frequencies are not tracked.
+// short). IDLETIME and FREQ read the per-key access field memory/ keeps; OBJECT itself does not
+// count as an access (Redis's LOOKUP_NOTOUCH).
 
 import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
@@ -72,7 +72,7 @@ function lfuPolicy(client: CommandContext): boolean {
 
 /** The key's value for OBJECT, or undefined after replying null. */
 function lookupOrNull(client: CommandContext, key: string): Value | undefined {
-  const value = lookupRead(client, key);
+  const value = client.server.memory.withoutTouch(() => lookupRead(client, key));
   if (value === undefined) client.reply.nullBulk();
   return value;
 }
@@ -94,14 +94,14 @@ function idletime(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value === undefined) return;
   if (lfuPolicy(client)) return client.reply.error(ERR_LFU_IDLETIME);
-  client.reply.integer(0);
+  client.reply.integer(client.server.memory.idleSeconds(client.db, args[2]) ?? 0);
 }
 
 function freq(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value === undefined) return;
   if (!lfuPolicy(client)) return client.reply.error(ERR_LFU_FREQ);
-  client.reply.integer(LFU_INITIAL_COUNTER);
+  client.reply.integer(client.server.memory.frequency(client.db, args[2]) ?? LFU_INITIAL_COUNTER);
 }
 
 /** Redis's addReplyHelp: a header naming the command as typed (uppercased), the lines, then HELP. */

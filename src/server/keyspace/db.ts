@@ -25,6 +25,8 @@ export interface KeyspaceHooks {
   onKeyModified(db: Db, key: string): void;
   /** Called before FLUSHDB/FLUSHALL empties the db (WATCH invalidation of every watched key). */
   onDbCleared(db: Db): void;
+  /** Called when a lookup finds a live key: its LRU/LFU access field moves (memory/server-memory.ts). */
+  onAccess?(db: Db, key: string): void;
 }
 
 /**
@@ -71,7 +73,9 @@ export class Db {
   /** The live value of a key, or undefined when it is missing or expired. */
   get(key: string): Value | undefined {
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
-    return this.data.get(key);
+    const value = this.data.get(key);
+    if (value !== undefined) this.hooks.onAccess?.(this, key);
+    return value;
   }
 
   has(key: string): boolean {
