@@ -185,6 +185,7 @@ export class Server extends EventEmitter implements ServerContext {
         config: this.config,
         propagation: this.propagation,
         logger: this.logger,
+        outOfMemory: () => this.memory.maxmemory > 0 && this.memory.lastResult === 'fail',
         acl: {
           checkForScript: (client, cmd, args, log) => this.acl.checkForScript(client, cmd, args, log),
         },
@@ -201,6 +202,7 @@ export class Server extends EventEmitter implements ServerContext {
         replicaReadOnly: () => this.config.getBool('replica-read-only'),
         persistenceWriteError: () => this.persistenceWriteError(),
         enoughGoodReplicas: () => this.replication.enoughGoodReplicas(),
+        outOfMemory: () => this.memory.maxmemory > 0 && this.memory.lastResult === 'fail',
       },
     );
     this.commands.register(scriptingCommands(this.scripting));

@@ -204,6 +204,14 @@ export class ServerMemory {
    * freed; the dispatcher then refuses denyoom commands (and any command queued in MULTI) with OOM.
    */
   beforeCommand(): EvictionResult {
+    this.lastResult = this.evictIfNeeded();
+    return this.lastResult;
+  }
+
+  /** What the last command's eviction ended with (Redis's pre_command_oom_state, which scripts consult). */
+  lastResult: EvictionResult = 'ok';
+
+  private evictIfNeeded(): EvictionResult {
     const config = this.host.config;
     const maxmemory = this.maxmemory;
     if (maxmemory === 0 || this.host.loading || this.host.pause.active) return 'ok';

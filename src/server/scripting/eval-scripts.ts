@@ -7,6 +7,7 @@ import { LUA_OK, LUA_REGISTRYINDEX } from './lua-runtime';
 import { LuaEngine, sha1Hex, type EngineHost } from './engine';
 import { parseEvalShebang, type ScriptFlags } from './shebang';
 import { parseSafeInt } from '../resp/numbers';
+import { ERR_OOM } from '../errors';
 
 export const ERR_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 const ERR_NUMKEYS_TOO_BIG = "ERR Number of keys can't be greater than number of args";
@@ -26,6 +27,7 @@ export interface RunPreconditions {
   replicaReadOnly(): boolean;
   persistenceWriteError(): string | null;
   enoughGoodReplicas(): boolean;
+  outOfMemory(): boolean;
 }
 
 /**
@@ -48,6 +50,9 @@ export function refuseBeforeRun(flags: ScriptFlags, readOnlyCommand: boolean, ca
     if (readOnlyCommand) return 'ERR Can not execute a script with write flag using *_ro command.';
     if (!node.isReplica() && !node.enoughGoodReplicas()) return 'NOREPLICAS Not enough good replicas to write.';
   }
+  // A flagged script that may write is a denyoom command for Redis's processCommand (its flags come
+  // from the shebang), so past maxmemory it gets the command's OOM error. no-writes implies allow-oom.
+  if (!caller.isMasterLink && !flags.allowOom && !flags.noWrites && node.outOfMemory()) return ERR_OOM;
   return null;
 }
 

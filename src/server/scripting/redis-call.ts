@@ -6,7 +6,7 @@
 import type { CommandContext } from '../context';
 import type { CommandTable, CompiledCommand } from '../commands/table';
 import { call } from '../commands/call';
-import { ERR_READONLY } from '../errors';
+import { ERR_OOM, ERR_READONLY } from '../errors';
 import { formatG } from '../resp/numbers';
 import type { ScriptClient } from './script-client';
 import type { ScriptFlags } from './shebang';
@@ -46,6 +46,8 @@ export interface ScriptCallHost {
   readonly replication: { isReplica(): boolean; linkUp(): boolean; enoughGoodReplicas(): boolean };
   readonly config: { getBool(name: string): boolean };
   readonly propagation: { readonly pendingCount: number; truncatePending(count: number): void };
+  /** maxmemory was exceeded and could not be freed before the script's command (pre_command_oom_state). */
+  outOfMemory(): boolean;
   readonly acl: { checkForScript(client: CommandContext, cmd: CompiledCommand, args: string[], log: boolean): 'command' | 'key' | 'channel' | null };
 }
 
@@ -84,6 +86,10 @@ export function callFromScript(host: ScriptCallHost, client: ScriptClient, run: 
       if (diskError !== null) return { refused: '-' + diskError };
       if (!replication.isReplica() && !replication.enoughGoodReplicas()) return { refused: ERR_NOREPLICAS };
     }
+  }
+  // scriptVerifyOOM: a script that has not written yet may not start writing past maxmemory.
+  if (cmd.denyOom && !run.flags.allowOom && !run.flags.noWrites && !run.wroteDirty && !run.caller.isMasterLink && host.outOfMemory()) {
+    return { refused: '-' + ERR_OOM };
   }
   if (replication.isReplica() && !replication.linkUp() && !host.config.getBool('replica-serve-stale-data') && !cmd.allowStale) {
     return { refused: ERR_STALE };
