@@ -120,7 +120,8 @@ export class Server extends EventEmitter implements ServerContext {
     this.lastSaveTime = Math.floor(this.clock.now() / 1000);
     this.runId = randomHex(40);
     const hooks: KeyspaceHooks = {
-      now: () => this.clock.now(),
+      // Inside a script, keys expire as of the script's start (Redis 7.0's keyIsExpired).
+      now: () => this.scripting?.timeSnapshot() ?? this.clock.now(),
       // Nothing expires while loading (AOF replay): Redis applies the file as it was written.
       // Nor during CLIENT PAUSE (as 7.0's expireIfNeeded): an expired key reads as missing, but
       // its DEL would move the replication offset a failover is waiting to see settle.
@@ -186,6 +187,7 @@ export class Server extends EventEmitter implements ServerContext {
         propagation: this.propagation,
         logger: this.logger,
         outOfMemory: () => this.memory.maxmemory > 0 && this.memory.lastResult === 'fail',
+        now: () => this.clock.now(),
         acl: {
           checkForScript: (client, cmd, args, log) => this.acl.checkForScript(client, cmd, args, log),
         },

@@ -231,6 +231,18 @@ const cases: DiffCase[] = [
     ],
   },
   {
+    name: "a key that expires while the script runs still exists for the script (time stands at the script's start)",
+    steps: [
+      [
+        'EVAL',
+        "redis.call('SET', KEYS[1], 'v', 'PX', 1) local t = redis.call('TIME') repeat local u = redis.call('TIME') until (u[1] - t[1]) * 1000000 + (u[2] - t[2]) > 5000 return {redis.call('EXISTS', KEYS[1]), redis.call('GET', KEYS[1])}",
+        '1',
+        'frozen',
+      ],
+      ['EXISTS', 'frozen'],
+    ],
+  },
+  {
     name: 'scripting fields of INFO memory',
     steps: [
       ['SCRIPT', 'FLUSH'],

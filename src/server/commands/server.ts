@@ -375,11 +375,56 @@ function debug(client: CommandContext, args: string[]): void {
     client.server.activeExpireEnabled = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
+  if (sub === 'protocol' && args.length === 3) return debugProtocol(client, args[2].toLowerCase());
   if (sub === 'set-disable-deny-scripts' && args.length === 3) {
     client.server.disableDenyScripts = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
   replySubcommandSyntaxError(client, args);
+}
+
+/** DEBUG PROTOCOL <type>: one reply of each RESP type, for clients' (and scripts') protocol tests. */
+function debugProtocol(client: CommandContext, type: string): void {
+  const reply = client.reply;
+  const three = () => {
+    for (let j = 0; j < 3; j++) reply.integer(j);
+  };
+  switch (type) {
+    case 'string': return reply.bulk('Hello World');
+    case 'integer': return reply.integer(12345);
+    case 'double': return reply.double(3.141);
+    case 'bignum': return reply.resp === 3 ? reply.raw('(1234567999999999999999999999999999999\r\n') : reply.bulk('1234567999999999999999999999999999999');
+    case 'null': return reply.nullBulk();
+    case 'array':
+      reply.arrayHeader(3);
+      return three();
+    case 'set':
+      reply.setHeader(3);
+      return three();
+    case 'map':
+      reply.mapHeader(3);
+      for (let j = 0; j < 3; j++) {
+        reply.integer(j);
+        reply.boolean(j === 1);
+      }
+      return;
+    case 'attrib':
+      if (reply.resp === 3) reply.raw('|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n');
+      return reply.bulk('Some real reply following the attribute');
+    case 'push':
+      if (reply.resp < 3) return reply.error('ERR RESP2 is not supported by this command');
+      reply.pushing(() => {
+        reply.pushHeader(2);
+        reply.bulk('server-cpu-usage');
+        reply.integer(42);
+      });
+      return reply.bulk('Some real reply following the push reply');
+    case 'true': return reply.boolean(true);
+    case 'false': return reply.boolean(false);
+    case 'verbatim': return reply.verbatim('This is a verbatim\nstring');
+    default:
+      return reply.error('ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false');
+  }
 }
 
 const MEMORY_HELP = [

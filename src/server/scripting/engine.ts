@@ -31,6 +31,8 @@ export interface EngineHost extends ScriptCallHost {
   readonly logger: Logger;
   readonly config: ScriptCallHost['config'] & { getInt(name: string): number };
   readonly propagation: ScriptCallHost['propagation'] & { begin(): void; end(): void };
+  /** The node's clock, in ms: a script's keys expire as of its start (Redis's script time snapshot). */
+  now(): number;
   /** A bug in JS code Lua called: logged and counted (INFO internal_errors). */
   onInternalError(error: unknown): void;
   /** The ServerContext the script's client runs commands against. */
@@ -39,6 +41,8 @@ export interface EngineHost extends ScriptCallHost {
 
 /** A running script, as the engine drives it. */
 interface ActiveRun extends ScriptRun {
+  /** The clock when the script started: key expiry is judged at this instant throughout. */
+  timeSnapshot: number;
   thread: number;
   startedAt: number;
   sliceStartedAt: number;
@@ -114,6 +118,10 @@ export class LuaEngine {
 
   get runningName(): string | null {
     return this.current?.name ?? null;
+  }
+
+  get timeSnapshot(): number | null {
+    return this.current?.timeSnapshot ?? null;
   }
 
   get runningSince(): number | null {
@@ -386,6 +394,7 @@ export class LuaEngine {
       dbIndex: request.caller.dbIndex,
       propagate: true,
       thread,
+      timeSnapshot: this.host.now(),
       startedAt: now,
       sliceStartedAt: now,
       busy: false,

@@ -20,12 +20,12 @@ export class Scripting {
     this.functions = new FunctionLibraries(host, node);
   }
 
-  private get engines(): LuaEngine[] {
-    return [this.evalScripts.engineIfCreated, this.functions.engineIfCreated].filter((engine): engine is LuaEngine => engine !== null);
-  }
-
+  /** The engine running a script, if any. Read before every command and key lookup: no allocation. */
   private get runningEngine(): LuaEngine | null {
-    return this.engines.find((engine) => engine.running) ?? null;
+    const evalEngine = this.evalScripts.engineIfCreated;
+    if (evalEngine?.running) return evalEngine;
+    const functionEngine = this.functions.engineIfCreated;
+    return functionEngine?.running ? functionEngine : null;
   }
 
   /** The -BUSY error for a command that may not run while a script is busy, else null. */
@@ -52,6 +52,11 @@ export class Scripting {
     if (engine.runningMode !== mode) return client.reply.error(mode === 'eval' ? ERR_BUSY_FUNCTION : ERR_BUSY_EVAL);
     engine.kill();
     client.reply.ok();
+  }
+
+  /** While a script runs, the instant its keys' expiry is judged at; null otherwise. */
+  timeSnapshot(): number | null {
+    return this.evalScripts.engineIfCreated?.timeSnapshot ?? this.functions.engineIfCreated?.timeSnapshot ?? null;
   }
 
   /** INFO memory's scripting fields. */
