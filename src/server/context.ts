@@ -77,6 +77,7 @@ export interface PersistenceControl {
   saveNow(): void;
   startBgsave(): boolean;
   afterFlushAll(): void;
+  debugReload(options: { merge: boolean; noflush: boolean; nosave: boolean }): string | null;
   readonly aof: { readonly rewriteInProgress: boolean; startRewrite(): boolean };
 }
 

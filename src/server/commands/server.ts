@@ -376,11 +376,24 @@ function debug(client: CommandContext, args: string[]): void {
     return client.reply.ok();
   }
   if (sub === 'protocol' && args.length === 3) return debugProtocol(client, args[2].toLowerCase());
+  if (sub === 'reload') return debugReload(client, args);
   if (sub === 'set-disable-deny-scripts' && args.length === 3) {
     client.server.disableDenyScripts = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
   replySubcommandSyntaxError(client, args);
+}
+
+function debugReload(client: CommandContext, args: string[]): void {
+  const options = { merge: false, noflush: false, nosave: false };
+  for (const option of args.slice(2)) {
+    const name = option.toLowerCase();
+    if (name === 'merge' || name === 'noflush' || name === 'nosave') options[name] = true;
+    else return client.reply.error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  const error = client.server.persistence.debugReload(options);
+  if (error !== null) return client.reply.error(error);
+  client.reply.ok();
 }
 
 /** DEBUG PROTOCOL <type>: one reply of each RESP type, for clients' (and scripts') protocol tests. */

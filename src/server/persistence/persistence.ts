@@ -11,7 +11,7 @@ import { effectiveDir } from './config-rewrite';
 import type { Server } from '../server';
 import { KeyspaceSnapshot } from '../keyspace/snapshot';
 import { defaultPersistenceInfo, type PersistenceInfo } from '../info';
-import { loadRdbFile, saveRdbInBackground, saveRdbSync, RdbSaveError } from './rdb-file';
+import { loadRdbFile, loadRdbFileSync, saveRdbInBackground, saveRdbSync, RdbSaveError } from './rdb-file';
 import { AppendOnlyFile } from './aof';
 import { AofReplyBarrier } from './aof-reply-barrier';
 import { removeDeadSaveFiles } from './crash-leftovers';
@@ -84,6 +84,41 @@ export class Persistence {
     }
     this.server.logger.notice('DB saved on disk');
     this.afterSuccessfulSave(dirtyBefore);
+  }
+
+  /**
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves (unless NOSAVE), empties the dataset and the
+   * function libraries (unless NOFLUSH), then loads the file again. Returns Redis's error or null.
+   */
+  debugReload(options: { merge: boolean; noflush: boolean; nosave: boolean }): string | null {
+    const server = this.server;
+    if (!options.nosave) {
+      try {
+        this.saveNow();
+      } catch {
+        return 'ERR';
+      }
+    }
+    if (!options.noflush) {
+      for (const db of server.dbs) db.clear();
+      server.scripting.functions.flush();
+    }
+    try {
+      const loaded = loadRdbFileSync(this.rdbPath, server.dbs, {
+        merge: options.merge,
+        zsetLimits: { maxListpackEntries: server.config.getInt('zset-max-listpack-entries'), maxListpackValue: server.config.getInt('zset-max-listpack-value') },
+      });
+      const failedLibrary = server.scripting.functions.restore(loaded.functions, options.merge ? 'replace' : 'append');
+      if (failedLibrary !== null) throw new Error(failedLibrary);
+    } catch (error) {
+      server.logger.warning(`DEBUG RELOAD failed loading ${this.rdbPath}: ${(error as Error).message}`);
+      return 'ERR Error trying to load the RDB dump, check server logs.';
+    } finally {
+      // The memory model re-counts databases changed underneath it.
+      for (const db of server.dbs) server.memory.ledgers.forget(db);
+    }
+    server.logger.warning('DB reloaded by DEBUG RELOAD');
+    return null;
   }
 
   private afterSuccessfulSave(dirtyAtStart: number): void {

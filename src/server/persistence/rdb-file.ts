@@ -1,12 +1,12 @@
 // RDB snapshots on disk: written to a temp file, fsynced and renamed (so a crash never leaves
 // a half-written dump.rdb), and loaded at start, key by key from a file stream.
 
-import { closeSync, createReadStream, fsyncSync, openSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Db } from '../keyspace/db';
 import type { KeyspaceSnapshot } from '../keyspace/snapshot';
-import { RdbReader } from '../rdb/reader';
+import { RdbReader, readRdbBuffer } from '../rdb/reader';
 import { RdbError } from '../rdb/errors';
 import { writeRdb, writeRdbToBuffer, type RdbReplicationInfo } from '../rdb/writer';
 import type { ZSetLimits } from '../keyspace/sorted-set';
@@ -153,3 +153,30 @@ export async function loadRdbFile(path: string, dbs: Db[], options: { now: numbe
   reader.end();
   return { keys, expiredSkipped, aux, functions };
 }
+
+/**
+ * DEBUG RELOAD's load: the whole file read at once, keys added to `dbs` (a key already there
+ * fails the load unless `merge`, as Redis's RDBFLAGS_ALLOW_DUP). Throws RdbError.
+ */
+export function loadRdbFileSync(path: string, dbs: Db[], options: { merge: boolean; zsetLimits: ZSetLimits }): { keys: number; functions: string[] } {
+  const functions: string[] = [];
+  let keys = 0;
+  readRdbBuffer(
+    readFileSync(path),
+    {
+      onFunction: (code) => functions.push(code),
+      onEntry: (dbIndex, key, value, expireMs) => {
+        const db = dbs[dbIndex];
+        if (!db) throw new RdbError(`DB index ${dbIndex} is out of range`, 0);
+        if (!options.merge && db.data.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbIndex}`, 0);
+        db.data.set(key, value);
+        if (expireMs !== undefined) db.expires.set(key, expireMs);
+        else db.expires.delete(key);
+        keys++;
+      },
+    },
+    { zsetLimits: options.zsetLimits },
+  );
+  return { keys, functions };
+}
+
