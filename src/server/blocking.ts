@@ -42,7 +42,14 @@ export class BlockedKeys<Client extends BlockableClient> {
   private readonly readySet = new Set<string>();
   private serving = false;
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * `asServed` runs a serve attempt as the served client's own command, so what that command
+   * owes the client itself (a tracking invalidation) follows its reply, as in Redis.
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly asServed: <T>(client: Client, serve: () => T) => T = (_client, serve) => serve(),
+  ) {}
 
   /** INFO blocked_clients. */
   get count(): number {
@@ -123,7 +130,7 @@ export class BlockedKeys<Client extends BlockableClient> {
     // First blocked, first served; each serve may empty the key, which stops the round.
     for (const waiter of [...queue]) {
       if (!this.byClient.has(waiter.client)) continue;
-      const served = waiter.serve(key);
+      const served = this.asServed(waiter.client, () => waiter.serve(key));
       if (served === 'pass') continue;
       if (!served) break;
       this.release(waiter);

@@ -124,6 +124,10 @@ export interface ServerContext {
   readonly loading: boolean;
   /** DEBUG SET-ACTIVE-EXPIRE: whether the cron's sweep deletes expired keys (lazy expiry always does). */
   activeExpireEnabled: boolean;
+  /** DEBUG PAUSE-CRON: the cron does nothing while set (tests use it to keep it from interfering). */
+  cronPaused: boolean;
+  /** The time expiry judges by while a command runs (set by call()); null between commands. */
+  commandTimeMs: number | null;
   readonly clients: ReadonlyMap<number, ClientIdentity>;
   readonly propagation: Propagation;
   readonly pubsub: PubSub;

@@ -84,8 +84,15 @@ export class Server extends EventEmitter implements ServerContext {
   readonly netServers: NetServer[] = [];
   private nextClientId = 1;
   private keyspaceHooks!: KeyspaceHooks;
+  /**
+   * The time expiry judges by while a command runs (EXEC and its queued commands alike): taken
+   * when the outermost command starts, as 7.0's call() freezes it (fixed_time_expire), so a key
+   * cannot expire half-way through a command or a transaction. Null between commands.
+   */
+  commandTimeMs: number | null = null;
   private cronTimer: NodeJS.Timeout | null = null;
   activeExpireEnabled = true;
+  cronPaused = false;
   private stopping = false;
   /** "db\0key" -> clients watching it. */
   private readonly watchers = new Map<string, Set<Client>>();
@@ -109,7 +116,7 @@ export class Server extends EventEmitter implements ServerContext {
     this.lastSaveTime = Math.floor(this.clock.now() / 1000);
     this.runId = randomHex(40);
     const hooks: KeyspaceHooks = {
-      now: () => this.clock.now(),
+      now: () => this.commandTimeMs ?? this.clock.now(),
       // Nothing expires while loading (AOF replay): Redis applies the file as it was written.
       // Nor during CLIENT PAUSE (as 7.0's expireIfNeeded): an expired key reads as missing, but
       // its DEL would move the replication offset a failover is waiting to see settle.
@@ -118,7 +125,7 @@ export class Server extends EventEmitter implements ServerContext {
       expiryHeld: () => this.pause.mode !== null,
       onExpired: (db, key) => {
         this.stats.expiredKeys++;
-        this.signalKeyModified(db, key);
+        this.signalKeyModified(db, key, true);
         this.propagation.also(db.index, ['DEL', key]);
         this.keyspaceEvents.notify(NOTIFY_EXPIRED, 'expired', key, db.index);
       },
@@ -132,7 +139,17 @@ export class Server extends EventEmitter implements ServerContext {
       () => this.clock.now(),
       (name) => this.commands.get(name)?.isWrite ?? false,
     );
-    this.blocking = new BlockedKeys<CommandContext>(() => this.clock.now());
+    this.blocking = new BlockedKeys<CommandContext>(
+      () => this.clock.now(),
+      (client, serve) => {
+        this.tracking.beginCommand(client);
+        try {
+          return serve();
+        } finally {
+          this.tracking.endCommand(client, null, true);
+        }
+      },
+    );
     this.replication = new Replication(this);
     this.persistence = new Persistence(this);
     registerAllCommands(this.commands);
@@ -386,9 +403,9 @@ export class Server extends EventEmitter implements ServerContext {
     client.watchDirty = false;
   }
 
-  signalKeyModified(db: Db, key: string): void {
+  signalKeyModified(db: Db, key: string, byExpiry = false): void {
     this.blocking.signal(db.index, key);
-    this.tracking.invalidate(key);
+    this.tracking.invalidate(key, byExpiry);
     if (this.watchers.size === 0) return;
     const set = this.watchers.get(db.index + '\0' + key);
     if (set) for (const client of set) client.watchDirty = true;
@@ -437,6 +454,7 @@ export class Server extends EventEmitter implements ServerContext {
 
   /** Active expiry and idle-client timeouts, run hz times per second. */
   cron(): void {
+    if (this.cronPaused) return;
     this.persistence.cron();
     if (this.pause.mode === null && this.activeExpireEnabled) {
       const effort = this.config.getInt('active-expire-effort');
@@ -450,6 +468,9 @@ export class Server extends EventEmitter implements ServerContext {
       }
       this.latency.sampleIfNeeded('expire-cycle', Math.floor(performance.now() - started), this.config.getInt('latency-monitor-threshold'), this.clock.now());
     }
+    // Also before every command (call.ts); here too, so a CONFIG SET of tracking-table-max-keys
+    // takes effect on an idle server, as Redis's serverCron does.
+    if (this.tracking.clientCount > 0) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
       const now = this.clock.now();

@@ -358,7 +358,8 @@ function debugAllowed(client: CommandContext): boolean {
 /**
  * DEBUG SLEEP blocks the whole server, which is what tests use it for. DEBUG SET-ACTIVE-EXPIRE
  * stops the cron's sweep (Redis's own tests, and a switch that must not let keys expire while
- * writes are held, use it); lazy expiry still hides and deletes keys that are due.
+ * writes are held, use it); lazy expiry still hides and deletes keys that are due. DEBUG
+ * PAUSE-CRON stops the whole cron.
  */
 function debug(client: CommandContext, args: string[]): void {
   if (!debugAllowed(client)) return client.reply.error(ERR_DEBUG_NOT_ALLOWED);
@@ -373,6 +374,10 @@ function debug(client: CommandContext, args: string[]): void {
   if (sub === 'set-active-expire' && args.length === 3) {
     // Redis reads the flag with atoi: anything but a number that is not 0 switches the sweep off.
     client.server.activeExpireEnabled = (Number.parseInt(args[2], 10) || 0) !== 0;
+    return client.reply.ok();
+  }
+  if (sub === 'pause-cron' && args.length === 3) {
+    client.server.cronPaused = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
   replySubcommandSyntaxError(client, args);
