@@ -97,11 +97,14 @@ export class BlockedKeys<Client extends BlockableClient> {
     this.ready.push(id);
   }
 
-  /** A database's contents changed wholesale (SWAPDB): every key waited on in it may serve now. */
-  signalDb(db: number): void {
+  /**
+   * A database's contents changed wholesale (SWAPDB, or only the keys `which` picks: a flush): the
+   * keys waited on in it may serve now.
+   */
+  signalDb(db: number, which: (key: string) => boolean = () => true): void {
     const prefix = db + '\0';
     for (const id of this.waiting.keys()) {
-      if (!id.startsWith(prefix) || this.readySet.has(id)) continue;
+      if (!id.startsWith(prefix) || this.readySet.has(id) || !which(id.slice(prefix.length))) continue;
       this.readySet.add(id);
       this.ready.push(id);
     }
@@ -143,8 +146,10 @@ export class BlockedKeys<Client extends BlockableClient> {
     const waiter = this.byClient.get(client);
     if (!waiter) return false;
     this.release(waiter);
-    if (reason.kind === 'timeout') waiter.onTimeout();
-    else client.reply.error(reason.text);
+    this.asServed(client, () => {
+      if (reason.kind === 'timeout') waiter.onTimeout();
+      else client.reply.error(reason.text);
+    });
     client.unblock();
     return true;
   }

@@ -13,9 +13,11 @@ import { CommandTable } from './commands/table';
 import { registerAllCommands } from './commands';
 import { ConfigStore } from './config';
 import { Db, type KeyspaceHooks } from './keyspace/db';
+import { isStream } from './keyspace/values';
 import { Logger, type LogSink, type LogLevel } from './log';
 import { PauseState } from './pause';
 import { BlockedKeys } from './blocking';
+import { runAsBlockedCommand } from './blocked-serving';
 import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
 import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_NEW } from './keyspace-events';
@@ -141,14 +143,7 @@ export class Server extends EventEmitter implements ServerContext {
     );
     this.blocking = new BlockedKeys<CommandContext>(
       () => this.clock.now(),
-      (client, serve) => {
-        this.tracking.beginCommand(client);
-        try {
-          return serve();
-        } finally {
-          this.tracking.endCommand(client, null, true);
-        }
-      },
+      (client, serve) => runAsBlockedCommand(this, client as Client, serve),
     );
     this.replication = new Replication(this);
     this.persistence = new Persistence(this);
@@ -413,6 +408,11 @@ export class Server extends EventEmitter implements ServerContext {
 
   private signalDbCleared(db: Db): void {
     this.tracking.flushAll();
+    // A stream about to vanish unblocks its XREADGROUP readers (7.0's scanDatabaseForDeletedStreams).
+    this.blocking.signalDb(db.index, (key) => {
+      const value = db.data.get(key);
+      return value !== undefined && isStream(value);
+    });
     if (this.watchers.size === 0) return;
     const prefix = db.index + '\0';
     for (const [id, set] of this.watchers) {
