@@ -73,7 +73,7 @@ export interface PersistenceControl {
   saveNow(): void;
   startBgsave(): boolean;
   afterFlushAll(): void;
-  readonly aof: { readonly rewriteInProgress: boolean; startRewrite(): boolean };
+  readonly aof: { readonly rewriteInProgress: boolean; startRewrite(): boolean; reloadForDebug(): Promise<void> };
 }
 
 /** What a connection said with REPLCONF before it asked to sync. */

@@ -376,11 +376,31 @@ function debug(client: CommandContext, args: string[]): void {
     client.server.activeExpireEnabled = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
+  if (sub === 'loadaof' && args.length === 2) return debugLoadAof(client);
   if (sub === 'pause-cron' && args.length === 3) {
     client.server.cronPaused = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
   replySubcommandSyntaxError(client, args);
+}
+
+/** DEBUG LOADAOF: the client waits while the AOF replaces the dataset; nothing of it propagates. */
+function debugLoadAof(client: CommandContext): void {
+  const server = client.server;
+  client.blocked = true;
+  void server.persistence.aof.reloadForDebug().then(
+    () => {
+      server.dirty = 0;
+      if (client.closed) return;
+      client.reply.ok();
+      client.unblock();
+    },
+    (error: unknown) => {
+      // Redis exits when the files it just wrote cannot be read back: the dataset is gone either way.
+      server.logger.warning(`DEBUG LOADAOF failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
 }
 
 const MEMORY_HELP = [
