@@ -47,7 +47,7 @@ function isIntEncodable(text: string): boolean {
   return text.length <= 20 && parseInt64(text) !== null;
 }
 
-function encodingOf(client: CommandContext, value: Value): string {
+export function encodingOf(client: CommandContext, value: Value): string {
   const config = client.server.config;
   if (typeof value === 'string') {
     if (isIntEncodable(value)) return 'int';
@@ -82,12 +82,16 @@ function encoding(client: CommandContext, args: string[]): void {
   if (value !== undefined) client.reply.bulk(encodingOf(client, value));
 }
 
+export function refcountOf(client: CommandContext, value: Value): number {
+  const shared =
+    typeof value === 'string' && isIntEncodable(value) && !evictionTracksObjects(client) && Number(value) >= 0 && Number(value) < SHARED_INTEGERS;
+  return shared ? SHARED_REFCOUNT : 1;
+}
+
 function refcount(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value === undefined) return;
-  const shared =
-    typeof value === 'string' && isIntEncodable(value) && !evictionTracksObjects(client) && Number(value) >= 0 && Number(value) < SHARED_INTEGERS;
-  client.reply.integer(shared ? SHARED_REFCOUNT : 1);
+  client.reply.integer(refcountOf(client, value));
 }
 
 function idletime(client: CommandContext, args: string[]): void {

@@ -25,6 +25,7 @@ import {
 import { resetLatency } from '../diagnostics/latency-histogram';
 import { ConfigRewriteError, effectiveDir, formatOutputBufferLimits, outputBufferLimits, rewriteConfigFile } from '../persistence/config-rewrite';
 import { isHash, isList, isSet, isStream, isZSet, type Value } from '../keyspace/values';
+import { debugObject } from './debug-object';
 
 const ERR_NO_SHUTDOWN = 'ERR No shutdown in progress.';
 const ERR_SHUTDOWN_FAILED = 'ERR Errors trying to SHUTDOWN. Check logs.';
@@ -377,6 +378,7 @@ function debug(client: CommandContext, args: string[]): void {
     return client.reply.ok();
   }
   if (sub === 'loadaof' && args.length === 2) return debugLoadAof(client);
+  if (sub === 'object' && args.length === 3) return debugObject(client, args[2]);
   if (sub === 'pause-cron' && args.length === 3) {
     client.server.cronPaused = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
