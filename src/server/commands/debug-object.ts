@@ -70,6 +70,6 @@ export function debugObject(client: CommandContext, key: string): void {
   const lru = Math.floor(client.server.clock.now() / 1000) & LRU_CLOCK_MAX;
   const extra = isList(value) ? quicklistFields(client, value, value.length) : '';
   client.reply.simple(
-    `Value at:${standInAddress(key)} refcount:${refcountOf(client, value)} encoding:${encodingOf(client, value)} serializedlength:${serialized} lru:${lru} lru_seconds_idle:0${extra}`,
+    `Value at:${standInAddress(key)} refcount:${refcountOf(client, value)} encoding:${encodingOf(client, value, key)} serializedlength:${serialized} lru:${lru} lru_seconds_idle:0${extra}`,
   );
 }

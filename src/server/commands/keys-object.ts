@@ -1,10 +1,10 @@
 // OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP.
 //
 // We don't keep Redis's object headers. Collections know their encoding (keyspace/encodings.ts,
-// SortedSet); strings are judged by their content with Redis 7.0's rules. Known differences: a
-// string grown by APPEND/SETRANGE is "raw" in Redis whatever its size (we say int/embstr when
-// short), IDLETIME is always 0 and FREQ is the initial LFU counter, since access times and
-// frequencies are not tracked.
+// SortedSet); strings are judged by their content with Redis 7.0's rules, unless the Db marked
+// the key (raw after APPEND/SETRANGE/bit commands, embstr after INCRBYFLOAT). Known differences:
+// IDLETIME is always 0 and FREQ is the initial LFU counter, since access times and frequencies
+// are not tracked.
 
 import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
@@ -47,9 +47,11 @@ function isIntEncodable(text: string): boolean {
   return text.length <= 20 && parseInt64(text) !== null;
 }
 
-export function encodingOf(client: CommandContext, value: Value): string {
+export function encodingOf(client: CommandContext, value: Value, key: string): string {
   const config = client.server.config;
   if (typeof value === 'string') {
+    const marked = client.db.stringEncodingOf(key);
+    if (marked === 'raw' || (marked === 'embstr' && value.length <= EMBSTR_SIZE_LIMIT)) return marked;
     if (isIntEncodable(value)) return 'int';
     return value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
   }
@@ -79,7 +81,7 @@ function lookupOrNull(client: CommandContext, key: string): Value | undefined {
 
 function encoding(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
-  if (value !== undefined) client.reply.bulk(encodingOf(client, value));
+  if (value !== undefined) client.reply.bulk(encodingOf(client, value, args[2]));
 }
 
 export function refcountOf(client: CommandContext, value: Value): number {
