@@ -386,9 +386,14 @@ function debug(client: CommandContext, args: string[]): void {
   replySubcommandSyntaxError(client, args);
 }
 
+/** The node's own refusal: Redis reloads synchronously, even inside a transaction. */
+const ERR_LOADAOF_IN_MULTI = 'ERR DEBUG LOADAOF cannot run inside MULTI on this node';
+
 /** DEBUG LOADAOF: the client waits while the AOF replaces the dataset; nothing of it propagates. */
 function debugLoadAof(client: CommandContext): void {
   const server = client.server;
+  // Loading is asynchronous here: inside EXEC the reply could not wait for it.
+  if (client.executingMulti) return client.reply.error(ERR_LOADAOF_IN_MULTI);
   client.blocked = true;
   void server.persistence.aof.reloadForDebug().then(
     () => {
