@@ -42,7 +42,14 @@ export class BlockedKeys<Client extends BlockableClient> {
   private readonly readySet = new Set<string>();
   private serving = false;
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * `asServed` runs a serve attempt as the served client's own command, so what that command
+   * owes the client itself (a tracking invalidation) follows its reply, as in Redis.
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly asServed: <T>(client: Client, serve: () => T) => T = (_client, serve) => serve(),
+  ) {}
 
   /** INFO blocked_clients. */
   get count(): number {
@@ -90,11 +97,14 @@ export class BlockedKeys<Client extends BlockableClient> {
     this.ready.push(id);
   }
 
-  /** A database's contents changed wholesale (SWAPDB): every key waited on in it may serve now. */
-  signalDb(db: number): void {
+  /**
+   * A database's contents changed wholesale (SWAPDB, or only the keys `which` picks: a flush): the
+   * keys waited on in it may serve now.
+   */
+  signalDb(db: number, which: (key: string) => boolean = () => true): void {
     const prefix = db + '\0';
     for (const id of this.waiting.keys()) {
-      if (!id.startsWith(prefix) || this.readySet.has(id)) continue;
+      if (!id.startsWith(prefix) || this.readySet.has(id) || !which(id.slice(prefix.length))) continue;
       this.readySet.add(id);
       this.ready.push(id);
     }
@@ -123,7 +133,7 @@ export class BlockedKeys<Client extends BlockableClient> {
     // First blocked, first served; each serve may empty the key, which stops the round.
     for (const waiter of [...queue]) {
       if (!this.byClient.has(waiter.client)) continue;
-      const served = waiter.serve(key);
+      const served = this.asServed(waiter.client, () => waiter.serve(key));
       if (served === 'pass') continue;
       if (!served) break;
       this.release(waiter);
@@ -136,8 +146,10 @@ export class BlockedKeys<Client extends BlockableClient> {
     const waiter = this.byClient.get(client);
     if (!waiter) return false;
     this.release(waiter);
-    if (reason.kind === 'timeout') waiter.onTimeout();
-    else client.reply.error(reason.text);
+    this.asServed(client, () => {
+      if (reason.kind === 'timeout') waiter.onTimeout();
+      else client.reply.error(reason.text);
+    });
     client.unblock();
     return true;
   }

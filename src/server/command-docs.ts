@@ -9,6 +9,7 @@ import type { ReplyBuffer } from './resp/reply';
 import { globMatch } from './glob';
 import { parseInt64 } from './resp/numbers';
 import { sortKeyPositions } from './commands/sort';
+import { variableKeyFlags } from './variable-key-flags';
 
 const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
 const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
@@ -360,6 +361,8 @@ export function commandGetKeys(table: CommandTable, client: CommandContext, comm
   if ((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity) return client.reply.error(ERR_GETKEYS_ARITY);
   // SORT finds its STORE target with its own procedure, as Redis's sortGetKeys.
   const keys = cmd.name === 'sort' ? sortKeyPositions(commandArgs).map(({ index, flags }) => ({ key: commandArgs[index], flags })) : keysFromSpecs(specs, commandArgs);
+  const variableFlags = variableKeyFlags(cmd.name, commandArgs);
+  if (keys !== null && keys.length === 1 && variableFlags !== null) keys[0] = { key: keys[0].key, flags: variableFlags };
   if (keys === null || keys.length === 0) {
     if (flagsOf(cmd).includes('no_mandatory_keys')) return client.reply.arrayHeader(0);
     return client.reply.error(ERR_GETKEYS_INVALID_ARGS);

@@ -78,7 +78,7 @@ export interface PersistenceControl {
   startBgsave(): boolean;
   afterFlushAll(): void;
   debugReload(options: { merge: boolean; noflush: boolean; nosave: boolean }): string | null;
-  readonly aof: { readonly rewriteInProgress: boolean; startRewrite(): boolean };
+  readonly aof: { readonly rewriteInProgress: boolean; startRewrite(): boolean; reloadForDebug(): Promise<void> };
 }
 
 /** What a connection said with REPLCONF before it asked to sync. */
@@ -131,6 +131,10 @@ export interface ServerContext {
   activeExpireEnabled: boolean;
   /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call noscript commands (Redis's own tests use it). */
   disableDenyScripts: boolean;
+  /** DEBUG PAUSE-CRON: the cron does nothing while set (tests use it to keep it from interfering). */
+  cronPaused: boolean;
+  /** The time expiry judges by while a command runs (set by call()); null between commands. */
+  commandTimeMs: number | null;
   readonly clients: ReadonlyMap<number, ClientIdentity>;
   readonly propagation: Propagation;
   readonly pubsub: PubSub;

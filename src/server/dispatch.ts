@@ -150,6 +150,9 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
   const isWrite = cmd.isWrite || (lowerName === 'exec' && client.multi !== null && queuedHasWrite(client));
   const replication = server.replication;
 
+  // Before every command that got this far, queued in MULTI too, as Redis's processCommand does.
+  if (server.tracking.clientCount > 0) server.tracking.limit(server.config.getInt('tracking-table-max-keys'));
+
   if (isWrite && !client.isMasterLink) {
     const misconf = server.persistenceWriteError();
     if (misconf !== null) return reject(client, cmd, misconf);

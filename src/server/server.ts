@@ -13,9 +13,11 @@ import { CommandTable } from './commands/table';
 import { registerAllCommands } from './commands';
 import { ConfigStore } from './config';
 import { Db, type KeyspaceHooks } from './keyspace/db';
+import { isStream } from './keyspace/values';
 import { Logger, type LogSink, type LogLevel } from './log';
 import { PauseState } from './pause';
 import { BlockedKeys } from './blocking';
+import { runAsBlockedCommand } from './blocked-serving';
 import { Propagation } from './propagation';
 import { PubSub } from './pubsub';
 import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_NEW } from './keyspace-events';
@@ -94,9 +96,16 @@ export class Server extends EventEmitter implements ServerContext {
   readonly netServers: NetServer[] = [];
   private nextClientId = 1;
   private keyspaceHooks!: KeyspaceHooks;
+  /**
+   * The time expiry judges by while a command runs (EXEC and its queued commands alike): taken
+   * when the outermost command starts, as 7.0's call() freezes it (fixed_time_expire), so a key
+   * cannot expire half-way through a command or a transaction. Null between commands.
+   */
+  commandTimeMs: number | null = null;
   private cronTimer: NodeJS.Timeout | null = null;
   activeExpireEnabled = true;
   disableDenyScripts = false;
+  cronPaused = false;
   private stopping = false;
   /** "db\0key" -> clients watching it. */
   private readonly watchers = new Map<string, Set<Client>>();
@@ -120,8 +129,9 @@ export class Server extends EventEmitter implements ServerContext {
     this.lastSaveTime = Math.floor(this.clock.now() / 1000);
     this.runId = randomHex(40);
     const hooks: KeyspaceHooks = {
-      // Inside a script, keys expire as of the script's start (Redis 7.0's keyIsExpired).
-      now: () => this.scripting?.timeSnapshot() ?? this.clock.now(),
+      // Keys expire as of the start of the running script (a busy one spans event-loop turns), else of
+      // the outermost command (Redis 7.0's keyIsExpired: script snapshot, then fixed_time_expire).
+      now: () => this.scripting?.timeSnapshot() ?? this.commandTimeMs ?? this.clock.now(),
       // Nothing expires while loading (AOF replay): Redis applies the file as it was written.
       // Nor during CLIENT PAUSE (as 7.0's expireIfNeeded): an expired key reads as missing, but
       // its DEL would move the replication offset a failover is waiting to see settle.
@@ -131,7 +141,7 @@ export class Server extends EventEmitter implements ServerContext {
       onExpired: (db, key) => {
         this.memory.account(db, key);
         this.stats.expiredKeys++;
-        this.signalKeyModified(db, key);
+        this.signalKeyModified(db, key, true);
         this.propagation.also(db.index, ['DEL', key]);
         this.keyspaceEvents.notify(NOTIFY_EXPIRED, 'expired', key, db.index);
       },
@@ -152,7 +162,10 @@ export class Server extends EventEmitter implements ServerContext {
       () => this.clock.now(),
       (name) => this.commands.get(name)?.isWrite ?? false,
     );
-    this.blocking = new BlockedKeys<CommandContext>(() => this.clock.now());
+    this.blocking = new BlockedKeys<CommandContext>(
+      () => this.clock.now(),
+      (client, serve) => runAsBlockedCommand(this, client as Client, serve),
+    );
     this.replication = new Replication(this);
     this.memory = new ServerMemory(this, {
       clientBuffers: () => {
@@ -475,9 +488,9 @@ export class Server extends EventEmitter implements ServerContext {
     client.watchDirty = false;
   }
 
-  signalKeyModified(db: Db, key: string): void {
+  signalKeyModified(db: Db, key: string, byExpiry = false): void {
     this.blocking.signal(db.index, key);
-    this.tracking.invalidate(key);
+    this.tracking.invalidate(key, byExpiry);
     if (this.watchers.size === 0) return;
     const set = this.watchers.get(db.index + '\0' + key);
     if (set) for (const client of set) client.watchDirty = true;
@@ -485,6 +498,11 @@ export class Server extends EventEmitter implements ServerContext {
 
   private signalDbCleared(db: Db): void {
     this.tracking.flushAll();
+    // A stream about to vanish unblocks its XREADGROUP readers (7.0's scanDatabaseForDeletedStreams).
+    this.blocking.signalDb(db.index, (key) => {
+      const value = db.data.get(key);
+      return value !== undefined && isStream(value);
+    });
     if (this.watchers.size === 0) return;
     const prefix = db.index + '\0';
     for (const [id, set] of this.watchers) {
@@ -526,6 +544,7 @@ export class Server extends EventEmitter implements ServerContext {
 
   /** Active expiry and idle-client timeouts, run hz times per second. */
   cron(): void {
+    if (this.cronPaused) return;
     this.persistence.cron();
     this.memory.refreshOverhead();
     // Nothing expires under a busy script: its keys must not change while it is parked.
@@ -541,6 +560,9 @@ export class Server extends EventEmitter implements ServerContext {
       }
       this.latency.sampleIfNeeded('expire-cycle', Math.floor(performance.now() - started), this.config.getInt('latency-monitor-threshold'), this.clock.now());
     }
+    // Also before every command (call.ts); here too, so a CONFIG SET of tracking-table-max-keys
+    // takes effect on an idle server, as Redis's serverCron does.
+    if (this.tracking.clientCount > 0) this.tracking.limit(this.config.getInt('tracking-table-max-keys'));
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
       const now = this.clock.now();

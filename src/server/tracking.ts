@@ -182,11 +182,16 @@ export class ClientTracking<Client extends TrackedClient> {
     this.overLimitRounds++;
   }
 
-  /** A key changed (any database): its readers get one invalidation, matching prefixes collect it. */
-  invalidate(key: string): void {
+  /**
+   * A key changed (any database): its readers get one invalidation, matching prefixes collect it.
+   * A key deleted because it expired was changed by the server, not by the client whose lookup
+   * found it expired: BCAST's NOLOOP does not hold it back (Redis passes no client for it), while
+   * the default mode's NOLOOP still compares with the running client, as Redis's does.
+   */
+  invalidate(key: string, byExpiry = false): void {
     if (this.states.size === 0 && this.table.size === 0) return;
     const changer = this.current;
-    if (this.prefixes.size > 0) this.collectForBroadcast(key, changer?.id ?? null);
+    if (this.prefixes.size > 0) this.collectForBroadcast(key, byExpiry ? null : (changer?.id ?? null));
     this.invalidateKey(key, changer);
   }
 

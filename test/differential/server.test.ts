@@ -229,6 +229,13 @@ describeDifferential('server: COMMAND', [
       ['COMMAND', 'GETKEYS', 'config', 'get', 'x'],
       ['COMMAND', 'GETKEYS', 'memory', 'usage'],
       ['COMMAND', 'GETKEYSANDFLAGS', 'watch', 'a', 'b'],
+      // SET and BITFIELD have variable key flags: their own procedures decide them from the arguments.
+      ['COMMAND', 'GETKEYSANDFLAGS', 'set', 'k1', 'v1'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'set', 'k1', 'v1', 'EX', '10', 'get'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'bitfield', 'k', 'GET', 'u8', '0', 'OVERFLOW', 'WRAP'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'bitfield', 'k', 'GET', 'u8', '0', 'INCRBY', 'u8', '0', '1'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'bitfield', 'k', 'bogus'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'bitfield_ro', 'k', 'GET', 'u8', '0'],
     ],
   },
   { name: 'COMMAND HELP and errors', steps: [['COMMAND', 'HELP'], ['COMMAND', 'COUNT', 'x'], ['COMMAND', 'NOSUCH'], ['COMMAND', 'GETKEYS']] },

@@ -43,6 +43,11 @@ const cases: DiffCase[] = [
       ['XADD', 'str', '1-1', 'a', '1'],
       ['XLEN', 'str'],
       ['XRANGE', 'str', '-', '+'],
+      ['XADD', 'seq', '1-18446744073709551615', 'a', 'b'],
+      ['XADD', 'seq', '1-*', 'c', 'd'],
+      ['XADD', 'seq', '2-*', 'c', 'd'],
+      ['XADD', 'newseq', '1-*', 'c', 'd'],
+      ['XLEN', 'seq'],
     ],
   },
   {

@@ -22,10 +22,21 @@ interface Read {
 interface Close {
   close: number;
 }
-type Step = Send | Read | Close;
+/** Connection `post` sends `cmd` without reading its reply (a command that blocks). */
+interface Post {
+  post: number;
+  cmd: string[];
+}
+/** The scenario waits (a key's TTL running out, a blocked command reaching the server). */
+interface Wait {
+  waitMs: number;
+}
+type Step = Send | Read | Close | Post | Wait;
 
 const s = (c: number, ...cmd: string[]): Send => ({ c, cmd });
 const r = (read: number): Read => ({ read });
+const p = (post: number, ...cmd: string[]): Post => ({ post, cmd });
+const w = (waitMs: number): Wait => ({ waitMs });
 
 async function play(host: string, port: number, steps: Step[]): Promise<string[]> {
   const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawConnection.open(host, port)));
@@ -40,6 +51,15 @@ async function play(host: string, port: number, steps: Step[]): Promise<string[]
       return ids.reduce((out, id, i) => out.replaceAll(`:${id}\r\n`, `:<id:${i}>\r\n`), hello);
     };
     for (const step of steps) {
+      if ('waitMs' in step) {
+        await new Promise((resolve) => setTimeout(resolve, step.waitMs));
+        continue;
+      }
+      if ('post' in step) {
+        conns[step.post].send(step.cmd);
+        transcript.push(`${step.post} ${step.cmd.join(' ')}`);
+        continue;
+      }
       if ('close' in step) {
         conns[step.close].close();
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -62,6 +82,8 @@ async function play(host: string, port: number, steps: Step[]): Promise<string[]
 interface Scenario {
   name: string;
   steps: Step[];
+  /** Masks what legitimately differs (a key Redis picks at random). */
+  mask?: (line: string) => string;
 }
 
 const scenarios: Scenario[] = [
@@ -180,6 +202,100 @@ describeWithRedis('differential: CLIENT TRACKING', () => {
       const [expected, actual] = await servers.onBoth((host, port) => play(host, port, scenario.steps));
       const onlyTracking = (lines: string[]) => lines.map((line) => (line.includes('INFO stats') ? (line.match(/tracking_[a-z_]+:\d+/g) ?? []).join(' ') : line));
       expect(onlyTracking(actual)).toEqual(onlyTracking(expected));
+    });
+  }
+});
+
+/** Scenarios that need DEBUG (SET-ACTIVE-EXPIRE, SLEEP, PAUSE-CRON); each undoes its settings at its end. */
+const debugScenarios: Scenario[] = [
+  {
+    name: 'a key found expired by a NOLOOP BCAST client is still broadcast to it: the server deleted it, not the client',
+    steps: [
+      s(0, 'DEBUG', 'SET-ACTIVE-EXPIRE', '0'),
+      s(1, 'SUBSCRIBE', '__redis__:invalidate'),
+      s(0, 'CLIENT', 'TRACKING', 'ON', 'BCAST', 'REDIRECT', '<id:1>', 'NOLOOP'),
+      s(0, 'SET', 'k', 'v', 'PX', '1'),
+      s(0, 'SET', 'other', 'v'),
+      w(20),
+      s(0, 'GET', 'k'),
+      r(1),
+      s(0, 'DEBUG', 'SET-ACTIVE-EXPIRE', '1'),
+    ],
+  },
+  {
+    name: 'EXEC judges expiry by the time it started: a key whose TTL runs out during the transaction is read, then expires',
+    steps: [
+      s(1, 'SUBSCRIBE', '__redis__:invalidate'),
+      s(0, 'CLIENT', 'TRACKING', 'ON', 'BCAST', 'REDIRECT', '<id:1>', 'NOLOOP'),
+      s(0, 'MULTI'),
+      s(0, 'SET', 'k', 'v', 'PX', '1'),
+      s(0, 'DEBUG', 'SLEEP', '0.05'),
+      s(0, 'GET', 'k'),
+      s(0, 'PTTL', 'k'),
+      s(0, 'EXEC'),
+      r(1),
+      s(0, 'EXISTS', 'k'),
+    ],
+  },
+  {
+    name: 'an unblocked BLMOVE gets its reply before the invalidation of the key it pushed to',
+    steps: [
+      s(0, 'RPUSH', 'list2{t}', 'a'),
+      s(1, 'HELLO', '3'),
+      s(1, 'CLIENT', 'TRACKING', 'ON'),
+      s(1, 'LRANGE', 'list2{t}', '0', '-1'),
+      p(1, 'BLMOVE', 'list1{t}', 'list2{t}', 'LEFT', 'LEFT', '0'),
+      w(50),
+      s(0, 'RPUSH', 'list1{t}', 'foo'),
+      r(1),
+      r(1),
+    ],
+  },
+  {
+    name: 'a command queued in MULTI applies tracking-table-max-keys first; DEBUG PAUSE-CRON keeps the cron from doing it',
+    mask: (line) => line.replace(/\$6\r\n[12]\{tag\}/g, '$6\r\nK{tag}'),
+    steps: [
+      s(0, 'CONFIG', 'SET', 'tracking-table-max-keys', '2'),
+      s(0, 'DEBUG', 'PAUSE-CRON', '1'),
+      s(1, 'HELLO', '3'),
+      s(1, 'CLIENT', 'TRACKING', 'ON'),
+      s(1, 'MGET', '1{tag}', '2{tag}'),
+      s(1, 'MULTI'),
+      s(0, 'CONFIG', 'SET', 'tracking-table-max-keys', '1'),
+      s(1, 'PING'),
+      r(1),
+      s(1, 'EXEC'),
+      s(0, 'DEBUG', 'PAUSE-CRON', '0'),
+      s(0, 'CONFIG', 'SET', 'tracking-table-max-keys', '1000000'),
+    ],
+  },
+  {
+    name: 'on an idle server the cron applies a lowered tracking-table-max-keys',
+    mask: (line) => line.replace(/\$1\r\n[ab]\r\n/g, '$1\r\nK\r\n'),
+    steps: [
+      s(0, 'HELLO', '3'),
+      s(0, 'CLIENT', 'TRACKING', 'ON'),
+      s(0, 'MGET', 'a', 'b'),
+      s(1, 'CONFIG', 'SET', 'tracking-table-max-keys', '1'),
+      r(0),
+      s(1, 'CONFIG', 'SET', 'tracking-table-max-keys', '1000000'),
+    ],
+  },
+];
+
+describeWithRedis('differential: CLIENT TRACKING with DEBUG', () => {
+  const servers = realAndBundledPair({ 'enable-debug-command': 'yes' });
+  for (const scenario of debugScenarios) {
+    it(scenario.name, async () => {
+      // A scenario that failed half-way must not leave its settings to the next one.
+      await servers.onBoth(async (host, port) => {
+        const conn = await RawConnection.open(host, port);
+        for (const cmd of [['CONFIG', 'SET', 'tracking-table-max-keys', '1000000'], ['DEBUG', 'PAUSE-CRON', '0'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '1']]) await conn.command(cmd);
+        conn.close();
+      });
+      const [expected, actual] = await servers.onBoth((host, port) => play(host, port, scenario.steps));
+      const mask = scenario.mask ?? ((line: string) => line);
+      expect(actual.map(mask)).toEqual(expected.map(mask));
     });
   }
 });

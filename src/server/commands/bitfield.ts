@@ -126,6 +126,7 @@ function bitfieldGeneric(client: CommandContext, args: string[], readOnlyCommand
     const value = toLatin1(bytes);
     if (target.existed) client.db.replace(key, value);
     else client.db.set(key, value);
+    client.db.markStringEncoding(key, 'raw');
   }
   if (changes > 0) {
     markDirty(client, changes);

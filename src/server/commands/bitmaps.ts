@@ -36,6 +36,8 @@ function setbit(client: CommandContext, args: string[]): void {
     markDirty(client);
     notify(client, NOTIFY_STRING, 'setbit', key);
   }
+  // Redis unshares the string before looking at the bit: even an unchanged one is raw after.
+  client.db.markStringEncoding(key, 'raw');
   client.reply.integer(was);
 }
 
@@ -163,6 +165,7 @@ function bitop(client: CommandContext, args: string[]): void {
     return client.reply.integer(0);
   }
   client.db.set(dest, toLatin1(combine(op, sources, length)));
+  client.db.markStringEncoding(dest, 'raw');
   markDirty(client);
   notify(client, NOTIFY_STRING, 'set', dest);
   client.reply.integer(length);

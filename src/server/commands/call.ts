@@ -20,14 +20,19 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   const dbBefore = client.dbIndex;
   const started = performance.now();
   server.propagation.begin();
-  if (server.tracking.clientCount > 0) server.tracking.limit(server.config.getInt('tracking-table-max-keys'));
   server.tracking.beginCommand(client);
+  const outermost = server.commandTimeMs === null;
+  if (outermost) server.commandTimeMs = server.clock.now();
   if (cmd.isWrite) {
     const db = client.db;
     // Copy-on-write for open snapshots: any argument may be a key the handler changes in place.
     if (db.hasSnapshots) for (let i = 1; i < args.length; i++) db.beforeWrite(args[i]);
   }
-  cmd.handler(client, args);
+  try {
+    cmd.handler(client, args);
+  } finally {
+    if (outermost) server.commandTimeMs = null;
+  }
   cmd.calls++;
   const durationUsec = Math.round((performance.now() - started) * 1000);
   cmd.usec += durationUsec;

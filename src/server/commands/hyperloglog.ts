@@ -53,6 +53,8 @@ function store(client: CommandContext, key: string, hll: HyperLogLog, isNew: boo
   const value = hll.serialize();
   if (isNew) client.db.set(key, value);
   else client.db.replace(key, value);
+  // Redis builds HyperLogLogs as raw strings (createRawStringObject) and changes them in place.
+  client.db.markStringEncoding(key, 'raw');
   cachedString = value;
   cachedHll = hll;
 }

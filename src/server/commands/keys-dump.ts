@@ -25,7 +25,7 @@ import { zsetLimits } from './zset-args';
 import { lookupRead, markDirty, notify } from './util';
 import { NOTIFY_GENERIC } from '../keyspace-events';
 
-function encodingPolicy(client: CommandContext): EncodingPolicy {
+export function encodingPolicy(client: CommandContext): EncodingPolicy {
   const config = client.server.config;
   return {
     hashAsListpack: (hash) => hashEncoding(hash, config) === 'listpack',

@@ -2,7 +2,7 @@
 // A moved or copied key keeps its TTL, as in Redis.
 
 import type { CommandContext } from '../context';
-import type { Db } from '../keyspace/db';
+import type { Db, StringEncoding } from '../keyspace/db';
 import type { Value } from '../keyspace/values';
 import { cloneValue } from '../keyspace/clone';
 import { ERR_DB_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SAME_OBJECT, ERR_SYNTAX } from '../errors';
@@ -46,9 +46,11 @@ function dbArg(client: CommandContext, text: string): Db | null {
 }
 
 /** Stores a value under a key of a database with the given TTL (or none). */
-function store(db: Db, key: string, value: Value, expire: number | undefined): void {
+function store(db: Db, key: string, value: Value, expire: number | undefined, encoding: StringEncoding | undefined): void {
   db.set(key, value);
   if (expire !== undefined) db.setExpire(key, expire);
+  // The string object moves (or is duplicated) as it is: a raw one stays raw.
+  if (encoding !== undefined) db.markStringEncoding(key, encoding);
 }
 
 function rename(client: CommandContext, args: string[]): void {
@@ -64,7 +66,7 @@ function rename(client: CommandContext, args: string[]): void {
     if (onlyIfAbsent) return client.reply.integer(0);
     db.delete(destination);
   }
-  store(db, destination, value, expire);
+  store(db, destination, value, expire, db.stringEncodingOf(source));
   db.delete(source);
   markDirty(client);
   notify(client, NOTIFY_GENERIC, 'rename_from', source);
@@ -83,7 +85,7 @@ function move(client: CommandContext, args: string[]): void {
   if (value === undefined) return client.reply.integer(0);
   const expire = source.getExpire(key);
   if (target.get(key) !== undefined) return client.reply.integer(0);
-  store(target, key, value, expire);
+  store(target, key, value, expire, source.stringEncodingOf(key));
   source.delete(key);
   markDirty(client);
   notify(client, NOTIFY_GENERIC, 'move_from', key, source.index);
@@ -116,7 +118,7 @@ function copy(client: CommandContext, args: string[]): void {
     if (!replace) return client.reply.integer(0);
     target.delete(newKey);
   }
-  store(target, newKey, cloneValue(value), expire);
+  store(target, newKey, cloneValue(value), expire, source.stringEncodingOf(key));
   markDirty(client);
   notify(client, NOTIFY_GENERIC, 'copy_to', newKey, target.index);
   client.reply.integer(1);

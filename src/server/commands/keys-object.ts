@@ -1,10 +1,10 @@
 // OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP.
 //
 // We don't keep Redis's object headers. Collections know their encoding (keyspace/encodings.ts,
-// SortedSet); strings are judged by their content with Redis 7.0's rules. Known differences: a
-// string grown by APPEND/SETRANGE is "raw" in Redis whatever its size (we say int/embstr when
-// short). IDLETIME and FREQ read the per-key access field memory/ keeps; OBJECT itself does not
-// count as an access (Redis's LOOKUP_NOTOUCH).
+// SortedSet); strings are judged by their content with Redis 7.0's rules, unless the Db marked
+// the key (raw after APPEND/SETRANGE/bit commands, embstr after INCRBYFLOAT). IDLETIME and FREQ read
+// the per-key access field memory/ keeps; OBJECT itself does not count as an access (Redis's
+// LOOKUP_NOTOUCH).
 
 import type { CommandContext } from '../context';
 import type { Value } from '../keyspace/values';
@@ -47,9 +47,11 @@ function isIntEncodable(text: string): boolean {
   return text.length <= 20 && parseInt64(text) !== null;
 }
 
-function encodingOf(client: CommandContext, value: Value): string {
+export function encodingOf(client: CommandContext, value: Value, key: string): string {
   const config = client.server.config;
   if (typeof value === 'string') {
+    const marked = client.db.stringEncodingOf(key);
+    if (marked === 'raw' || (marked === 'embstr' && value.length <= EMBSTR_SIZE_LIMIT)) return marked;
     if (isIntEncodable(value)) return 'int';
     return value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
   }
@@ -79,15 +81,19 @@ function lookupOrNull(client: CommandContext, key: string): Value | undefined {
 
 function encoding(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
-  if (value !== undefined) client.reply.bulk(encodingOf(client, value));
+  if (value !== undefined) client.reply.bulk(encodingOf(client, value, args[2]));
+}
+
+export function refcountOf(client: CommandContext, value: Value): number {
+  const shared =
+    typeof value === 'string' && isIntEncodable(value) && !evictionTracksObjects(client) && Number(value) >= 0 && Number(value) < SHARED_INTEGERS;
+  return shared ? SHARED_REFCOUNT : 1;
 }
 
 function refcount(client: CommandContext, args: string[]): void {
   const value = lookupOrNull(client, args[2]);
   if (value === undefined) return;
-  const shared =
-    typeof value === 'string' && isIntEncodable(value) && !evictionTracksObjects(client) && Number(value) >= 0 && Number(value) < SHARED_INTEGERS;
-  client.reply.integer(shared ? SHARED_REFCOUNT : 1);
+  client.reply.integer(refcountOf(client, value));
 }
 
 function idletime(client: CommandContext, args: string[]): void {

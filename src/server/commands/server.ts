@@ -25,6 +25,7 @@ import {
 import { resetLatency } from '../diagnostics/latency-histogram';
 import { ConfigRewriteError, effectiveDir, formatOutputBufferLimits, outputBufferLimits, rewriteConfigFile } from '../persistence/config-rewrite';
 import { isHash, isList, isSet, isStream, isZSet, type Value } from '../keyspace/values';
+import { debugObject } from './debug-object';
 
 const ERR_NO_SHUTDOWN = 'ERR No shutdown in progress.';
 const ERR_SHUTDOWN_FAILED = 'ERR Errors trying to SHUTDOWN. Check logs.';
@@ -358,7 +359,8 @@ function debugAllowed(client: CommandContext): boolean {
 /**
  * DEBUG SLEEP blocks the whole server, which is what tests use it for. DEBUG SET-ACTIVE-EXPIRE
  * stops the cron's sweep (Redis's own tests, and a switch that must not let keys expire while
- * writes are held, use it); lazy expiry still hides and deletes keys that are due.
+ * writes are held, use it); lazy expiry still hides and deletes keys that are due. DEBUG
+ * PAUSE-CRON stops the whole cron.
  */
 function debug(client: CommandContext, args: string[]): void {
   if (!debugAllowed(client)) return client.reply.error(ERR_DEBUG_NOT_ALLOWED);
@@ -379,6 +381,12 @@ function debug(client: CommandContext, args: string[]): void {
   if (sub === 'reload') return debugReload(client, args);
   if (sub === 'set-disable-deny-scripts' && args.length === 3) {
     client.server.disableDenyScripts = (Number.parseInt(args[2], 10) || 0) !== 0;
+    return client.reply.ok();
+  }
+  if (sub === 'loadaof' && args.length === 2) return debugLoadAof(client);
+  if (sub === 'object' && args.length === 3) return debugObject(client, args[2]);
+  if (sub === 'pause-cron' && args.length === 3) {
+    client.server.cronPaused = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
   }
   replySubcommandSyntaxError(client, args);
@@ -438,6 +446,30 @@ function debugProtocol(client: CommandContext, type: string): void {
     default:
       return reply.error('ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false');
   }
+}
+
+/** The node's own refusal: Redis reloads synchronously, even inside a transaction. */
+const ERR_LOADAOF_IN_MULTI = 'ERR DEBUG LOADAOF cannot run inside MULTI on this node';
+
+/** DEBUG LOADAOF: the client waits while the AOF replaces the dataset; nothing of it propagates. */
+function debugLoadAof(client: CommandContext): void {
+  const server = client.server;
+  // Loading is asynchronous here: inside EXEC the reply could not wait for it.
+  if (client.executingMulti) return client.reply.error(ERR_LOADAOF_IN_MULTI);
+  client.blocked = true;
+  void server.persistence.aof.reloadForDebug().then(
+    () => {
+      server.dirty = 0;
+      if (client.closed) return;
+      client.reply.ok();
+      client.unblock();
+    },
+    (error: unknown) => {
+      // Redis exits when the files it just wrote cannot be read back: the dataset is gone either way.
+      server.logger.warning(`DEBUG LOADAOF failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
 }
 
 const MEMORY_HELP = [

@@ -20,6 +20,7 @@ const ERR_DOLLAR_IN_GROUP =
   'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.';
 const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
 const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+const ERR_UNBLOCKED_STREAM_GONE = 'UNBLOCKED the stream key no longer exists';
 
 /** A BLOCK argument in milliseconds: the deadline (0 forever), or null after replying. */
 function blockDeadline(client: CommandContext, text: string): number | null {
@@ -206,7 +207,12 @@ function readGroup(
     deadline,
     (key) => {
       const value = client.db.get(key);
-      if (value === undefined || !isStream(value)) return 'pass';
+      // The stream this reader's group lived in was deleted or replaced (DEL, SET, MULTI DEL +
+      // SADD): 7.0 unblocks the reader with an error rather than wait for a group that cannot return.
+      if (value === undefined || !isStream(value)) {
+        client.reply.error(ERR_UNBLOCKED_STREAM_GONE);
+        return true;
+      }
       const group = value.groups.get(groupName);
       if (group === undefined) {
         client.reply.error('NOGROUP the consumer group this client was blocked on no longer exists');

@@ -6,13 +6,15 @@
 import type { CommandContext } from '../context';
 import { command, type CommandSpec } from './table';
 import { isStream } from '../keyspace/values';
-import { compareIds, formatId, MAX_ID, MIN_ID, nextId, previousId, Stream, type StreamEntry, type StreamId } from '../keyspace/stream';
+import { compareIds, formatId, MAX_ID, MIN_ID, nextId, previousId, Stream, UINT64_MAX, type StreamEntry, type StreamId } from '../keyspace/stream';
 import { lookupTyped, notify, WRONGTYPE, intArg } from './util';
 import { NOTIFY_STREAM } from '../keyspace-events';
 import { errWrongArity, ERR_SYNTAX } from '../errors';
 import { intervalId, strictId } from './stream-ids';
 import { parseTrimArgs, type TrimArgs } from './stream-trim-args';
 import { parseInt64 } from '../resp/numbers';
+
+const ERR_STREAM_SEQ_EXHAUSTED = 'ERR Elements are too large to be stored';
 
 export function nodeLimits(client: CommandContext): { maxBytes: number; maxEntries: number } {
   const config = client.server.config;
@@ -67,8 +69,11 @@ function xadd(client: CommandContext, args: string[]): void {
   let id: StreamId | null;
   if (trim.id === null) id = generateId(stream.lastId, BigInt(client.server.clock.now()));
   else if (trim.seqGiven) id = trim.id;
-  else if (stream.lastId.ms === trim.id.ms) id = nextId(stream.lastId);
-  else id = trim.id;
+  else if (stream.lastId.ms === trim.id.ms) {
+    // ms-* after ms-18446744073709551615: 7.0's streamAppendItem fails with ERANGE, not EDOM.
+    if (stream.lastId.seq === UINT64_MAX) return client.reply.error(ERR_STREAM_SEQ_EXHAUSTED);
+    id = nextId(stream.lastId);
+  } else id = trim.id;
   if (id === null || compareIds(id, stream.lastId) <= 0) {
     // A stream created by this XADD stays (Redis created it before checking the ID).
     return client.reply.error('ERR The ID specified in XADD is equal or smaller than the target stream top item');

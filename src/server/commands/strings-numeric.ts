@@ -70,6 +70,8 @@ function incrbyfloat(client: CommandContext, args: string[]): void {
   if (sum === null) return client.reply.error(ERR_INCR_NAN);
   const text = formatLongDoubleHuman(sum);
   storeCounter(client, key, current !== undefined, text);
+  // createStringObjectFromLongDouble: an embstr (raw when long), even when it reads as an integer.
+  client.db.markStringEncoding(key, 'embstr');
   notify(client, NOTIFY_STRING, 'incrbyfloat', key);
   client.reply.bulk(text);
   // Replicas get the exact resulting text, so float formatting can never make them diverge.

@@ -39,6 +39,7 @@ function append(client: CommandContext, args: string[]): void {
     if (!checkResultLength(client, BigInt(current.length + suffix.length))) return;
     result = current + suffix;
     client.db.replace(key, result);
+    client.db.markStringEncoding(key, 'raw');
   }
   markDirty(client);
   notify(client, NOTIFY_STRING, 'append', key);
@@ -88,6 +89,8 @@ function setrange(client: CommandContext, args: string[]): void {
   const result = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   if (current === undefined) client.db.set(key, result);
   else client.db.replace(key, result);
+  // A string SETRANGE creates or changes is a raw sds in Redis, whatever its length.
+  client.db.markStringEncoding(key, 'raw');
   markDirty(client);
   notify(client, NOTIFY_STRING, 'setrange', key);
   client.reply.integer(result.length);

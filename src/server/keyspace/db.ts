@@ -6,6 +6,9 @@
 
 import type { Value } from './values';
 
+/** String encodings OBJECT ENCODING cannot infer from the bytes (see Db.stringEncodings). */
+export type StringEncoding = 'raw' | 'embstr';
+
 export interface KeyspaceHooks {
   now(): number;
   /** False on a replica: expired keys are then hidden but kept until the master deletes them. */
@@ -42,6 +45,12 @@ export class Db {
   data = new Map<string, Value>();
   /** Absolute expiry in unix milliseconds, only for keys that have one. */
   expires = new Map<string, number>();
+  /**
+   * Keys whose string Redis holds in an encoding its content alone does not decide: raw (a growable
+   * sds) after APPEND, SETRANGE or a bit command changed it in place; embstr for INCRBYFLOAT's
+   * result, which is never turned into an int. Any other write of the key forgets it.
+   */
+  private stringEncodings = new Map<string, StringEncoding>();
   /** Point-in-time views being written (BGSAVE, full sync) that need old values before changes. */
   private snapshots: CopyOnWriteView[] = [];
 
@@ -63,6 +72,7 @@ export class Db {
       if (this.snapshots.length > 0) this.beforeWrite(key);
       this.data.delete(key);
       this.expires.delete(key);
+      this.stringEncodings.delete(key);
       this.hooks.onExpired(this, key);
       return true;
     }
@@ -86,6 +96,7 @@ export class Db {
   set(key: string, value: Value, keepTtl = false): void {
     if (this.snapshots.length > 0) this.beforeWrite(key);
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    if (this.stringEncodings.size > 0) this.stringEncodings.delete(key);
     const sizeBefore = this.data.size;
     this.data.set(key, value);
     if (this.data.size > sizeBefore) this.hooks.onNewKey(this, key);
@@ -95,6 +106,7 @@ export class Db {
   /** Stores a value in place of an existing one, keeping its TTL (APPEND, SETRANGE, INCR). */
   replace(key: string, value: Value): void {
     if (this.snapshots.length > 0) this.beforeWrite(key);
+    if (this.stringEncodings.size > 0) this.stringEncodings.delete(key);
     this.data.set(key, value);
     this.hooks.onKeyModified(this, key);
   }
@@ -106,8 +118,18 @@ export class Db {
       this.expires.delete(key);
     }
     const existed = this.data.delete(key);
+    if (this.stringEncodings.size > 0) this.stringEncodings.delete(key);
     if (existed) this.hooks.onKeyModified(this, key);
     return existed;
+  }
+
+  /** The encoding Redis gives the key's string, where its content alone does not decide it. */
+  markStringEncoding(key: string, encoding: StringEncoding): void {
+    this.stringEncodings.set(key, encoding);
+  }
+
+  stringEncodingOf(key: string): StringEncoding | undefined {
+    return this.stringEncodings.size > 0 ? this.stringEncodings.get(key) : undefined;
   }
 
   /** Signals an in-place change to a collection value (HSET on an existing hash...). */
@@ -144,6 +166,7 @@ export class Db {
       this.data.clear();
       this.expires.clear();
     }
+    this.stringEncodings = new Map();
     this.sweepCursor = null;
   }
 
@@ -202,6 +225,7 @@ export class Db {
         if (this.snapshots.length > 0) this.beforeWrite(key);
         this.data.delete(key);
         this.expires.delete(key);
+        this.stringEncodings.delete(key);
         this.hooks.onExpired(this, key);
         removed++;
       }

@@ -317,6 +317,32 @@ export class AppendOnlyFile {
     return true;
   }
 
+  /**
+   * DEBUG LOADAOF: what is pending is written and synced, then the files the manifest lists replace
+   * the dataset, as 7.0's debug command does (other clients meanwhile get -LOADING).
+   */
+  async reloadForDebug(): Promise<void> {
+    if (this.enabled) {
+      this.writePending();
+      if (this.fd !== null) this.diskSync.now(this.fd);
+    }
+    const server = this.server;
+    for (const db of server.dbs) db.clear();
+    const toLoad = [...this.manifest.filter((e) => e.type === 'b'), ...this.manifest.filter((e) => e.type === 'i')];
+    this.loading = true;
+    server.loading = true;
+    try {
+      for (const [index, entry] of toLoad.entries()) {
+        const path = join(this.dirPath, entry.file);
+        if (existsSync(path)) await this.loadFile(path, entry.file, index === toLoad.length - 1);
+      }
+    } finally {
+      this.loading = false;
+      server.loading = false;
+    }
+    server.logger.warning('Append Only File loaded by DEBUG LOADAOF');
+  }
+
   /** History files are leftovers of a finished rewrite waiting for deletion, never data to load. */
   private dropHistoryFiles(): void {
     const history = this.manifest.filter((e) => e.type === 'h');
