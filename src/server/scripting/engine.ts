@@ -6,38 +6,25 @@
 // script, and the script resumes on the next turn. This is Redis's processEventsWhileBlocked done
 // the only way a single-threaded JS host can: by returning to the loop between slices.
 
-import { createHash } from 'node:crypto';
 import type { CommandContext } from '../context';
-import type { Logger } from '../log';
 import type { ReplyBuffer } from '../resp/reply';
 import { LUA_OK, LUA_REGISTRYINDEX, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_YIELD, LuaVm } from './lua-runtime';
 import { LUA_PRELUDE } from './lua-prelude';
 import { luaToReply } from './lua-to-reply';
-import { ReplyToLua, pushGlobals } from './reply-to-lua';
-import { ScriptClient } from './script-client';
-import { callFromScript, errorTableText, formatLuaNumber, lookup, ERR_BAD_ARG_TYPE, ERR_NO_ARGS, type ScriptCallHost, type ScriptRun } from './redis-call';
+import { pushGlobals } from './reply-to-lua';
+import type { ScriptRun } from './redis-call';
+import { RedisLibrary } from './redis-library';
+import type { EngineHost } from './host';
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from '../version';
 
 const HOOK_EVERY_INSTRUCTIONS = 100_000;
 /** Once busy, how long a slice runs before the event loop gets a turn. */
 const BUSY_SLICE_MS = 20;
-const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
 
 export const ERR_BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 export const ERR_BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 const ERR_KILLED = 'ERR Script killed by user with SCRIPT KILL...';
 
-export interface EngineHost extends ScriptCallHost {
-  readonly logger: Logger;
-  readonly config: ScriptCallHost['config'] & { getInt(name: string): number };
-  readonly propagation: ScriptCallHost['propagation'] & { begin(): void; end(): void };
-  /** The node's clock, in ms: a script's keys expire as of its start (Redis's script time snapshot). */
-  now(): number;
-  /** A bug in JS code Lua called: logged and counted (INFO internal_errors). */
-  onInternalError(error: unknown): void;
-  /** The ServerContext the script's client runs commands against. */
-  readonly context: ConstructorParameters<typeof ScriptClient>[0];
-}
 
 /** A running script, as the engine drives it. */
 interface ActiveRun extends ScriptRun {
@@ -63,7 +50,6 @@ export interface RunRequest {
   args: string[];
   flags: ScriptRun['flags'];
   readOnly: boolean;
-  /** Pushes the function to run on the thread, then its arguments; returns how many arguments. */
   /** The compiled function: a registry field (EVAL's f_<sha>) or a registry reference (a library's callback). */
   fn: { field: string } | { ref: number };
   keys: string[];
@@ -74,8 +60,7 @@ export interface RunRequest {
 
 export class LuaEngine {
   readonly vm: LuaVm;
-  private readonly client: ScriptClient;
-  private readonly replies: ReplyToLua;
+  private readonly library: RedisLibrary;
   private current: ActiveRun | null = null;
   /** Registry references to the prelude's internals. */
   readonly internals = { run: 0, load_mode: 0, collectgarbage: 0 };
@@ -92,8 +77,7 @@ export class LuaEngine {
     extraRedisFunctions: Record<string, (L: number) => number> = {},
   ) {
     this.vm = new LuaVm();
-    this.client = new ScriptClient(host.context);
-    this.replies = new ReplyToLua(this.vm);
+    this.library = new RedisLibrary(this.vm, host, () => this.current);
     this.hookPointer = this.vm.hookPointer((L) => this.onHook(L));
     this.resultsSlot = this.vm.raw._malloc(4);
     this.preparePointer = this.vm.cfunction((L) => this.prepare(L));
@@ -172,31 +156,7 @@ export class LuaEngine {
     const vm = this.vm;
     const raw = vm.raw;
     const L = vm.L;
-    const functions: Record<string, (L: number) => number> = {
-      call: (T) => this.redisCall(T, true),
-      pcall: (T) => this.redisCall(T, false),
-      error_reply: (T) => this.replyTable(T, 'err'),
-      status_reply: (T) => this.replyTable(T, 'ok'),
-      sha1hex: (T) => {
-        if (raw._lua_gettop(T) !== 1) return this.raise(T, 'wrong number of arguments');
-        vm.pushString(T, sha1Hex(vm.toString(T, 1) ?? ''));
-        return 1;
-      },
-      log: (T) => this.log(T),
-      setresp: (T) => this.setResp(T),
-      set_repl: (T) => this.setRepl(T),
-      replicate_commands: (T) => {
-        raw._lua_pushboolean(T, 1);
-        return 1;
-      },
-      breakpoint: (T) => {
-        raw._lua_pushboolean(T, 0);
-        return 1;
-      },
-      debug: () => 0,
-      acl_check_cmd: (T) => this.aclCheckCommand(T),
-      ...extra,
-    };
+    const functions: Record<string, (L: number) => number> = { ...this.library.functions(), ...extra };
     raw._lua_createtable(L, 0, 2);
     raw._lua_createtable(L, 0, Object.keys(functions).length + 12);
     for (const [name, fn] of Object.entries(functions)) {
@@ -241,113 +201,7 @@ export class LuaEngine {
 
   /** Raises a Lua error with Redis's error table; never returns to the caller's code. */
   raise(L: number, text: string): number {
-    this.pushErrorTable(L, text);
-    return this.vm.raw._lua_error(L);
-  }
-
-  private pushErrorTable(L: number, text: string): void {
-    const raw = this.vm.raw;
-    raw._lua_createtable(L, 0, 1);
-    this.vm.pushString(L, errorTableText(text));
-    raw._lua_setfield(L, -2, this.vm.cname('err'));
-  }
-
-  private redisCall(L: number, raiseErrors: boolean): number {
-    const vm = this.vm;
-    const raw = vm.raw;
-    const run = this.current;
-    const argc = raw._lua_gettop(L);
-    if (argc === 0) return this.raise(L, ERR_NO_ARGS);
-    const args: string[] = new Array(argc);
-    for (let i = 1; i <= argc; i++) {
-      const type = raw._lua_type(L, i);
-      if (type === LUA_TSTRING) args[i - 1] = vm.toString(L, i) ?? '';
-      else if (type === LUA_TNUMBER) args[i - 1] = raw._lua_isinteger(L, i) ? String(raw._lua_tointegerx(L, i, 0)) : formatLuaNumber(raw._lua_tonumberx(L, i, 0));
-      else return this.raise(L, ERR_BAD_ARG_TYPE);
-    }
-    if (!run) return this.raise(L, 'redis.call() can only be called inside a script invocation');
-    const outcome = callFromScript(this.host, this.client, run, args);
-    raw._lua_settop(L, 0);
-    if (typeof outcome !== 'string') {
-      if (raiseErrors) return this.raise(L, outcome.refused);
-      this.pushErrorTable(L, outcome.refused);
-      return 1;
-    }
-    const error = this.replies.push(L, outcome);
-    if (error !== null && raiseErrors) {
-      // The command's error was counted in its own stats already.
-      raw._lua_pushboolean(L, 1);
-      raw._lua_setfield(L, -2, vm.cname('ignore_error_stats_update'));
-      return raw._lua_error(L);
-    }
-    return 1;
-  }
-
-  /** redis.error_reply / redis.status_reply: {err=...} (ERR added when no code) or {ok=...}. */
-  private replyTable(L: number, field: 'err' | 'ok'): number {
-    const vm = this.vm;
-    const raw = vm.raw;
-    if (raw._lua_gettop(L) !== 1 || raw._lua_type(L, 1) !== LUA_TSTRING) return this.raise(L, 'wrong number or type of arguments');
-    let text = vm.toString(L, 1) ?? '';
-    if (field === 'err') text = errorTableText(text.startsWith('-') ? text : '-' + text);
-    raw._lua_createtable(L, 0, 1);
-    vm.pushString(L, text);
-    raw._lua_setfield(L, -2, vm.cname(field));
-    return 1;
-  }
-
-  private log(L: number): number {
-    const vm = this.vm;
-    const raw = vm.raw;
-    const argc = raw._lua_gettop(L);
-    if (argc < 2) return this.raise(L, 'redis.log() requires two arguments or more.');
-    if (raw._lua_type(L, 1) !== LUA_TNUMBER) return this.raise(L, 'First argument must be a number (log level).');
-    const level = Number(raw._lua_tonumberx(L, 1, 0));
-    if (!Number.isInteger(level) || level < 0 || level > 3) return this.raise(L, 'Invalid debug level.');
-    const parts: string[] = [];
-    for (let i = 2; i <= argc; i++) {
-      const type = raw._lua_type(L, i);
-      if (type === LUA_TSTRING || type === LUA_TNUMBER) parts.push(vm.toString(L, i) ?? '');
-    }
-    this.host.logger.log(LOG_LEVELS[level], parts.join(' '));
-    return 0;
-  }
-
-  private setResp(L: number): number {
-    const raw = this.vm.raw;
-    if (raw._lua_gettop(L) !== 1) return this.raise(L, 'redis.setresp() requires one argument.');
-    const resp = Number(raw._lua_tonumberx(L, 1, 0));
-    if (resp !== 2 && resp !== 3) return this.raise(L, 'RESP version must be 2 or 3.');
-    if (this.current) this.current.resp = resp;
-    return 0;
-  }
-
-  private setRepl(L: number): number {
-    const raw = this.vm.raw;
-    if (raw._lua_gettop(L) !== 1) return this.raise(L, 'redis.set_repl() requires one argument.');
-    const flags = Number(raw._lua_tonumberx(L, 1, 0));
-    if (!Number.isInteger(flags) || flags < 0 || flags > 3) return this.raise(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
-    // The node has one propagation path for replicas and the AOF: any flag keeps both, REPL_NONE neither.
-    if (this.current) this.current.propagate = flags !== 0;
-    return 0;
-  }
-
-  private aclCheckCommand(L: number): number {
-    const vm = this.vm;
-    const raw = vm.raw;
-    const argc = raw._lua_gettop(L);
-    if (argc === 0) return this.raise(L, ERR_NO_ARGS);
-    const args: string[] = [];
-    for (let i = 1; i <= argc; i++) {
-      const type = raw._lua_type(L, i);
-      if (type !== LUA_TSTRING && type !== LUA_TNUMBER) return this.raise(L, ERR_BAD_ARG_TYPE);
-      args.push(vm.toString(L, i) ?? '');
-    }
-    const cmd = lookup(this.host.commands, args);
-    if (!cmd) return this.raise(L, 'Invalid command passed to redis.acl_check_cmd()');
-    const caller = this.current?.caller;
-    raw._lua_pushboolean(L, caller && this.host.acl.checkForScript(caller, cmd, args, false) !== null ? 0 : 1);
-    return 1;
+    return this.library.raise(L, text);
   }
 
   // --- running -------------------------------------------------------------------------------
@@ -539,9 +393,6 @@ export class LuaEngine {
   }
 }
 
-export function sha1Hex(text: string): string {
-  return createHash('sha1').update(Buffer.from(text, 'latin1')).digest('hex');
-}
 
 /** "7.0.15" -> 0x07000f, as REDIS_VERSION_NUM. */
 function versionNumber(version: string): number {

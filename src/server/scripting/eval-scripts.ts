@@ -4,7 +4,8 @@
 
 import type { CommandContext } from '../context';
 import { LUA_OK, LUA_REGISTRYINDEX } from './lua-runtime';
-import { LuaEngine, sha1Hex, type EngineHost } from './engine';
+import { LuaEngine } from './engine';
+import { sha1Hex, type EngineHost } from './host';
 import { parseEvalShebang, type ScriptFlags } from './shebang';
 import { parseSafeInt } from '../resp/numbers';
 import { ERR_OOM } from '../errors';

@@ -5,7 +5,8 @@
 import type { CommandContext } from '../context';
 import { splitConfigArgs } from '../../formats/redis-conf';
 import { LUA_OK, LUA_REGISTRYINDEX, LUA_TFUNCTION, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, type LuaVm } from './lua-runtime';
-import { LuaEngine, type EngineHost } from './engine';
+import { LuaEngine } from './engine';
+import type { EngineHost } from './host';
 import { parseNumKeys, refuseBeforeRun, type RunPreconditions } from './eval-scripts';
 import { COMPAT_FLAGS, flagFromName, type ScriptFlags } from './shebang';
 

@@ -2,7 +2,8 @@
 // state as in Redis, and the one script that may be running (BUSY, SCRIPT KILL, FUNCTION KILL).
 
 import type { CommandContext } from '../context';
-import { ERR_BUSY_EVAL, ERR_BUSY_FUNCTION, type EngineHost, type LuaEngine } from './engine';
+import { ERR_BUSY_EVAL, ERR_BUSY_FUNCTION, type LuaEngine } from './engine';
+import type { EngineHost } from './host';
 import { EvalScripts, type RunPreconditions } from './eval-scripts';
 import { FunctionLibraries } from './functions';
 
