@@ -17,7 +17,6 @@ import type { Propagation } from './propagation';
 import type { PubSub, Subscriber } from './pubsub';
 import type { ReplyBuffer } from './resp/reply';
 import type { ServerStats } from './stats';
-import type { Acl } from './acl/acl';
 import type { ServerMemory } from './memory/server-memory';
 
 /** A command queued by MULTI, run by EXEC. */
@@ -114,6 +113,21 @@ export interface ReplicationControl {
   };
 }
 
+/**
+ * What command handlers other than ACL's own ask of the ACL (acl/acl.ts implements it; ACL's
+ * commands get the whole object from their registration). Declared here so that this file does
+ * not depend on the ACL, which depends on the command table.
+ */
+export interface AclControl {
+  authenticate(client: CommandContext, username: string, password: string, commandName: string): boolean;
+  defaultUserHasNoPassword(): boolean;
+  newClientAuthenticated(): boolean;
+  /** EXEC's check of a queued command: null, or the NOPERM error. */
+  recheckQueued(client: CommandContext, cmd: { readonly name: string }, args: string[]): string | null;
+  getUser(name: string): unknown;
+  configRewriteLines(): string[] | null;
+}
+
 /** The server as command handlers see it. */
 export interface ServerContext {
   readonly config: ConfigStore;
@@ -151,7 +165,7 @@ export interface ServerContext {
   readonly persistence: PersistenceControl;
   readonly replication: ReplicationControl;
   /** Users, permission checks and the ACL log. */
-  readonly acl: Acl;
+  readonly acl: AclControl;
   /** The memory model, maxmemory and eviction (memory/). */
   readonly memory: ServerMemory;
   authRequired(): boolean;

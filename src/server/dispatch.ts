@@ -5,6 +5,7 @@
 import type { CommandContext, ReplicationControl, ServerContext } from './context';
 import type { CommandTable, CompiledCommand } from './commands/table';
 import type { PausableClient } from './pause';
+import type { Acl } from './acl/acl';
 import { call } from './commands/call';
 import {
   ERR_NOAUTH,
@@ -30,6 +31,7 @@ export interface DispatchedClient extends CommandContext, PausableClient {
     persistenceWriteError(): string | null;
     /** -BUSY while a script runs past busy-reply-threshold, else null. */
     busyScriptError(): string | null;
+    readonly acl: Acl;
     readonly replication: ReplicationControl & { linkUp(): boolean; enoughGoodReplicas(): boolean };
   };
 }

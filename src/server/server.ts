@@ -180,7 +180,7 @@ export class Server extends EventEmitter implements ServerContext {
       backlogBytes: () => this.replication.backlog?.histlen ?? 0,
     });
     this.persistence = new Persistence(this);
-    registerAllCommands(this.commands);
+    registerAllCommands(this.commands, () => this.acl);
     // Started now so it is ready long before a client can send EVAL; start() awaits it.
     loadLuaRuntime().catch(() => {});
     const server = this;

@@ -3,7 +3,8 @@
 
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from '../context';
-import { command, type CommandFlag } from './table';
+import { command, type CommandFlag, type CommandSpec } from './table';
+import type { Acl } from '../acl/acl';
 import { replyHelp, replySubcommandSyntaxError } from '../command-docs';
 import { parseInt64 } from '../resp/numbers';
 import { ERR_NOT_INTEGER } from '../errors';
@@ -49,18 +50,18 @@ const ACL_HELP = [
   '    Return the current connection username.',
 ];
 
-function setUser(client: CommandContext, args: string[]): void {
+function setUser(acl: Acl, client: CommandContext, args: string[]): void {
   const name = args[2];
   if (hasSpaces(name)) return client.reply.error("ERR Usernames can't contain spaces or null characters");
-  const error = client.server.acl.setUser(name, args.slice(3), client);
+  const error = acl.setUser(name, args.slice(3), client);
   if (error) client.reply.error('ERR ' + error);
   else client.reply.ok();
 }
 
-function delUser(client: CommandContext, args: string[]): void {
+function delUser(acl: Acl, client: CommandContext, args: string[]): void {
   const names = args.slice(2);
   if (names.includes('default')) return client.reply.error("ERR The 'default' user cannot be removed");
-  client.reply.integer(client.server.acl.deleteUsers(names, client));
+  client.reply.integer(acl.deleteUsers(names, client));
 }
 
 function writeSelector(client: CommandContext, selector: Selector): void {
@@ -73,8 +74,8 @@ function writeSelector(client: CommandContext, selector: Selector): void {
   reply.bulk(selector.describeChannels());
 }
 
-function getUser(client: CommandContext, args: string[]): void {
-  const user = client.server.acl.getUser(args[2]);
+function getUser(acl: Acl, client: CommandContext, args: string[]): void {
+  const user = acl.getUser(args[2]);
   const reply = client.reply;
   if (!user) return reply.nullBulk();
   reply.mapHeader(6);
@@ -94,14 +95,13 @@ function getUser(client: CommandContext, args: string[]): void {
   }
 }
 
-function list(client: CommandContext, justNames: boolean): void {
-  const acl = client.server.acl;
+function list(acl: Acl, client: CommandContext, justNames: boolean): void {
   const names = acl.userNames();
   client.reply.arrayHeader(names.length);
   for (const name of names) client.reply.bulk(justNames ? name : `user ${name} ${acl.getUser(name)!.describe()}`);
 }
 
-function cat(client: CommandContext, args: string[]): void {
+function cat(acl: Acl, client: CommandContext, args: string[]): void {
   const reply = client.reply;
   if (args.length === 2) {
     reply.arrayHeader(ACL_CATEGORIES.length);
@@ -112,7 +112,7 @@ function cat(client: CommandContext, args: string[]): void {
   if (!(ACL_CATEGORIES as readonly string[]).includes(category)) {
     return reply.error(`ERR Unknown category '${args[2].slice(0, 128)}'`);
   }
-  const names = [...client.server.acl.universe.walk()].filter((cmd) => cmd.categories.has(category)).map((cmd) => cmd.name);
+  const names = [...acl.universe.walk()].filter((cmd) => cmd.categories.has(category)).map((cmd) => cmd.name);
   reply.arrayHeader(names.length);
   for (const name of names) reply.bulk(name);
 }
@@ -133,8 +133,7 @@ function genpass(client: CommandContext, args: string[]): void {
   client.reply.bulk(randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars));
 }
 
-function log(client: CommandContext, args: string[]): void {
-  const acl = client.server.acl;
+function log(acl: Acl, client: CommandContext, args: string[]): void {
   const reply = client.reply;
   let count = 10;
   if (args.length === 3) {
@@ -177,23 +176,22 @@ function aclFile(client: CommandContext): string | null {
   return file;
 }
 
-function load(client: CommandContext): void {
+function load(acl: Acl, client: CommandContext): void {
   const file = aclFile(client);
   if (file === null) return;
-  const errors = client.server.acl.loadFile(file, client);
+  const errors = acl.loadFile(file, client);
   if (errors === null) client.reply.ok();
   else client.reply.error('ERR ' + errors);
 }
 
-function save(client: CommandContext): void {
+function save(acl: Acl, client: CommandContext): void {
   const file = aclFile(client);
   if (file === null) return;
-  if (client.server.acl.saveFile(file)) client.reply.ok();
+  if (acl.saveFile(file)) client.reply.ok();
   else client.reply.error(ERR_ACL_SAVE);
 }
 
-function dryRun(client: CommandContext, args: string[]): void {
-  const acl = client.server.acl;
+function dryRun(acl: Acl, client: CommandContext, args: string[]): void {
   const user = acl.getUser(args[2]);
   if (!user) return client.reply.error(`ERR User '${args[2]}' not found`);
   const commandArgs = args.slice(3);
@@ -213,22 +211,26 @@ function exactly(counts: number[], handler: (client: CommandContext, args: strin
   return (client: CommandContext, args: string[]) => (counts.includes(args.length) ? handler(client, args) : replySubcommandSyntaxError(client, args));
 }
 
-export const aclCommands = [
-  command('acl', -2, [], () => {}, undefined, {
-    subcommands: {
-      setuser: command('acl|setuser', -3, ADMIN, setUser),
-      deluser: command('acl|deluser', -3, ADMIN, delUser),
-      getuser: command('acl|getuser', 3, ADMIN, getUser),
-      list: command('acl|list', 2, ADMIN, (client) => list(client, false)),
-      users: command('acl|users', 2, ADMIN, (client) => list(client, true)),
-      whoami: command('acl|whoami', 2, PLAIN, (client) => client.reply.bulk(client.user)),
-      cat: command('acl|cat', -2, PLAIN, exactly([2, 3], cat)),
-      log: command('acl|log', -2, ADMIN, exactly([2, 3], log)),
-      save: command('acl|save', 2, ADMIN, save),
-      load: command('acl|load', 2, ADMIN, load),
-      genpass: command('acl|genpass', -2, PLAIN, exactly([2, 3], genpass)),
-      dryrun: command('acl|dryrun', -4, ADMIN, dryRun),
-      help: command('acl|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, ACL_HELP)),
-    },
-  }),
-];
+/** ACL's handlers, given the node's ACL (commands reach it only through here and AclControl). */
+export function aclCommands(getAcl: () => Acl): CommandSpec[] {
+  const withAcl = (handler: (acl: Acl, client: CommandContext, args: string[]) => void) => (client: CommandContext, args: string[]) => handler(getAcl(), client, args);
+  return [
+    command('acl', -2, [], () => {}, undefined, {
+      subcommands: {
+        setuser: command('acl|setuser', -3, ADMIN, withAcl(setUser)),
+        deluser: command('acl|deluser', -3, ADMIN, withAcl(delUser)),
+        getuser: command('acl|getuser', 3, ADMIN, withAcl(getUser)),
+        list: command('acl|list', 2, ADMIN, (client) => list(getAcl(), client, false)),
+        users: command('acl|users', 2, ADMIN, (client) => list(getAcl(), client, true)),
+        whoami: command('acl|whoami', 2, PLAIN, (client) => client.reply.bulk(client.user)),
+        cat: command('acl|cat', -2, PLAIN, exactly([2, 3], withAcl(cat))),
+        log: command('acl|log', -2, ADMIN, exactly([2, 3], withAcl(log))),
+        save: command('acl|save', 2, ADMIN, (client) => save(getAcl(), client)),
+        load: command('acl|load', 2, ADMIN, (client) => load(getAcl(), client)),
+        genpass: command('acl|genpass', -2, PLAIN, exactly([2, 3], genpass)),
+        dryrun: command('acl|dryrun', -4, ADMIN, withAcl(dryRun)),
+        help: command('acl|help', 2, ['loading', 'stale'], (client, args) => replyHelp(client, args, ACL_HELP)),
+      },
+    }),
+  ];
+}

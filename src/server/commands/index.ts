@@ -1,6 +1,7 @@
 // Registers every command group in the table. One module per group.
 
 import type { CommandTable } from './table';
+import type { Acl } from '../acl/acl';
 import { connectionCommands } from './connection';
 import { transactionCommands } from './transactions';
 import { keysCommands } from './keys';
@@ -26,7 +27,8 @@ import { geoCommands } from './geo';
 import { sortCommands } from './sort';
 import { aclCommands } from './acl';
 
-export function registerAllCommands(table: CommandTable): void {
+/** `acl` is read when an ACL command runs: the ACL itself is built from the registered table. */
+export function registerAllCommands(table: CommandTable, acl: () => Acl): void {
   table.register(connectionCommands);
   table.register(transactionCommands(table));
   table.register(keysCommands);
@@ -50,5 +52,5 @@ export function registerAllCommands(table: CommandTable): void {
   table.register(diagnosticsCommands(table));
   table.register(geoCommands);
   table.register(sortCommands);
-  table.register(aclCommands);
+  table.register(aclCommands(acl));
 }
