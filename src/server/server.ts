@@ -146,8 +146,8 @@ export class Server extends EventEmitter implements ServerContext {
         this.keyspaceEvents.notify(NOTIFY_EXPIRED, 'expired', key, db.index);
       },
       onNewKey: (db, key) => this.keyspaceEvents.notify(NOTIFY_NEW, 'new', key, db.index),
-      onKeyModified: (db, key) => {
-        this.memory.account(db, key);
+      onKeyModified: (db, key, value) => {
+        this.memory.account(db, key, value);
         this.signalKeyModified(db, key);
       },
       onAccess: (db, key) => this.memory.touch(db, key),

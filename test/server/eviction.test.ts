@@ -155,6 +155,8 @@ describe('maxmemory and eviction with a manual clock', () => {
   it('allkeys-lru keeps the recently touched keys', async () => {
     await config('maxmemory-samples', '1000');
     await config('maxmemory-policy', 'allkeys-lru');
+    // Reads are tracked once maxmemory is set with an LRU/LFU policy (or OBJECT IDLETIME/FREQ was asked).
+    await config('maxmemory', '1000000000');
     const cold = names('k', 0, 10);
     const hot = names('k', 10, 20);
     for (const key of [...cold, ...hot]) await client.set(key, VALUE);

@@ -25,7 +25,8 @@ export interface KeyspaceHooks {
   /** Called when a write adds a key that was not there (the "new" keyspace event). */
   onNewKey(db: Db, key: string): void;
   /** Called for every key a write touches (WATCH invalidation). */
-  onKeyModified(db: Db, key: string): void;
+  /** `value` when the caller has it at hand (SET, replace): saves the hook a lookup. */
+  onKeyModified(db: Db, key: string, value?: Value): void;
   /** Called before FLUSHDB/FLUSHALL empties the db (WATCH invalidation of every watched key). */
   onDbCleared(db: Db): void;
   /** Called when a lookup finds a live key: its LRU/LFU access field moves (memory/server-memory.ts). */
@@ -100,7 +101,7 @@ export class Db {
     const sizeBefore = this.data.size;
     this.data.set(key, value);
     if (this.data.size > sizeBefore) this.hooks.onNewKey(this, key);
-    this.hooks.onKeyModified(this, key);
+    this.hooks.onKeyModified(this, key, value);
   }
 
   /** Stores a value in place of an existing one, keeping its TTL (APPEND, SETRANGE, INCR). */
@@ -108,7 +109,7 @@ export class Db {
     if (this.snapshots.length > 0) this.beforeWrite(key);
     if (this.stringEncodings.size > 0) this.stringEncodings.delete(key);
     this.data.set(key, value);
-    this.hooks.onKeyModified(this, key);
+    this.hooks.onKeyModified(this, key, value);
   }
 
   delete(key: string): boolean {

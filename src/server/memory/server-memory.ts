@@ -11,6 +11,7 @@
 import type { Clock } from '../clock';
 import type { ConfigStore } from '../config';
 import type { Db } from '../keyspace/db';
+import type { Value } from '../keyspace/values';
 import type { KeyspaceEvents } from '../keyspace-events';
 import { NOTIFY_EVICTED } from '../keyspace-events';
 import type { Logger } from '../log';
@@ -44,6 +45,8 @@ export interface MemoryHost {
   readonly loading: boolean;
   readonly pause: { readonly active: boolean };
   readonly replication: { isReplica(): boolean };
+  /** When the running command started (null between commands): one clock read serves its every key. */
+  readonly commandTimeMs: number | null;
   signalKeyModified(db: Db, key: string): void;
 }
 
@@ -61,6 +64,14 @@ export class ServerMemory {
   private lfu: boolean;
   private readonly lfuSettings: LfuSettings;
   private touchSuspended = 0;
+  /**
+   * Whether reads update keys' access fields. Each update is a second hash lookup per command, so
+   * it is on only where something reads the fields: eviction by LRU or LFU, an LFU policy (OBJECT
+   * FREQ), or once OBJECT IDLETIME/FREQ has been asked. Until then a key's idle time runs from its
+   * last write (writes always record it, with the charge they update anyway).
+   */
+  private readsTracked = false;
+  private accessQueried = false;
   private overhead = { normal: 0, replicas: 0, replicaOutput: 0, backlog: 0 };
   peak = STARTUP_BYTES;
   /** maxmemory, kept as a number: the dispatcher reads it before every command. */
@@ -80,11 +91,13 @@ export class ServerMemory {
       this.policy = value as Policy;
       this.lfu = value.includes('lfu');
       this.evictor.reset();
+      this.updateReadTracking();
     });
     config.onChange('lfu-log-factor', (value) => (this.lfuSettings.logFactor = Number(value)));
     config.onChange('lfu-decay-time', (value) => (this.lfuSettings.decayTime = Number(value)));
     config.onChange('maxmemory', (value) => {
       this.maxmemory = config.getInt('maxmemory');
+      this.updateReadTracking();
       const used = this.usedForEviction();
       if (Number(value) > 0 && Number(value) < used) {
         host.logger.warning(
@@ -104,6 +117,12 @@ export class ServerMemory {
       evict: (db, key) => this.evict(db, key),
       random,
     });
+    this.updateReadTracking();
+  }
+
+  private updateReadTracking(): void {
+    const usesAccess = this.policy.endsWith('lru') || this.lfu;
+    this.readsTracked = this.accessQueried || this.lfu || (this.maxmemory > 0 && usesAccess);
   }
 
   private initialAccess(): number {
@@ -112,21 +131,22 @@ export class ServerMemory {
   }
 
   /** After any change to a key (or its removal): recharge it. A write is an access under LRU. */
-  account(db: Db, key: string): void {
+  account(db: Db, key: string, valueAtHand?: Value): void {
     const ledger = this.ledgers.ledgerFor(db, key);
-    const value = db.data.get(key);
+    const value = valueAtHand ?? db.data.get(key);
     if (value === undefined) return ledger.release(key);
-    const slot = ledger.charge(key, value, db.expires.size > 0 && db.expires.has(key), this.initialAccess());
-    if (!this.lfu && this.touchSuspended === 0) ledger.setAccessAt(slot, lruClock(this.host.clock.now()));
+    const now = this.host.commandTimeMs ?? this.host.clock.now();
+    const slot = ledger.charge(key, value, db.expires.size > 0 && db.expires.has(key), this.lfu ? lfuInitial(now) : lruClock(now));
+    if (!this.lfu && this.touchSuspended === 0) ledger.setAccessAt(slot, lruClock(now));
   }
 
   /** A lookup found the key (reads and writes alike, as Redis's lookupKey): update its access field. */
   touch(db: Db, key: string): void {
-    if (this.touchSuspended > 0) return;
+    if (!this.readsTracked || this.touchSuspended > 0) return;
     const ledger = this.ledgers.ledgerFor(db);
     const slot = ledger.slotOf(key);
     if (slot === undefined) return;
-    const now = this.host.clock.now();
+    const now = this.host.commandTimeMs ?? this.host.clock.now();
     ledger.setAccessAt(slot, this.lfu ? lfuTouched(ledger.accessAt(slot), now, this.lfuSettings) : lruClock(now));
   }
 
@@ -142,14 +162,22 @@ export class ServerMemory {
 
   /** OBJECT IDLETIME, in seconds; undefined when the key has no record. */
   idleSeconds(db: Db, key: string): number | undefined {
+    this.noteAccessQueried();
     const field = this.ledgers.ledgerFor(db).accessOf(key);
     return field === undefined ? undefined : Math.floor(idleMs(field, this.host.clock.now()) / 1000);
   }
 
   /** OBJECT FREQ: the decayed counter, not stored back (as LFUDecrAndReturn). */
   frequency(db: Db, key: string): number | undefined {
+    this.noteAccessQueried();
     const field = this.ledgers.ledgerFor(db).accessOf(key);
     return field === undefined ? undefined : lfuDecayed(field, this.host.clock.now(), this.lfuSettings);
+  }
+
+  private noteAccessQueried(): void {
+    if (this.accessQueried) return;
+    this.accessQueried = true;
+    this.updateReadTracking();
   }
 
   private idleScore(policy: Policy, db: Db, key: string): number {
@@ -174,6 +202,7 @@ export class ServerMemory {
     for (const db of this.host.dbs) total += this.ledgers.ledgerFor(db).totalBytes;
     return total;
   }
+
 
   /** Re-reads client buffers and the backlog (cron, INFO). */
   refreshOverhead(): void {
