@@ -5,7 +5,7 @@
 // Redis's rax of listpacks: their entry counts and their listpack sizes, computed the way
 // listpack.c encodes each element, are what stream-node-max-entries/-bytes are compared with.
 
-import { ListpackBuilder } from '../rdb/listpack';
+import { ListpackBuilder, encodedIntegerSize } from '../rdb/listpack';
 import type { ConsumerGroup } from './stream-groups';
 import { UINT64_MAX, MIN_ID, MAX_ID, compareIds, type StreamId } from './stream-id';
 
@@ -14,8 +14,8 @@ function listpackEntrySize(text: string): number {
   return ListpackBuilder.encodedSize(text);
 }
 
-function listpackIntegerSize(value: bigint): number {
-  return ListpackBuilder.encodedSize(value.toString());
+function listpackIntegerSize(value: number | bigint): number {
+  return encodedIntegerSize(value);
 }
 
 export { UINT64_MAX, MIN_ID, MAX_ID, compareIds, formatId, type StreamId } from './stream-id';
@@ -74,7 +74,7 @@ const LISTPACK_HEADER_AND_END = 7;
 const FLAG_SAMEFIELDS = 2;
 
 export function nodeBytes(node: StreamNode): number {
-  return node.bodyBytes + listpackIntegerSize(BigInt(node.live)) + listpackIntegerSize(BigInt(node.deleted));
+  return node.bodyBytes + listpackIntegerSize(node.live) + listpackIntegerSize(node.deleted);
 }
 
 export function sameFields(fields: readonly string[], master: readonly string[]): boolean {
@@ -120,7 +120,7 @@ export class Stream {
     if (node === undefined) {
       const masterFields: string[] = [];
       for (let i = 0; i < fields.length; i += 2) masterFields.push(fields[i]);
-      let bodyBytes = LISTPACK_HEADER_AND_END + listpackIntegerSize(BigInt(numFields));
+      let bodyBytes = LISTPACK_HEADER_AND_END + listpackIntegerSize(numFields);
       for (const field of masterFields) bodyBytes += listpackEntrySize(field);
       bodyBytes += listpackIntegerSize(0n);
       // The new node's count starts at 1 for the entry being added.
@@ -130,16 +130,16 @@ export class Stream {
     } else if (sameFields(fields, node.masterFields)) {
       flags = FLAG_SAMEFIELDS;
     }
-    let bytes = listpackIntegerSize(BigInt(flags));
+    let bytes = listpackIntegerSize(flags);
     bytes += listpackIntegerSize(asInt64(id.ms - node.master.ms));
     bytes += listpackIntegerSize(asInt64(id.seq - node.master.seq));
-    if (flags !== FLAG_SAMEFIELDS) bytes += listpackIntegerSize(BigInt(numFields));
+    if (flags !== FLAG_SAMEFIELDS) bytes += listpackIntegerSize(numFields);
     for (let i = 0; i < fields.length; i += 2) {
       if (flags !== FLAG_SAMEFIELDS) bytes += listpackEntrySize(fields[i]);
       bytes += listpackEntrySize(fields[i + 1]);
     }
     const lpCount = numFields + 3 + (flags === FLAG_SAMEFIELDS ? 0 : numFields + 1);
-    bytes += listpackIntegerSize(BigInt(lpCount));
+    bytes += listpackIntegerSize(lpCount);
     node.bodyBytes += bytes;
     node.live++;
     node.last = id;
@@ -356,7 +356,7 @@ export class Stream {
       else node.live++;
       node.last = loaded.id;
     }
-    node.bodyBytes = listpackBytes - listpackIntegerSize(BigInt(node.live)) - listpackIntegerSize(BigInt(node.deleted));
+    node.bodyBytes = listpackBytes - listpackIntegerSize(node.live) - listpackIntegerSize(node.deleted);
     this.nodes.push(node);
   }
 

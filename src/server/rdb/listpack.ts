@@ -258,6 +258,20 @@ export class ListpackBuilder {
   }
 }
 
+/**
+ * What an integer entry takes in a listpack, back-length byte included: the same as
+ * ListpackBuilder.encodedSize of its decimal text, without making the text.
+ */
+export function encodedIntegerSize(value: number | bigint): number {
+  if (typeof value === 'bigint') {
+    if (value > MAX_SAFE_BIGINT || value < -MAX_SAFE_BIGINT) return 9 + 1;
+    value = Number(value);
+  }
+  return integerSize(value) + 1;
+}
+
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+
 function integerSize(value: number | bigint): number {
   if (typeof value === 'bigint') return 9;
   if (value >= 0 && value <= 127) return 1;
