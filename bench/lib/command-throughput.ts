@@ -1,8 +1,7 @@
 // redis-benchmark running one arbitrary command (EVALSHA of a loaded script, FCALL, XADD...) with
 // random keys (-r), for workloads its -t tests do not cover.
 
-import { spawn } from 'node:child_process';
-import { parseBenchmarkCsv } from './redis-benchmark';
+import { runBenchmarkCsv } from './redis-benchmark';
 
 export interface CommandRunOptions {
   port: number;
@@ -27,18 +26,9 @@ export function runCommandBenchmark(options: CommandRunOptions): Promise<number>
     '--csv',
     ...options.command,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`redis-benchmark exited with ${code}:\n${stderr}${stdout}`));
-      const values = Object.values(parseBenchmarkCsv(stdout).rps);
-      if (values.length !== 1 || !Number.isFinite(values[0])) return reject(new Error(`unexpected redis-benchmark output:\n${stdout}${stderr}`));
-      resolve(values[0]);
-    });
+  return runBenchmarkCsv(args).then((run) => {
+    const values = Object.values(run.rps);
+    if (values.length !== 1 || !Number.isFinite(values[0])) throw new Error(`unexpected redis-benchmark output for ${options.command.join(' ')}`);
+    return values[0];
   });
 }

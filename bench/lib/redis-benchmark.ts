@@ -47,6 +47,15 @@ export function runRedisBenchmark(options: BenchmarkOptions): Promise<BenchmarkR
     '-P', String(options.pipeline),
     '--csv',
   ];
+  return runBenchmarkCsv(args).then((run) => {
+    const missing = options.tests.filter((test) => !(test.toUpperCase() in run.rps));
+    if (missing.length > 0) throw new Error(`redis-benchmark printed no result for ${missing.join(', ')}`);
+    return run;
+  });
+}
+
+/** Runs redis-benchmark with `args` (which include --csv) and parses what it printed. */
+export function runBenchmarkCsv(args: string[]): Promise<BenchmarkRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -57,10 +66,7 @@ export function runRedisBenchmark(options: BenchmarkOptions): Promise<BenchmarkR
     child.once('close', (code) => {
       if (code !== 0) return reject(new Error(`redis-benchmark ${args.join(' ')} exited with ${code}:\n${stderr}${stdout}`));
       try {
-        const run = parseBenchmarkCsv(stdout);
-        const missing = options.tests.filter((test) => !(test.toUpperCase() in run.rps));
-        if (missing.length > 0) throw new Error(`redis-benchmark printed no result for ${missing.join(', ')}:\n${stdout}${stderr}`);
-        resolve(run);
+        resolve(parseBenchmarkCsv(stdout));
       } catch (error) {
         reject(error);
       }

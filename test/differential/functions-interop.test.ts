@@ -8,16 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
 import { startNode } from '../helpers/bundled-node';
-import { RawConnection } from '../helpers/raw-connection';
+import { RawConnection, replicationLinkUp } from '../helpers/raw-connection';
 import { eventually } from '../helpers/wait';
 import type { RunningServer } from '../../src/server/index';
 
 const library = (name: string, fn: string, value: string) =>
   `#!lua name=${name}\nredis.register_function('${fn}', function(keys, args) redis.call('SET', keys[1], '${value}') return '${value}' end)`;
-
-async function linkUp(conn: RawConnection): Promise<boolean> {
-  return (await conn.command(['INFO', 'replication'])).includes('master_link_status:up');
-}
 
 describeWithRedis('functions interop with redis-server', () => {
   let redis: RedisProcess;
@@ -39,7 +35,7 @@ describeWithRedis('functions interop with redis-server', () => {
     await Promise.all([real.command(['FUNCTION', 'FLUSH']), ours.command(['FUNCTION', 'FLUSH']), real.command(['FLUSHALL']), ours.command(['FUNCTION', 'LOAD', library('mine', 'own', 'x')])]);
     expect(await real.command(['FUNCTION', 'LOAD', library('synced', 'fromsync', 'a')])).toBe('$6\r\nsynced\r\n');
     expect(await ours.command(['REPLICAOF', redis.host, String(redis.port)])).toBe('+OK\r\n');
-    await eventually(() => linkUp(ours), { what: 'the node linked to redis-server' });
+    await eventually(() => replicationLinkUp(ours), { what: 'the node linked to redis-server' });
     await real.command(['FUNCTION', 'LOAD', library('streamed', 'fromstream', 'b')]);
     await real.command(['EVAL', "redis.call('SET', KEYS[1], 'e1') redis.call('INCR', KEYS[2]) return 1", '2', 'evalkey', 'counter']);
     await real.command(['FCALL', 'fromsync', '1', 'fcallkey']);
@@ -57,7 +53,7 @@ describeWithRedis('functions interop with redis-server', () => {
     await Promise.all([real.command(['FUNCTION', 'FLUSH']), ours.command(['FUNCTION', 'FLUSH']), ours.command(['FLUSHALL'])]);
     await ours.command(['FUNCTION', 'LOAD', library('nodesync', 'n1', 'c')]);
     expect(await real.command(['REPLICAOF', node.host, String(node.port)])).toBe('+OK\r\n');
-    await eventually(() => linkUp(real), { what: 'redis-server linked to the node' });
+    await eventually(() => replicationLinkUp(real), { what: 'redis-server linked to the node' });
     await ours.command(['FUNCTION', 'LOAD', library('nodestream', 'n2', 'd')]);
     await ours.command(['FCALL', 'n2', '1', 'streamedkey']);
     await ours.command(['EVAL', "redis.call('SET', KEYS[1], 'e2') return redis.call('LPUSH', KEYS[2], 'x')", '2', 'ekey', 'elist']);

@@ -5,15 +5,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithRedis, startRedisServer, type RedisProcess } from '../helpers/redis-server';
 import { startNode } from '../helpers/bundled-node';
-import { RawConnection } from '../helpers/raw-connection';
+import { RawConnection, replicationLinkUp } from '../helpers/raw-connection';
 import { eventually } from '../helpers/wait';
 import type { RunningServer } from '../../src/server/index';
 
 const elements = (prefix: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
-
-async function linkUp(conn: RawConnection): Promise<boolean> {
-  return (await conn.command(['INFO', 'replication'])).includes('master_link_status:up');
-}
 
 /** Replies of each pipelined command (sent all at once, read in order). */
 async function pipeline(conn: RawConnection, commands: string[][]): Promise<string[]> {
@@ -55,7 +51,7 @@ describeWithRedis('hyperloglog interop with redis-server', () => {
     await real.command(['PFADD', 'dense', ...elements('d', 0, 8000)]);
     await real.command(['PFCOUNT', 'dense']);
     expect(await ours.command(['REPLICAOF', redis.host, String(redis.port)])).toBe('+OK\r\n');
-    await eventually(() => linkUp(ours), { what: 'the node linked to redis-server' });
+    await eventually(() => replicationLinkUp(ours), { what: 'the node linked to redis-server' });
     // Written after the initial sync: these reach the node through the command stream.
     await real.command(['PFADD', 'streamed', ...elements('t', 0, 500)]);
     await real.command(['PFMERGE', 'merged', 'sparse', 'dense']);
@@ -73,7 +69,7 @@ describeWithRedis('hyperloglog interop with redis-server', () => {
     await ours.command(['PFADD', 'sparse', ...elements('x', 0, 300)]);
     await ours.command(['PFADD', 'dense', ...elements('y', 0, 6000)]);
     expect(await real.command(['REPLICAOF', node.host, String(node.port)])).toBe('+OK\r\n');
-    await eventually(() => linkUp(real), { what: 'redis-server linked to the node' });
+    await eventually(() => replicationLinkUp(real), { what: 'redis-server linked to the node' });
     await ours.command(['PFADD', 'streamed', ...elements('z', 0, 400)]);
     await ours.command(['PFCOUNT', 'streamed']);
     await ours.command(['PFMERGE', 'merged', 'sparse', 'streamed']);

@@ -112,3 +112,8 @@ export class RawConnection {
     this.socket.destroy();
   }
 }
+
+/** Whether the server behind `conn` is a replica whose link to its master is up (INFO replication). */
+export async function replicationLinkUp(conn: RawConnection): Promise<boolean> {
+  return (await conn.command(['INFO', 'replication'])).includes('master_link_status:up');
+}

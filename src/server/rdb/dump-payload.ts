@@ -19,6 +19,11 @@ const CHUNK_SIZE = 16 * 1024;
 export function createDumpPayload(value: Value, compression: boolean, policy: EncodingPolicy): Buffer {
   const encoder = new RdbEncoder(CHUNK_SIZE, compression);
   writeTypedValue(encoder, value, policy);
+  return withDumpFooter(encoder);
+}
+
+/** What the encoder holds, then the RDB version and the CRC-64 of everything before it (DUMP's and FUNCTION DUMP's footer). */
+export function withDumpFooter(encoder: RdbEncoder): Buffer {
   encoder.flush();
   const body = encoder.take();
   const version = Buffer.allocUnsafe(2);

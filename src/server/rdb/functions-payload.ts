@@ -2,11 +2,10 @@
 // RDB_OPCODE_FUNCTION2 then its code as an RDB string; a payload ends like DUMP's (RDB version,
 // then CRC-64), as Redis's functionDumpCommand writes it.
 
-import { RDB_14BITLEN, RDB_32BITLEN, RDB_64BITLEN, RDB_6BITLEN, RDB_ENCVAL, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF, RDB_OPCODE_FUNCTION2, RDB_WRITE_VERSION } from './constants';
-import { Crc64 } from './crc64';
+import { RDB_14BITLEN, RDB_32BITLEN, RDB_64BITLEN, RDB_6BITLEN, RDB_ENCVAL, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF, RDB_OPCODE_FUNCTION2 } from './constants';
 import { RdbEncoder } from './encoder';
 import { lzfDecompress } from './lzf';
-import { verifyDumpPayload } from './dump-payload';
+import { verifyDumpPayload, withDumpFooter } from './dump-payload';
 
 export function createFunctionsPayload(codes: readonly string[], compression: boolean): Buffer {
   const encoder = new RdbEncoder(16 * 1024, compression);
@@ -14,15 +13,7 @@ export function createFunctionsPayload(codes: readonly string[], compression: bo
     encoder.byte(RDB_OPCODE_FUNCTION2);
     encoder.string(code);
   }
-  encoder.flush();
-  const body = encoder.take();
-  const version = Buffer.allocUnsafe(2);
-  version.writeUInt16LE(RDB_WRITE_VERSION, 0);
-  body.push(version);
-  const crc = new Crc64();
-  for (const part of body) crc.update(part);
-  body.push(crc.digestBytes());
-  return Buffer.concat(body);
+  return withDumpFooter(encoder);
 }
 
 export type FunctionsPayload = { codes: string[] } | { error: string };
