@@ -36,6 +36,7 @@ import { Acl } from './acl/acl';
 import type { CommandContext, ServerContext } from './context';
 import { Scripting } from './scripting';
 import { loadLuaRuntime } from './scripting/lua-runtime';
+import { RedisRandom } from './scripting/redis-random';
 import { scriptingCommands } from './commands/scripting';
 import { functionCommands } from './commands/functions';
 
@@ -201,6 +202,7 @@ export class Server extends EventEmitter implements ServerContext {
         logger: this.logger,
         outOfMemory: () => this.memory.maxmemory > 0 && this.memory.lastResult === 'fail',
         now: () => this.clock.now(),
+        random: new RedisRandom(),
         acl: {
           checkForScript: (client, cmd, args, log) => this.acl.checkForScript(client, cmd, args, log),
         },

@@ -156,6 +156,19 @@ const cases: DiffCase[] = [
     ],
   },
   {
+    name: "math.random draws Redis's rand48 sequence, shared by every script; math.randomseed restarts it",
+    steps: [
+      ['EVAL', 'return {math.random(1000), math.random(1000), tostring(math.random())}', '0'],
+      ['EVAL', 'return math.random(5, 10)', '0'],
+      ['EVAL', "math.randomseed(42) return {math.random(1000), math.random(1000), tostring(math.random()), math.random(-3, 3)}", '0'],
+      ['EVAL', 'return math.random(0)', '0'],
+      ['EVAL', 'return math.random(5, 1)', '0'],
+      ['EVAL', 'return math.random(1, 2, 3)', '0'],
+      ['EVAL', "math.randomseed('x')", '0'],
+      ['EVAL', 'return math.random(2.7)', '0'],
+    ],
+  },
+  {
     name: 'bit, cjson and cmsgpack',
     steps: [
       ['EVAL', 'return {bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 3), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.tohex(65535), bit.tohex(-1, -4), bit.tobit(2^32 + 5)}', '0'],

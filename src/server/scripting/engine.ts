@@ -14,6 +14,7 @@ import { luaToReply } from './lua-to-reply';
 import { pushGlobals } from './reply-to-lua';
 import type { ScriptRun } from './redis-call';
 import { RedisLibrary } from './redis-library';
+import { mathRandomFunctions } from './redis-random';
 import type { EngineHost } from './host';
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from '../version';
 
@@ -175,6 +176,10 @@ export class LuaEngine {
     vm.pushString(L, REDIS_VERSION);
     raw._lua_setfield(L, -2, vm.cname('REDIS_VERSION'));
     raw._lua_setfield(L, -2, vm.cname('redis'));
+    for (const [name, fn] of Object.entries(mathRandomFunctions(vm, this.host.random))) {
+      vm.pushCFunction(L, vm.cfunction(fn));
+      raw._lua_setfield(L, -2, vm.cname(name));
+    }
     raw._lua_setglobal(L, vm.cname('__redis_native'));
     if (vm.load(L, LUA_PRELUDE, '@redis_prelude') !== LUA_OK || raw._lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) {
       throw new Error(`the scripting prelude failed: ${vm.toString(L, -1)}`);

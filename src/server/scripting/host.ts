@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../log';
 import type { ScriptClient } from './script-client';
 import type { ScriptCallHost } from './redis-call';
+import type { RedisRandom } from './redis-random';
 
 export interface EngineHost extends ScriptCallHost {
   readonly logger: Logger;
@@ -13,6 +14,8 @@ export interface EngineHost extends ScriptCallHost {
   now(): number;
   /** A bug in JS code Lua called: logged and counted (INFO internal_errors). */
   onInternalError(error: unknown): void;
+  /** math.random's sequence, one per node. */
+  readonly random: RedisRandom;
   /** The ServerContext the script's client runs commands against. */
   readonly context: ConstructorParameters<typeof ScriptClient>[0];
 }

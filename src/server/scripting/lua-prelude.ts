@@ -43,6 +43,9 @@ math.frexp = function(x)
   if math.abs(m) >= 1 then m = m / 2 e = e + 1 elseif math.abs(m) < 0.5 then m = m * 2 e = e - 1 end
   return m, e
 end
+-- Redis's math.random and math.randomseed: rand48, one sequence for the node (redis-random.ts).
+math.random = native.math_random
+math.randomseed = native.math_randomseed
 math.tointeger, math.ult, math.maxinteger, math.mininteger, math.type = nil, nil, nil, nil, nil
 table.getn = function(t) return #t end
 table.setn = function() error("'setn' is obsolete", 2) end

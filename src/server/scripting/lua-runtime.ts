@@ -214,6 +214,19 @@ export class LuaVm {
     return Buffer.from(heap.buffer, heap.byteOffset + pointer, length).toString('latin1');
   }
 
+  /** The number at idx (numbers and numeric strings, as lua_isnumber), or null. */
+  toNumberOrNull(L: number, idx: number): number | null {
+    const value = this.raw._lua_tonumberx(L, idx, this.sizeSlot);
+    return this.raw.HEAP32[this.sizeSlot >> 2] === 0 ? null : value;
+  }
+
+  /** luaL_where(L, 1): "chunk:line: " of the Lua code that called the running C function, or "". */
+  where(L: number): string {
+    const at = this.currentLine(L, 1);
+    if (!at || at.line <= 0) return '';
+    return `${at.source.startsWith('@') ? at.source.slice(1) : at.source}:${at.line}: `;
+  }
+
   /** Compiles a chunk; leaves the function (or the error message) on the stack. */
   load(L: number, source: string, chunkName: string): number {
     return this.raw._luaL_loadbufferx(L, this.stage(source), source.length, this.cname(chunkName), 0);
