@@ -57,6 +57,10 @@ export interface CommandContext extends ClientIdentity, Subscriber {
   blocked: boolean;
   /** The client redis.call runs commands on (Redis's CLIENT_SCRIPT). */
   readonly isScript?: boolean;
+  /** For that client: whoever ran the script, whom client-side caching tracks the script's reads for. */
+  readonly scriptCaller?: CommandContext | null;
+  /** And the keys the script declared (EVAL's KEYS, FCALL's keys). */
+  readonly scriptKeys?: readonly string[];
   /** CLIENT NO-EVICT ON: shown in CLIENT LIST. */
   noEvict: boolean;
   multi: QueuedCommand[] | null;

@@ -88,6 +88,28 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   {
+    name: "a script that reads has its declared keys tracked for its caller (not the keys it read); EVAL_RO's own keys are not",
+    steps: [
+      s(0, 'HELLO', '3'),
+      s(0, 'CLIENT', 'TRACKING', 'ON'),
+      s(0, 'EVAL', "redis.call('set', 'written', 'v')", '1', 'declared'),
+      s(1, 'MSET', 'declared', '1', 'written', '1'),
+      s(0, 'PING'),
+      s(0, 'EVAL', "redis.call('get', 'other')", '1', 'declared'),
+      s(1, 'MSET', 'declared', '2', 'other', '2'),
+      r(0),
+      s(0, 'PING'),
+      s(0, 'EVAL_RO', "redis.call('ping')", '2', 'k1', 'k2'),
+      s(1, 'MSET', 'k1', '1', 'k2', '1'),
+      s(0, 'PING'),
+      s(0, 'FUNCTION', 'LOAD', 'REPLACE', "#!lua name=trk\nredis.register_function{function_name='rd', callback=function(keys) return redis.call('get', 'elsewhere') end, flags={'no-writes'}}"),
+      s(0, 'FCALL_RO', 'rd', '1', 'fkey'),
+      s(1, 'SET', 'fkey', '1'),
+      r(0),
+      s(0, 'FUNCTION', 'DELETE', 'trk'),
+    ],
+  },
+  {
     name: 'default mode: a read key is invalidated once, on the first change by anyone; MGET and a missing key count too',
     steps: [
       s(0, 'HELLO', '3'),

@@ -6,6 +6,8 @@ import type { CompiledCommand } from './table';
 import { recordCommand } from '../diagnostics/command-log';
 import { commandKeys } from '../command-docs';
 
+const SCRIPT_READONLY_COMMANDS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
+
 /** Per client, the error replies already counted against a command's failed_calls. */
 const attributedErrors = new WeakMap<CommandContext, number>();
 
@@ -20,7 +22,9 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   const dbBefore = client.dbIndex;
   const started = performance.now();
   server.propagation.begin();
-  server.tracking.beginCommand(client);
+  // A script's reads are tracked for the client that ran the script (Redis's script_caller).
+  const tracked = client.scriptCaller ?? client;
+  server.tracking.beginCommand(tracked);
   const outermost = server.commandTimeMs === null;
   if (outermost) server.commandTimeMs = server.clock.now();
   if (cmd.isWrite) {
@@ -43,8 +47,10 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   attributedErrors.set(client, client.reply.errors);
   if (cmd.isWrite && server.dirty !== dirtyBefore) server.propagation.addDefault(dbBefore, args);
   server.propagation.end();
-  // Keys read by a read-only command are remembered for a tracking client (shard channels are not keys).
-  const readKeys = cmd.isReadonly ? () => commandKeys(cmd, args) : null;
-  server.tracking.endCommand(client, readKeys, client.multi !== null || cmd.name.startsWith('client'));
+  // Keys read by a read-only command are remembered for a tracking client (shard channels are not
+  // keys). Inside a script, Redis 7.0 remembers the script's declared keys for its caller instead;
+  // the read-only script commands themselves remember nothing.
+  const readKeys = !cmd.isReadonly || SCRIPT_READONLY_COMMANDS.has(cmd.name) ? null : client.scriptCaller ? () => client.scriptKeys ?? [] : () => commandKeys(cmd, args);
+  server.tracking.endCommand(tracked, readKeys, tracked.multi !== null || cmd.name.startsWith('client'));
   recordCommand(client, cmd, args, durationUsec);
 }

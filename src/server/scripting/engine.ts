@@ -244,6 +244,7 @@ export class LuaEngine {
     const now = performance.now();
     const run: ActiveRun = {
       caller: request.caller,
+      keys: request.keys,
       mode: request.mode,
       name: request.name,
       flags: request.flags,

@@ -23,6 +23,8 @@ const ERR_NOREPLICAS = '-NOREPLICAS Not enough good replicas to write.';
 /** What a script run knows while it executes; the engine owns it. */
 export interface ScriptRun {
   readonly caller: CommandContext;
+  /** The keys the script declared (KEYS / the keys argument). */
+  readonly keys: readonly string[];
   readonly mode: 'eval' | 'function';
   /** The sha for EVAL, the function's name for FCALL: errors and logs name it. */
   readonly name: string;
@@ -97,6 +99,8 @@ export function callFromScript(host: ScriptCallHost, client: ScriptClient, run: 
   client.dbIndex = run.dbIndex;
   client.reply.resp = run.resp;
   client.user = run.caller.user;
+  client.scriptCaller = run.caller;
+  client.scriptKeys = run.keys;
   const pendingBefore = host.propagation.pendingCount;
   call(client, cmd, args);
   if (!run.propagate) host.propagation.truncatePending(pendingBefore);

@@ -21,6 +21,8 @@ export class ScriptClient implements CommandContext {
   readonly isReplica = false;
   readonly isLocal = true;
   readonly isScript = true;
+  scriptCaller: CommandContext | null = null;
+  scriptKeys: readonly string[] = [];
   readonly closed = false;
   dbIndex = 0;
   name = '';
