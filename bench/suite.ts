@@ -9,6 +9,9 @@
 //   npm run bench:suite -- --units type/incr,multi      a subset
 //   --timeout-per-unit <s>   cap per unit and server (default 180)
 //   --test-timeout <s>       the harness's own --timeout (default 60)
+//   --reference <path>       the redis-server run beside the node (default: the suite's own 7.2.6 build;
+//                            /usr/bin/redis-server is Debian's 7.0.15, the node's reference)
+//   --output <name>          results as bench/results/<name>.md/json (default suite)
 //   --report-only            rewrite suite.md from suite.json, running nothing
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -45,15 +48,19 @@ interface Options {
   units: string[];
   unitTimeoutS: number;
   testTimeoutS: number;
+  redisServer: string;
+  output: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { units: DEFAULT_UNITS, unitTimeoutS: 180, testTimeoutS: 60 };
+  const options: Options = { units: DEFAULT_UNITS, unitTimeoutS: 180, testTimeoutS: 60, redisServer: REDIS_SERVER, output: 'suite' };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     if (argv[i] === '--units') options.units = value.split(',').map((u) => u.trim()).filter(Boolean);
     else if (argv[i] === '--timeout-per-unit') options.unitTimeoutS = Number(value);
     else if (argv[i] === '--test-timeout') options.testTimeoutS = Number(value);
+    else if (argv[i] === '--reference') options.redisServer = value;
+    else if (argv[i] === '--output') options.output = value;
     else throw new Error(`unknown option ${argv[i]}`);
     i++;
   }
@@ -131,7 +138,7 @@ function runUnit(tree: string, unit: string, port: number, options: Options): Pr
 }
 
 async function runOn(kind: ServerKind, tree: string, unit: string, options: Options): Promise<RunResult> {
-  const server = await startServerProcess(kind, { redisServer: REDIS_SERVER, extraArgs: SUITE_DIRECTIVES });
+  const server = await startServerProcess(kind, { redisServer: options.redisServer, extraArgs: SUITE_DIRECTIVES });
   try {
     return await runUnit(tree, unit, server.port, options);
   } finally {
@@ -172,7 +179,7 @@ function markdown(machine: ReturnType<typeof machineInfo> & { loadAverageEnd: nu
     `- date: ${machine.date}`,
     `- machine: ${machine.nproc} CPUs (${machine.cpuModel}), node ${machine.node}`,
     `- 1-minute load average: ${machine.loadAverageStart} at start, ${machine.loadAverageEnd} at end (other work on the machine can fail timing-sensitive tests)`,
-    `- suite: Redis ${SUITE_VERSION} tests/ (from ${TARBALL}; Debian's 7.0.15 source was not reachable: no deb-src), run against redis-server ${SUITE_VERSION} (${REDIS_SERVER}) and the bundled node (\`rctl server\`)`,
+    `- suite: Redis ${SUITE_VERSION} tests/ (from ${TARBALL}; Debian's 7.0.15 source was not reachable: no deb-src), run against redis-server ${referenceVersion(options.redisServer ?? REDIS_SERVER)} (${options.redisServer ?? REDIS_SERVER}) and the bundled node (\`rctl server\`)`,
     `- harness: \`tests/test_helper.tcl --host 127.0.0.1 --port P --single unit/X --clients 1 --timeout ${options.testTimeoutS} --durable\` (external-server mode: \`external:skip\` tests are skipped; a test that raises counts as failed and the unit goes on)`,
     `- each unit on a fresh server of each kind, one at a time, capped at ${options.unitTimeoutS} s per unit and server; a capped unit counts what passed until then`,
     '- servers get the directives of the suite\'s default.conf that tests rely on: notify-keyspace-events KEA, latency-monitor-threshold 1, enable-debug-command / enable-protected-configs / enable-module-command yes',
@@ -204,8 +211,8 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  if (!existsSync(REDIS_SERVER)) {
-    log(`bench:suite: ${REDIS_SERVER} not found: build it with /work/shared/redis-versions/build ${SUITE_VERSION}`);
+  if (!existsSync(options.redisServer)) {
+    log(`bench:suite: ${options.redisServer} not found: build it with /work/shared/redis-versions/build ${SUITE_VERSION}`);
     process.exitCode = 1;
     return;
   }
@@ -222,15 +229,21 @@ async function main(): Promise<void> {
     // Written after every unit, so a long run stopped part-way still leaves its figures so far.
     writeResults(machine, options, reports);
   }
-  log(`wrote ${join(resultsDir, 'suite.md')}`);
+  log(`wrote ${join(resultsDir, `${options.output}.md`)}`);
 }
 
 function writeResults(machine: ReturnType<typeof machineInfo>, options: Options, reports: UnitReport[]): void {
   const finished = { ...machine, loadAverageEnd: currentLoad() };
   mkdirSync(resultsDir, { recursive: true });
-  const json = { machine: finished, suite: { version: SUITE_VERSION, source: TARBALL, redisServer: REDIS_SERVER }, options, units: reports };
-  writeFileSync(join(resultsDir, 'suite.json'), JSON.stringify(json, null, 2) + '\n');
-  writeFileSync(join(resultsDir, 'suite.md'), markdown(finished, options, reports));
+  const json = { machine: finished, suite: { version: SUITE_VERSION, source: TARBALL, redisServer: options.redisServer, redisVersion: referenceVersion(options.redisServer) }, options, units: reports };
+  writeFileSync(join(resultsDir, `${options.output}.json`), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(join(resultsDir, `${options.output}.md`), markdown(finished, options, reports));
+}
+
+/** "7.0.15" from `redis-server --version`. */
+function referenceVersion(binary: string): string {
+  const out = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  return /v=(\S+)/.exec(out)?.[1] ?? 'unknown';
 }
 
 main().catch((error: Error) => {
