@@ -81,6 +81,8 @@ export type DispatchOutcome = 'done' | 'held';
 
 /** Rejects a command: inside MULTI the transaction is then aborted at EXEC (EXECABORT). */
 function reject(client: DispatchedClient, cmd: CompiledCommand | null, error: string): DispatchOutcome {
+  // A refused EXEC ends the transaction with EXECABORT naming why, as Redis's rejectCommand does.
+  if (cmd?.name === 'exec') return rejectExec(client, cmd, error);
   if (client.multi) client.multiError = true;
   if (cmd) cmd.rejectedCalls++;
   client.server.stats.rejectedCalls++;
@@ -142,8 +144,6 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
   if (!client.isMasterLink) {
     const denied = server.acl.check(client, cmd, args, client.multi ? 'multi' : 'toplevel');
     if (denied !== null) {
-      // A refused EXEC ends the transaction, as Redis's rejectCommand does.
-      if (lowerName === 'exec') return rejectExec(client, cmd, denied);
       return reject(client, cmd, denied);
     }
   }

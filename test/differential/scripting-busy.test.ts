@@ -51,15 +51,23 @@ async function scenario(target: Target): Promise<string[]> {
   replies.push(await send(target, ['SCRIPT', 'KILL']));
   replies.push(await send(target, ['FUNCTION', 'KILL']));
 
-  // A read-only loop: killed.
+  // A read-only loop: killed. A transaction whose EXEC arrives meanwhile is aborted whole.
+  const transaction = await RawConnection.open(target.host, target.port);
+  replies.push(await transaction.command(['MULTI']));
+  replies.push(await transaction.command(['INCR', 'busy:counter']));
   const looping = await start(target, ['EVAL', LOOP_FOREVER, '0']);
   replies.push(await untilBusy(target));
+  replies.push(await transaction.command(['INCR', 'busy:counter']));
+  replies.push(await transaction.command(['EXEC']));
   replies.push(await send(target, ['GET', 'anything']));
   replies.push(await send(target, ['FUNCTION', 'KILL']));
   replies.push(await send(target, ['SCRIPT', 'KILL']));
   replies.push(await looping.reply);
   looping.close();
   replies.push(await send(target, ['PING']));
+  replies.push(await transaction.command(['PING', 'out of the transaction']));
+  replies.push(await send(target, ['GET', 'busy:counter']));
+  transaction.close();
 
   // A script that wrote: unkillable, it runs to its end.
   const writing = await start(target, ['EVAL', WRITE_THEN_LOOP_A_WHILE, '1', 'busy:key']);
