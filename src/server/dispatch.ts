@@ -175,7 +175,9 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
     return reject(client, cmd, ERR_PUBSUB_CONTEXT(fullName));
   }
 
-  if (replication.isReplica() && !replication.linkUp() && !server.config.getBool('replica-serve-stale-data') && !cmd.allowStale) {
+  // EXEC is as stale as the least stale-safe command it would run (Redis's cmd_inv_flags).
+  const denyStale = !cmd.allowStale || (lowerName === 'exec' && client.multi !== null && queuedLacksStale(client));
+  if (denyStale && replication.isReplica() && !replication.linkUp() && !server.config.getBool('replica-serve-stale-data')) {
     return reject(client, cmd, ERR_MASTERDOWN);
   }
 
@@ -201,6 +203,14 @@ function dispatchCommand(client: DispatchedClient, args: string[]): DispatchOutc
   // Keys this command (or EXEC as a whole) made ready serve their waiters now, as in 7.0's processCommand.
   server.blocking.serveReady();
   return 'done';
+}
+
+function queuedLacksStale(client: DispatchedClient): boolean {
+  for (const queued of client.multi ?? []) {
+    const cmd = client.server.commands.get(queued.args[0].toLowerCase());
+    if (cmd && !cmd.allowStale) return true;
+  }
+  return false;
 }
 
 function queuedHasWrite(client: DispatchedClient): boolean {

@@ -117,7 +117,7 @@ function reset(client: CommandContext): void {
 }
 
 export const connectionCommands: CommandSpec[] = [
-  command('ping', -1, ['fast', 'stale', 'pubsub'], ping),
+  command('ping', -1, ['fast', 'pubsub'], ping),
   command('echo', 2, ['fast'], (client, args) => client.reply.bulk(args[1])),
   command('auth', -2, ['noscript', 'loading', 'stale', 'fast', 'noauth'], auth),
   command('hello', -1, ['noscript', 'loading', 'stale', 'fast', 'noauth'], hello),
