@@ -90,6 +90,18 @@ const c = (...args: string[]) => args;
 
 const scenarios: Scenario[] = [
   {
+    name: 'evicted: CONFIG SET maxmemory below the usage evicts at once, with nothing else sent',
+    commands: [
+      c('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'),
+      c('SET', 'foo', 'bar'),
+      c('CONFIG', 'SET', 'maxmemory', '1'),
+      c('SLEEP', '100'),
+      c('CONFIG', 'SET', 'maxmemory', '0'),
+      c('CONFIG', 'SET', 'maxmemory-policy', 'noeviction'),
+      c('EXISTS', 'foo'),
+    ],
+  },
+  {
     name: 'strings: SET (EX, GET, NX), SETNX, SETEX, MSET, GETSET, GETDEL, GETEX, INCR family, APPEND, SETRANGE',
     commands: [
       c('SET', 's', '1'),

@@ -211,6 +211,26 @@ describe('maxmemory and eviction with a manual clock', () => {
     }
   });
 
+  it('CONFIG SET maxmemory below the usage evicts at once: the evicted event comes with no further command', async () => {
+    await config('notify-keyspace-events', 'Ee');
+    const subscriber = new Redis({ host: node.host, port: node.port });
+    const events: string[] = [];
+    try {
+      await subscriber.subscribe('__keyevent@0__:evicted');
+      subscriber.on('message', (_channel, key) => events.push(key));
+      await client.set('foo', 'bar');
+      await config('maxmemory-policy', 'allkeys-lru');
+      await config('maxmemory', '1');
+      // Nothing more is sent on `client` until the event arrived.
+      await eventually(() => events.length === 1, { what: 'the evicted event' });
+      expect(events).toEqual(['foo']);
+    } finally {
+      subscriber.disconnect();
+      await config('maxmemory', '0');
+      await config('notify-keyspace-events', '');
+    }
+  });
+
   it('OBJECT IDLETIME follows reads, writes and TOUCH, and OBJECT itself does not reset it', async () => {
     await client.set('k', 'v');
     clock.advance(10_000);

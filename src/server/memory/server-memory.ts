@@ -103,6 +103,10 @@ export class ServerMemory {
         host.logger.warning(
           `WARNING: the new maxmemory value set via CONFIG SET (${value}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
         );
+        // Redis starts evicting at once, not at the next command: a client waiting for the
+        // `evicted` events gets them even if nothing else is sent. Right after the command (and
+        // its transaction) ends, so that what it propagates stays in one piece.
+        setImmediate(() => this.beforeCommand());
       }
     });
     this.ledgers = new Ledgers(() => this.initialAccess());
