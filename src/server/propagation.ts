@@ -22,6 +22,16 @@ export class Propagation {
   suppressed = false;
   /** Set while applying our master's stream: only the AOF takes these. */
   fromMasterStream = false;
+  /**
+   * The running top-level command may touch any key (SCAN, RANDOMKEY): the DELs of keys it found
+   * expired leave one by one, not as a transaction (Redis's CMD_TOUCHES_ARBITRARY_KEYS).
+   */
+  private arbitraryKeys = false;
+
+  /** Called by the dispatcher for a top-level command flagged touches-arbitrary-keys. */
+  touchesArbitraryKeys(): void {
+    if (this.depth === 1) this.arbitraryKeys = true;
+  }
 
   addSink(sink: PropagationSink): void {
     this.sinks.push(sink);
@@ -82,7 +92,10 @@ export class Propagation {
   end(): void {
     this.rewrites.pop();
     this.depth--;
-    if (this.depth === 0 && this.pending.length > 0) this.flush();
+    if (this.depth === 0) {
+      if (this.pending.length > 0) this.flush();
+      this.arbitraryKeys = false;
+    }
   }
 
   private flush(): void {
@@ -90,7 +103,7 @@ export class Propagation {
     this.pending = [];
     if (this.suppressed || this.sinks.length === 0) return;
     let out: PropagatedCommand[] = commands;
-    if (commands.length > 1) {
+    if (commands.length > 1 && !this.arbitraryKeys) {
       const db = commands[0].db;
       out = [{ db, args: ['MULTI'] }, ...commands, { db: commands[commands.length - 1].db, args: ['EXEC'] }];
     }
