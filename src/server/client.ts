@@ -36,6 +36,8 @@ export class Client implements CommandContext {
   /** Set when a watched key changed: EXEC then fails with a null reply. */
   watchDirty = false;
   readonly watched = new Set<string>(); // "db\0key"
+  /** Watched keys that had already expired when WATCH ran: their deletion is no change (Redis's wk->expired). */
+  readonly watchedStale = new Set<string>();
 
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();

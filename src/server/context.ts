@@ -69,6 +69,8 @@ export interface CommandContext extends ClientIdentity, Subscriber {
   multiError: boolean;
   readonly watchDirty: boolean;
   readonly watched: Set<string>;
+  /** Of those, the ones already expired when watched. */
+  readonly watchedStale?: ReadonlySet<string>;
   /** Sends what is buffered, for replies written after the command returned. */
   flush(): void;
   unblock(): void;

@@ -475,6 +475,7 @@ export class Server extends EventEmitter implements ServerContext {
     const id = client.dbIndex + '\0' + key;
     if (client.watched.has(id)) return;
     client.watched.add(id);
+    if (client.db.isExpired(key)) client.watchedStale.add(id);
     let set = this.watchers.get(id);
     if (!set) this.watchers.set(id, (set = new Set()));
     set.add(client);
@@ -487,6 +488,7 @@ export class Server extends EventEmitter implements ServerContext {
       if (set && set.size === 0) this.watchers.delete(id);
     }
     client.watched.clear();
+    client.watchedStale.clear();
     client.watchDirty = false;
   }
 
@@ -494,8 +496,17 @@ export class Server extends EventEmitter implements ServerContext {
     this.blocking.signal(db.index, key);
     this.tracking.invalidate(key, byExpiry);
     if (this.watchers.size === 0) return;
-    const set = this.watchers.get(db.index + '\0' + key);
-    if (set) for (const client of set) client.watchDirty = true;
+    const id = db.index + '\0' + key;
+    const set = this.watchers.get(id);
+    if (!set) return;
+    for (const client of set) {
+      // A key that was already expired when watched, now deleted: logically no change (Redis's touchWatchedKey).
+      if (client.watchedStale.has(id) && !db.data.has(key)) {
+        client.watchedStale.delete(id);
+        continue;
+      }
+      client.watchDirty = true;
+    }
   }
 
   private signalDbCleared(db: Db): void {
@@ -511,11 +522,15 @@ export class Server extends EventEmitter implements ServerContext {
       if (!id.startsWith(prefix)) continue;
       // A watched key that did not exist is not invalidated by a flush, as in Redis.
       if (!db.data.has(id.slice(prefix.length))) continue;
-      for (const client of set) client.watchDirty = true;
+      for (const client of set) {
+        // One already expired when watched is now deleted: no logical change.
+        if (client.watchedStale.delete(id)) continue;
+        client.watchDirty = true;
+      }
     }
   }
 
-  /** SWAPDB: exchanges two databases in place; watchers of both see the change. */
+  /** SWAPDB: exchanges two databases in place; watchers of either see the change as Redis judges it. */
   swapDbs(a: number, b: number): void {
     const first = this.dbs[a];
     const second = this.dbs[b];
@@ -524,8 +539,13 @@ export class Server extends EventEmitter implements ServerContext {
     second.index = a;
     first.index = b;
     for (const [id, set] of this.watchers) {
-      const index = Number(id.slice(0, id.indexOf('\0')));
-      if (index === a || index === b) for (const client of set) client.watchDirty = true;
+      const separator = id.indexOf('\0');
+      const index = Number(id.slice(0, separator));
+      if (index !== a && index !== b) continue;
+      // At this index, `emptied` held the key before the swap and `replacement` holds it now.
+      const emptied = index === a ? first : second;
+      const replacement = index === a ? second : first;
+      touchSwappedWatch(id.slice(separator + 1), id, set, emptied, replacement);
     }
     // A client blocked on a key of either index now waits on the other database's key (Redis 7.0).
     this.blocking.signalDb(a);
@@ -635,4 +655,28 @@ function randomHex(length: number): string {
   let out = '';
   while (out.length < length) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
   return out.slice(0, length);
+}
+
+/**
+ * A watched key after SWAPDB (Redis 7.0's touchAllWatchedKeysInDb): unchanged when it exists on
+ * neither side; an already-expired key that is gone, or replaced by an expired one, is no change;
+ * a missing key replaced by an expired one becomes a stale watch; anything else dirties the watch.
+ */
+function touchSwappedWatch(key: string, id: string, watchers: Set<Client>, emptied: Db, replacement: Db): void {
+  const existed = emptied.data.has(key);
+  const replaced = replacement.data.has(key);
+  if (!existed && !replaced) return;
+  for (const client of watchers) {
+    if (client.watchedStale.has(id)) {
+      if (!replaced) {
+        client.watchedStale.delete(id);
+        continue;
+      }
+      if (replacement.isExpired(key)) continue;
+    } else if (!existed && replacement.isExpired(key)) {
+      client.watchedStale.add(id);
+      continue;
+    }
+    client.watchDirty = true;
+  }
 }

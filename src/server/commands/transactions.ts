@@ -76,6 +76,8 @@ function exec(table: CommandTable, client: CommandContext): void {
 /** Redis 7.0 fails EXEC when a watched key expired after WATCH (it existed then, is gone now). */
 function watchedKeyExpired(client: CommandContext): boolean {
   for (const id of client.watched) {
+    // A key already expired when watched fails nothing by staying expired (Redis's isWatchedKeyExpired).
+    if (client.watchedStale?.has(id)) continue;
     const separator = id.indexOf('\0');
     const db = client.server.dbs[Number(id.slice(0, separator))];
     if (db.isExpired(id.slice(separator + 1))) return true;
