@@ -12,4 +12,8 @@ describeDifferential('connection', [
   { name: 'MULTI with wrong arity queued', steps: [['MULTI'], ['ECHO'], ['EXEC']] },
   { name: 'WATCH inside MULTI', steps: [['MULTI'], ['WATCH', 'k'], ['DISCARD'], ['UNWATCH']] },
   { name: 'RESP3 PING and ECHO', resp3: true, steps: [['PING'], ['ECHO', 'x']] },
+  {
+    name: 'RESET ends tracking, the client name, the database and MULTI',
+    steps: [['CLIENT', 'SETNAME', 'tc'], ['CLIENT', 'TRACKING', 'ON'], ['SELECT', '3'], ['MULTI'], ['RESET'], ['CLIENT', 'TRACKINGINFO'], ['CLIENT', 'GETNAME'], ['CLIENT', 'GETREDIR'], ['EXEC']],
+  },
 ]);

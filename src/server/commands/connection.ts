@@ -108,6 +108,11 @@ function reset(client: CommandContext): void {
   client.multiError = false;
   server.unwatchAll(client);
   server.pubsub.removeClient(client);
+  // Client-side caching and MONITOR end too, and replies come back on (clearClientConnectionState).
+  server.tracking.disable(client);
+  server.monitors.remove(client);
+  client.replyMode = 'on';
+  client.reply.muted = false;
   client.dbIndex = 0;
   client.reply.resp = 2;
   client.name = '';
