@@ -6,6 +6,7 @@ import type { CommandContext } from '../context';
 import { parseDouble } from '../resp/numbers';
 import { replySubcommandSyntaxError } from '../command-docs';
 import { debugObject } from './debug-object';
+import { debugDigest } from './debug-digest';
 
 const ERR_DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
@@ -39,6 +40,7 @@ export function debug(client: CommandContext, args: string[]): void {
   }
   if (sub === 'protocol' && args.length === 3) return debugProtocol(client, args[2].toLowerCase());
   if (sub === 'reload') return debugReload(client, args);
+  if ((sub === 'digest' && args.length === 2) || sub === 'digest-value') return debugDigest(client, args);
   if (sub === 'set-disable-deny-scripts' && args.length === 3) {
     client.server.disableDenyScripts = (Number.parseInt(args[2], 10) || 0) !== 0;
     return client.reply.ok();
