@@ -118,7 +118,11 @@ faultScenario(
     context.defer(() => {
       if (isAlive(emptyPid)) process.kill(emptyPid, 'SIGKILL');
     });
-    const restartedKeys = Number(await set.client('master').dbsize());
+    // The set's client reconnects on its own schedule (retries every 50 ms, one retry per command):
+    // a command sent while an attempt begun before the restart is failing may be refused once.
+    const restartedKeys = (
+      await eventually(async () => set.client('master').dbsize().then((keys) => ({ keys }), () => null), { what: 'the restarted master answering', timeout: 15_000 })
+    ).keys;
     const runIdAfter = (await info(set.client('master'), 'server')).run_id;
 
     const status = await set.rctl(['status', '--json', '--timeout', '1']);
