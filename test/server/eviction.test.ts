@@ -184,13 +184,24 @@ describe('maxmemory and eviction with a manual clock', () => {
     expect((await exists(rare)).filter((p) => !p).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('propagates evictions as DEL (UNLINK with lazyfree-lazy-eviction) and publishes "evicted"', async () => {
+  /** Runs `body` with a subscriber collecting the keys of `evicted` events in `events`. */
+  async function withEvictedEvents(body: (events: string[]) => Promise<void>): Promise<void> {
     await config('notify-keyspace-events', 'Ee');
     const subscriber = new Redis({ host: node.host, port: node.port });
     const events: string[] = [];
     try {
       await subscriber.subscribe('__keyevent@0__:evicted');
       subscriber.on('message', (_channel, key) => events.push(key));
+      await body(events);
+    } finally {
+      subscriber.disconnect();
+      await config('maxmemory', '0');
+      await config('notify-keyspace-events', '');
+    }
+  }
+
+  it('propagates evictions as DEL (UNLINK with lazyfree-lazy-eviction) and publishes "evicted"', async () => {
+    await withEvictedEvents(async (events) => {
       await client.set('a', '1');
       await config('maxmemory-policy', 'allkeys-lru');
       await config('maxmemory', '1');
@@ -205,30 +216,18 @@ describe('maxmemory and eviction with a manual clock', () => {
       await eventually(() => events.length === 2, { what: 'two evicted events' });
       expect(events).toEqual(['a', 'b']);
       expect(await evicted()).toBe(2);
-    } finally {
-      subscriber.disconnect();
-      await config('notify-keyspace-events', '');
-    }
+    });
   });
 
   it('CONFIG SET maxmemory below the usage evicts at once: the evicted event comes with no further command', async () => {
-    await config('notify-keyspace-events', 'Ee');
-    const subscriber = new Redis({ host: node.host, port: node.port });
-    const events: string[] = [];
-    try {
-      await subscriber.subscribe('__keyevent@0__:evicted');
-      subscriber.on('message', (_channel, key) => events.push(key));
+    await withEvictedEvents(async (events) => {
       await client.set('foo', 'bar');
       await config('maxmemory-policy', 'allkeys-lru');
       await config('maxmemory', '1');
       // Nothing more is sent on `client` until the event arrived.
       await eventually(() => events.length === 1, { what: 'the evicted event' });
       expect(events).toEqual(['foo']);
-    } finally {
-      subscriber.disconnect();
-      await config('maxmemory', '0');
-      await config('notify-keyspace-events', '');
-    }
+    });
   });
 
   it('OBJECT IDLETIME follows reads, writes and TOUCH, and OBJECT itself does not reset it', async () => {

@@ -22,7 +22,7 @@ export function call(client: CommandContext, cmd: CompiledCommand, args: string[
   const dbBefore = client.dbIndex;
   const started = performance.now();
   server.propagation.begin();
-  if (cmd.name === 'scan' || cmd.name === 'randomkey') server.propagation.touchesArbitraryKeys();
+  if (cmd.touchesArbitraryKeys) server.propagation.touchesArbitraryKeys();
   // A script's reads are tracked for the client that ran the script (Redis's script_caller).
   const tracked = client.scriptCaller ?? client;
   server.tracking.beginCommand(tracked);

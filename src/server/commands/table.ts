@@ -42,12 +42,16 @@ export interface CompiledCommand extends CommandSpec {
   allowNoAuth: boolean;
   allowInPubSub: boolean;
   denyOom: boolean;
+  /** SCAN, RANDOMKEY (Redis's TOUCHES_ARBITRARY_KEYS): what they expire is not propagated as a transaction. */
+  touchesArbitraryKeys: boolean;
   /** Number of times called, for INFO commandstats. */
   calls: number;
   usec: number;
   failedCalls: number;
   rejectedCalls: number;
 }
+
+const TOUCHES_ARBITRARY_KEYS = new Set(['scan', 'randomkey']);
 
 export function compileCommand(spec: CommandSpec): CompiledCommand {
   const has = (flag: CommandFlag) => spec.flags.includes(flag);
@@ -60,6 +64,7 @@ export function compileCommand(spec: CommandSpec): CompiledCommand {
     allowNoAuth: has('noauth'),
     allowInPubSub: has('pubsub'),
     denyOom: has('denyoom'),
+    touchesArbitraryKeys: TOUCHES_ARBITRARY_KEYS.has(spec.name),
     calls: 0,
     usec: 0,
     failedCalls: 0,
