@@ -45,6 +45,8 @@ function runCli(port: number, args: string[], stdin?: string): Promise<CliResult
     child.stderr.setEncoding('latin1').on('data', (chunk) => (stderr += chunk));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
+    // redis-cli may exit (an auth error) before reading its input: the broken pipe is expected.
+    child.stdin.on('error', () => {});
     child.stdin.end(stdin === undefined ? '' : Buffer.from(stdin, 'latin1'));
   });
 }
